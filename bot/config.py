@@ -1,0 +1,131 @@
+"""Settings from the environment and `.env`, validated once at start-up.
+
+This is the only module that reads the environment. Tests build `Settings(...)` directly.
+A bad value stops start-up with one sentence naming the variable (`ConfigError`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, HttpUrl, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///bot.sqlite3"
+SUPPORTED_LANGUAGES = ("it", "en")
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message is one sentence naming it."""
+
+
+class Settings(BaseSettings):
+    """Every setting the bot knows, named as its environment variable."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: HttpUrl = HttpUrl("https://api.telegram.org/bot")
+    telegram_api_base_file_url: HttpUrl = HttpUrl("https://api.telegram.org/file/bot")
+    telegram_webhook_url: HttpUrl | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    port: int = Field(default=8080, ge=1, le=65535)
+
+    zimun_api_url: HttpUrl = HttpUrl("https://api.zimun.online")
+    zimun_client_id: str | None = None
+    zimun_client_secret: SecretStr | None = None
+    zimun_organization_id: str | None = None
+    zimun_service_id: str | None = None
+
+    bot_timezone: str = "Europe/Rome"
+    bot_default_language: str = "it"
+    bot_admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    bot_reminder_hours: float = Field(default=24.0, ge=0)
+    database_url: str = DEFAULT_DATABASE_URL
+
+    @field_validator("bot_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"{value!r} is not an IANA timezone such as Europe/Rome") from exc
+        return value
+
+    @field_validator("bot_default_language")
+    @classmethod
+    def _supported_language(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in SUPPORTED_LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+        return value
+
+    @field_validator("bot_admin_ids", mode="before")
+    @classmethod
+    def _comma_separated_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(part.lstrip("-").isdigit() for part in parts):
+                raise ValueError("must be Telegram user ids separated by commas, e.g. 12345,67890")
+            return frozenset(int(part) for part in parts)
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite://", "postgresql://", "postgres://")):
+            raise ValueError("must start with sqlite:/// or postgresql://")
+        return value
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.bot_timezone)
+
+    @property
+    def uses_sandbox(self) -> bool:
+        """No Zimun credentials at all: the bot runs against the built-in sandbox."""
+        return not (self.zimun_client_id or self.zimun_client_secret)
+
+    def require_zimun(self) -> None:
+        """Half-configured Zimun credentials are a mistake, not a reason to use the sandbox."""
+        missing = [
+            name
+            for name, value in (
+                ("ZIMUN_CLIENT_ID", self.zimun_client_id),
+                ("ZIMUN_CLIENT_SECRET", self.zimun_client_secret),
+                ("ZIMUN_ORGANIZATION_ID", self.zimun_organization_id),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigError(
+                f"{missing[0]} is not set: set ZIMUN_CLIENT_ID, ZIMUN_CLIENT_SECRET and "
+                "ZIMUN_ORGANIZATION_ID together, or none of them to use the built-in sandbox."
+            )
+
+    def require_telegram(self) -> SecretStr:
+        if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and put its token "
+                "in the environment or in .env."
+            )
+        if self.telegram_webhook_url is not None and self.telegram_webhook_secret is None:
+            raise ConfigError(
+                "TELEGRAM_WEBHOOK_SECRET is not set: webhook mode needs a secret token "
+                "(1-256 characters A-Z, a-z, 0-9, _ and -)."
+            )
+        return self.telegram_bot_token
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, turning pydantic's report into one sentence naming the variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]).upper() if error["loc"] else "a setting"
+        reason = str(error["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{name} is invalid: {reason}.") from None
