@@ -1,0 +1,94 @@
+"""The `Store` protocol: everything the engine, the adapter and staff commands ask of storage.
+
+Backends (SQLite today, PostgreSQL later) are sibling modules implementing it; callers depend on
+this protocol only and get an instance from `open_store(DATABASE_URL)`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.storage.models import ForgetCounts, LedgerEntry, LedgerEvent, Metric, ScheduledMessage
+
+
+class Store(Protocol):
+    async def close(self) -> None:
+        """Release the connection; safe to call twice."""
+
+    # Sessions: one JSON document per chat.
+    async def load_session(self, chat_id: int) -> dict[str, Any] | None: ...
+
+    async def save_session(self, chat_id: int, data: dict[str, Any]) -> None:
+        """Replace the chat's session atomically (JSON types only)."""
+
+    async def delete_session(self, chat_id: int) -> None: ...
+
+    # Bookings ledger: which chat owns which appointment, and its history.
+    async def record_booking(self, entry: LedgerEntry) -> None:
+        """Add (or, when repeated, update) the entry; the "booked" event is written once."""
+
+    async def record_move(self, appointment_id: str, new_start: datetime, at: datetime) -> None:
+        """Set the new start and append a "moved" event; a move to the current start is a no-op.
+
+        Raises `UnknownBooking` when the appointment is not in the ledger.
+        """
+
+    async def record_cancel(
+        self, appointment_id: str, reason: str | None, at: datetime, by: str = "customer"
+    ) -> None:
+        """Mark cancelled and append a "cancelled" event; cancelling twice is a no-op.
+
+        `by` is "customer" or "staff". Raises `UnknownBooking` for an unknown appointment.
+        """
+
+    async def bookings_for_chat(
+        self, chat_id: int, *, after: datetime | None = None, include_cancelled: bool = False
+    ) -> list[LedgerEntry]:
+        """The chat's bookings by start; `after` keeps those starting strictly after it."""
+
+    async def find_booking(self, appointment_id_or_code: str) -> LedgerEntry | None:
+        """By appointment id, or by booking code ignoring case."""
+
+    async def booking_history(self, appointment_id: str) -> list[LedgerEvent]:
+        """Events in time order (empty for an unknown appointment)."""
+
+    async def bookings_between(self, start: datetime, end: datetime) -> list[LedgerEntry]:
+        """Every booking (cancelled included) with start in [start, end), by start."""
+
+    # Time-based messages, durable and de-duplicated by key.
+    async def schedule(self, message: ScheduledMessage) -> None:
+        """Insert, or replace the unsent message with the same key.
+
+        A key already marked sent stays sent (so re-scheduling after a restart cannot send twice);
+        `cancel_scheduled` it first to arm it again.
+        """
+
+    async def cancel_scheduled(self, key: str) -> None: ...
+
+    async def due_messages(self, now: datetime, limit: int = 100) -> list[ScheduledMessage]:
+        """Unsent messages with due_at <= now, earliest first."""
+
+    async def mark_sent(self, key: str) -> None:
+        """The message is never returned by `due_messages` again."""
+
+    async def pending_count(self) -> int:
+        """Scheduled messages not yet sent (due or not)."""
+
+    # Staff: privacy, statistics, health.
+    async def forget_chat(self, chat_id: int) -> ForgetCounts:
+        """Erase the chat's session, ledger entries, their events and its scheduled messages.
+
+        Metrics are kept for statistics but detached from the chat (chat_id becomes None).
+        """
+
+    async def record_metric(
+        self, kind: str, chat_id: int, at: datetime, details: dict[str, Any] | None = None
+    ) -> None:
+        """Count a moment (`MetricKind` values); details must hold no personal data."""
+
+    async def metrics_between(self, start: datetime, end: datetime) -> list[Metric]:
+        """Metrics with `at` in [start, end), in time order."""
+
+    async def ping(self) -> None:
+        """Prove the storage is writable; raises `StorageError` when it is not."""

@@ -1,0 +1,119 @@
+"""The records the store keeps, as frozen dataclasses with aware datetimes.
+
+Every datetime here must be timezone-aware (a naive one is refused with `ValueError` at
+construction); the store hands them back in UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from bot.storage.codec import require_aware
+
+
+class EventKind(StrEnum):
+    """What happened to a booking, as kept in its history."""
+
+    BOOKED = "booked"
+    MOVED = "moved"
+    CANCELLED = "cancelled"
+
+
+class CancelledBy(StrEnum):
+    CUSTOMER = "customer"
+    STAFF = "staff"
+
+
+class MetricKind(StrEnum):
+    """Counted moments of a conversation, for /stats."""
+
+    FIRST_MESSAGE = "first_message"
+    HOLD_PLACED = "hold_placed"
+    HOLD_EXPIRED = "hold_expired"
+    HOLD_RELEASED = "hold_released"
+    BOOKED = "booked"
+    MOVED = "moved"
+    CANCELLED = "cancelled"
+
+
+CANCELLED_STATUS = "cancelled"
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """An appointment booked through the bot, and the chat that owns it."""
+
+    appointment_id: str
+    chat_id: int
+    user_id: int
+    service_id: str
+    service_name: str
+    start: datetime
+    duration_minutes: int
+    status: str
+    language: str
+    contact_name: str
+    booking_code: str | None
+    created_at: datetime
+
+    def __post_init__(self) -> None:
+        require_aware(self.start, "LedgerEntry.start")
+        require_aware(self.created_at, "LedgerEntry.created_at")
+
+
+@dataclass(frozen=True)
+class LedgerEvent:
+    """One step of a booking's history.
+
+    details: booked {"start": iso}; moved {"from": iso, "to": iso};
+    cancelled {"reason": str | None, "by": "customer" | "staff"}. Times are ISO-8601 UTC.
+    """
+
+    appointment_id: str
+    kind: str
+    at: datetime
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        require_aware(self.at, "LedgerEvent.at")
+
+
+@dataclass(frozen=True)
+class ScheduledMessage:
+    """A time-based message (hold warning, reminder), unique by `key`."""
+
+    key: str
+    chat_id: int
+    due_at: datetime
+    kind: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        require_aware(self.due_at, "ScheduledMessage.due_at")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A counted moment; `chat_id` is None once the chat asked to be forgotten."""
+
+    kind: str
+    chat_id: int | None
+    at: datetime
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        require_aware(self.at, "Metric.at")
+
+
+@dataclass(frozen=True)
+class ForgetCounts:
+    """How many records `forget_chat` erased (metrics are kept but detached from the chat)."""
+
+    sessions: int
+    bookings: int
+    events: int
+    scheduled: int
+    metrics: int

@@ -1,0 +1,72 @@
+"""The schema as an ordered list of migrations, in SQL that SQLite and PostgreSQL both accept.
+
+Migration N (1-based) is applied once, inside one transaction with the others pending at open, and
+recorded in `schema_version`. Never edit a released migration; append a new one.
+"""
+
+from __future__ import annotations
+
+Migration = tuple[str, ...]
+
+MIGRATIONS: tuple[Migration, ...] = (
+    # 1: sessions, bookings ledger with history, time-based messages (issues 4 and 5).
+    (
+        """CREATE TABLE sessions (
+            chat_id BIGINT PRIMARY KEY,
+            data TEXT NOT NULL
+        )""",
+        """CREATE TABLE bookings (
+            appointment_id TEXT PRIMARY KEY,
+            chat_id BIGINT NOT NULL,
+            user_id BIGINT NOT NULL,
+            service_id TEXT NOT NULL,
+            service_name TEXT NOT NULL,
+            start_at TEXT NOT NULL,
+            duration_minutes INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            language TEXT NOT NULL,
+            contact_name TEXT NOT NULL,
+            booking_code TEXT,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX bookings_chat_start ON bookings (chat_id, start_at)",
+        "CREATE INDEX bookings_start ON bookings (start_at)",
+        "CREATE INDEX bookings_code ON bookings (lower(booking_code))",
+        """CREATE TABLE booking_events (
+            appointment_id TEXT NOT NULL
+                REFERENCES bookings (appointment_id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            occurred_at TEXT NOT NULL,
+            details TEXT NOT NULL,
+            PRIMARY KEY (appointment_id, seq)
+        )""",
+        """CREATE TABLE scheduled_messages (
+            key TEXT PRIMARY KEY,
+            chat_id BIGINT NOT NULL,
+            due_at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            sent BOOLEAN NOT NULL DEFAULT FALSE
+        )""",
+        "CREATE INDEX scheduled_due ON scheduled_messages (sent, due_at)",
+        "CREATE INDEX scheduled_chat ON scheduled_messages (chat_id)",
+    ),
+    # 2: statistics and the health check's write probe (issue 6).
+    (
+        """CREATE TABLE metrics (
+            kind TEXT NOT NULL,
+            chat_id BIGINT,
+            occurred_at TEXT NOT NULL,
+            details TEXT NOT NULL
+        )""",
+        "CREATE INDEX metrics_time ON metrics (occurred_at)",
+        "CREATE INDEX metrics_chat ON metrics (chat_id)",
+        """CREATE TABLE heartbeat (
+            id INTEGER PRIMARY KEY,
+            beats BIGINT NOT NULL
+        )""",
+    ),
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,439 @@
+"""The SQLite backend of `Store`, on aiosqlite: one connection, WAL, writes serialised.
+
+A single asyncio lock guards every use of the connection, so a transaction is never interleaved
+with another caller's statements (which on one shared connection would see or commit its work).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.codec import json_from_db, json_to_db, time_from_db, time_to_db
+from bot.storage.errors import StorageError, UnknownBooking
+from bot.storage.models import (
+    CANCELLED_STATUS,
+    CancelledBy,
+    EventKind,
+    ForgetCounts,
+    LedgerEntry,
+    LedgerEvent,
+    Metric,
+    MetricKind,
+    ScheduledMessage,
+)
+from bot.storage.schema import MIGRATIONS, Migration
+
+logger = logging.getLogger(__name__)
+
+MEMORY = ":memory:"
+BUSY_TIMEOUT_MS = 5000
+
+_ENTRY_COLUMNS = (
+    "appointment_id, chat_id, user_id, service_id, service_name, start_at, duration_minutes,"
+    " status, language, contact_name, booking_code, created_at"
+)
+
+
+async def open_sqlite(path: str, *, migrations: Sequence[Migration] = MIGRATIONS) -> SqliteStore:
+    """Open (creating the file and its folder if needed) and migrate a SQLite database.
+
+    `migrations` is for tests that need a database at an older schema version.
+    """
+    if path != MEMORY:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves, so every transaction is explicit.
+    db = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        db.row_factory = sqlite3.Row
+        await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await db.execute("PRAGMA foreign_keys = ON")
+        if path != MEMORY:
+            await db.execute("PRAGMA journal_mode = WAL")
+        version = await _migrate(db, migrations)
+    except BaseException:
+        await db.close()
+        raise
+    logger.info("storage opened at %s (schema version %d)", path, version)
+    return SqliteStore(db)
+
+
+async def _migrate(db: aiosqlite.Connection, migrations: Sequence[Migration]) -> int:
+    # BEGIN IMMEDIATE takes the write lock first, so two processes opening at once migrate once.
+    try:
+        await db.execute("BEGIN IMMEDIATE")
+        await db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)")
+        async with db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version") as cursor:
+            row = await cursor.fetchone()
+        current = int(row[0]) if row is not None else 0
+        if current > len(migrations):
+            raise StorageError(
+                f"the database schema is at version {current}, newer than this bot knows "
+                f"({len(migrations)}); upgrade the bot"
+            )
+        for number in range(current + 1, len(migrations) + 1):
+            for statement in migrations[number - 1]:
+                await db.execute(statement)
+            await db.execute("INSERT INTO schema_version (version) VALUES (?)", (number,))
+            logger.info("storage migrated to schema version %d", number)
+        await db.execute("COMMIT")
+    except BaseException:
+        await _rollback(db)
+        raise
+    return max(current, len(migrations))
+
+
+def _entry_from_row(row: sqlite3.Row) -> LedgerEntry:
+    return LedgerEntry(
+        appointment_id=row["appointment_id"],
+        chat_id=int(row["chat_id"]),
+        user_id=int(row["user_id"]),
+        service_id=row["service_id"],
+        service_name=row["service_name"],
+        start=time_from_db(row["start_at"]),
+        duration_minutes=int(row["duration_minutes"]),
+        status=row["status"],
+        language=row["language"],
+        contact_name=row["contact_name"],
+        booking_code=row["booking_code"],
+        created_at=time_from_db(row["created_at"]),
+    )
+
+
+def _message_from_row(row: sqlite3.Row) -> ScheduledMessage:
+    return ScheduledMessage(
+        key=row["key"],
+        chat_id=int(row["chat_id"]),
+        due_at=time_from_db(row["due_at"]),
+        kind=row["kind"],
+        payload=json_from_db(row["payload"]),
+    )
+
+
+class SqliteStore:
+    """`Store` on one aiosqlite connection; build it with `open_sqlite` or `open_store`."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+        self._lock = asyncio.Lock()
+        self._closed = False
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        async with self._lock:
+            await self._db.close()
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            try:
+                await self._db.execute("BEGIN IMMEDIATE")
+                yield self._db
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await _rollback(self._db)
+                raise
+
+    async def _select(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        async with self._lock, self._db.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+    async def _write(self, sql: str, params: Iterable[Any] = ()) -> int:
+        async with self._transaction() as db, db.execute(sql, tuple(params)) as cursor:
+            return cursor.rowcount
+
+    # -- sessions ---------------------------------------------------------------------------
+
+    async def load_session(self, chat_id: int) -> dict[str, Any] | None:
+        rows = await self._select("SELECT data FROM sessions WHERE chat_id = ?", (chat_id,))
+        return json_from_db(rows[0]["data"]) if rows else None
+
+    async def save_session(self, chat_id: int, data: dict[str, Any]) -> None:
+        document = json_to_db(data, "session")
+        await self._write(
+            "INSERT INTO sessions (chat_id, data) VALUES (?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET data = excluded.data",
+            (chat_id, document),
+        )
+
+    async def delete_session(self, chat_id: int) -> None:
+        await self._write("DELETE FROM sessions WHERE chat_id = ?", (chat_id,))
+
+    # -- bookings ledger --------------------------------------------------------------------
+
+    async def record_booking(self, entry: LedgerEntry) -> None:
+        start = time_to_db(entry.start, "start")
+        created = time_to_db(entry.created_at, "created_at")
+        async with self._transaction() as db:
+            async with db.execute(
+                "SELECT 1 FROM bookings WHERE appointment_id = ?", (entry.appointment_id,)
+            ) as cursor:
+                existed = await cursor.fetchone() is not None
+            # A repeated confirm updates the entry but keeps its first created_at and history.
+            await db.execute(
+                f"INSERT INTO bookings ({_ENTRY_COLUMNS})"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (appointment_id) DO UPDATE SET"
+                " chat_id = excluded.chat_id, user_id = excluded.user_id,"
+                " service_id = excluded.service_id, service_name = excluded.service_name,"
+                " start_at = excluded.start_at, duration_minutes = excluded.duration_minutes,"
+                " status = excluded.status, language = excluded.language,"
+                " contact_name = excluded.contact_name, booking_code = excluded.booking_code",
+                (
+                    entry.appointment_id,
+                    entry.chat_id,
+                    entry.user_id,
+                    entry.service_id,
+                    entry.service_name,
+                    start,
+                    entry.duration_minutes,
+                    entry.status,
+                    entry.language,
+                    entry.contact_name,
+                    entry.booking_code,
+                    created,
+                ),
+            )
+            if not existed:
+                await _append_event(
+                    db, entry.appointment_id, EventKind.BOOKED, created, {"start": start}
+                )
+        logger.info("booking %s recorded for chat %s", entry.appointment_id, entry.chat_id)
+
+    async def record_move(self, appointment_id: str, new_start: datetime, at: datetime) -> None:
+        to = time_to_db(new_start, "new_start")
+        when = time_to_db(at, "at")
+        async with self._transaction() as db:
+            async with db.execute(
+                "SELECT start_at FROM bookings WHERE appointment_id = ?", (appointment_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                raise UnknownBooking(appointment_id)
+            previous = row["start_at"]
+            if previous == to:
+                return  # a retried move: history already says so
+            await db.execute(
+                "UPDATE bookings SET start_at = ? WHERE appointment_id = ?", (to, appointment_id)
+            )
+            await _append_event(
+                db, appointment_id, EventKind.MOVED, when, {"from": previous, "to": to}
+            )
+        logger.info("booking %s moved", appointment_id)
+
+    async def record_cancel(
+        self, appointment_id: str, reason: str | None, at: datetime, by: str = "customer"
+    ) -> None:
+        when = time_to_db(at, "at")
+        if by not in tuple(CancelledBy):
+            raise ValueError(f"by must be 'customer' or 'staff', got {by!r}")
+        async with self._transaction() as db:
+            async with db.execute(
+                "SELECT status FROM bookings WHERE appointment_id = ?", (appointment_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                raise UnknownBooking(appointment_id)
+            if row["status"] == CANCELLED_STATUS:
+                return  # a retried cancel: keep the first reason and time
+            await db.execute(
+                "UPDATE bookings SET status = ? WHERE appointment_id = ?",
+                (CANCELLED_STATUS, appointment_id),
+            )
+            details = {"reason": reason, "by": str(by)}
+            await _append_event(db, appointment_id, EventKind.CANCELLED, when, details)
+        logger.info("booking %s cancelled by %s", appointment_id, by)
+
+    async def bookings_for_chat(
+        self, chat_id: int, *, after: datetime | None = None, include_cancelled: bool = False
+    ) -> list[LedgerEntry]:
+        sql = f"SELECT {_ENTRY_COLUMNS} FROM bookings WHERE chat_id = ?"
+        params: list[Any] = [chat_id]
+        if after is not None:
+            sql += " AND start_at > ?"
+            params.append(time_to_db(after, "after"))
+        if not include_cancelled:
+            sql += " AND status <> ?"
+            params.append(CANCELLED_STATUS)
+        sql += " ORDER BY start_at, appointment_id"
+        return [_entry_from_row(row) for row in await self._select(sql, params)]
+
+    async def find_booking(self, appointment_id_or_code: str) -> LedgerEntry | None:
+        wanted = appointment_id_or_code.strip()
+        if not wanted:
+            return None
+        # An exact appointment id wins over a booking code that happens to match it.
+        rows = await self._select(
+            f"SELECT {_ENTRY_COLUMNS} FROM bookings"
+            " WHERE appointment_id = ? OR lower(booking_code) = lower(?)"
+            " ORDER BY CASE WHEN appointment_id = ? THEN 0 ELSE 1 END, created_at"
+            " LIMIT 1",
+            (wanted, wanted, wanted),
+        )
+        return _entry_from_row(rows[0]) if rows else None
+
+    async def booking_history(self, appointment_id: str) -> list[LedgerEvent]:
+        rows = await self._select(
+            "SELECT appointment_id, kind, occurred_at, details FROM booking_events"
+            " WHERE appointment_id = ? ORDER BY occurred_at, seq",
+            (appointment_id,),
+        )
+        return [
+            LedgerEvent(
+                appointment_id=row["appointment_id"],
+                kind=row["kind"],
+                at=time_from_db(row["occurred_at"]),
+                details=json_from_db(row["details"]),
+            )
+            for row in rows
+        ]
+
+    async def bookings_between(self, start: datetime, end: datetime) -> list[LedgerEntry]:
+        rows = await self._select(
+            f"SELECT {_ENTRY_COLUMNS} FROM bookings WHERE start_at >= ? AND start_at < ?"
+            " ORDER BY start_at, appointment_id",
+            (time_to_db(start, "start"), time_to_db(end, "end")),
+        )
+        return [_entry_from_row(row) for row in rows]
+
+    # -- scheduled messages -----------------------------------------------------------------
+
+    async def schedule(self, message: ScheduledMessage) -> None:
+        await self._write(
+            "INSERT INTO scheduled_messages (key, chat_id, due_at, kind, payload, sent)"
+            " VALUES (?, ?, ?, ?, ?, FALSE)"
+            " ON CONFLICT (key) DO UPDATE SET chat_id = excluded.chat_id,"
+            " due_at = excluded.due_at, kind = excluded.kind, payload = excluded.payload"
+            " WHERE NOT scheduled_messages.sent",
+            (
+                message.key,
+                message.chat_id,
+                time_to_db(message.due_at, "due_at"),
+                message.kind,
+                json_to_db(message.payload, "payload"),
+            ),
+        )
+
+    async def cancel_scheduled(self, key: str) -> None:
+        await self._write("DELETE FROM scheduled_messages WHERE key = ?", (key,))
+
+    async def due_messages(self, now: datetime, limit: int = 100) -> list[ScheduledMessage]:
+        if limit < 1:
+            raise ValueError(f"limit must be positive, got {limit}")
+        rows = await self._select(
+            "SELECT key, chat_id, due_at, kind, payload FROM scheduled_messages"
+            " WHERE NOT sent AND due_at <= ? ORDER BY due_at, key LIMIT ?",
+            (time_to_db(now, "now"), limit),
+        )
+        return [_message_from_row(row) for row in rows]
+
+    async def mark_sent(self, key: str) -> None:
+        await self._write("UPDATE scheduled_messages SET sent = TRUE WHERE key = ?", (key,))
+
+    async def pending_count(self) -> int:
+        rows = await self._select("SELECT COUNT(*) FROM scheduled_messages WHERE NOT sent")
+        return int(rows[0][0])
+
+    # -- staff: privacy, statistics, health -------------------------------------------------
+
+    async def forget_chat(self, chat_id: int) -> ForgetCounts:
+        async with self._transaction() as db:
+            events = await _count(
+                db,
+                "DELETE FROM booking_events WHERE appointment_id IN"
+                " (SELECT appointment_id FROM bookings WHERE chat_id = ?)",
+                chat_id,
+            )
+            bookings = await _count(db, "DELETE FROM bookings WHERE chat_id = ?", chat_id)
+            sessions = await _count(db, "DELETE FROM sessions WHERE chat_id = ?", chat_id)
+            scheduled = await _count(
+                db, "DELETE FROM scheduled_messages WHERE chat_id = ?", chat_id
+            )
+            metrics = await _count(
+                db, "UPDATE metrics SET chat_id = NULL WHERE chat_id = ?", chat_id
+            )
+        counts = ForgetCounts(
+            sessions=sessions,
+            bookings=bookings,
+            events=events,
+            scheduled=scheduled,
+            metrics=metrics,
+        )
+        logger.info("chat %s forgotten: %s", chat_id, counts)
+        return counts
+
+    async def record_metric(
+        self, kind: str, chat_id: int, at: datetime, details: dict[str, Any] | None = None
+    ) -> None:
+        if kind not in tuple(MetricKind):
+            raise ValueError(f"unknown metric kind {kind!r}")
+        await self._write(
+            "INSERT INTO metrics (kind, chat_id, occurred_at, details) VALUES (?, ?, ?, ?)",
+            (str(kind), chat_id, time_to_db(at, "at"), json_to_db(details or {}, "details")),
+        )
+
+    async def metrics_between(self, start: datetime, end: datetime) -> list[Metric]:
+        rows = await self._select(
+            "SELECT kind, chat_id, occurred_at, details FROM metrics"
+            " WHERE occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at, kind, chat_id",
+            (time_to_db(start, "start"), time_to_db(end, "end")),
+        )
+        return [
+            Metric(
+                kind=row["kind"],
+                chat_id=None if row["chat_id"] is None else int(row["chat_id"]),
+                at=time_from_db(row["occurred_at"]),
+                details=json_from_db(row["details"]),
+            )
+            for row in rows
+        ]
+
+    async def ping(self) -> None:
+        try:
+            await self._write(
+                "INSERT INTO heartbeat (id, beats) VALUES (1, 1)"
+                " ON CONFLICT (id) DO UPDATE SET beats = heartbeat.beats + 1"
+            )
+        except (sqlite3.Error, ValueError) as exc:  # ValueError: the connection is closed
+            raise StorageError(f"storage is not writable: {exc}") from exc
+
+
+async def _rollback(db: aiosqlite.Connection) -> None:
+    # aiosqlite runs statements in order, so this follows any BEGIN already queued, even when the
+    # caller was cancelled mid-await; "no transaction is active" then just means nothing to undo.
+    try:
+        await db.execute("ROLLBACK")
+    except sqlite3.OperationalError:
+        logger.debug("rollback found no transaction")
+
+
+async def _append_event(
+    db: aiosqlite.Connection, appointment_id: str, kind: str, at: str, details: dict[str, Any]
+) -> None:
+    # seq instead of an autoincrement column: portable, and the caller holds the write lock.
+    await db.execute(
+        "INSERT INTO booking_events (appointment_id, seq, kind, occurred_at, details)"
+        " SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM booking_events"
+        " WHERE appointment_id = ?",
+        (appointment_id, str(kind), at, json_to_db(details, "details"), appointment_id),
+    )
+
+
+async def _count(db: aiosqlite.Connection, sql: str, *params: Any) -> int:
+    async with db.execute(sql, params) as cursor:
+        return cursor.rowcount
+
+
+__all__ = ["SqliteStore", "open_sqlite"]

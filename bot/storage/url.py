@@ -1,0 +1,42 @@
+"""Turning `DATABASE_URL` into a backend, SQLAlchemy-style: `sqlite:///relative.db`,
+`sqlite:////absolute/path.db`, `sqlite:///:memory:` (or `sqlite://`).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+from bot.config import ConfigError
+from bot.storage.base import Store
+from bot.storage.sqlite import MEMORY, open_sqlite
+
+_SQLITE_PREFIX = "sqlite:///"
+_POSTGRES_PREFIXES = ("postgresql://", "postgres://", "postgresql+")
+
+
+def sqlite_path(database_url: str) -> str:
+    """The file path (or ":memory:") a sqlite URL names; `ConfigError` for anything else."""
+    url = database_url.strip()
+    if url.startswith(_POSTGRES_PREFIXES):
+        # The URL is not echoed: it may carry a password.
+        raise ConfigError(
+            "DATABASE_URL: PostgreSQL support is coming; use sqlite for now, "
+            "e.g. sqlite:///bot.sqlite3"
+        )
+    if url == "sqlite://":
+        return MEMORY
+    if not url.startswith(_SQLITE_PREFIX):
+        raise ConfigError(
+            "DATABASE_URL must be sqlite:///relative/path.sqlite3 or sqlite:////absolute/path"
+        )
+    path = url[len(_SQLITE_PREFIX) :]
+    if not path or "?" in path:
+        raise ConfigError(
+            "DATABASE_URL must name a file (sqlite:///bot.sqlite3) without query options"
+        )
+    return unquote(path)
+
+
+async def open_store(database_url: str) -> Store:
+    """Open the store `DATABASE_URL` names, creating or migrating its schema."""
+    return await open_sqlite(sqlite_path(database_url))
