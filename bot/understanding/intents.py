@@ -1,0 +1,615 @@
+"""What a customer's message asks for: book, move, cancel, yes, "the second one", "later"...
+
+Pure dictionary and regex work on normalised text, so it is fast and predictable. The date part of a
+message is left to `parse_when`; here we only read what the customer wants done.
+
+Precedence, highest first (a message gets the single best intent):
+1. LANGUAGE ("in inglese please", "parli italiano?", "change language").
+2. Actions: CANCEL, MOVE, LIST, strong BOOK ("prenotare", "book"). A cancel verb together with a
+   move or re-book verb is MOVE. "I can't make it (on Thursday)" is CANCEL (the cancel step asks for
+   confirmation and can offer another day); with "instead"/"invece"/"another day" it is MOVE.
+   A bare "annulla"/"cancel" is always CANCEL: the dialogue reads it as "abort" when it is in the
+   middle of a booking. A negated action ("non annullare", "don't cancel") is NO. "Book it" /
+   "prenotalo" accepts what was offered: YES.
+3. HELP, then STOP ("lascia perdere", "never mind"; weak words like "niente", "basta" only alone).
+4. Replies to an offer: ASAP, OTHER_DAY, EARLIER, LATER ("no, un altro giorno" is OTHER_DAY,
+   "sì ma più tardi" is LATER), then weak BOOK ("avete posto?").
+5. An open time range ("prima delle 10", "after 3pm", "verso le 10") is a window for `parse_when`,
+   not EARLIER/LATER/CHOOSE_TIME: such a message gives None unless an intent above matched.
+6. CHOOSE_TIME ("quello delle 10", "10:30"; not when a day is named: "domani alle 10" is a date
+   request for `parse_when`, so None), then CHOOSE_ORDINAL ("il secondo", "2", "l'ultimo" = -1).
+   A bare number 1-9 is an ordinal, 10-23 an hour.
+7. NO, YES (a conditional "sì, ma ..." whose condition is not understood gives None; "non lo so"
+   is None, not NO), THANKS, GREETING (hellos and goodbyes). In Italian chats a bare "fine" is STOP.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from bot.understanding.text import closest, normalize, words
+
+__all__ = ["Intent", "IntentKind", "parse_intent"]
+
+
+class IntentKind(StrEnum):
+    BOOK = "book"
+    MOVE = "move"
+    CANCEL = "cancel"
+    LIST = "list"
+    HELP = "help"
+    STOP = "stop"
+    LANGUAGE = "language"
+    YES = "yes"
+    NO = "no"
+    GREETING = "greeting"
+    THANKS = "thanks"
+    CHOOSE_ORDINAL = "choose_ordinal"
+    CHOOSE_TIME = "choose_time"
+    EARLIER = "earlier"
+    LATER = "later"
+    OTHER_DAY = "other_day"
+    ASAP = "asap"
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: IntentKind
+    ordinal: int | None = None
+    time: datetime.time | None = None
+    language: str | None = None
+
+
+def _words_of(block: str) -> list[str]:
+    return block.split()
+
+
+# Words a typo may be corrected to. Whole forms, because regexes below match stems of them.
+_KEYWORDS = frozenset(
+    _words_of("""
+    spostare sposta sposto spostarlo spostarla spostamento spostiamo sposti anticipare posticipare
+    rimandare rinviare reschedule rescheduling move moving postpone cambiare cambia modificare
+    annulla annullare annullo annullate annullamento disdire disdici disdetta disdico cancella
+    cancellare cancel cancelled canceled cancellation
+    prenotare prenota prenoto prenotazione prenotazioni booking bookings book appointment
+    appointments appuntamento appuntamenti fissare reservation
+    prenotato prenotata prenotati prenotate spostato spostata annullato annullata cancellato
+    cancellata disdetto confermato confermata booked
+    aiuto help funziona capito capisco
+    lascia lasciamo perdere stare niente basta stop never mind nevermind forget importa
+    inglese italiano english italian lingua language
+    certo certamente perfetto perfetta ottimo benissimo esatto giusto confermo conferma confirm
+    perfect sure yes yeah okay accordo absolutely correct alright
+    nope nessuno negativo
+    grazie thanks thank ciao buongiorno buonasera salve hello arrivederci goodbye
+    primo prima secondo seconda terzo terza quarto quarta quinto quinta ultimo ultima penultimo
+    first second third fourth fifth last numero number option opzione
+    presto earlier sooner tardi later dopo altro altra giorno giorni another different
+    possibile appena possible earliest soonest disponibile available
+    oggi domani dopodomani today tomorrow tonight stasera stamattina
+    lunedi martedi mercoledi giovedi venerdi sabato domenica
+    monday tuesday wednesday thursday friday saturday sunday
+    """)
+)
+
+# Ordinary words that sit one edit away from a keyword and must not be "corrected" into it.
+_PROTECTED = frozenset(
+    _words_of("""
+    dove more mode love have look took cook past fast list lost step shop pure none note hope
+    held hell prime terra porta posta sposa sposo resto cerco cento certa pasta basso water
+    fifty think thinks italia posto posti quanto quanta quante quanti primi sposi
+    sposare certi certe attimo least store start stato stata secondi minuti grazia tarda tardo
+    parte forte cosa come confermi confermate
+    altri altre giorni sopra sotto prego prossimo prossima the they them then there
+    """)
+)
+
+
+# Chat shorthand and short slips that the edit-distance lookup cannot reach.
+_ALIASES = {
+    "bok": "book",
+    "yse": "yes",
+    "ye": "yes",
+    "ys": "yes",
+    "nevr": "never",
+    "appt": "appointment",
+    "appts": "appointments",
+    "apt": "appointment",
+    "tmr": "tomorrow",
+    "tmrw": "tomorrow",
+    "nn": "non",
+    "grz": "grazie",
+    "tnx": "thanks",
+    "tks": "thanks",
+    "k": "ok",
+    "kk": "ok",
+    "xke": "perche",
+    "prenotaz": "prenotazione",
+}
+
+
+def _fix(token: str) -> str:
+    """The keyword this token is a typo of, or the token itself."""
+    if token in _ALIASES:
+        return _ALIASES[token]
+    if not token.isalpha() or token in _KEYWORDS or token in _PROTECTED or len(token) < 4:
+        return token
+    found = closest(token, _KEYWORDS)
+    if found is None:
+        return token
+    # Four-letter words are too close to everyday words: only accept swapped letters ("hlep").
+    if len(token) == 4 and sorted(token) != sorted(found):
+        return token
+    return found
+
+
+_EMOJI = {
+    "👍": " ok ",
+    "👌": " ok ",
+    "✅": " ok ",
+    "✔": " ok ",
+    "👎": " no ",
+    "❌": " no ",
+    "🙏": " grazie ",
+    "👋": " ciao ",
+}
+
+
+def _c(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+_LANG_EN = _c(r"\b(inglese|english|ingles|anglais|inglish)\b")
+_LANG_IT = _c(r"\b(italiano|italian|italiana|italien)\b")
+_LANG_TRIGGER = _c(
+    r"\b(parl\w*|speak|switch|change|cambia\w*|passa\w*|passiamo|in|lingua|language|write|scriv\w*|"
+    r"rispond\w*|answer|reply|talk|please|per favore|use|usa)\b"
+)
+_LANG_ONLY = _c(r"\b(cambia\w* (la )?lingua|change (the )?language|lingua|language)\b")
+_NEGATOR = r"(non|don t|dont|do not|not|doesn t|never)"
+
+_CANCEL = _c(
+    r"\b(annull\w*|disdic\w*|disdir\w*|disdett\w*|disdic|cancell\w*|cancel\w*|elimin\w*|delete|"
+    r"call off|call it off|remove (my|the|it|this|that))\b|"
+    r"\bnon (mi )?(serve|servira) piu\b|\bnon ho piu bisogno\b|\bno longer need\b|"
+    r"\bdon t need (it|the appointment|my appointment|the booking) any ?more\b"
+)
+_CANCEL_NEGATED = _c(
+    rf"\b{_NEGATOR} (lo |la |l |it |my |the )?(annull\w*|disdic\w*|disdir\w*|cancell\w*|cancel\w*)"
+)
+_CANT_COME = _c(
+    r"\b(can t|cannot|can not|cant|won t be able to|will not be able to|unable to|not able to) "
+    r"(make it|come|attend|be there|go)\b|"
+    r"\bnon (posso|riesco|potro|potrei|riusciro|ce la faccio)( piu)?( a)? (venire|esserci|farcela|"
+    r"passare|presentarmi)\b|\bnon voglio piu venire\b|\bdon t want to come any ?more\b|"
+    r"\bnon ce la (faccio|faro)\b|\bnon vengo\b|\bnon (ci )?saro\b"
+)
+_INSTEAD = _c(
+    r"\b(invece|instead|rather|can we|could we|possiamo|potremmo|si puo fare|altro giorno|"
+    r"altra data|another day|different day|other day|another time|un altro orario|altra settimana|"
+    r"another week|different week)\b"
+)
+_MOVE = _c(
+    r"\b(spost\w*|anticip\w*|posticip\w*|rimand\w*|rinvi\w*|reschedul\w*|postpon\w*|move|moving|"
+    r"moved|bring (it |my appointment |the appointment )?forward|"
+    r"push (it|my appointment|the appointment|my booking) (back|forward|to|till|until)|"
+    r"re book|rebook\w*|riprenot\w*)\b|"
+    r"\b(change|changing|modify|switch|cambi\w*|modific\w*) (the |my |it |l |il |la |lo |mio |mia |"
+    r"di |a )?(appuntament\w*|appointment|booking|prenotazion\w*|time|date|day|orario|ora|data|"
+    r"giorno|slot|it|to)\b|\b(cambiarlo|cambiarla|modificarlo|modificarla)\b"
+)
+_BOOK_STRONG = _c(
+    r"\b(prenot\w*|book|to book|booking a|make a booking|make an appointment|schedule an|"
+    r"fissa\w* (un |l |1 )?(appuntament\w*|taglio|piega|colore)|"
+    r"new appointment|nuovo appuntamento|un altro appuntamento|another appointment)\b"
+)
+_BOOK_VERB = _c(r"\b(prenota|prenotare|prenoto|prenotiamo|prenotami|riprenot\w*|book|rebook)\b")
+# "book it" / "prenotalo" at a confirmation step accepts what was offered.
+_BOOK_IT = _c(
+    r"\b(go ahead and book|book it|book that|book that one|prenotal[oa]|prenota pure|"
+    r"prenotamelo|prenotamela|yes book)\b"
+)
+_BOOK_NOUN_OWNED = _c(r"\b(my|mia|mie|mio|miei) (booking|prenotazion\w*)")
+_LIST = _c(
+    r"\b(i miei|miei|my|le mie) (appuntament\w*|appointments|bookings|prenotazioni|reservations)\b|"
+    r"\b(what|which) (appointments|bookings|reservations) (do|have) i\b|"
+    r"\b(che|quali|quanti) (appuntament\w*|prenotazion\w*) (ho|abbiamo|avevo)\b|"
+    r"\bho (gia )?(degli |un |qualche |una |delle )?(appuntament\w*|prenotazion\w*)\b|"
+    r"\b(do|did) i (have|already have) (an? |any )?(appointment|booking|reservation)s?\b|"
+    r"\b(when|what time|what day) (is|s) my (appointment|booking|reservation)\b|"
+    r"\b(quando|a che ora|che giorno|che ora) (e|ho|era|avevo|sara) (il mio |l |la mia |il |la )?"
+    r"(prossim\w* )?(appuntamento|prenotazione)\b|"
+    r"\b(when|what time|what day) (is|s) my (next |upcoming )?(appointment|booking)\b|"
+    r"\bho (gia )?prenotat\w*\b|\bwhat did i book\b|\bhave i (already )?booked\b|"
+    r"\bwhat (have i|do i have) (got )?(booked|scheduled|coming up)\b|"
+    r"\b(do|did) i have (anything|something|any appointments?|an appointment|appointments) "
+    r"(booked|scheduled|coming up|planned)\b|\bam i (booked|in the system|down)\b|"
+    r"\bho (qualcosa|gia qualcosa) (di )?(prenotat\w*|fissat\w*)\b|"
+    r"\b(il mio|la mia|my) (appuntamento|prenotazione|appointment|booking)\b.*\b(quando|when|"
+    r"ora|time|giorno|day|confermat\w*|confirmed)\b|"
+    r"\b(show|list|see|vedere|mostra\w*|elenca|fammi vedere)\b.*\b(appointments|bookings|"
+    r"appuntament\w*|prenotazion\w*)\b|\b(remind me|ricordami)\b|"
+    r"\bricord\w* (quando|a che ora|che giorno|il mio|l appuntamento)\b|"
+    r"\bquando (devo|dovrei) (venire|passare|esserci)\b|\bwhen (am i|do i|should i) (coming|come|"
+    r"due)\b"
+)
+_HELP = _c(
+    r"\b(aiut\w*|help|helpp|come funziona|how does (this|it) work|how (does|do) (this|it|you) "
+    r"work|what can you do|cosa (puoi|sai|posso) fare|che cosa (fai|puoi fare)|non capisco|"
+    r"non ho capito|i don t understand|don t get it|i m confused|istruzioni|info|informazioni|"
+    r"assistenza|support|menu|operatore|human|persona vera|real person|confused|confus[oa]|"
+    r"what do you mean|how do i (use|do) (this|it)|come si usa|come faccio|"
+    r"cosa intendi|in che senso|che vuol dire)\b"
+)
+_STOP_STRONG = _c(
+    r"\b(nvm|lascia\w* (perdere|stare)|lasciamo (perdere|stare)|never mind|nevermind|"
+    r"forget (it|about it|that)|non importa|non fa niente|fa niente|ci ripenso|"
+    r"ci (devo )?pens\w*|ti faccio sapere|"
+    r"vi faccio sapere|le faccio sapere|i ll think about it|let me think|i ll let you know|"
+    r"not now|non ora|adesso no|per ora no|maybe later|magari un altra volta|another time|"
+    r"i ll pass|i will pass|i think i ll pass|that s all|that s it|e tutto|tutto qui|"
+    r"a posto cosi|sono a posto|nient altro|nothing else|"
+    r"basta cosi|ho cambiato idea|changed my mind|no need|non serve|non c e bisogno|stop it|"
+    r"esci|exit|quit|abort|interrompi)\b"
+)
+_STOP_WEAK = frozenset({"niente", "nulla", "basta", "stop", "nothing", "no niente", "no nothing"})
+
+_ASAP = _c(
+    r"\b(il |al |quanto )?(piu )?prima possibile\b|\bappena possibile\b|\bquanto prima\b|"
+    r"\bal piu presto\b|\b(piu )?presto possibile\b|\basap\b|\bas soon as (possible|you can)\b|"
+    r"\b(earliest|soonest)\b|"
+    r"\bfirst (available|free|opening|slot|possible|one you have|you have)\b|"
+    r"\bnext (available|free|opening)\b|\b(whatever|whichever)( s| is)? (first|soonest|earliest)\b|"
+    r"\b(il |la )?(primo|prima|prossimo|prossima) "
+    r"(posto |orario |ora |data |slot |appuntamento |giorno )?(libero|libera|disponibil\w*|che hai|"
+    r"che avete)\b|\b(primo|prima) (posto|data) (utile|che c e)\b|\bil primo posto\b|\bsubito\b|"
+    r"\bright away\b|\bstraight away\b|\bsooner the better\b"
+)
+_OTHER_DAY = _c(
+    r"\b(un |un altro |un altra |l altro )?(altro|altra|altri|altre) (giorno|giorni|data|date)\b|"
+    r"\b(giorno|data|settimana) divers\w*\b|\b(un |l )?altra settimana\b|"
+    r"\b(another|different|other|the following) week\b|\b(another|different|other|some other|"
+    r"a different) "
+    r"(day|date|days|dates)\b|\bnot (that|this) day\b|\bnon (quel|questo) giorno\b|"
+    r"\b(quel|questo) giorno no\b|\bnessuno di questi giorni\b"
+)
+# "prima delle 10", "after 3pm", "verso le 10": a window or approximate time, for parse_when.
+_RANGE = _c(
+    r"\b(prima|dopo|before|after|earlier than|later than|entro|until|till|fino|tra|fra|between|"
+    r"from|dalle|dal|verso|around|circa|about|by|not before|non prima|non dopo|oltre)"
+    r"( di| delle| della| dell| del| le| alle| l| the| ore| i)?"
+    r" (\d|l una|mezzogiorno|pranzo|noon|lunch|mezzanotte|midday|cena|dinner)"
+)
+_TOO_LATE = _c(r"\b(troppo tardi|too late|un po tardi|bit late)\b")
+_TOO_EARLY = _c(r"\b(troppo presto|too early|too soon|un po presto|bit early|non cosi presto)\b")
+_EARLIER = _c(
+    r"\b(piu presto|earlier|sooner|before that|anything before|something before|qualcosa prima|"
+    r"niente prima|nulla prima|un po prima|ancora prima|piu prima|anticipo)\b"
+)
+_PRIMA = _c(r"\bprima\b")
+_PRIMA_NOT_EARLIER = _c(
+    r"\b(la|il|l|una|per) prima\b|\bprima (volta|visita|opzione|scelta|proposta|cosa|one|data|"
+    r"ora|orario|che|di|del|della|delle|dei|degli|dell|settimana)\b"
+)
+_LATER = _c(
+    r"\b(piu tardi|un po tardi|later|later on|after that|anything after|something after|"
+    r"qualcosa dopo|niente dopo|nulla dopo|un po dopo|piu avanti|verso sera|piu in la|"
+    r"more late|later please|tardi)\b"
+)
+_DOPO = _c(r"\bdopo\b")
+_DOPO_NOT_LATER = _c(
+    r"\bdopo (le|l|pranzo|cena|il|la|lo|i|gli|di|che|aver\w*|domani|\d)\b|\ba dopo\b"
+)
+_BOOK_WEAK = _c(
+    r"\b(c e|ce|avete|hai|avresti|avreste|ci sono|c sono) (ancora )?(posto|post[oi] liber\w*|"
+    r"disponibilita|orari liberi|qualcosa)\b|\bdisponibilita\b|\bavailability\b|"
+    r"\b(are you|r u) (free|open|available)\b|\bsiete (liberi|disponibili|aperti)\b|"
+    r"\b(quali|che) orari\b|\bwhat (times|slots)\b|\bfree slots?\b|\bany (slots?|openings?|space|"
+    r"room)\b|\b(vorrei|voglio|volevo|posso|potrei|avrei bisogno di|mi serve|mi servirebbe|"
+    r"need|want|would like|d like|like to|can i|could i|get|fare|prendere|have)\b.*\b("
+    r"appuntament\w*|taglio|tagliare|piega|colore|tinta|haircut|hair cut|cut|trim|blow dry|"
+    r"colour|color|slot|posto|appointment|reservation|visit)\b|\b(un |an |one )?"
+    r"(appuntamento|appointment) (per|for|on|at|domani|tomorrow|oggi|today)\b|"
+    r"^(un )?(appuntamento|appointment|taglio|haircut)$"
+)
+_DAY_NAMED = _c(
+    r"\b(oggi|domani|dopodomani|stasera|stamattina|stanotte|stamani|today|tomorrow|tonight|"
+    r"lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
+    r"gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|"
+    r"dicembre|january|february|march|april|june|july|august|september|october|november|"
+    r"december|week|settimana)\b|\b\d{1,2}/\d{1,2}\b"
+)
+_HHMM = _c(r"(?<![\d/])([01]?\d|2[0-3])[:.]([0-5]\d)(?![\d/])( ?(am|pm))?")
+_HOUR_WORD = _c(
+    r"\b(alle|delle|dalle|le|ore|h|at|for|quello delle|quella delle|the|a|per le|x le)"
+    r" ([01]?\d|2[0-3])(?: (e mezza|e mezzo|e trenta|e un quarto|e quarto|o clock|oclock))?"
+    r"( ?(am|pm))?(?![\d:./])"
+)
+_HOUR_AMPM = _c(r"\b([1-9]|1[0-2]) ?(am|pm)\b")
+_HALF_PAST = _c(r"\b(half past|quarter past) ([1-9]|1[0-2])\b")
+_NOON = _c(r"\b(mezzogiorno|noon|midday)\b")
+_ORDINAL_WORDS = {
+    "primo": 1,
+    "prima": 1,
+    "first": 1,
+    "1st": 1,
+    "secondo": 2,
+    "seconda": 2,
+    "second": 2,
+    "2nd": 2,
+    "terzo": 3,
+    "terza": 3,
+    "third": 3,
+    "3rd": 3,
+    "quarto": 4,
+    "quarta": 4,
+    "fourth": 4,
+    "4th": 4,
+    "quinto": 5,
+    "quinta": 5,
+    "fifth": 5,
+    "5th": 5,
+    "sesto": 6,
+    "sesta": 6,
+    "sixth": 6,
+    "6th": 6,
+    "settimo": 7,
+    "settima": 7,
+    "seventh": 7,
+    "7th": 7,
+    "ottavo": 8,
+    "ottava": 8,
+    "eighth": 8,
+    "8th": 8,
+    "ultimo": -1,
+    "ultima": -1,
+    "last": -1,
+    "penultimo": -2,
+    "penultima": -2,
+}
+_ORDINAL = _c(
+    r"\b(second (?:to )?last|penultimate|penultim[oa])\b|\b(" + "|".join(_ORDINAL_WORDS) + r")\b"
+)
+_ORDINAL_NOT = _c(
+    r"\b(un|a|just a|one) (secondo|second|quarto)\b|\bsecondo (me|te|lei|voi|noi)\b|"
+    r"\b(last|ultim[oa]) (week|month|time|year|night|volta|settimana|mese)\b|"
+    r"\b(first|prima|primo) (time|volta|visit|visita)\b|\b(e|and a) (un )?quarto\b|"
+    r"\bat first\b|\bfirst thing\b|\bfirst of all\b|\bper prima\b"
+)
+_NUMBERED = _c(
+    r"\b(numero|number|num|nr|n|no|option|opzione|scelta|choice|slot|il|la|l)\s?([1-9])\b(?![:.]\d)"
+)
+_ONLY_NUMBER = _c(r"^([1-9]|1\d|2[0-3])$")
+
+_YES = _c(
+    r"\b(si(?! (puo|potrebbe|possono|fa|chiama|tratta|paga|trova|deve))|sii|sisi|si si|certo|"
+    r"certamente|va bene|va benissimo|vabene|vabbene|ok|okay|okey|okk|"
+    r"k|perfetto|perfetta|ottimo|benissimo|bene|esatto|esattamente|giusto|confermo|conferma|"
+    r"confermato|confermiamo|d accordo|daccordo|volentieri|assolutamente|procedi|vai|andata|"
+    r"fatto|yes|yep|yeah|yup|ya|yea|sure|certainly|absolutely|definitely|of course|sounds good|"
+    r"looks good|fine|good(?! (morning|afternoon|evening|night|day))|great|perfect|correct|right|"
+    r"alright|all right|confirm|confirmed|"
+    r"go ahead|do it|deal|exactly|why not|perche no|ci sto|works for me|that works|mi va bene|"
+    r"mi sta bene|benone|top|cool|lovely|excellent|yes please)\b"
+)
+_NO = _c(
+    r"\b(no|nope|nah|non|negativo|nessuno|nessuna|none|neither|no way|no thanks|not really|"
+    r"non proprio|i can t|non posso|not good|doesn t work|don t|non mi va|not for me|nein)\b"
+)
+_NO_STRONG = _c(
+    r"\b((definitely|absolutely|certainly|of course|certo che) not?\b|not (that|this) (one|time|"
+    r"slot)|non (quello|questo|quella|questa)|non (mi )?va bene|non va|not (ok|okay|good|fine)|"
+    r"doesn t work|that doesn t|"
+    r"non confermo|don t confirm|no grazie|no thanks|no thank you|assolutamente no|"
+    r"non mi sta bene|not really|none of (them|these)|nessun[oa] (di|dei|delle) )"
+)
+_UNSURE = _c(r"\b(non (lo )?so|non saprei|i don t know|i dunno|dunno|not sure|non sono sicur\w*)\b")
+_BUT = _c(r"\b(ma|pero|but|however|only if|solo se)\b")
+_THANKS = _c(
+    r"\b(grazie|thanks|thank you|thank u|ta very much|ta|thx|thnx|ty|tks|ringrazio|"
+    r"gentilissim\w*|cheers|"
+    r"grazie mille|many thanks)\b"
+)
+_GREETING = _c(
+    r"\b(ciao|buongiorno|buon giorno|buonasera|buona sera|buon pomeriggio|salve|hello|hi|hey|hiya|"
+    r"good morning|good afternoon|good evening|hola|bye|arrivederci|a presto|see you|goodbye|"
+    r"buona giornata|buona serata|a dopo|ci vediamo|yo)\b"
+)
+# Words that carry no meaning for the "is this message only X" checks.
+_FILLERS = frozenset(
+    _words_of("""
+    grazie mille please pls plz per favore perfavore thanks thank you thx allora ehm uhm um beh
+    dai ecco pure then just oh ah hmm eh mah ciao hi hello hey one quello quella the that
+    un po ok
+    """)
+)
+
+
+def _core(tokens: list[str]) -> str:
+    return " ".join(t for t in tokens if t not in _FILLERS)
+
+
+def _hour(hour: int, minute: int, meridiem: str | None) -> datetime.time | None:
+    """Rule 8 of dates.md: bare 1-7 mean afternoon; am/pm decide when present."""
+    if meridiem == "pm" and hour < 12:
+        hour += 12
+    elif meridiem == "am" and hour == 12:
+        hour = 0
+    elif meridiem is None and 1 <= hour <= 7:
+        hour += 12
+    if hour > 23:
+        return None
+    return datetime.time(hour, minute)
+
+
+def _choose_time(s: str, core: str) -> datetime.time | None:
+    match = _HHMM.search(s)
+    if match:
+        return _hour(int(match.group(1)), int(match.group(2)), match.group(4))
+    match = _HALF_PAST.search(s)
+    if match:
+        minute = 30 if match.group(1) == "half past" else 15
+        return _hour(int(match.group(2)), minute, None)
+    match = _HOUR_AMPM.search(s)
+    if match:
+        return _hour(int(match.group(1)), 0, match.group(2))
+    match = _HOUR_WORD.search(s)
+    if match and not (match.group(1) in {"the", "il", "la", "a", "for"} and not match.group(5)):
+        extra = match.group(3) or ""
+        minute = 30 if "mezz" in extra or "trenta" in extra else 15 if "quarto" in extra else 0
+        return _hour(int(match.group(2)), minute, match.group(5))
+    if _NOON.search(s) and len(core.split()) <= 4:
+        return datetime.time(12, 0)
+    match = _ONLY_NUMBER.match(core)
+    if match and int(match.group(1)) >= 10:
+        return _hour(int(match.group(1)), 0, None)
+    return None
+
+
+def _choose_ordinal(s: str, core: str) -> int | None:
+    cleaned = _ORDINAL_NOT.sub(" ", s)
+    match = _ORDINAL.search(cleaned)
+    if match:
+        if match.group(1):
+            return -2
+        word = match.group(2)
+        # "prima" alone is "earlier"; it is an ordinal only as "la prima (opzione)".
+        if word == "prima" and not re.search(r"\b(la|l) prima\b|\bprima (opzione|one)\b", s):
+            return None
+        return _ORDINAL_WORDS[word]
+    match = _NUMBERED.search(s)
+    if match:
+        return int(match.group(2))
+    match = _ONLY_NUMBER.match(core)
+    if match and int(match.group(1)) <= 9:
+        return int(match.group(1))
+    return None
+
+
+def _language(s: str, tokens: list[str]) -> Intent | None:
+    en = [m.start() for m in _LANG_EN.finditer(s)]
+    it = [m.start() for m in _LANG_IT.finditer(s)]
+    if not en and not it:
+        if _LANG_ONLY.search(s):
+            return Intent(IntentKind.LANGUAGE)
+        return None
+    if not (_LANG_TRIGGER.search(s) or len(_core(tokens).split()) <= 2):
+        return None
+    negated_en = re.search(rf"\b{_NEGATOR} (\w+ )?(\w+ )?(inglese|english)\b", s)
+    negated_it = re.search(rf"\b{_NEGATOR} (\w+ )?(\w+ )?(italiano|italian)\b", s)
+    if en and it:
+        if negated_en and not negated_it:
+            return Intent(IntentKind.LANGUAGE, language="it")
+        if negated_it and not negated_en:
+            return Intent(IntentKind.LANGUAGE, language="en")
+        return Intent(IntentKind.LANGUAGE, language="en" if max(en) > max(it) else "it")
+    if en:
+        return Intent(IntentKind.LANGUAGE, language="it" if negated_en else "en")
+    return Intent(IntentKind.LANGUAGE, language="en" if negated_it else "it")
+
+
+def _action(s: str) -> Intent | None:
+    cancel = _CANCEL.search(s)
+    negated = _CANCEL_NEGATED.search(s)
+    move = _MOVE.search(s)
+    cant_come = _CANT_COME.search(s)
+    if move and not re.search(rf"\b{_NEGATOR} (lo |la |it )?(spost\w*|move)\b", s):
+        return Intent(IntentKind.MOVE)
+    if cancel and not negated:
+        if _BOOK_VERB.search(s):
+            return Intent(IntentKind.MOVE)  # "annulla e prenota venerdì"
+        return Intent(IntentKind.CANCEL)
+    if cant_come:
+        if _INSTEAD.search(s):
+            return Intent(IntentKind.MOVE)
+        return Intent(IntentKind.CANCEL)
+    if negated:
+        return Intent(IntentKind.NO)
+    if _LIST.search(s):
+        return Intent(IntentKind.LIST)
+    if _BOOK_IT.search(s):
+        return Intent(IntentKind.YES)
+    if _BOOK_STRONG.search(s) and not _BOOK_NOUN_OWNED.search(s):
+        return Intent(IntentKind.BOOK)
+    if _BOOK_NOUN_OWNED.search(s):
+        return Intent(IntentKind.LIST)
+    return None
+
+
+@lru_cache(maxsize=2048)
+def _parse(text: str, language: str) -> Intent | None:
+    raw = text.strip()
+    if not raw:
+        return None
+    if set(raw) <= {"?", "？", " "}:
+        return Intent(IntentKind.HELP)
+    for emoji, word in _EMOJI.items():
+        raw = raw.replace(emoji, word)
+    tokens = [_fix(t) for t in words(normalize(raw))]
+    if not tokens:
+        return None
+    s = " ".join(tokens)
+    core = _core(tokens)
+
+    found = _language(s, tokens) or _action(s)
+    if found:
+        return found
+    if _HELP.search(s):
+        return Intent(IntentKind.HELP)
+    if _STOP_STRONG.search(s) or core in _STOP_WEAK:
+        return Intent(IntentKind.STOP)
+    if language == "it" and core == "fine":
+        return Intent(IntentKind.STOP)  # Italian "fine" is "the end", not "that's fine".
+    if _ASAP.search(s):
+        return Intent(IntentKind.ASAP)
+    if _OTHER_DAY.search(s):
+        return Intent(IntentKind.OTHER_DAY)
+    if _TOO_LATE.search(s):
+        return Intent(IntentKind.EARLIER)
+    if _TOO_EARLY.search(s):
+        return Intent(IntentKind.LATER)
+    in_range = _RANGE.search(s) is not None
+    if not in_range:
+        if _EARLIER.search(s) or (_PRIMA.search(s) and not _PRIMA_NOT_EARLIER.search(s)):
+            return Intent(IntentKind.EARLIER)
+        if _LATER.search(s) or (_DOPO.search(s) and not _DOPO_NOT_LATER.search(s)):
+            return Intent(IntentKind.LATER)
+    if _BOOK_WEAK.search(s):
+        return Intent(IntentKind.BOOK)
+    if in_range:
+        return None
+    day_named = _DAY_NAMED.search(s) is not None
+    chosen = _choose_time(s, core)
+    if chosen is not None:
+        return None if day_named else Intent(IntentKind.CHOOSE_TIME, time=chosen)
+    ordinal = _choose_ordinal(s, core)
+    if ordinal is not None:
+        return None if day_named else Intent(IntentKind.CHOOSE_ORDINAL, ordinal=ordinal)
+    if _UNSURE.search(s):
+        return None  # "non lo so" is not a refusal; the dialogue asks again.
+    no = _NO_STRONG.search(s) or _NO.search(s)
+    yes = _YES.search(s)
+    if no and (not yes or no.start() <= yes.start() or _NO_STRONG.search(s)):
+        return Intent(IntentKind.NO)
+    if yes:
+        if _BUT.search(s[yes.end() :]):
+            return None  # "sì, ma ..." with a condition we cannot read: not a plain yes.
+        return Intent(IntentKind.YES)
+    if _THANKS.search(s):
+        return Intent(IntentKind.THANKS)
+    if _GREETING.search(s):
+        return Intent(IntentKind.GREETING)
+    return None
+
+
+def parse_intent(text: str, *, language: str) -> Intent | None:
+    """The single best intent of a customer's message, or None when it carries none.
+
+    `language` ("it" or "en") is a hint only: both languages are always understood.
+    """
+    return _parse(text, language)
