@@ -1,0 +1,192 @@
+"""Words and phrases the date reader knows, in Italian and English, mapped to canonical tokens.
+
+The reader rewrites a message into a short stream of tokens ("WD3", "REL1", "DPA", "AFTER", "16")
+so that its rules are written once for both languages.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WEEKDAYS: dict[str, int] = {}
+for _i, _names in enumerate(
+    [
+        "lunedi lun monday mondays mon",
+        "martedi mart tuesday tuesdays tue tues",
+        "mercoledi mer merc wednesday wednesdays wed weds",
+        "giovedi gio giov thursday thursdays thu thur thurs",
+        "venerdi ven friday fridays fri",
+        "sabato sabati sab saturday saturdays sat",
+        "domenica domeniche dom sunday sundays sun",
+    ]
+):
+    for _name in _names.split():
+        _WEEKDAYS[_name] = _i
+
+_MONTHS: dict[str, int] = {}
+for _i, _names in enumerate(
+    [
+        "gennaio gen january jan",
+        "febbraio feb february",
+        "marzo march",
+        "aprile apr april",
+        "maggio mag may",
+        "giugno giu june jun",
+        "luglio lug july jul",
+        "agosto ago august aug",
+        "settembre set sett september sep sept",
+        "ottobre ott october oct",
+        "novembre nov november",
+        "dicembre dic december dec",
+    ],
+    start=1,
+):
+    for _name in _names.split():
+        _MONTHS[_name] = _i
+
+_CARDINALS: dict[str, int] = {
+    "un": 1, "uno": 1, "una": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6,
+    "sette": 7, "otto": 8, "nove": 9, "dieci": 10, "undici": 11, "dodici": 12, "tredici": 13,
+    "quattordici": 14, "quindici": 15, "sedici": 16, "diciassette": 17, "diciotto": 18,
+    "diciannove": 19, "venti": 20, "ventuno": 21, "ventidue": 22, "ventitre": 23,
+    "ventiquattro": 24, "venticinque": 25, "ventisei": 26, "ventisette": 27, "ventotto": 28,
+    "ventinove": 29, "trenta": 30, "trentuno": 31,
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30,
+}  # fmt: skip
+
+_ORDINALS: dict[str, int] = {
+    "primo": 1, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+    "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17,
+    "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+
+# Single words -> canonical tokens (several tokens separated by spaces).
+WORDS: dict[str, str] = {
+    "oggi": "REL0", "today": "REL0", "domani": "REL1", "tomorrow": "REL1", "tmrw": "REL1",
+    "tmr": "REL1", "tomoz": "REL1", "tommorow": "REL1", "tommorrow": "REL1",
+    "tomorrw": "REL1", "2morrow": "REL1", "2moro": "REL1", "2day": "REL0", "tday": "REL0",
+    "dopodomani": "REL2", "ieri": "REL-1", "yesterday": "REL-1",
+    "stamattina": "REL0 DPM", "stamani": "REL0 DPM", "stamane": "REL0 DPM",
+    "stasera": "REL0 DPE", "stanotte": "REL0 DPE", "tonight": "REL0 DPE", "tonite": "REL0 DPE",
+    "domattina": "REL1 DPM", "mattina": "DPM", "mattino": "DPM", "mattinata": "DPM",
+    "morning": "DPM", "pranzo": "DPL", "lunch": "DPL", "lunchtime": "DPL",
+    "pomeriggio": "DPA", "afternoon": "DPA", "sera": "DPE", "serata": "DPE", "evening": "DPE",
+    "notte": "DPE", "night": "DPE", "pom": "DPA", "eve": "DPE", "morn": "DPM", "arvo": "DPA",
+    "prossimo": "NEXT", "prossima": "NEXT", "next": "NEXT", "coming": "NEXT",
+    "questo": "THIS", "questa": "THIS", "this": "THIS",
+    "mezzogiorno": "12:00", "mezzodi": "12:00", "noon": "12:00", "midday": "12:00",
+    "mezzanotte": "00:00", "midnight": "00:00",
+    "alle": "AT", "all": "AT", "delle": "AT", "ore": "AT", "h": "AT", "at": "AT", "@": "AT",
+    "ish": "~", "circa": "~",
+    "pm": "PM", "am": "AM",
+}  # fmt: skip
+for _w, _n in _WEEKDAYS.items():
+    WORDS[_w] = f"WD{_n}"
+for _w, _n in _MONTHS.items():
+    WORDS[_w] = f"MO{_n}"
+# Number words become digits before offsets are read ("tra tre ore"), the rest after.
+NUMBERS: dict[str, str] = {w: str(n) for w, n in _CARDINALS.items()}
+NUMBERS.update({w: f"{n}ORDW" for w, n in _ORDINALS.items()})
+
+_EXTRA_TARGETS = (
+    "domani dopodomani today tomorrow tonight stasera stamattina domattina mattina "
+    "mattino pomeriggio morning afternoon evening prossimo prossima settimana "
+    "settimane mezzogiorno mezzanotte midnight midday between around intorno pranzo "
+    "lunchtime giorni minuti minutes quarter tardo"
+)
+_NO_TYPO = (
+    "maggior maggiore match marc mattia mattine giorno minute tardi tarda quarto quarti "
+    "prossimi prossime domande domanda sabati mondo mario maria marta aprite aprire aperto "
+    "apre aprono giusto agosti"
+)
+# Words a typo may stand for: long and distinctive enough not to swallow ordinary words.
+TYPO_TARGETS: tuple[str, ...] = tuple(
+    sorted(
+        {w for w in _WEEKDAYS if len(w) >= 6}
+        | {w for w in _MONTHS if len(w) >= 5}
+        | set(_EXTRA_TARGETS.split())
+    )
+)
+# Ordinary words one edit away from a target, which must stay as they are.
+NO_TYPO: frozenset[str] = frozenset(_NO_TYPO.split())
+
+# Multi-word phrases, applied in order to the typo-corrected text (before single words).
+_PHRASE_LIST: list[tuple[str, str]] = [
+    (r"(?:the )?day after tomorrow|dopo domani", "REL2"),
+    (r"(?:the )?day before yesterday", "REL-2"),
+    (r"(?:sta|questa) mattina|this morning", "REL0 DPM"),
+    (r"(?:sto|questo) pomeriggio|this afternoon", "REL0 DPA"),
+    (r"(?:sta|questa) sera|this evening", "REL0 DPE"),
+    (r"primo pomeriggio|early afternoon|inizio pomeriggio|inizio del pomeriggio", "DPEA"),
+    (
+        r"tardo pomeriggio|late afternoon|pomeriggio tardi|tardi pomeriggio"
+        r"|fine pomeriggio|fine del pomeriggio|pomeriggio tardo",
+        "DPLA",
+    ),
+    (r"ora di pranzo|pausa pranzo|lunch time|lunch break|lunchtime", "DPL"),
+    (r"dopo (?:il )?pranzo|after lunch", "AFTER 14"),
+    (r"prima (?:di |del )?pranzo|before lunch", "BEFORE 12"),
+    (
+        r"(?:del|della|di|the|of) (?:settimana prossima|prossima settimana|next week|week after)"
+        r"|(?:la )?(?:settimana prossima|prossima settimana|settimana dopo)|next week"
+        r"|the following week|the week after",
+        "NEXTWEEK",
+    ),
+    (r"(?:di )?questa settimana|this week", "THISWEEK"),
+    (r"(?:tra|fra|in) mezz ora|in half an hour|in mezzora", "OFFM 30"),
+    (r"(?:tra|fra) (?:un|1) ora|in an hour|in a hour|in 1 hour|in one hour", "OFFM 60"),
+    (r"e mezza|e mezzo|and a half|thirty|e 30", "+30"),
+    (r"e (?:un|1) quarto", "+15"),
+    (r"e (?:tre|3) quarti", "+45"),
+    (r"meno (?:un|1) quarto", "-15"),
+    (r"half past|half after", "HALFPAST"),
+    (r"(?:a )?quarter (?:past|after)", "QPAST"),
+    (r"(?:a )?quarter (?:to|til|till|of)", "QTO"),
+    (r"o clock|in punto", ""),
+    (
+        r"(?:verso|circa|intorno|attorno|tipo|piu o meno|sul|sui) (?:le|l|alle|all|a)"
+        r"|verso|intorno|attorno|piu o meno|sulle|sull"
+        r"|(?:at )?(?:around|about|approximately|approx|roughly|round about)|or so",
+        "~",
+    ),
+    (r"per (?:le|l)", "AT"),
+    (r"(?:tra|fra) (?:le|l)|between", "BETWEEN"),
+    (r"a partire dalle|a partire da|dalle|dall|from|starting at|starting from", "FROM"),
+    (
+        r"non prima (?:delle|dell|di)|non prima|not before|no earlier than|not earlier than"
+        r"|(?:any ?time )?after|later than|dopo (?:le|l)|dopo",
+        "AFTER",
+    ),
+    (
+        r"non dopo (?:le|l)|not after|no later than|prima (?:delle|dell|di)|before|entro (?:le|l)"
+        r"|entro|until|till|til|fino (?:alle|all|a)|up to|earlier than",
+        "BEFORE",
+    ),
+    (r"in poi|onwards|onward|or later|o dopo|and later|or after", "ONW"),
+    (
+        r"invece (?:di|che|del|della)|anziche|al posto (?:di|del|della)|instead of|rather than",
+        "INSTEAD",
+    ),
+    (r"appuntamento|appuntamenti|prenotazione|appointment|appt|booking|reservation", "APPT"),
+]
+PHRASES: re.Pattern[str] = re.compile(
+    "|".join(f"(?P<p{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(_PHRASE_LIST))
+)
+PHRASE_REPLACEMENTS: tuple[str, ...] = tuple(r for _, r in _PHRASE_LIST)
+
+# Offsets, read after numbers became digits: "tra 4 giorni", "in 3 hours", "2 weeks from now".
+OFFSET = re.compile(
+    r"\b(?:(?:tra|fra|in|entro) (?P<n1>\d+|a|an) (?P<u1>[a-z]+)"
+    r"|(?P<n2>\d+|a|an) (?P<u2>[a-z]+) (?:FROM (?:now|today)|da oggi|da adesso|da ora))\b"
+)
+OFFSET_UNITS: dict[str, int] = {
+    # minutes per unit; days are negative multiples so they stay dates
+    "giorno": -1, "giorni": -1, "day": -1, "days": -1, "gg": -1,
+    "settimana": -7, "settimane": -7, "week": -7, "weeks": -7,
+    "ora": 60, "ore": 60, "hour": 60, "hours": 60, "hr": 60, "hrs": 60, "h": 60,
+    "minuti": 1, "minuto": 1, "minutes": 1, "minute": 1, "mins": 1, "min": 1,
+}  # fmt: skip

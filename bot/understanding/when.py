@@ -1,0 +1,713 @@
+"""Read when a customer wants to come ("domani alle 11", "next friday afternoon") as a `When`.
+
+A fast rule layer over the normalised text follows the rules of shared/dates.md; dateparser is
+only asked about what the layer cannot read at all (unusual date formats).
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+import re
+import time as _clock
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+
+from bot.understanding import _vocab as v
+from bot.understanding.text import closest, normalize
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["When", "parse_when", "warm_up"]
+
+
+_Date = date
+_Time = time
+
+
+@dataclass(frozen=True)
+class When:
+    """A date, plus at most one of a point time or a window (a day part or a range)."""
+
+    date: _Date
+    time: _Time | None = None
+    window: tuple[_Time, _Time] | None = None
+    approximate: bool = False
+    previous: _Date | None = None
+
+
+OPEN_START = time(0, 0)
+OPEN_END = time(23, 59)
+DAY_PARTS: dict[str, tuple[time, time]] = {
+    "DPM": (time(8), time(12)),
+    "DPL": (time(12), time(14)),
+    "DPEA": (time(13), time(15)),
+    "DPA": (time(12), time(18)),
+    "DPLA": (time(16), time(18)),
+    "DPE": (time(18), time(22)),
+}
+# An open "after" window counts as still ahead today until the evening ends.
+_OPEN_AFTER_TODAY_UNTIL = time(22)
+
+_GLUED = [
+    (re.compile(r"\b(\d{1,2})h(\d{2})\b"), r"\1:\2"),
+    (re.compile(r"\bh\s?(\d{1,2})\b"), r"AT \1"),
+    (re.compile(r"\b(\d{1,2})h\b"), r"AT \1"),
+    # "3pm-5pm" -> "3-5pm": the range shares the second meridiem when that makes sense
+    (re.compile(r"\b(\d{1,2}(?::\d{2})?)\s?[ap]\s?m\s?-\s?(\d{1,2})"), r"\1-\2"),
+    (re.compile(r"\b(\d{1,2}(?::\d{2})?)\s?-\s?(\d{1,2}(?::\d{2})?)\b"), r"\1-\2"),
+    (re.compile(r"(\d)\s*([ap])\s?m\b"), r"\1 \2m"),
+    (re.compile(r"\b(\d{1,2})(ish)\b"), r"\1 ish"),
+    (re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b"), r"\1ORD"),
+    (re.compile(r"(?<=[a-z])-(?=[a-z])|'"), " "),
+]
+_INT = re.compile(r"^\d{1,2}$")
+_ORD = re.compile(r"^(\d{1,2})ORDW?$")
+_HM = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})(?:\2(\d{2}|\d{4}))?$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DASH_RANGE = re.compile(r"^(\d{1,2})(?::(\d{2}))?-(\d{1,2})(?::(\d{2}))?$")
+_YEAR = re.compile(r"^(19|20)\d{2}$")
+_TIME_CUES = frozenset({"AT", "~", "BETWEEN", "FROM", "AFTER", "BEFORE", "le", "la"})
+_JOINERS = frozenset({"e", "and", "to", "AT", "a", "-", "BEFORE", "till", "le"})
+_FILLER = frozenset({"il", "the", "on", "of", "di", "del", "della", "giorno", "day", "per", "for"})
+
+
+@dataclass
+class _Moment:
+    """A time read from the text, before day parts decide its half of the day."""
+
+    hour: int
+    minute: int
+    meridiem: str | None
+    written_24h: bool
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    kind: str  # date | point | range | after | before | part | minutes
+    day: date | None = None
+    moments: list[_Moment] = field(default_factory=list)
+    part: str | None = None
+    approximate: bool = False
+    previous_hint: bool = False
+    minutes: int = 0
+
+
+# ---------------------------------------------------------------- tokens
+
+
+@lru_cache(maxsize=8192)
+def _fix_word(word: str) -> str:
+    if word in v.WORDS or word in v.NUMBERS or word in v.NO_TYPO or not word.isalpha():
+        return word
+    return closest(word, v.TYPO_TARGETS) or word
+
+
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[str, ...]:
+    s = normalize(text)
+    for pattern, replacement in _GLUED:
+        s = pattern.sub(replacement, s)
+    s = " ".join(_fix_word(w) for w in s.split())
+    s = v.PHRASES.sub(lambda m: v.PHRASE_REPLACEMENTS[int(str(m.lastgroup)[1:])], s)
+    words = [v.NUMBERS.get(w, w) for w in s.split()]
+    # "twenty seven" -> 27
+    merged: list[str] = []
+    for w in words:
+        if merged and merged[-1] in ("20", "30") and (_INT.match(w) or _ORD.match(w)):
+            last = int(merged.pop())
+            m = _ORD.match(w)
+            merged.append(f"{last + int(m.group(1))}ORDW" if m else str(last + int(w)))
+        else:
+            merged.append(w)
+    s = v.OFFSET.sub(_offset_token, " ".join(merged))
+    out: list[str] = []
+    raw = s.split()
+    for i, w in enumerate(raw):
+        if w == "mar" and any(
+            0 <= j < len(raw) and (_INT.match(raw[j]) or _ORD.match(raw[j])) for j in (i - 1, i + 1)
+        ):
+            out.append("MO3")
+            continue
+        out.extend(v.WORDS.get(w, w).split())
+    return tuple(out)
+
+
+def _offset_token(m: re.Match[str]) -> str:
+    n_text = m.group("n1") or m.group("n2")
+    unit = v.OFFSET_UNITS.get(m.group("u1") or m.group("u2") or "")
+    if unit is None:
+        return m.group(0)
+    n = 1 if n_text in ("a", "an") else int(n_text)
+    return f"OFFD {n * -unit}" if unit < 0 else f"OFFM {n * unit}"
+
+
+# ---------------------------------------------------------------- dates
+
+
+def _add_months(day: int, month: int, year: int) -> tuple[int, int]:
+    month += 1
+    if month > 12:
+        return 1, year + 1
+    return month, year
+
+
+def _day_of_month(day: int, today: date) -> date | None:
+    """This month if not past, else the next month that has that day."""
+    if not 1 <= day <= 31:
+        return None
+    month, year = today.month, today.year
+    if day < today.day:
+        month, year = _add_months(day, month, year)
+    for _ in range(3):
+        if day <= calendar.monthrange(year, month)[1]:
+            return date(year, month, day)
+        month, year = _add_months(day, month, year)
+    return None
+
+
+def _day_month(day: int, month: int, year: int | None, today: date) -> date | None:
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    if year is not None:
+        if year < 100:
+            year += 2000
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
+    for y in (today.year, today.year + 1, today.year + 2):
+        try:
+            candidate = date(y, month, day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    return None
+
+
+def _weekday(target: int, today: date, mode: str) -> date:
+    if mode == "this":
+        ahead = (target - today.weekday()) % 7
+        return today + timedelta(days=ahead)
+    if mode == "next_week":
+        monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
+        return monday + timedelta(days=target)
+    ahead = (target - today.weekday()) % 7 or 7
+    return today + timedelta(days=ahead)
+
+
+def _number(token: str) -> int | None:
+    if _INT.match(token):
+        return int(token)
+    m = _ORD.match(token)
+    return int(m.group(1)) if m else None
+
+
+def _month_of(token: str) -> int | None:
+    return int(token[2:]) if token.startswith("MO") and token[2:].isdigit() else None
+
+
+def _read_date(tok: tuple[str, ...], i: int, today: date) -> tuple[date, int] | None:
+    """An explicit calendar date starting at i ("27 dicembre 2026", "dec 27th", "8/12")."""
+    t = tok[i]
+    m = _ISO_DATE.match(t)
+    if m:
+        return _valid(_day_month(int(m.group(3)), int(m.group(2)), int(m.group(1)), today), i + 1)
+    m = _NUMERIC_DATE.match(t)
+    if m and not (m.group(2) == "." and m.group(4) is None):
+        if m.group(2) == "-" and m.group(4) is None:
+            return None  # "15-17" is a range of hours
+        a, b = int(m.group(1)), int(m.group(3))
+        year = int(m.group(4)) if m.group(4) else None
+        day_first = b <= 12
+        return _valid(_day_month(a if day_first else b, b if day_first else a, year, today), i + 1)
+    n = _number(t)
+    if n is not None:
+        j = i + 1
+        if j < len(tok) and tok[j] in ("di", "of", "de"):
+            j += 1
+        month_after = _month_of(tok[j]) if j < len(tok) else None
+        if month_after is not None:
+            year, end = _year_after(tok, j + 1)
+            return _valid(_day_month(n, month_after, year, today), end)
+        return None
+    month_first = _month_of(t)
+    if month_first is not None:
+        j = i + 1
+        if j < len(tok) and tok[j] in ("the", "il"):
+            j += 1
+        day_number = _number(tok[j]) if j < len(tok) else None
+        if day_number is not None and not (j + 1 < len(tok) and tok[j + 1] in ("AM", "PM")):
+            year, end = _year_after(tok, j + 1)
+            return _valid(_day_month(day_number, month_first, year, today), end)
+    return None
+
+
+def _valid(day: date | None, end: int) -> tuple[date, int] | None:
+    return None if day is None else (day, end)
+
+
+def _year_after(tok: tuple[str, ...], j: int) -> tuple[int | None, int]:
+    if j < len(tok) and _YEAR.match(tok[j]):
+        return int(tok[j]), j + 1
+    return None, j
+
+
+def _date_mentions(tok: tuple[str, ...], today: date, now: datetime) -> list[_Mention]:
+    found: list[_Mention] = []
+    i = 0
+    while i < len(tok):
+        t = tok[i]
+        if t.startswith("REL"):
+            found.append(_Mention(i, i + 1, "date", today + timedelta(days=int(t[3:]))))
+        elif t == "OFFD" and i + 1 < len(tok):
+            found.append(_Mention(i, i + 2, "date", today + timedelta(days=int(tok[i + 1]))))
+            i += 2
+            continue
+        elif t.startswith("WD") and t[2:].isdigit():
+            mode = "plain"
+            end = i + 1
+            if i > 0 and tok[i - 1] == "THIS":
+                mode = "this"
+            if "NEXTWEEK" in tok[max(0, i - 3) : i]:
+                mode = "next_week"
+            for j in range(i + 1, min(i + 4, len(tok))):
+                if tok[j] == "NEXTWEEK":
+                    mode, end = "next_week", j + 1
+                    break
+                if tok[j] == "THISWEEK":
+                    mode, end = "this", j + 1
+                    break
+                if tok[j] not in _FILLER:
+                    break
+            day = _weekday(int(t[2:]), today, mode)
+            # "venerdì 27", "Thursday, December 3rd": the explicit date decides.
+            j = end
+            while j < len(tok) and tok[j] in ("il", "the", "on", ","):
+                j += 1
+            if j < len(tok):
+                explicit = _read_date(tok, j, today)
+                if explicit is not None:
+                    day, end = explicit
+                elif _number(tok[j]) is not None and not _is_time_after(tok, j):
+                    n = _number(tok[j])
+                    by_day = _day_of_month(n or 0, today)
+                    if by_day is not None:
+                        day, end = by_day, j + 1
+            found.append(_Mention(i, end, "date", day))
+            i = end
+            continue
+        else:
+            explicit = _read_date(tok, i, today)
+            if explicit is not None:
+                found.append(_Mention(i, explicit[1], "date", explicit[0]))
+                i = explicit[1]
+                continue
+            n = _number(t)
+            if n is not None and _is_day_alone(tok, i):
+                day_alone = _day_of_month(n, today)
+                if day_alone is not None:
+                    found.append(_Mention(i, i + 1, "date", day_alone))
+        i += 1
+    return found
+
+
+def _is_time_after(tok: tuple[str, ...], j: int) -> bool:
+    return j + 1 < len(tok) and tok[j + 1] in ("AM", "PM", "+30", "+15", "+45", "-15", "~")
+
+
+def _is_day_alone(tok: tuple[str, ...], i: int) -> bool:
+    """ "il 27", "the 22nd", "on the 3rd": a day of the month without a month."""
+    t = tok[i]
+    nxt = tok[i + 1] if i + 1 < len(tok) else ""
+    if nxt in ("AM", "PM", "+30", "+15", "+45", "-15", "e", "and", "-", "BEFORE", "~"):
+        return False
+    prev = tok[i - 1] if i > 0 else ""
+    if prev in _TIME_CUES or prev.startswith("REL") or prev.startswith("DP"):
+        return False
+    if t.endswith("ORDW"):
+        return False  # "the third one" picks an offer; only "the 3rd" names a day
+    if t.endswith("ORD"):
+        return prev != "il"
+    if prev not in ("il", "the", "giorno", "on", "del", "al"):
+        return False
+    return i < 2 or tok[i - 2] not in _TIME_CUES
+
+
+# ---------------------------------------------------------------- times
+
+
+def _moment_at(tok: tuple[str, ...], i: int, in_range: bool = False) -> tuple[_Moment, int] | None:
+    """A clock time starting at i: "16", "16:30", "4 PM", "4 +30", "HALFPAST 4", "5 -15"."""
+    if i >= len(tok):
+        return None
+    t = tok[i]
+    if t in ("HALFPAST", "QPAST", "QTO"):
+        inner = _moment_at(tok, i + 1, in_range)
+        if inner is None:
+            return None
+        moment, end = inner
+        if t == "QTO":
+            moment.hour, moment.minute = (moment.hour - 1) % 24, 45
+        else:
+            moment.minute = 30 if t == "HALFPAST" else 15
+        return moment, end
+    if t == "half" and i + 1 < len(tok) and _INT.match(tok[i + 1]):
+        inner = _moment_at(tok, i + 1, in_range)
+        if inner is not None:
+            inner[0].minute = 30
+        return inner
+    if _INT.match(t) and i + 2 < len(tok) and tok[i + 1] in ("past", "to", "after"):
+        minutes = int(t)
+        wanted = tok[i + 1] == "past" or minutes in (20, 25)
+        inner = _moment_at(tok, i + 2, in_range) if wanted else None
+        if inner is not None and 0 < minutes < 60 and tok[i + 1] != "to":
+            inner[0].minute = minutes
+            return inner
+        if inner is not None and 0 < minutes < 60:
+            moment = inner[0]
+            moment.hour, moment.minute = (moment.hour - 1) % 24, 60 - minutes
+            return inner
+    m = _HM.match(t)
+    if m:
+        hour, minute = int(m.group(1)), int(m.group(2))
+        written_24h = (len(m.group(1)) == 2 and m.group(1).startswith("0")) or hour >= 13
+    elif _INT.match(t):
+        hour, minute = int(t), 0
+        written_24h = (len(t) == 2 and t.startswith("0")) or hour >= 13
+    else:
+        return None
+    if hour > 24 or minute > 59:
+        return None
+    end = i + 1
+    meridiem: str | None = None
+    if end < len(tok) and tok[end] in ("AM", "PM"):
+        meridiem = tok[end].lower()
+        end += 1
+    if end < len(tok):
+        nxt = tok[end]
+        if nxt in ("+30", "+15", "+45") and minute == 0:
+            minute = int(nxt[1:])
+            end += 1
+        elif nxt == "-15" or (nxt == "meno" and end + 1 < len(tok) and _INT.match(tok[end + 1])):
+            less = 15 if nxt == "-15" else int(tok[end + 1])
+            if 0 < less < 60 and minute == 0:
+                hour, minute = (hour - 1) % 24, 60 - less
+                end += 1 if nxt == "-15" else 2
+        elif (
+            nxt in ("e", "and")
+            and not in_range
+            and end + 1 < len(tok)
+            and _INT.match(tok[end + 1])
+            and 10 <= int(tok[end + 1]) <= 55
+            and minute == 0
+        ):
+            minute = int(tok[end + 1])
+            end += 2
+        elif _INT.match(nxt) and len(nxt) == 2 and 10 <= int(nxt) <= 59 and minute == 0:
+            minute = int(nxt)  # "at 10 30"
+            end += 1
+    if end < len(tok) and tok[end] in ("AM", "PM") and meridiem is None:
+        meridiem = tok[end].lower()
+        end += 1
+    return _Moment(hour % 24 if hour == 24 else hour, minute, meridiem, written_24h), end
+
+
+def _looks_like_time(tok: tuple[str, ...], i: int) -> bool:
+    t = tok[i]
+    if _HM.match(t):
+        return int(t.split(":")[0].split(".")[0]) <= 24
+    # "twenty past 3", "25 to 5"; "10 to 12" stays a range of hours
+    if (
+        _INT.match(t)
+        and i + 2 < len(tok)
+        and _INT.match(tok[i + 2])
+        and (tok[i + 1] == "past" or (tok[i + 1] == "to" and t in ("20", "25")))
+    ):
+        return True
+    if _INT.match(t) and i > 0 and (tok[i - 1].startswith("REL") or tok[i - 1] in DAY_PARTS):
+        return int(t) <= 23  # "domani 11", "stasera 9"
+    if _INT.match(t) and i + 1 < len(tok):
+        return tok[i + 1] in ("AM", "PM", "+30", "+15", "+45", "-15", "~", "ONW")
+    return t in ("HALFPAST", "QPAST", "QTO")
+
+
+def _time_mentions(tok: tuple[str, ...], taken: set[int]) -> list[_Mention]:
+    found: list[_Mention] = []
+    i = 0
+    n = len(tok)
+    while i < n:
+        if i in taken:
+            i += 1
+            continue
+        t = tok[i]
+        if t in DAY_PARTS:
+            found.append(_Mention(i, i + 1, "part", part=t))
+            i += 1
+            continue
+        if t == "OFFM" and i + 1 < n:
+            found.append(_Mention(i, i + 2, "minutes", minutes=int(tok[i + 1])))
+            i += 2
+            continue
+        dash = _DASH_RANGE.match(t)
+        if dash and (
+            (i > 0 and tok[i - 1] in _TIME_CUES)
+            or (i + 1 < n and tok[i + 1] in ("AM", "PM"))
+            or dash.group(2)
+            or int(dash.group(1)) < int(dash.group(3)) <= 23
+        ):
+            mer = tok[i + 1].lower() if i + 1 < n and tok[i + 1] in ("AM", "PM") else None
+            a = _Moment(int(dash.group(1)), int(dash.group(2) or 0), None, False)
+            b = _Moment(int(dash.group(3)), int(dash.group(4) or 0), mer, False)
+            a.written_24h = a.hour >= 13
+            b.written_24h = b.hour >= 13
+            found.append(_Mention(i, i + (2 if mer else 1), "range", moments=[a, b]))
+            i += 2 if mer else 1
+            continue
+        cue = t
+        j = i + 1 if cue in _TIME_CUES else i
+        approximate = False
+        if cue in ("AT", "~"):
+            approximate = cue == "~"
+            while j < n and tok[j] in ("AT", "~", "le", "la", "l", "the"):
+                approximate = approximate or tok[j] == "~"
+                j += 1
+        elif cue in ("BETWEEN", "FROM", "AFTER", "BEFORE"):
+            while j < n and tok[j] in ("le", "la", "l", "AT", "~", "the"):
+                j += 1
+        if cue not in _TIME_CUES and not _looks_like_time(tok, i):
+            i += 1
+            continue
+        if cue in ("le", "la") and not _looks_like_time(tok, j):
+            i += 1
+            continue
+        first = _moment_at(tok, j, in_range=cue in ("BETWEEN", "FROM"))
+        if first is None:
+            i += 1
+            continue
+        moment, end = first
+        if cue in ("BETWEEN", "FROM"):
+            k = end
+            while k < n and tok[k] in _JOINERS:
+                k += 1
+            second = _moment_at(tok, k, in_range=True) if k > end else None
+            if second is not None:
+                found.append(_Mention(i, second[1], "range", moments=[moment, second[0]]))
+                i = second[1]
+                continue
+            if cue == "FROM" or (end < n and tok[end] == "ONW"):
+                end += 1 if end < n and tok[end] == "ONW" else 0
+                found.append(_Mention(i, end, "after", moments=[moment]))
+                i = end
+                continue
+        if cue == "AFTER":
+            found.append(_Mention(i, end, "after", moments=[moment]))
+        elif cue == "BEFORE":
+            found.append(_Mention(i, end, "before", moments=[moment]))
+        elif end < n and tok[end] == "ONW":
+            found.append(_Mention(i, end + 1, "after", moments=[moment]))
+            end += 1
+        else:
+            if end < n and tok[end] == "~":
+                approximate = True
+                end += 1
+            found.append(_Mention(i, end, "point", moments=[moment], approximate=approximate))
+        i = end
+    return found
+
+
+def _clock_time(moment: _Moment, part: str | None) -> time:
+    hour = moment.hour
+    if moment.meridiem == "pm" and hour < 12:
+        hour += 12
+    elif moment.meridiem == "am" and hour == 12:
+        hour = 0
+    elif moment.meridiem is None and not moment.written_24h:
+        if part == "DPE":
+            hour = hour + 12 if 1 <= hour < 12 else hour
+        elif part in ("DPA", "DPEA", "DPLA", "DPL"):
+            hour = hour + 12 if 1 <= hour <= 11 else hour
+        elif part != "DPM" and 1 <= hour <= 7:
+            hour += 12
+    return time(hour % 24, moment.minute)
+
+
+def _range_times(a: _Moment, b: _Moment, part: str | None) -> tuple[time, time]:
+    if a.meridiem is None and b.meridiem is not None and not a.written_24h:
+        shared = _Moment(a.hour, a.minute, b.meridiem, False)
+        start_shared, end = _clock_time(shared, part), _clock_time(b, part)
+        if start_shared < end:
+            return start_shared, end
+    start, end = _clock_time(a, part), _clock_time(b, part)
+    if end <= start and b.meridiem is None and end.hour < 12:
+        end = time(end.hour + 12, end.minute)
+    return start, end
+
+
+# ---------------------------------------------------------------- assembly
+
+
+def _layer(text: str, now: datetime) -> When | None:
+    tok = _tokens(text)
+    today = now.date()
+    dates = _date_mentions(tok, today, now)
+    taken = {k for m in dates for k in range(m.start, m.end)}
+    times = _time_mentions(tok, taken)
+    # Merge neighbouring mentions of the same day ("domani, giovedì 26").
+    merged: list[_Mention] = []
+    for m in dates:
+        if merged and merged[-1].day == m.day:
+            merged[-1].end = m.end
+            continue
+        merged.append(m)
+    dates = merged
+    if not dates and not times:
+        return None
+    target, previous = _pick_target(tok, dates)
+    alternatives = len(dates) > 1 and previous is None
+    mine = [m for m in times if _owner(m, dates) is target] if target else times
+    if alternatives:
+        mine = times  # "giovedì o venerdì pomeriggio": the day part is for either day
+    part = next((m.part for m in mine if m.kind == "part"), None)
+    minutes = next((m for m in mine if m.kind == "minutes"), None)
+    if minutes is not None:
+        moment = (now.astimezone(UTC) + timedelta(minutes=minutes.minutes)).astimezone(now.tzinfo)
+        return When(moment.date(), time(moment.hour, moment.minute), approximate=True)
+    point = next((m for m in mine if m.kind == "point"), None)
+    ranged = next((m for m in mine if m.kind == "range"), None)
+    after = next((m for m in mine if m.kind == "after"), None)
+    before = next((m for m in mine if m.kind == "before"), None)
+    when_time: time | None = None
+    window: tuple[time, time] | None = None
+    approximate = False
+    if ranged is not None:
+        window = _range_times(ranged.moments[0], ranged.moments[1], part)
+    elif after is not None and before is not None:
+        window = _range_times(after.moments[0], before.moments[0], part)
+    elif after is not None:
+        window = (_clock_time(after.moments[0], part), OPEN_END)
+    elif before is not None:
+        window = (OPEN_START, _clock_time(before.moments[0], part))
+    elif point is not None:
+        when_time = _clock_time(point.moments[0], part)
+        approximate = point.approximate
+    elif part is not None:
+        window = DAY_PARTS[part]
+    if target is not None and target.day is not None:
+        day = target.day
+    elif when_time is not None:
+        day = today if when_time > now.time().replace(second=0, microsecond=0) else _next(today)
+    elif window is not None:
+        limit = _OPEN_AFTER_TODAY_UNTIL if window[1] == OPEN_END else window[1]
+        day = today if now.time() < limit else _next(today)
+    else:
+        return None
+    return When(day, when_time, window, approximate, previous.day if previous else None)
+
+
+def _next(today: date) -> date:
+    return today + timedelta(days=1)
+
+
+def _owner(m: _Mention, dates: list[_Mention]) -> _Mention | None:
+    before = [d for d in dates if d.start <= m.start]
+    return before[-1] if before else (dates[0] if dates else None)
+
+
+def _pick_target(
+    tok: tuple[str, ...], dates: list[_Mention]
+) -> tuple[_Mention | None, _Mention | None]:
+    if not dates:
+        return None, None
+    if len(dates) == 1:
+        return dates[0], None
+    first, last = dates[0], dates[-1]
+    between = tok[first.end : last.start]
+    if any(w in ("o", "or", "oppure") for w in between) and "INSTEAD" not in between:
+        return first, None  # alternatives, not a move: the first is the wish
+    for d in dates:
+        # "l'appuntamento di giovedì", "my thursday appointment", "invece di giovedì"
+        near = tok[max(0, d.start - 3) : d.start] + tok[d.end : d.end + 2]
+        if "INSTEAD" in tok[max(0, d.start - 2) : d.start] or "APPT" in near:
+            others = [o for o in dates if o is not d]
+            return others[-1], d
+    return last, first
+
+
+# ---------------------------------------------------------------- dateparser
+
+
+_DATEPARSER_SETTINGS: dict[str, Any] = {
+    "PREFER_DATES_FROM": "future",
+    # Says whether a time was written ("time") or only a day ("day"), so none is invented.
+    "RETURN_TIME_AS_PERIOD": True,
+}
+
+
+def parse_with_dateparser(text: str, *, now: datetime) -> When | None:
+    """What dateparser alone makes of the text (used as a fallback and to show what it misses)."""
+    from dateparser.date import DateDataParser
+
+    parser = DateDataParser(
+        languages=["it", "en"],
+        settings={**_DATEPARSER_SETTINGS, "RELATIVE_BASE": now.replace(tzinfo=None)},
+    )
+    try:
+        data = parser.get_date_data(text)
+    except (ValueError, OverflowError):
+        return None
+    found = data.date_obj if data is not None else None
+    if found is None:
+        return None
+    if found.tzinfo is not None:
+        found = found.astimezone(now.tzinfo).replace(tzinfo=None)
+    if data.period == "time":
+        return When(found.date(), time(found.hour, found.minute))
+    return When(found.date())
+
+
+# Only shapes the layer does not read are worth dateparser's time ("27.12.", "2026/12/27").
+_WORTH_ASKING = re.compile(r"\d[./\-]\d|\d[./]$|\b(?:19|20)\d\d\b|MO\d")
+
+
+def _worth_asking(text: str) -> bool:
+    return _WORTH_ASKING.search(" ".join(_tokens(text))) is not None
+
+
+def reaches_dateparser(text: str, *, now: datetime) -> bool:
+    """Whether parse_when would hand this text to dateparser (the slow path)."""
+    return _layer(text, now) is None and _worth_asking(text)
+
+
+def parse_when(text: str, *, now: datetime, language: str) -> When | None:
+    """The date and time a message asks for, or None when it names neither.
+
+    `now` is aware and in the business timezone; the result is in that timezone's wall clock.
+    `language` is a hint only: both languages are always read.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    found = _layer(text, now)
+    if found is not None:
+        return found
+    if not _worth_asking(text):
+        return None
+    logger.debug("date layer had no reading, asking dateparser (%d chars)", len(text))
+    return parse_with_dateparser(text, now=now)
+
+
+def warm_up() -> None:
+    """Load dateparser's languages and fill the caches, so the first customer waits no longer."""
+    started = _clock.perf_counter()
+    now = datetime(2026, 11, 23, 9, 15, tzinfo=UTC)
+    parse_with_dateparser("27 dicembre 2026", now=now)
+    parse_with_dateparser("December 27th 2026 at 4pm", now=now)
+    for sample in ("domani alle 11", "next friday afternoon", "tra le 3 e le 5"):
+        parse_when(sample, now=now, language="it")
+    logger.info("date reader warmed up in %.0f ms", (_clock.perf_counter() - started) * 1000)
