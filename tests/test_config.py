@@ -62,10 +62,10 @@ def test_half_configured_zimun_names_the_missing_variable(monkeypatch: pytest.Mo
     monkeypatch.setenv("ZIMUN_CLIENT_ID", "abc")
     settings = load_settings()
     assert not settings.uses_sandbox
-    with pytest.raises(ConfigError, match="^ZIMUN_CLIENT_SECRET is not set"):
+    with pytest.raises(ConfigError, match=r"^ZIMUN_CLIENT_SECRET is not set"):
         settings.require_zimun()
 
 
 def test_telegram_token_is_required_to_run() -> None:
-    with pytest.raises(ConfigError, match="^TELEGRAM_BOT_TOKEN is not set"):
+    with pytest.raises(ConfigError, match=r"^TELEGRAM_BOT_TOKEN is not set"):
         load_settings().require_telegram()
