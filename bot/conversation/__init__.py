@@ -1,1 +1,29 @@
-"""conversation"""
+"""The conversation engine: booking, moving and cancelling, independent of any transport.
+
+Transports build `Customer` and events (`Text`, `Press`, `Command`), call `Engine.handle`, and
+show the `Reply` objects they get back; `Engine.scheduled` answers due time-based messages.
+"""
+
+from bot.conversation.engine import Engine
+from bot.conversation.events import (
+    Attachment,
+    Button,
+    Command,
+    Customer,
+    Event,
+    Press,
+    Reply,
+    Text,
+)
+
+__all__ = [
+    "Attachment",
+    "Button",
+    "Command",
+    "Customer",
+    "Engine",
+    "Event",
+    "Press",
+    "Reply",
+    "Text",
+]

@@ -1,0 +1,41 @@
+"""The calendar file sent with a confirmed booking: one VEVENT, UTC times, uid = appointment id."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Calendar, Event
+
+from bot.conversation.events import Attachment
+
+__all__ = ["appointment_ics"]
+
+
+def appointment_ics(
+    *,
+    appointment_id: str,
+    title: str,
+    start: datetime,
+    duration_minutes: int,
+    stamp: datetime,
+    description: str = "",
+) -> Attachment:
+    """An `.ics` attachment; times are UTC (RFC 5545 form 2), so every calendar reads them right."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Zimun booking bot//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", appointment_id)
+    event.add("dtstamp", stamp.astimezone(UTC))
+    event.add("dtstart", start.astimezone(UTC))
+    event.add("dtend", (start + timedelta(minutes=duration_minutes)).astimezone(UTC))
+    event.add("summary", title)
+    if description:
+        event.add("description", description)
+    calendar.add_component(event)
+    return Attachment(
+        filename=f"appointment-{appointment_id}.ics",
+        content=calendar.to_ical(),
+        mime_type="text/calendar",
+    )

@@ -1,0 +1,212 @@
+"""The engine: one event of one chat in, replies out, the chat's session saved in between.
+
+It serialises events per chat, turns texts into meaning (intent, date and time), checks button
+generations, runs the flow, and turns Zimun being down into a friendly "try again" that loses
+nothing. Time-based messages (hold warnings, reminders) come back through `scheduled`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from dataclasses import replace
+from datetime import tzinfo
+from typing import TYPE_CHECKING
+
+from bot.clock import Clock
+from bot.conversation import flow
+from bot.conversation.actions import GLOBAL_VERBS, Verb, decode
+from bot.conversation.events import Command, Customer, Event, Press, Reply, Text
+from bot.conversation.flow import Input, Outcome
+from bot.conversation.session import Session, Wish
+from bot.conversation.turn import Deps, Turn
+from bot.i18n import LANGUAGES, language_for
+from bot.storage import MetricKind
+from bot.understanding import When, parse_intent, parse_when
+from bot.zimun import RateLimited, Unavailable, ZimunError
+
+if TYPE_CHECKING:
+    from bot.storage import ScheduledMessage, Store
+    from bot.zimun import ZimunApi
+
+__all__ = ["Engine"]
+
+logger = logging.getLogger(__name__)
+
+
+def wish_from(when: When | None) -> Wish | None:
+    if when is None:
+        return None
+    start, end = when.window if when.window else (None, None)
+    return Wish(
+        day=when.date,
+        time=when.time,
+        window_start=start,
+        window_end=end,
+        approximate=when.approximate,
+        previous=when.previous,
+    )
+
+
+class Engine:
+    """The conversation engine; transports call `handle` for every event and `scheduled` for
+    every due time-based message."""
+
+    def __init__(
+        self,
+        *,
+        zimun: ZimunApi,
+        store: Store,
+        clock: Clock,
+        timezone: tzinfo,
+        default_language: str = "it",
+        organization_id: str,
+        service_id: str | None = None,
+        booking_horizon_days: int = 60,
+        reminder_hours: float = 24.0,
+    ) -> None:
+        if default_language not in LANGUAGES:
+            raise ValueError(f"default_language must be one of {LANGUAGES}")
+        self._deps = Deps(
+            zimun=zimun,
+            store=store,
+            clock=clock,
+            timezone=timezone,
+            default_language=default_language,
+            organization_id=organization_id,
+            service_id=service_id,
+            horizon_days=booking_horizon_days,
+            reminder_hours=reminder_hours,
+        )
+        # One lock per chat, forgotten once no event of that chat holds or awaits it.
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def _lock(self, chat_id: int) -> asyncio.Lock:
+        lock = self._locks.get(chat_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[chat_id] = lock
+        return lock
+
+    async def _load(self, customer: Customer, *, count_first: bool = False) -> Session:
+        stored = await self._deps.store.load_session(customer.chat_id)
+        if stored is None and count_first:
+            await self._deps.store.record_metric(
+                MetricKind.FIRST_MESSAGE, customer.chat_id, self._deps.clock.now()
+            )
+        session = Session.from_dict(stored)
+        if session.language is None:
+            language = language_for(customer.language_code, self._deps.default_language)
+            session = replace(session, language=language)
+        return session
+
+    async def handle(self, customer: Customer, event: Event) -> list[Reply]:
+        """Answer one event; the chat's events are handled one at a time."""
+        async with self._lock(customer.chat_id):
+            session = await self._load(customer, count_first=True)
+            turn = Turn(self._deps, customer, session)
+            try:
+                new, replies = await self._route(turn, session, event)
+            except (Unavailable, RateLimited) as exc:
+                logger.warning("zimun unavailable for chat %s: %r", customer.chat_id, exc)
+                new = replace(turn.checkpointed or session, retry=_remember(event))
+                new = replace(new, language=turn.language)
+                replies = [_try_again(turn)]
+            except ZimunError as exc:
+                logger.error("zimun refused a request for chat %s: %r", customer.chat_id, exc)
+                new = turn.checkpointed or session
+                replies = flow.menu(turn, turn.t("error.zimun"))
+            if turn.used_buttons:
+                new = replace(new, generation=turn.generation)
+            await self._deps.store.save_session(customer.chat_id, new.to_dict())
+            return replies
+
+    async def _route(self, turn: Turn, session: Session, event: Event) -> Outcome:
+        if isinstance(event, Command):
+            return await flow.command(turn, session, event.name, event.args.strip())
+        if isinstance(event, Press):
+            return await self._press(turn, session, event.action)
+        return await flow.dispatch(turn, session, self._read(turn, session, event))
+
+    def _read(self, turn: Turn, session: Session, event: Text) -> Input:
+        text = event.text.strip()
+        now = turn.now().astimezone(turn.tz)
+        language = session.language or self._deps.default_language
+        intent = parse_intent(text, language=language)
+        when = parse_when(text, now=now, language=language) if text else None
+        return Input(text=text, intent=intent, wish=wish_from(when))
+
+    async def _press(self, turn: Turn, session: Session, raw: str) -> Outcome:
+        action = decode(raw)
+        if action is None or action.generation > session.generation:
+            logger.info("forged or unknown button in chat %s", turn.customer.chat_id)
+            return session, flow.expired(turn, session)
+        if action.verb in GLOBAL_VERBS:
+            return await flow.global_press(turn, session, action.verb, action.arg)
+        if action.generation != session.generation:
+            done = session.done
+            if (
+                action.verb == Verb.CONFIRM
+                and done is not None
+                and action.generation == done.generation
+            ):
+                return session, flow.already_booked(turn, done)
+            return session, flow.expired(turn, session)
+        if action.verb == Verb.RETRY:
+            return await self._retry(turn, session)
+        return await flow.dispatch(turn, session, Input(verb=action.verb, arg=action.arg))
+
+    async def _retry(self, turn: Turn, session: Session) -> Outcome:
+        """Run again the event that met Zimun down, on the session saved at that moment."""
+        remembered = session.retry
+        session = replace(session, retry=None)
+        if not remembered:
+            return await flow.resume(turn, session)
+        kind, _, body = remembered.partition(":")
+        if kind == "t":
+            return await flow.dispatch(turn, session, self._read(turn, session, Text(body)))
+        if kind == "c":
+            name, _, args = body.partition(" ")
+            return await flow.command(turn, session, name, args)
+        verb, _, arg = body.partition("|")
+        if verb in GLOBAL_VERBS:
+            return await flow.global_press(turn, session, verb, arg)
+        return await flow.dispatch(turn, session, Input(verb=verb, arg=arg))
+
+    async def scheduled(self, message: ScheduledMessage) -> list[Reply]:
+        """The replies for a due time-based message; [] when it no longer applies."""
+        customer = Customer(chat_id=message.chat_id, user_id=message.chat_id)
+        async with self._lock(message.chat_id):
+            session = await self._load(customer)
+            turn = Turn(self._deps, customer, session)
+            # A notice adds buttons without retiring the keyboard already on screen.
+            turn.generation = session.generation
+            payload = message.payload
+            if message.kind in ("hold_warning", "hold_expired"):
+                return await flow.scheduled_hold(
+                    turn, session, message.kind, str(payload.get("hold_id", ""))
+                )
+            if message.kind == "reminder":
+                return await flow.scheduled_reminder(
+                    turn, str(payload.get("appointment_id", "")), str(payload.get("start", ""))
+                )
+            logger.warning("unknown scheduled message kind %s", message.kind)
+            return []
+
+
+def _remember(event: Event) -> str:
+    if isinstance(event, Text):
+        return f"t:{event.text}"
+    if isinstance(event, Command):
+        return f"c:{event.name} {event.args}"
+    action = decode(event.action)
+    return f"p:{action.verb}|{action.arg}" if action else "p:"
+
+
+def _try_again(turn: Turn) -> Reply:
+    rows = [
+        [turn.button(turn.t("button.retry"), Verb.RETRY)],
+        [flow.stop_button(turn)],
+    ]
+    return turn.reply(turn.t("error.unavailable"), rows)

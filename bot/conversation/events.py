@@ -1,0 +1,69 @@
+"""What goes in and out of the engine: customers, their events, and the bot's replies.
+
+These types are the whole contract with the transports (terminal, Telegram, transcripts); they carry
+no transport detail. Reply text is plain text: a transport escapes it for its own markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Attachment", "Button", "Command", "Customer", "Event", "Press", "Reply", "Text"]
+
+
+@dataclass(frozen=True)
+class Customer:
+    """The person behind a chat, as the transport knows them."""
+
+    chat_id: int
+    user_id: int
+    first_name: str | None = None
+    last_name: str | None = None
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message the customer typed."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Press:
+    """A tap on a button: `action` is the opaque string of that `Button` (at most 64 bytes)."""
+
+    action: str
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command without the slash: start, book, appointments, move, cancel, language..."""
+
+    name: str
+    args: str = ""
+
+
+Event = Text | Press | Command
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mime_type: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message from the bot; `buttons` are rows of buttons."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    attachments: tuple[Attachment, ...] = ()

@@ -1,0 +1,151 @@
+"""The state of one chat between two events: a frozen value saved as JSON after every step.
+
+The engine saves it through the store before any Zimun write that depends on it, so a restart (or
+a retried event) resumes exactly where the customer was, with the same idempotency keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+__all__ = ["Done", "Flow", "HeldSlot", "Offer", "Session", "Step", "Wish"]
+
+logger = logging.getLogger(__name__)
+
+
+class Step(StrEnum):
+    """Where a chat is; each member has one handler in `bot.conversation.flow.FLOW`."""
+
+    IDLE = "idle"
+    SERVICE = "service"
+    WHEN = "when"
+    SLOT = "slot"
+    NAME = "name"
+    EMAIL = "email"
+    SUMMARY = "summary"
+    CHOOSE_APPOINTMENT = "choose_appointment"
+    MOVE_CONFIRM = "move_confirm"
+    CANCEL_CONFIRM = "cancel_confirm"
+    CANCEL_REASON = "cancel_reason"
+
+
+class Flow(StrEnum):
+    BOOK = "book"
+    MOVE = "move"
+    CANCEL = "cancel"
+
+
+@dataclass(frozen=True)
+class Wish:
+    """When the customer asked to come, as understood (local date and wall-clock times)."""
+
+    day: date
+    time: dt.time | None = None
+    window_start: dt.time | None = None
+    window_end: dt.time | None = None
+    approximate: bool = False
+    previous: date | None = None
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What the bot last offered: the slot starts (UTC) and the other days with room."""
+
+    day: date | None
+    starts: tuple[datetime, ...] = ()
+    page: int = 0
+    days: tuple[date, ...] = ()
+    anchor: datetime | None = None
+
+
+@dataclass(frozen=True)
+class HeldSlot:
+    hold_id: str
+    start: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Done:
+    """The last booking this chat confirmed, so a repeated Confirm answers "already booked"."""
+
+    appointment_id: str
+    booking_code: str | None
+    start: datetime
+    generation: int
+
+
+@dataclass(frozen=True)
+class Session:
+    step: Step = Step.IDLE
+    language: str | None = None
+    generation: int = 0
+    flow: Flow | None = None
+    flow_id: str = ""
+    flow_seq: int = 0
+    service_id: str | None = None
+    service_name: str | None = None
+    duration_minutes: int | None = None
+    wish: Wish | None = None
+    offer: Offer | None = None
+    hold: HeldSlot | None = None
+    hold_seq: int = 0
+    contact_name: str | None = None
+    contact_email: str | None = None
+    email_typed: str | None = None
+    email_suggestion: str | None = None
+    appointment_id: str | None = None
+    choices: tuple[str, ...] = ()
+    new_start: datetime | None = None
+    cancel_reason: str | None = None
+    done: Done | None = None
+    retry: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = _ADAPTER.dump_python(self, mode="json")
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Session:
+        """The saved session, or a fresh one when there is none or it cannot be read."""
+        if not data:
+            return cls()
+        try:
+            return _ADAPTER.validate_python(data)
+        except ValidationError:
+            # A session from an incompatible version: start over rather than crash the chat.
+            logger.warning("unreadable session discarded")
+            seq = data.get("flow_seq")
+            return cls(flow_seq=(seq if isinstance(seq, int) else 0) + 1)
+
+    def idle(self) -> Session:
+        """Back to the menu: the flow ends, counters and the language stay."""
+        return Session(
+            language=self.language,
+            generation=self.generation,
+            flow_seq=self.flow_seq,
+            hold_seq=self.hold_seq,
+            done=self.done,
+        )
+
+    def start_flow(self, flow: Flow, stamp: datetime) -> Session:
+        """A new flow with a new id: idempotency keys of an earlier flow are never reused."""
+        seq = self.flow_seq + 1
+        # A new flow retires the "already booked" answer of the previous booking.
+        return replace(
+            self.idle(),
+            done=None,
+            flow=flow,
+            flow_seq=seq,
+            flow_id=f"{seq}-{int(stamp.timestamp())}",
+        )
+
+
+_ADAPTER: TypeAdapter[Session] = TypeAdapter(Session)

@@ -1,0 +1,145 @@
+"""One event's working context: the engine's collaborators, the customer's language, and helpers.
+
+Handlers in `flow` receive a `Turn`; it makes buttons of the next keyboard generation, saves
+checkpoints before Zimun writes, derives idempotency keys and formats dates in the business
+timezone. It holds no conversation state of its own: that is the `Session`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
+
+from bot import i18n
+from bot.clock import Clock
+from bot.conversation.actions import encode
+from bot.conversation.events import Attachment, Button, Customer, Reply
+from bot.conversation.session import Session
+from bot.zimun.models import Service
+
+if TYPE_CHECKING:
+    from bot.storage import Store
+    from bot.zimun import ZimunApi
+
+__all__ = ["SERVICES_TTL", "Deps", "Turn"]
+
+logger = logging.getLogger(__name__)
+
+SERVICES_TTL = timedelta(minutes=10)
+Rows = Sequence[Sequence[Button]]
+
+
+@dataclass
+class Deps:
+    """What every turn shares: set once by the `Engine`."""
+
+    zimun: ZimunApi
+    store: Store
+    clock: Clock
+    timezone: tzinfo
+    default_language: str
+    organization_id: str
+    service_id: str | None
+    horizon_days: int
+    reminder_hours: float
+    services_cache: tuple[datetime, list[Service]] | None = field(default=None)
+
+
+class Turn:
+    def __init__(self, deps: Deps, customer: Customer, session: Session) -> None:
+        self.deps = deps
+        self.zimun = deps.zimun
+        self.store = deps.store
+        self.tz = deps.timezone
+        self.customer = customer
+        self.generation = session.generation + 1
+        self.used_buttons = False
+        self.checkpointed: Session | None = None
+        self.language = session.language or deps.default_language
+        self.t = i18n.translator_for(self.language)
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+        self.t = i18n.translator_for(language)
+
+    # time
+    def now(self) -> datetime:
+        return self.deps.clock.now()
+
+    def today(self) -> date:
+        return self.now().astimezone(self.tz).date()
+
+    def last_bookable_day(self) -> date:
+        return self.today() + timedelta(days=self.deps.horizon_days)
+
+    # formatting
+    def day(self, day: date, *, capital: bool = False) -> str:
+        text = i18n.format_date(day, self.language, with_year=day.year != self.today().year)
+        return text[:1].upper() + text[1:] if capital else text
+
+    def short_day(self, day: date) -> str:
+        text = i18n.format_short_date(day, self.language)
+        return text[:1].upper() + text[1:]
+
+    def clock_time(self, moment: datetime) -> str:
+        return i18n.format_time(moment, self.language, self.tz)
+
+    def when(self, moment: datetime, *, capital: bool = False) -> str:
+        local = moment.astimezone(self.tz)
+        text = self.t("format.datetime", date=self.day(local.date()), time=self.clock_time(local))
+        return text[:1].upper() + text[1:] if capital else text
+
+    def local_day(self, moment: datetime) -> date:
+        return moment.astimezone(self.tz).date()
+
+    # replies
+    def button(self, label: str, verb: str, arg: str = "") -> Button:
+        self.used_buttons = True
+        return Button(label, encode(self.generation, verb, arg))
+
+    def reply(self, text: str, rows: Rows = (), attachments: Sequence[Attachment] = ()) -> Reply:
+        return Reply(
+            text=text,
+            buttons=tuple(tuple(row) for row in rows if row),
+            attachments=tuple(attachments),
+        )
+
+    # durability
+    async def checkpoint(self, session: Session) -> None:
+        """Save the session before a Zimun write that depends on it (its keys come from it)."""
+        await self.store.save_session(self.customer.chat_id, session.to_dict())
+        self.checkpointed = session
+
+    def key(self, session: Session, action: str, target: str, attempt: int = 0) -> str:
+        """A deterministic Idempotency-Key: the same action on the same saved state, same key."""
+        raw = f"{self.customer.chat_id}|{session.flow_id}|{action}|{target}|{attempt}"
+        return hashlib.sha256(raw.encode()).hexdigest()[:48]
+
+    # Zimun reads
+    async def services(self) -> list[Service]:
+        """The bookable services (only the configured one when the bot is restricted to it)."""
+        cached = self.deps.services_cache
+        now = self.now()
+        if cached is None or now - cached[0] > SERVICES_TTL:
+            cached = (now, await self.zimun.list_services())
+            self.deps.services_cache = cached
+        services = cached[1]
+        if self.deps.service_id is not None:
+            services = [s for s in services if s.id == self.deps.service_id]
+        return services
+
+    async def service(self, service_id: str) -> Service | None:
+        return next((s for s in await self.services() if s.id == service_id), None)
+
+
+def with_service(session: Session, service: Service) -> Session:
+    return replace(
+        session,
+        service_id=service.id,
+        service_name=service.name,
+        duration_minutes=service.duration_minutes,
+    )
