@@ -15,6 +15,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type
+
 from bot.zimun.errors import RateLimited, Unavailable, ZimunError
 
 logger = logging.getLogger(__name__)
@@ -62,38 +64,49 @@ async def call_with_retry(
 
     The last error is raised as it is (a `RateLimited` keeps its `retry_after`). Elapsed time
     counts both the wall clock and the delays asked of `sleep`, so a fake sleep still spends
-    the budget.
+    the budget. The loop itself is tenacity's; the policy decides the waits and when to stop.
     """
     started = monotonic()
-    waited = 0.0
-    retry = 0
-    while True:
-        try:
-            return await attempt()
-        except RETRYABLE as error:
-            retry += 1
-            if retry >= policy.max_attempts:
-                raise
-            delay = policy.backoff(retry, jitter=jitter)
-            if error.retry_after is not None:
-                delay = max(delay, error.retry_after)
-            elapsed = max(monotonic() - started, waited)
-            if elapsed + delay > policy.max_total:
-                logger.warning(
-                    "%s: giving up after %d attempts (%.1f s, next wait %.1f s)",
-                    operation,
-                    retry,
-                    elapsed,
-                    delay,
-                )
-                raise
-            logger.info(
-                "%s failed (%s, status %s); retry %d in %.2f s",
+
+    def wait(state: RetryCallState) -> float:
+        delay = policy.backoff(state.attempt_number, jitter=jitter)
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, ZimunError) and error.retry_after is not None:
+            delay = max(delay, error.retry_after)
+        return delay
+
+    def stop(state: RetryCallState) -> bool:
+        if state.attempt_number >= policy.max_attempts:
+            return True
+        elapsed = max(monotonic() - started, state.idle_for)
+        if elapsed + state.upcoming_sleep > policy.max_total:
+            logger.warning(
+                "%s: giving up after %d attempts (%.1f s, next wait %.1f s)",
                 operation,
-                type(error).__name__,
-                error.status,
-                retry,
-                delay,
+                state.attempt_number,
+                elapsed,
+                state.upcoming_sleep,
             )
-            waited += delay
-            await sleep(delay)
+            return True
+        return False
+
+    def before_sleep(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        logger.info(
+            "%s failed (%s, status %s); retry %d in %.2f s",
+            operation,
+            type(error).__name__,
+            getattr(error, "status", None),
+            state.attempt_number,
+            state.upcoming_sleep,
+        )
+
+    retrying = AsyncRetrying(
+        retry=retry_if_exception_type(RETRYABLE),
+        wait=wait,
+        stop=stop,
+        sleep=sleep,
+        before_sleep=before_sleep,
+        reraise=True,
+    )
+    return await retrying(attempt)
