@@ -117,6 +117,12 @@ class Engine:
                 logger.error("zimun refused a request for chat %s: %r", customer.chat_id, exc)
                 new = turn.checkpointed or session
                 replies = flow.menu(turn, turn.t("error.zimun"))
+            except Exception:
+                # A bug of ours must still leave the customer a sentence and a way on, and keep
+                # the last state that was safely saved.
+                logger.exception("unexpected error in chat %s", customer.chat_id)
+                new = turn.checkpointed or session
+                replies = flow.menu(turn, turn.t("error.unexpected"))
             if turn.used_buttons:
                 new = replace(new, generation=turn.generation)
             await self._deps.store.save_session(customer.chat_id, new.to_dict())
