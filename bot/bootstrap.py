@@ -1,0 +1,201 @@
+"""The composition root: builds every concrete object of the bot from `Settings`.
+
+Every dependency is a keyword argument with a production default, so tests, the terminal chat, the
+replay runner and the Telegram adapter pass what they need (a clock, a sandbox world, a store)
+instead of patching. With no Zimun credentials the bot talks to an in-process sandbox.
+
+The staff layer (`bot.staff.wiring`) wraps the store (alerts, metrics), the engine's Zimun client
+(hold tracking) and the engine itself (a gateway that routes staff commands), so every transport
+serves customers and staff through the same `App.engine`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Protocol
+
+import httpx
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.conversation import Command, Customer, Engine, Press, Reply, Text
+from bot.sandbox import (
+    SANDBOX_CLIENT_ID,
+    SANDBOX_CLIENT_SECRET,
+    SANDBOX_ORGANIZATION_ID,
+    World,
+    create_app,
+    default_seed,
+)
+from bot.staff.wiring import observe_zimun, with_staff, wrap_store
+from bot.storage import ScheduledMessage, StaffStore, Store, open_store
+from bot.understanding import warm_up as understanding_warm_up
+from bot.zimun import ZimunApi, ZimunClient
+
+logger = logging.getLogger(__name__)
+
+# The sandbox is served in-process; httpx still needs an absolute URL to build requests.
+SANDBOX_BASE_URL = "http://sandbox.invalid"
+
+SendReplies = Callable[[int, Sequence[Reply]], Awaitable[None]]
+
+
+class ConversationEngine(Protocol):
+    """What transports call: the engine, or the staff gateway standing in front of it."""
+
+    async def handle(self, customer: Customer, event: Text | Press | Command) -> list[Reply]: ...
+
+    async def scheduled(self, message: ScheduledMessage) -> list[Reply]: ...
+
+
+@dataclass
+class App:
+    """Everything a transport needs: the engine and what it runs on. Close it with `aclose`."""
+
+    settings: Settings
+    clock: Clock
+    engine: ConversationEngine  # the staff gateway in front of the conversation engine
+    store: Store  # the store as the engine sees it (ledger writes also alert staff)
+    zimun: ZimunClient
+    organization_id: str
+    world: World | None = None
+    _owned_store: bool = field(default=True, repr=False)
+
+    async def deliver_due(self, send: SendReplies, *, limit: int = 100) -> int:
+        """Hand every time-based message that has fallen due to the engine, then to `send`.
+
+        A message is marked sent only after `send` returns, so a crash in between repeats it
+        rather than losing it. Returns how many messages were handled.
+        """
+        due = await self.store.due_messages(self.clock.now(), limit=limit)
+        for message in due:
+            replies = await self.engine.scheduled(message)
+            if replies:
+                await send(message.chat_id, replies)
+            await self.store.mark_sent(message.key)
+        return len(due)
+
+    async def aclose(self) -> None:
+        await self.zimun.aclose()
+        if self._owned_store:
+            await self.store.close()
+
+    async def __aenter__(self) -> App:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+def sandbox_client(world: World, *, clock: Clock) -> ZimunClient:
+    """A Zimun client for an in-process sandbox world, through httpx's ASGI transport."""
+    return ZimunClient(
+        base_url=SANDBOX_BASE_URL,
+        client_id=SANDBOX_CLIENT_ID,
+        client_secret=SANDBOX_CLIENT_SECRET,
+        organization_id=SANDBOX_ORGANIZATION_ID,
+        transport=httpx.ASGITransport(app=create_app(world)),
+        clock=clock,
+    )
+
+
+async def bootstrap(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    world: World | None = None,
+    zimun_transport: httpx.AsyncBaseTransport | None = None,
+    store: StaffStore | None = None,
+    warm_up: Callable[[], None] | None = understanding_warm_up,
+) -> App:
+    """Build the app. A given `world` (or no Zimun credentials) means the in-process sandbox.
+
+    A `store` passed in stays the caller's to close; one opened here from DATABASE_URL is closed
+    by `App.aclose`.
+    """
+    clock = clock or SystemClock()
+    if world is None and settings.uses_sandbox and zimun_transport is None:
+        world = World(seed=default_seed(), clock=clock)
+    if world is not None:
+        logger.info("using the in-process Zimun sandbox")
+        zimun = sandbox_client(world, clock=clock)
+        organization_id = SANDBOX_ORGANIZATION_ID
+    else:
+        settings.require_zimun()
+        assert settings.zimun_client_id and settings.zimun_client_secret  # checked just above
+        organization_id = settings.zimun_organization_id or ""
+        zimun = ZimunClient(
+            base_url=str(settings.zimun_api_url).rstrip("/"),
+            client_id=settings.zimun_client_id,
+            client_secret=settings.zimun_client_secret.get_secret_value(),
+            organization_id=organization_id,
+            transport=zimun_transport,
+            clock=clock,
+        )
+    owned_store = store is None
+    try:
+        if store is None:
+            store = await open_store(settings.database_url)
+        if warm_up is not None:
+            # dateparser loads its language data lazily and slowly; pay that once, off the loop.
+            await asyncio.to_thread(warm_up)
+        admins = settings.bot_admin_ids
+        staff_store = wrap_store(store, clock=clock, admin_ids=admins)
+        engine = make_engine(
+            settings,
+            zimun=observe_zimun(zimun, store=staff_store, clock=clock),
+            store=staff_store,
+            clock=clock,
+            organization_id=organization_id,
+        )
+        gateway = with_staff(
+            engine,
+            store=staff_store,
+            zimun=zimun,
+            clock=clock,
+            timezone=settings.timezone,
+            admin_ids=admins,
+            started_at=clock.now(),
+            default_language=settings.bot_default_language,
+            reminder_hours=settings.bot_reminder_hours,
+        )
+    except BaseException:
+        await zimun.aclose()
+        if owned_store and store is not None:
+            await store.close()
+        raise
+    return App(
+        settings=settings,
+        clock=clock,
+        engine=gateway,
+        store=staff_store,
+        zimun=zimun,
+        organization_id=organization_id,
+        world=world,
+        _owned_store=owned_store,
+    )
+
+
+def make_engine(
+    settings: Settings, *, zimun: ZimunApi, store: Store, clock: Clock, organization_id: str
+) -> Engine:
+    """The conversation engine with the business's settings."""
+    return Engine(
+        zimun=zimun,
+        store=store,
+        clock=clock,
+        timezone=settings.timezone,
+        default_language=settings.bot_default_language,
+        organization_id=organization_id,
+        service_id=settings.zimun_service_id,
+        reminder_hours=settings.bot_reminder_hours,
+    )
