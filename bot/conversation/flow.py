@@ -561,7 +561,8 @@ async def earlier_or_later(turn: Turn, session: Session, later: bool) -> Outcome
     if not side:
         key = "slot.no_later" if later else "slot.no_earlier"
         return await ask(turn, session, Step.SLOT, turn.t(key, day=day))
-    chosen = around(side, anchor, NEAREST_COUNT)
+    # The closest ones, but listed in the order of the day, so "the second" reads naturally.
+    chosen = tuple(sorted(around(side, anchor, NEAREST_COUNT)))
     session = replace(session, offer=replace(offer, starts=chosen, page=0, anchor=anchor))
     key = "slot.later" if later else "slot.earlier"
     return await ask(turn, session, Step.SLOT, turn.t(key, day=day))
@@ -701,6 +702,12 @@ async def on_name(turn: Turn, session: Session, event: Input) -> Outcome:
         return await change_time(turn, session)
     if event.text is None:
         return await unexpected(turn, session)
+    if event.kind in (IntentKind.YES, IntentKind.NO):
+        # "sì" answers the offered profile name; it is nobody's name.
+        name = profile_name(turn) if event.kind is IntentKind.YES else None
+        if name:
+            return await contact_known(turn, replace(session, contact_name=name))
+        return await ask(turn, session, Step.NAME)
     check = parse_name(event.text)
     if check.value is None and wants_other_time(event):
         return await retime(turn, session, event)
@@ -739,6 +746,13 @@ async def on_email(turn: Turn, session: Session, event: Input) -> Outcome:
         return await change_time(turn, session)
     if event.text is None:
         return await unexpected(turn, session)
+    if session.email_suggestion and event.kind in (IntentKind.YES, IntentKind.NO):
+        # "sì" to "Did you mean …?" takes the suggestion; "no" keeps what was typed.
+        yes = event.kind is IntentKind.YES
+        chosen = session.email_suggestion if yes else session.email_typed
+        if chosen:
+            session = replace(session, email_suggestion=None, email_typed=None)
+            return await contact_known(turn, replace(session, contact_email=chosen))
     check = parse_email(event.text)
     if check.suggestion:
         session = replace(session, email_suggestion=check.suggestion, email_typed=check.value)

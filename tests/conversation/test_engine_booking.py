@@ -34,7 +34,7 @@ async def test_typed_booking_in_italian_from_a_greeting_that_says_when(chat: Cha
     assert appointment.start == TUESDAY_11
     assert appointment.contact_name == "Mario Rossi"
     assert appointment.booking_code in chat.text
-    assert "Zimun ti manderà" in chat.text
+    assert "Ti arriverà anche un'e-mail di conferma" in chat.text
     [ics] = replies[-1].attachments
     assert ics.mime_type == "text/calendar"
     event = Calendar.from_ical(ics.content).walk("VEVENT")[0]
