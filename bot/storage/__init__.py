@@ -2,17 +2,22 @@
 the metrics staff read, behind the `Store` protocol (SQLite today; PostgreSQL a sibling backend).
 """
 
-from bot.storage.base import Store
+from bot.storage.base import StaffStore, Store
 from bot.storage.errors import StorageError, UnknownBooking
 from bot.storage.models import (
     CancelledBy,
     EventKind,
     ForgetCounts,
+    HoldNote,
     LedgerEntry,
     LedgerEvent,
+    LedgerRecord,
     Metric,
     MetricKind,
     ScheduledMessage,
+    StaffAction,
+    StaffActionState,
+    StaffPref,
 )
 from bot.storage.url import open_store, sqlite_path
 
@@ -20,11 +25,17 @@ __all__ = [
     "CancelledBy",
     "EventKind",
     "ForgetCounts",
+    "HoldNote",
     "LedgerEntry",
     "LedgerEvent",
+    "LedgerRecord",
     "Metric",
     "MetricKind",
     "ScheduledMessage",
+    "StaffAction",
+    "StaffActionState",
+    "StaffPref",
+    "StaffStore",
     "StorageError",
     "Store",
     "UnknownBooking",

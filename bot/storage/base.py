@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.storage.models import ForgetCounts, LedgerEntry, LedgerEvent, Metric, ScheduledMessage
+from bot.storage.models import (
+    ForgetCounts,
+    HoldNote,
+    LedgerEntry,
+    LedgerEvent,
+    LedgerRecord,
+    Metric,
+    ScheduledMessage,
+    StaffAction,
+    StaffPref,
+)
 
 
 class Store(Protocol):
@@ -92,3 +102,39 @@ class Store(Protocol):
 
     async def ping(self) -> None:
         """Prove the storage is writable; raises `StorageError` when it is not."""
+
+
+class StaffStore(Store, Protocol):
+    """`Store` plus what staff commands keep (issue 6); `SqliteStore` implements both.
+
+    A separate protocol so that fakes of `Store` written for the engine need not grow these.
+    """
+
+    async def events_between(self, start: datetime, end: datetime) -> list[LedgerRecord]:
+        """History events with `at` in [start, end), each with its entry, in time order."""
+
+    async def set_staff_pref(self, pref: StaffPref, at: datetime) -> None:
+        """Insert or replace the staff member's preferences."""
+
+    async def staff_prefs(self) -> list[StaffPref]:
+        """Every staff member's preferences, by user id."""
+
+    async def save_staff_action(self, action: StaffAction) -> None:
+        """Insert or replace the action with this token."""
+
+    async def load_staff_action(self, token: str) -> StaffAction | None: ...
+
+    async def finish_staff_action(self, token: str, state: str) -> bool:
+        """Move a pending action to `state`; False when it was no longer pending."""
+
+    async def record_hold(self, hold: HoldNote) -> None:
+        """Remember a hold placed (the same hold id again replaces it)."""
+
+    async def end_hold(self, hold_id: str) -> None:
+        """The hold was confirmed or released; unknown ids are ignored."""
+
+    async def active_holds(self, now: datetime) -> list[HoldNote]:
+        """Holds not ended that expire after `now`, by expiry."""
+
+    async def forget_staff_records(self, chat_id: int) -> int:
+        """Erase the chat's pending actions and holds (what `forget_chat` does not know of)."""

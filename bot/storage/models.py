@@ -117,3 +117,66 @@ class ForgetCounts:
     events: int
     scheduled: int
     metrics: int
+
+
+# -- staff (issue 6) ---------------------------------------------------------------------------
+
+
+class StaffActionState(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    DECLINED = "declined"
+
+
+@dataclass(frozen=True)
+class StaffPref:
+    """A staff member's preferences: notifications on or off, and the language to write in."""
+
+    user_id: int
+    notify: bool
+    language: str
+
+
+@dataclass(frozen=True)
+class StaffAction:
+    """A destructive action awaiting its confirmation tap (staff cancel or move, /forget).
+
+    `token` is what the button carries; `payload` holds what the action needs (JSON types only).
+    """
+
+    token: str
+    user_id: int
+    chat_id: int
+    kind: str
+    payload: dict[str, Any]
+    created_at: datetime
+    state: str = StaffActionState.PENDING
+
+    def __post_init__(self) -> None:
+        require_aware(self.created_at, "StaffAction.created_at")
+
+
+@dataclass(frozen=True)
+class HoldNote:
+    """A hold the bot placed in Zimun, for /holds; `chat_id` is None when no chat was known."""
+
+    hold_id: str
+    chat_id: int | None
+    service_id: str
+    start: datetime
+    duration_minutes: int
+    expires_at: datetime
+    placed_at: datetime
+
+    def __post_init__(self) -> None:
+        require_aware(self.start, "HoldNote.start")
+        require_aware(self.expires_at, "HoldNote.expires_at")
+        require_aware(self.placed_at, "HoldNote.placed_at")
+
+
+@dataclass(frozen=True)
+class LedgerRecord:
+    """A history event together with the ledger entry it belongs to (for /stats)."""
+
+    entry: LedgerEntry
+    event: LedgerEvent

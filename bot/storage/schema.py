@@ -67,6 +67,36 @@ MIGRATIONS: tuple[Migration, ...] = (
             beats BIGINT NOT NULL
         )""",
     ),
+    # 3: staff preferences, staff confirmations awaiting a tap, holds in progress (issue 6).
+    (
+        """CREATE TABLE staff_prefs (
+            user_id BIGINT PRIMARY KEY,
+            notify BOOLEAN NOT NULL,
+            language TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE staff_actions (
+            token TEXT PRIMARY KEY,
+            user_id BIGINT NOT NULL,
+            chat_id BIGINT NOT NULL,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            state TEXT NOT NULL
+        )""",
+        "CREATE INDEX staff_actions_chat ON staff_actions (chat_id)",
+        """CREATE TABLE holds (
+            hold_id TEXT PRIMARY KEY,
+            chat_id BIGINT,
+            service_id TEXT NOT NULL,
+            start_at TEXT NOT NULL,
+            duration_minutes INTEGER NOT NULL,
+            expires_at TEXT NOT NULL,
+            placed_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX holds_expiry ON holds (expires_at)",
+        "CREATE INDEX holds_chat ON holds (chat_id)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -24,11 +24,16 @@ from bot.storage.models import (
     CancelledBy,
     EventKind,
     ForgetCounts,
+    HoldNote,
     LedgerEntry,
     LedgerEvent,
+    LedgerRecord,
     Metric,
     MetricKind,
     ScheduledMessage,
+    StaffAction,
+    StaffActionState,
+    StaffPref,
 )
 from bot.storage.schema import MIGRATIONS, Migration
 
@@ -408,6 +413,139 @@ class SqliteStore:
             )
         except (sqlite3.Error, ValueError) as exc:  # ValueError: the connection is closed
             raise StorageError(f"storage is not writable: {exc}") from exc
+
+    # -- staff: events, preferences, confirmations, holds (issue 6) --------------------------
+
+    async def events_between(self, start: datetime, end: datetime) -> list[LedgerRecord]:
+        prefixed = ", ".join(f"b.{column.strip()}" for column in _ENTRY_COLUMNS.split(","))
+        rows = await self._select(
+            f"SELECT {prefixed}, e.kind, e.occurred_at, e.details"
+            " FROM booking_events e JOIN bookings b ON b.appointment_id = e.appointment_id"
+            " WHERE e.occurred_at >= ? AND e.occurred_at < ?"
+            " ORDER BY e.occurred_at, e.appointment_id, e.seq",
+            (time_to_db(start, "start"), time_to_db(end, "end")),
+        )
+        return [
+            LedgerRecord(
+                entry=_entry_from_row(row),
+                event=LedgerEvent(
+                    appointment_id=row["appointment_id"],
+                    kind=row["kind"],
+                    at=time_from_db(row["occurred_at"]),
+                    details=json_from_db(row["details"]),
+                ),
+            )
+            for row in rows
+        ]
+
+    async def set_staff_pref(self, pref: StaffPref, at: datetime) -> None:
+        await self._write(
+            "INSERT INTO staff_prefs (user_id, notify, language, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET notify = excluded.notify,"
+            " language = excluded.language, updated_at = excluded.updated_at",
+            (pref.user_id, pref.notify, pref.language, time_to_db(at, "at")),
+        )
+
+    async def staff_prefs(self) -> list[StaffPref]:
+        rows = await self._select(
+            "SELECT user_id, notify, language FROM staff_prefs ORDER BY user_id"
+        )
+        return [
+            StaffPref(
+                user_id=int(row["user_id"]), notify=bool(row["notify"]), language=row["language"]
+            )
+            for row in rows
+        ]
+
+    async def save_staff_action(self, action: StaffAction) -> None:
+        await self._write(
+            "INSERT INTO staff_actions (token, user_id, chat_id, kind, payload, created_at, state)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (token) DO UPDATE SET user_id = excluded.user_id,"
+            " chat_id = excluded.chat_id, kind = excluded.kind, payload = excluded.payload,"
+            " created_at = excluded.created_at, state = excluded.state",
+            (
+                action.token,
+                action.user_id,
+                action.chat_id,
+                action.kind,
+                json_to_db(action.payload, "payload"),
+                time_to_db(action.created_at, "created_at"),
+                str(action.state),
+            ),
+        )
+
+    async def load_staff_action(self, token: str) -> StaffAction | None:
+        rows = await self._select(
+            "SELECT token, user_id, chat_id, kind, payload, created_at, state"
+            " FROM staff_actions WHERE token = ?",
+            (token,),
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return StaffAction(
+            token=row["token"],
+            user_id=int(row["user_id"]),
+            chat_id=int(row["chat_id"]),
+            kind=row["kind"],
+            payload=json_from_db(row["payload"]),
+            created_at=time_from_db(row["created_at"]),
+            state=row["state"],
+        )
+
+    async def finish_staff_action(self, token: str, state: str) -> bool:
+        changed = await self._write(
+            "UPDATE staff_actions SET state = ? WHERE token = ? AND state = ?",
+            (state, token, str(StaffActionState.PENDING)),
+        )
+        return changed > 0
+
+    async def record_hold(self, hold: HoldNote) -> None:
+        await self._write(
+            "INSERT INTO holds (hold_id, chat_id, service_id, start_at, duration_minutes,"
+            " expires_at, placed_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (hold_id) DO UPDATE SET chat_id = excluded.chat_id,"
+            " service_id = excluded.service_id, start_at = excluded.start_at,"
+            " duration_minutes = excluded.duration_minutes, expires_at = excluded.expires_at",
+            (
+                hold.hold_id,
+                hold.chat_id,
+                hold.service_id,
+                time_to_db(hold.start, "start"),
+                hold.duration_minutes,
+                time_to_db(hold.expires_at, "expires_at"),
+                time_to_db(hold.placed_at, "placed_at"),
+            ),
+        )
+
+    async def end_hold(self, hold_id: str) -> None:
+        await self._write("DELETE FROM holds WHERE hold_id = ?", (hold_id,))
+
+    async def active_holds(self, now: datetime) -> list[HoldNote]:
+        rows = await self._select(
+            "SELECT hold_id, chat_id, service_id, start_at, duration_minutes, expires_at,"
+            " placed_at FROM holds WHERE expires_at > ? ORDER BY expires_at, hold_id",
+            (time_to_db(now, "now"),),
+        )
+        return [
+            HoldNote(
+                hold_id=row["hold_id"],
+                chat_id=None if row["chat_id"] is None else int(row["chat_id"]),
+                service_id=row["service_id"],
+                start=time_from_db(row["start_at"]),
+                duration_minutes=int(row["duration_minutes"]),
+                expires_at=time_from_db(row["expires_at"]),
+                placed_at=time_from_db(row["placed_at"]),
+            )
+            for row in rows
+        ]
+
+    async def forget_staff_records(self, chat_id: int) -> int:
+        async with self._transaction() as db:
+            actions = await _count(db, "DELETE FROM staff_actions WHERE chat_id = ?", chat_id)
+            holds = await _count(db, "DELETE FROM holds WHERE chat_id = ?", chat_id)
+        return actions + holds
 
 
 async def _rollback(db: aiosqlite.Connection) -> None:

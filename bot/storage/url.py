@@ -7,7 +7,7 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 from bot.config import ConfigError
-from bot.storage.base import Store
+from bot.storage.base import StaffStore
 from bot.storage.sqlite import MEMORY, open_sqlite
 
 _SQLITE_PREFIX = "sqlite:///"
@@ -37,6 +37,6 @@ def sqlite_path(database_url: str) -> str:
     return unquote(path)
 
 
-async def open_store(database_url: str) -> Store:
+async def open_store(database_url: str) -> StaffStore:
     """Open the store `DATABASE_URL` names, creating or migrating its schema."""
     return await open_sqlite(sqlite_path(database_url))
