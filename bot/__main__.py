@@ -35,6 +35,11 @@ def _build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--user-name", help='the customer\'s name, e.g. "Mario Rossi"')
     chat.add_argument("--record", metavar="FILE", help="write the session as a replay transcript")
     chat.add_argument(
+        "--staff",
+        action="store_true",
+        help="make the terminal user staff: /today, /agenda, /booking, /staff_cancel, ...",
+    )
+    chat.add_argument(
         "--database-url",
         help="where conversations are kept (default: DATABASE_URL, or a "
         "throwaway SQLite file when chatting with the sandbox)",
@@ -77,6 +82,7 @@ def _chat(args: argparse.Namespace) -> int:
         user_name=args.user_name,
         record=Path(args.record) if args.record else None,
         database_url=args.database_url,
+        staff=args.staff,
     )
     try:
         return asyncio.run(chat(settings, options, stdin=sys.stdin, stdout=sys.stdout))

@@ -42,6 +42,7 @@ class ChatOptions:
     user_name: str | None = None
     record: Path | None = None
     database_url: str | None = None
+    staff: bool = False  # the terminal user is staff (added to BOT_ADMIN_IDS for this session)
 
 
 def customer_for(options: ChatOptions, settings: Settings) -> Customer:
@@ -258,6 +259,10 @@ async def chat(
         settings = settings.model_copy(
             update={"database_url": url, "bot_default_language": language}
         )
+        if options.staff:
+            settings = settings.model_copy(
+                update={"bot_admin_ids": settings.bot_admin_ids | {USER_ID}}
+            )
         customer = customer_for(options, settings)
         app = await bootstrap(settings, clock=clock)
         recorder = None

@@ -1,0 +1,822 @@
+"""The staff desk: answers staff commands and the customer's /forget, with confirmations.
+
+The desk trusts its caller (`StaffGateway`) to have checked who is staff, and checks again on every
+confirmation tap. Cancelling, moving and forgetting happen only after a tap on a button whose token
+names a stored `StaffAction`; the Zimun idempotency key is derived from that token, which is stored
+before any call, so a double tap or a retry never acts twice.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_timedelta
+
+from bot.clock import Clock
+from bot.conversation.events import Button, Command, Customer, Reply
+from bot.i18n import (
+    LANGUAGES,
+    Translator,
+    format_date,
+    format_datetime,
+    format_time,
+    language_for,
+    translator_for,
+)
+from bot.staff.actions import (
+    FORGET_COMMAND,
+    KIND_CANCEL,
+    KIND_FORGET,
+    KIND_MOVE,
+    NO,
+    REMINDER,
+    STAFF_KINDS,
+    STAFF_NOTICE,
+    YES,
+    decode,
+    encode,
+)
+from bot.staff.stats import compute
+from bot.storage import (
+    EventKind,
+    LedgerEntry,
+    MetricKind,
+    ScheduledMessage,
+    StaffAction,
+    StaffActionState,
+    StaffPref,
+    StaffStore,
+    StorageError,
+)
+from bot.storage.models import CANCELLED_STATUS
+from bot.understanding.when import When, parse_when
+from bot.zimun import (
+    Appointment,
+    AuthError,
+    Conflict,
+    NotFound,
+    SlotUnavailable,
+    ZimunApi,
+    ZimunError,
+)
+
+logger = logging.getLogger(__name__)
+
+CONFIRM_TTL = timedelta(minutes=15)
+MAX_AGENDA_DAYS = 31
+WEEK_WORDS = frozenset({"settimana", "week", "questa settimana", "this week", "7"})
+MONTH_WORDS = frozenset({"mese", "month", "questo mese", "this month", "30"})
+TODAY_WORDS = frozenset({"oggi", "today"})
+ON_WORDS = frozenset({"on", "si", "sì", "yes", "attiva", "attivo", "accendi"})
+OFF_WORDS = frozenset({"off", "no", "disattiva", "spegni", "stop"})
+
+Handler = Callable[[Customer, str, Translator], Awaitable[list[Reply]]]
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One appointment as the agenda shows it, from the ledger, Zimun, or both."""
+
+    start: datetime
+    service: str
+    name: str
+    status: str
+    code: str | None
+    via_bot: bool
+
+
+def package_version() -> str:
+    try:
+        return importlib.metadata.version("zimun-booking-bot")
+    except importlib.metadata.PackageNotFoundError:
+        return "dev"
+
+
+class StaffDesk:
+    """Staff commands and /forget; see `StaffGateway` for who may reach which."""
+
+    def __init__(
+        self,
+        *,
+        zimun: ZimunApi,
+        store: StaffStore,
+        clock: Clock,
+        timezone: ZoneInfo,
+        admin_ids: Iterable[int] | Callable[[], Iterable[int]],
+        started_at: datetime | None = None,
+        version: str | None = None,
+        default_language: str = "it",
+        reminder_hours: float = 24.0,
+        new_token: Callable[[], str] | None = None,
+    ) -> None:
+        self._zimun = zimun
+        self._store = store
+        self._clock = clock
+        self._tz = timezone
+        self._admin_ids = admin_ids
+        self._started_at = started_at or clock.now()
+        self._version = version or package_version()
+        self._default_language = default_language
+        self._reminder_hours = reminder_hours
+        self._new_token = new_token or (lambda: secrets.token_hex(6))
+        self._handlers: dict[str, Handler] = {
+            "today": self._today,
+            "tomorrow": self._tomorrow,
+            "agenda": self._agenda,
+            "booking": self._booking,
+            "staff_cancel": self._cancel,
+            "staff_move": self._move,
+            "holds": self._holds,
+            "stats": self._stats,
+            "health": self._health,
+            "notify": self._notify,
+            FORGET_COMMAND: self._forget,
+        }
+
+    # -- entry points -----------------------------------------------------------------------
+
+    def is_staff(self, user_id: int) -> bool:
+        ids = self._admin_ids() if callable(self._admin_ids) else self._admin_ids
+        return user_id in frozenset(ids)
+
+    def language(self, customer: Customer) -> str:
+        return language_for(customer.language_code, self._default_language)
+
+    async def command(self, customer: Customer, command: Command) -> list[Reply]:
+        """Answer a staff command (the caller has checked the user is staff) or /forget."""
+        handler = self._handlers[command.name.lower()]
+        t = translator_for(self.language(customer))
+        return await handler(customer, command.args.strip(), t)
+
+    async def press(self, customer: Customer, action: str) -> list[Reply] | None:
+        """Answer a confirmation tap; None when it is not this user's to make (forged, foreign)."""
+        decoded = decode(action)
+        if decoded is None:
+            return None
+        token, answer = decoded
+        pending = await self._store.load_staff_action(token)
+        if pending is None or pending.user_id != customer.user_id:
+            return None
+        if pending.chat_id != customer.chat_id:
+            return None
+        staff_kind = pending.kind in STAFF_KINDS
+        if staff_kind and not self.is_staff(customer.user_id):
+            return None
+        t = translator_for(self.language(customer))
+        if pending.state == StaffActionState.DONE:
+            return [Reply(t("staff.confirm.already_done"))]
+        if pending.state != StaffActionState.PENDING:
+            return [Reply(t("staff.confirm.expired"))]
+        if self._clock.now() - pending.created_at > CONFIRM_TTL:
+            await self._store.finish_staff_action(token, StaffActionState.DECLINED)
+            if not staff_kind:
+                return None  # the customer gets the engine's own "this button has expired"
+            return [Reply(t("staff.confirm.expired"))]
+        if answer == NO:
+            await self._store.finish_staff_action(token, StaffActionState.DECLINED)
+            key = "staff.forget.kept" if pending.kind == KIND_FORGET else "staff.confirm.dropped"
+            return [Reply(t(key))]
+        if pending.kind == KIND_CANCEL:
+            return await self._do_cancel(pending, t)
+        if pending.kind == KIND_MOVE:
+            return await self._do_move(pending, t)
+        if pending.kind == KIND_FORGET:
+            return await self._do_forget(pending, t)
+        return None
+
+    # -- agenda -----------------------------------------------------------------------------
+
+    def _today_local(self) -> date:
+        return self._clock.now().astimezone(self._tz).date()
+
+    async def _today(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
+        day = self._today_local()
+        return await self._agenda_for(day, day, t)
+
+    async def _tomorrow(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
+        day = self._today_local() + timedelta(days=1)
+        return await self._agenda_for(day, day, t)
+
+    async def _agenda(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
+        days = self._days(args, t.language, forward=True)
+        if days is None:
+            return [Reply(t("staff.agenda.unclear", text=args))]
+        return await self._agenda_for(*days, t)
+
+    def _days(self, args: str, language: str, *, forward: bool) -> tuple[date, date] | None:
+        """The local days (first, last) that `args` names: empty is today, a week, a month."""
+        today = self._today_local()
+        words = " ".join(args.lower().split())
+        if not words or words in TODAY_WORDS:
+            return today, today
+        for span, names in ((7, WEEK_WORDS), (30, MONTH_WORDS)):
+            if words in names:
+                if forward:
+                    return today, today + timedelta(days=span - 1)
+                return today - timedelta(days=span - 1), today
+        when = self._parse_when(args, language)
+        if when is None:
+            return None
+        first, last = when.date, when.date
+        if when.previous is not None and when.previous < when.date:
+            first = when.previous
+        if (last - first).days >= MAX_AGENDA_DAYS:
+            last = first + timedelta(days=MAX_AGENDA_DAYS - 1)
+        return first, last
+
+    def _parse_when(self, text: str, language: str) -> When | None:
+        now = self._clock.now()
+        # Staff may type in either language whatever their Telegram is set to.
+        for candidate in (language, *(other for other in LANGUAGES if other != language)):
+            when = parse_when(text, now=now, language=candidate)
+            if when is not None:
+                return when
+        return None
+
+    def _bounds(self, first: date, last: date) -> tuple[datetime, datetime]:
+        start = datetime.combine(first, time(0), tzinfo=self._tz)
+        end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=self._tz)
+        return start.astimezone(UTC), end.astimezone(UTC)
+
+    def _period_label(self, first: date, last: date, t: Translator) -> str:
+        if first == last:
+            return format_date(first, t.language)
+        return t(
+            "staff.period.range",
+            first=format_date(first, t.language),
+            last=format_date(last, t.language),
+        )
+
+    async def _agenda_for(self, first: date, last: date, t: Translator) -> list[Reply]:
+        start, end = self._bounds(first, last)
+        lines: dict[str, _Line] = {}
+        for entry in await self._store.bookings_between(start, end):
+            lines[entry.appointment_id] = _Line(
+                start=entry.start,
+                service=entry.service_name,
+                name=entry.contact_name,
+                status=entry.status,
+                code=entry.booking_code,
+                via_bot=True,
+            )
+        note: str | None = None
+        try:
+            listed = await self._zimun.list_appointments(start=start, end=end)
+        except AuthError:
+            note = t("staff.agenda.zimun_forbidden")
+        except ZimunError as error:
+            logger.warning("agenda: Zimun list unavailable: %r", error)
+            note = t("staff.agenda.zimun_unavailable")
+        else:
+            services = await self._service_names()
+            for appointment in listed:
+                known = lines.get(appointment.id)
+                # Zimun is the truth for time and status; the ledger adds how it was booked.
+                lines[appointment.id] = _Line(
+                    start=appointment.start,
+                    service=known.service
+                    if known
+                    else services.get(appointment.service_id, appointment.service_id),
+                    name=known.name if known else appointment.contact_name,
+                    status=str(appointment.status),
+                    code=appointment.booking_code or (known.code if known else None),
+                    via_bot=known is not None,
+                )
+        period = self._period_label(first, last, t)
+        ordered = sorted(lines.values(), key=lambda line: (line.start, line.name))
+        if not ordered:
+            text = t("staff.agenda.empty", period=period)
+        else:
+            rows = [t("staff.agenda.title", period=period, count=len(ordered))]
+            day: date | None = None
+            for line in ordered:
+                local_day = line.start.astimezone(self._tz).date()
+                if first != last and local_day != day:
+                    rows.append("")
+                    rows.append(format_date(local_day, t.language).capitalize())
+                    day = local_day
+                rows.append(self._agenda_line(line, t))
+            text = "\n".join(rows)
+        if note:
+            text += "\n\n" + note
+        return [Reply(text)]
+
+    def _agenda_line(self, line: _Line, t: Translator) -> str:
+        text = t(
+            "staff.agenda.line",
+            time=format_time(line.start, t.language, self._tz),
+            service=line.service,
+            name=line.name,
+            status=self._status(line.status, t),
+            code=line.code or "–",
+        )
+        return text if line.via_bot else text + " " + t("staff.agenda.external")
+
+    @staticmethod
+    def _status(status: str, t: Translator) -> str:
+        key = f"staff.status.{status}"
+        return t(key) if t.has(key) else status
+
+    async def _service_names(self) -> dict[str, str]:
+        try:
+            return {service.id: service.name for service in await self._zimun.list_services()}
+        except ZimunError:
+            return {}
+
+    # -- one booking --------------------------------------------------------------------------
+
+    async def _booking(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
+        if not args:
+            return [Reply(t("staff.booking.usage"))]
+        wanted = args.split()[0]
+        entry = await self._store.find_booking(wanted)
+        appointment = await self._zimun_appointment(entry.appointment_id if entry else wanted)
+        if entry is None and appointment is None:
+            return [Reply(t("staff.booking.not_found", code=wanted))]
+        if entry is None:
+            assert appointment is not None
+            services = await self._service_names()
+            rows = [
+                t(
+                    "staff.booking.header",
+                    code=appointment.booking_code or appointment.id,
+                    service=services.get(appointment.service_id, appointment.service_id),
+                    when=self._when(appointment.start, t),
+                    status=self._status(str(appointment.status), t),
+                ),
+                t(
+                    "staff.booking.customer",
+                    name=appointment.contact_name,
+                    email=appointment.contact_email,
+                ),
+                t("staff.booking.external"),
+            ]
+            return [Reply("\n".join(rows))]
+        status = str(appointment.status) if appointment else entry.status
+        start = appointment.start if appointment else entry.start
+        rows = [
+            t(
+                "staff.booking.header",
+                code=entry.booking_code or entry.appointment_id,
+                service=entry.service_name,
+                when=self._when(start, t),
+                status=self._status(status, t),
+            )
+        ]
+        if appointment is not None:
+            rows.append(
+                t(
+                    "staff.booking.customer",
+                    name=entry.contact_name,
+                    email=appointment.contact_email,
+                )
+            )
+        else:
+            rows.append(t("staff.booking.customer_no_email", name=entry.contact_name))
+        rows.append(t("staff.booking.history"))
+        for event in await self._store.booking_history(entry.appointment_id):
+            rows.append(self._history_line(event.kind, event.at, event.details, t))
+        return [Reply("\n".join(rows))]
+
+    def _history_line(
+        self, kind: str, at: datetime, details: dict[str, object], t: Translator
+    ) -> str:
+        stamp = self._when(at, t)
+        if kind == EventKind.BOOKED:
+            start = _parse_time(details.get("start"))
+            return t("staff.history.booked", at=stamp, when=self._when(start, t) if start else "–")
+        if kind == EventKind.MOVED:
+            old, new = _parse_time(details.get("from")), _parse_time(details.get("to"))
+            return t(
+                "staff.history.moved",
+                at=stamp,
+                old=self._when(old, t) if old else "–",
+                new=self._when(new, t) if new else "–",
+            )
+        if kind == EventKind.CANCELLED:
+            key = (
+                "staff.history.cancelled_staff"
+                if details.get("by") == "staff"
+                else "staff.history.cancelled_customer"
+            )
+            line = t(key, at=stamp)
+            reason = details.get("reason")
+            if reason:
+                line += " " + t("staff.history.reason", reason=str(reason))
+            return line
+        return f"{stamp}: {kind}"
+
+    async def _zimun_appointment(self, appointment_id: str) -> Appointment | None:
+        try:
+            return await self._zimun.get_appointment(appointment_id)
+        except ZimunError as error:
+            logger.info("appointment %s not read from Zimun: %r", appointment_id, error)
+            return None
+
+    def _when(self, moment: datetime, t: Translator) -> str:
+        return format_datetime(moment, t.language, self._tz)
+
+    # -- cancel and move on a customer's behalf -------------------------------------------------
+
+    async def _target(
+        self, customer: Customer, args: str, t: Translator, usage: str
+    ) -> tuple[LedgerEntry, str] | list[Reply]:
+        """The booking the first word names and the rest of the text, or the replies to send."""
+        parts = args.split(maxsplit=1)
+        if not parts:
+            return [Reply(t(usage))]
+        entry = await self._store.find_booking(parts[0])
+        if entry is None:
+            return [Reply(t("staff.booking.not_found", code=parts[0]))]
+        if entry.status == CANCELLED_STATUS:
+            return [Reply(t("staff.action.already_cancelled", code=self._code(entry)))]
+        if entry.start <= self._clock.now():
+            return [Reply(t("staff.action.in_past", code=self._code(entry)))]
+        return entry, parts[1].strip() if len(parts) > 1 else ""
+
+    @staticmethod
+    def _code(entry: LedgerEntry) -> str:
+        return entry.booking_code or entry.appointment_id
+
+    async def _cancel(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
+        target = await self._target(customer, args, t, "staff.cancel.usage")
+        if isinstance(target, list):
+            return target
+        entry, reason = target
+        token = await self._pending(
+            customer, KIND_CANCEL, {"appointment_id": entry.appointment_id, "reason": reason}
+        )
+        text = t(
+            "staff.cancel.confirm",
+            service=entry.service_name,
+            name=entry.contact_name,
+            when=self._when(entry.start, t),
+            code=self._code(entry),
+        )
+        if reason:
+            text += "\n" + t("staff.cancel.reason", reason=reason)
+        return [Reply(text, self._yes_no(token, t("staff.button.cancel"), t))]
+
+    async def _move(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
+        target = await self._target(customer, args, t, "staff.move.usage")
+        if isinstance(target, list):
+            return target
+        entry, words = target
+        if not words:
+            return [Reply(t("staff.move.usage"))]
+        when = self._parse_when(words, t.language)
+        if when is None or when.time is None:
+            return [Reply(t("staff.move.need_time", text=words))]
+        start = datetime.combine(when.date, when.time, tzinfo=self._tz).astimezone(UTC)
+        if start <= self._clock.now():
+            return [Reply(t("staff.move.past", when=self._when(start, t)))]
+        if start == entry.start:
+            return [Reply(t("staff.move.same", when=self._when(start, t)))]
+        token = await self._pending(
+            customer,
+            KIND_MOVE,
+            {"appointment_id": entry.appointment_id, "start": start.isoformat()},
+        )
+        text = t(
+            "staff.move.confirm",
+            service=entry.service_name,
+            name=entry.contact_name,
+            old=self._when(entry.start, t),
+            new=self._when(start, t),
+            code=self._code(entry),
+        )
+        return [Reply(text, self._yes_no(token, t("staff.button.move"), t))]
+
+    async def _pending(self, customer: Customer, kind: str, payload: dict[str, object]) -> str:
+        token = self._new_token()
+        await self._store.save_staff_action(
+            StaffAction(
+                token=token,
+                user_id=customer.user_id,
+                chat_id=customer.chat_id,
+                kind=kind,
+                payload=dict(payload),
+                created_at=self._clock.now(),
+            )
+        )
+        return token
+
+    @staticmethod
+    def _yes_no(token: str, yes_label: str, t: Translator) -> tuple[tuple[Button, ...], ...]:
+        return (
+            (
+                Button(yes_label, encode(token, YES)),
+                Button(t("staff.button.no"), encode(token, NO)),
+            ),
+        )
+
+    async def _do_cancel(self, pending: StaffAction, t: Translator) -> list[Reply]:
+        appointment_id = str(pending.payload["appointment_id"])
+        reason = pending.payload.get("reason") or None
+        entry = await self._store.find_booking(appointment_id)
+        if entry is None:
+            await self._store.finish_staff_action(pending.token, StaffActionState.DECLINED)
+            return [Reply(t("staff.booking.not_found", code=appointment_id))]
+        try:
+            await self._zimun.cancel(
+                appointment_id, idempotency_key=f"staff-cancel-{pending.token}"
+            )
+        except Conflict as error:
+            if error.code != "appointment_cancelled":
+                await self._store.finish_staff_action(pending.token, StaffActionState.DECLINED)
+                return [Reply(t("staff.action.in_past", code=self._code(entry)))]
+            # Already cancelled in Zimun (by a retry or elsewhere): the ledger catches up below.
+        except NotFound:
+            await self._store.finish_staff_action(pending.token, StaffActionState.DECLINED)
+            return [Reply(t("staff.action.not_in_zimun", code=self._code(entry)))]
+        except ZimunError as error:
+            logger.warning("staff cancel of %s failed: %r", appointment_id, error)
+            return [
+                Reply(
+                    t("staff.action.zimun_failed"),
+                    self._yes_no(pending.token, t("staff.button.cancel"), t),
+                )
+            ]
+        now = self._clock.now()
+        await self._store.record_cancel(appointment_id, reason, now, by="staff")
+        await self._count(MetricKind.CANCELLED, entry.chat_id)
+        await self._store.cancel_scheduled(_reminder_key(appointment_id))
+        await self._notify_customer(
+            pending.token,
+            entry,
+            {"event": EventKind.CANCELLED, "start": entry.start.isoformat(), "reason": reason},
+        )
+        await self._store.finish_staff_action(pending.token, StaffActionState.DONE)
+        logger.info("staff user %s cancelled %s", pending.user_id, appointment_id)
+        return [Reply(t("staff.cancel.done", code=self._code(entry), name=entry.contact_name))]
+
+    async def _do_move(self, pending: StaffAction, t: Translator) -> list[Reply]:
+        appointment_id = str(pending.payload["appointment_id"])
+        start = datetime.fromisoformat(str(pending.payload["start"]))
+        entry = await self._store.find_booking(appointment_id)
+        if entry is None:
+            await self._store.finish_staff_action(pending.token, StaffActionState.DECLINED)
+            return [Reply(t("staff.booking.not_found", code=appointment_id))]
+        try:
+            moved = await self._zimun.reschedule(
+                appointment_id, start, idempotency_key=f"staff-move-{pending.token}"
+            )
+        except SlotUnavailable:
+            await self._store.finish_staff_action(pending.token, StaffActionState.DECLINED)
+            free = await self._free_times(entry, start, t)
+            return [Reply(t("staff.move.taken", when=self._when(start, t), free=free))]
+        except Conflict:
+            await self._store.finish_staff_action(pending.token, StaffActionState.DECLINED)
+            return [Reply(t("staff.action.not_movable", code=self._code(entry)))]
+        except NotFound:
+            await self._store.finish_staff_action(pending.token, StaffActionState.DECLINED)
+            return [Reply(t("staff.action.not_in_zimun", code=self._code(entry)))]
+        except ZimunError as error:
+            logger.warning("staff move of %s failed: %r", appointment_id, error)
+            return [
+                Reply(
+                    t("staff.action.zimun_failed"),
+                    self._yes_no(pending.token, t("staff.button.move"), t),
+                )
+            ]
+        now = self._clock.now()
+        await self._store.record_move(appointment_id, moved.start, now)
+        await self._count(MetricKind.MOVED, entry.chat_id)
+        await self._rearm_reminder(entry, moved.start)
+        await self._notify_customer(
+            pending.token,
+            entry,
+            {
+                "event": EventKind.MOVED,
+                "from": entry.start.isoformat(),
+                "to": moved.start.isoformat(),
+            },
+        )
+        await self._store.finish_staff_action(pending.token, StaffActionState.DONE)
+        logger.info("staff user %s moved %s", pending.user_id, appointment_id)
+        return [
+            Reply(
+                t(
+                    "staff.move.done",
+                    code=self._code(entry),
+                    name=entry.contact_name,
+                    when=self._when(moved.start, t),
+                )
+            )
+        ]
+
+    async def _rearm_reminder(self, entry: LedgerEntry, start: datetime) -> None:
+        """The engine's reminder follows its own moves only; after ours it would stay silent."""
+        key = _reminder_key(entry.appointment_id)
+        await self._store.cancel_scheduled(key)
+        due = start - timedelta(hours=self._reminder_hours)
+        if self._reminder_hours > 0 and due > self._clock.now():
+            payload = {"appointment_id": entry.appointment_id, "start": start.isoformat()}
+            await self._store.schedule(ScheduledMessage(key, entry.chat_id, due, REMINDER, payload))
+
+    async def _count(self, kind: str, chat_id: int) -> None:
+        # The engine counts what customers do; staff actions are counted here, marked as such.
+        try:
+            await self._store.record_metric(kind, chat_id, self._clock.now(), {"by": "staff"})
+        except Exception:
+            logger.exception("staff %s metric not recorded", kind)
+
+    async def _free_times(self, entry: LedgerEntry, start: datetime, t: Translator) -> str:
+        day = start.astimezone(self._tz).date()
+        try:
+            availability = await self._zimun.get_availability(
+                entry.service_id, first_day=day, days_ahead=1
+            )
+        except ZimunError:
+            return "–"
+        times = [
+            format_time(slot.start, t.language, self._tz)
+            for slot in availability.slots
+            if slot.start.astimezone(self._tz).date() == day
+        ]
+        return ", ".join(times[:12]) if times else t("staff.move.no_free")
+
+    async def _notify_customer(
+        self, token: str, entry: LedgerEntry, details: dict[str, object]
+    ) -> None:
+        payload: dict[str, object] = {
+            "appointment_id": entry.appointment_id,
+            "service": entry.service_name,
+            "code": entry.booking_code,
+            "language": entry.language,
+            **details,
+        }
+        await self._store.schedule(
+            ScheduledMessage(
+                key=f"{STAFF_NOTICE}:{entry.appointment_id}:{token}",
+                chat_id=entry.chat_id,
+                due_at=self._clock.now(),
+                kind=STAFF_NOTICE,
+                payload=payload,
+            )
+        )
+
+    # -- holds, stats, health, notify -------------------------------------------------------
+
+    async def _holds(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
+        holds = await self._store.active_holds(self._clock.now())
+        if not holds:
+            return [Reply(t("staff.holds.empty"))]
+        services = await self._service_names()
+        rows = [t("staff.holds.title", count=len(holds))]
+        for hold in holds:
+            rows.append(
+                t(
+                    "staff.holds.line",
+                    service=services.get(hold.service_id, hold.service_id),
+                    when=self._when(hold.start, t),
+                    expires=format_time(hold.expires_at, t.language, self._tz),
+                )
+            )
+        return [Reply("\n".join(rows))]
+
+    async def _stats(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
+        days = self._days(args, t.language, forward=False) if args else None
+        if args and days is None:
+            return [Reply(t("staff.agenda.unclear", text=args))]
+        if days is None:
+            today = self._today_local()
+            days = (today - timedelta(days=6), today)
+        start, end = self._bounds(*days)
+        stats = compute(
+            await self._store.metrics_between(start, end),
+            await self._store.bookings_between(start, end),
+            self._tz,
+        )
+        rows = [
+            t("staff.stats.title", period=self._period_label(*days, t)),
+            t(
+                "staff.stats.bookings",
+                booked=stats.booked,
+                moved=stats.moved,
+                cancelled=stats.cancelled,
+                by_staff=stats.cancelled_by_staff,
+            ),
+            t(
+                "staff.stats.holds",
+                placed=stats.holds_placed,
+                expired=stats.holds_expired,
+                released=stats.holds_released,
+            ),
+        ]
+        if stats.conversion is None:
+            rows.append(t("staff.stats.conversion_none"))
+        else:
+            rows.append(
+                t(
+                    "staff.stats.conversion",
+                    booked=stats.new_chats_booked,
+                    started=stats.new_chats,
+                    percent=f"{round(stats.conversion * 100)}%",
+                )
+            )
+        if stats.busiest_days:
+            weekdays = ", ".join(
+                f"{_weekday_name(day, t.language)} ({count})" for day, count in stats.busiest_days
+            )
+            hours = ", ".join(f"{hour:02d}:00 ({count})" for hour, count in stats.busiest_hours)
+            rows.append(t("staff.stats.busiest", days=weekdays, hours=hours))
+        else:
+            rows.append(t("staff.stats.busiest_none"))
+        return [Reply("\n".join(rows))]
+
+    async def _health(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
+        now = self._clock.now()
+        rows: list[str] = []
+        try:
+            services = await self._zimun.list_services()
+        except AuthError as error:
+            rows.append(t("staff.health.zimun_auth", error=_describe(error)))
+        except ZimunError as error:
+            rows.append(t("staff.health.zimun_down", error=_describe(error)))
+        else:
+            rows.append(t("staff.health.zimun_ok", services=len(services)))
+            try:
+                await self._zimun.list_appointments(start=now, end=now + timedelta(hours=1))
+            except ZimunError:
+                rows.append(t("staff.health.zimun_no_list"))
+        try:
+            await self._store.ping()
+        except StorageError as error:
+            logger.error("health: storage not writable: %s", error)
+            rows.append(t("staff.health.storage_down"))
+        else:
+            rows.append(t("staff.health.storage_ok"))
+        try:
+            pending = await self._store.pending_count()
+            due = len(await self._store.due_messages(now, limit=1000))
+            rows.append(t("staff.health.queue", pending=pending, due=due))
+        except Exception:
+            logger.exception("health: queue not readable")
+        uptime = format_timedelta(now - self._started_at, locale=t.language, threshold=1.1)
+        rows.append(t("staff.health.version", version=self._version, uptime=uptime))
+        return [Reply("\n".join(rows))]
+
+    async def _notify(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
+        word = args.lower().strip()
+        if word in ON_WORDS or word in OFF_WORDS:
+            on = word in ON_WORDS
+            await self._store.set_staff_pref(
+                StaffPref(user_id=customer.user_id, notify=on, language=t.language),
+                self._clock.now(),
+            )
+            return [Reply(t("staff.notify.on" if on else "staff.notify.off"))]
+        prefs = {pref.user_id: pref for pref in await self._store.staff_prefs()}
+        current = prefs.get(customer.user_id)
+        key = "staff.notify.usage_on" if current and current.notify else "staff.notify.usage_off"
+        return [Reply(t(key))]
+
+    # -- /forget, for everyone ----------------------------------------------------------------
+
+    async def _forget(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
+        token = await self._pending(customer, KIND_FORGET, {})
+        return [
+            Reply(
+                t("staff.forget.confirm"),
+                self._yes_no(token, t("staff.button.forget"), t),
+            )
+        ]
+
+    async def _do_forget(self, pending: StaffAction, t: Translator) -> list[Reply]:
+        counts = await self._store.forget_chat(pending.chat_id)
+        await self._store.forget_staff_records(pending.chat_id)
+        logger.info("chat %s forgotten at its own request", pending.chat_id)
+        return [Reply(t("staff.forget.done", bookings=counts.bookings))]
+
+
+def _reminder_key(appointment_id: str) -> str:
+    # The engine's key and payload for a "reminder" (bot.conversation.flow.schedule_reminder).
+    return f"{REMINDER}:{appointment_id}"
+
+
+def _parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _weekday_name(iso_weekday: int, language: str) -> str:
+    # 2024-01-01 was a Monday: day N of that week has ISO weekday N.
+    from babel.dates import format_date as babel_format_date
+
+    day = date(2024, 1, iso_weekday)
+    return str(babel_format_date(day, "EEEE", locale=language))
+
+
+def _describe(error: ZimunError) -> str:
+    # Type and status only: messages from a server are not ours to echo, and never a secret.
+    return f"{type(error).__name__}" + (f", HTTP {error.status}" if error.status else "")
