@@ -256,24 +256,24 @@ async def test_staff_cancel_after_confirmation_tells_the_customer_in_their_langu
 
     ask = await bench.command(STAFF, "staff_cancel", f"{entry.booking_code} salone chiuso")
     assert ask.startswith(
-        f"Cancello Taglio di Mario Rossi, martedì 24 novembre alle 10:00 "
+        f"Annullo Taglio di Mario Rossi, martedì 24 novembre alle 10:00 "
         f"(prenotazione {entry.booking_code})?"
     )
     assert "Motivo che leggerà il cliente: salone chiuso" in ask
     assert bench.world.appointments[entry.appointment_id].status == "confirmed"
     assert all(len(bench.action(STAFF, label).encode()) <= 64 for label in bench.labels(STAFF))
-    yes = bench.action(STAFF, "Sì, cancella")
+    yes = bench.action(STAFF, "Sì, annulla")
 
     done = await bench.send(STAFF, Press(yes))
 
-    assert done == f"Prenotazione {entry.booking_code} cancellata: ho avvisato Mario Rossi."
+    assert done == f"Prenotazione {entry.booking_code} annullata: ho avvisato Mario Rossi."
     assert bench.world.appointments[entry.appointment_id].status == "cancelled"
     history = await bench.store.booking_history(entry.appointment_id)
     assert history[-1].kind == "cancelled"
     assert history[-1].details == {"reason": "salone chiuso", "by": "staff"}
     delivered = await bench.due()
     assert delivered[MARIO.chat_id] == (
-        "Il tuo appuntamento (Taglio, martedì 24 novembre alle 10:00) è stato cancellato dallo "
+        "Il tuo appuntamento (Taglio, martedì 24 novembre alle 10:00) è stato annullato dallo "
         "staff.\nMotivo: salone chiuso\nPer prenotare di nuovo scrivi /book."
     )
     # A second tap on the same button acts no more.
@@ -336,7 +336,7 @@ async def test_a_confirmation_left_for_a_quarter_of_an_hour_expires(bench: Bench
     await bench.command(STAFF, "staff_cancel", str(entry.booking_code))
     bench.clock.advance(timedelta(minutes=16))
 
-    assert await bench.press(STAFF, "Sì, cancella") == (
+    assert await bench.press(STAFF, "Sì, annulla") == (
         "Questa conferma è scaduta: ripeti il comando."
     )
     assert bench.world.appointments[entry.appointment_id].status == "confirmed"
@@ -395,7 +395,7 @@ async def test_a_customer_pressing_a_staff_button_gets_the_generic_expired_answe
 ) -> None:
     entry = await bench.book(MARIO, at(24, 10), name="Mario Rossi")
     await bench.command(STAFF, "staff_cancel", str(entry.booking_code))
-    stolen = bench.action(STAFF, "Sì, cancella")
+    stolen = bench.action(STAFF, "Sì, annulla")
     forged_by_engine_standards = await bench.send(DANA, Press("0|nope|"))
 
     text = await bench.send(DANA, Press(stolen))
@@ -403,7 +403,7 @@ async def test_a_customer_pressing_a_staff_button_gets_the_generic_expired_answe
     assert text == forged_by_engine_standards
     assert bench.world.appointments[entry.appointment_id].status == "confirmed"
     # The real staff member can still confirm: the stolen press did not use it up.
-    assert "cancellata" in await bench.press(STAFF, "Sì, cancella")
+    assert "annullata" in await bench.press(STAFF, "Sì, annulla")
 
 
 async def test_staff_removed_from_the_list_lose_access_at_once(bench: Bench) -> None:
@@ -411,7 +411,7 @@ async def test_staff_removed_from_the_list_lose_access_at_once(bench: Bench) -> 
     await bench.command(STAFF, "staff_cancel", str(entry.booking_code))
     bench.admins.discard(STAFF.user_id)
 
-    await bench.press(STAFF, "Sì, cancella")
+    await bench.press(STAFF, "Sì, annulla")
 
     assert bench.world.appointments[entry.appointment_id].status == "confirmed"
     assert "Agenda" not in await bench.command(STAFF, "today")
@@ -439,7 +439,7 @@ async def test_holds_lists_times_being_held_until_they_expire(bench: Bench) -> N
 async def test_notify_alerts_staff_of_bookings_made_in_the_chat(bench: Bench) -> None:
     assert "/notify on" in await bench.command(STAFF, "notify")
     assert await bench.command(STAFF, "notify", "on") == (
-        "Notifiche attive: ti scrivo per ogni prenotazione nuova, spostata o cancellata."
+        "Notifiche attive: ti scrivo per ogni prenotazione nuova, spostata o annullata."
     )
 
     await bench.book_through_engine(
@@ -466,13 +466,13 @@ async def test_stats_counts_bookings_moves_cancellations_and_conversion(bench: B
     await bench.send(DANA, Text("hello"))  # a new chat that does not book
     entry = (await bench.store.bookings_for_chat(MARIO.chat_id))[0]
     await bench.command(STAFF, "staff_cancel", str(entry.booking_code))
-    await bench.press(STAFF, "Sì, cancella")
+    await bench.press(STAFF, "Sì, annulla")
 
     text = await bench.command(STAFF, "stats", "settimana")
 
     lines = text.splitlines()
     assert lines[0] == "Statistiche, martedì 17 novembre – lunedì 23 novembre"
-    assert lines[1] == "Prenotazioni: 1 · spostamenti: 0 · cancellazioni: 1 (dallo staff: 1)"
+    assert lines[1] == "Prenotazioni: 1 · spostamenti: 0 · annullamenti: 1 (dallo staff: 1)"
     assert lines[2].startswith("Orari tenuti da parte: 1 ·")
     assert lines[3] == "Conversione: 1 nuove chat su 2 hanno prenotato (50%)"
 
