@@ -137,6 +137,7 @@ class Transcript:
     language: str = "it"  # the bot's default language (BOT_DEFAULT_LANGUAGE)
     service_id: str | None = None  # ZIMUN_SERVICE_ID: restrict the bot to one service
     reminder_hours: float | None = None
+    staff: bool = False  # the customer is also staff (their id is in BOT_ADMIN_IDS)
     sandbox: dict[str, Any] = field(default_factory=dict)
     steps: tuple[Step, ...] = ()
     expect: FinalExpectations = field(default_factory=FinalExpectations)

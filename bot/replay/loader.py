@@ -41,6 +41,7 @@ HEADER_KEYS = frozenset(
         "language",
         "service",
         "reminder_hours",
+        "staff",
         "customer",
         "sandbox",
         "include",
@@ -130,6 +131,9 @@ def load_transcript(path: str | Path) -> Transcript:
         if not isinstance(sandbox, dict):
             raise ValueError("'sandbox' must be a mapping of seed overrides")
         reminder = data.get("reminder_hours")
+        staff = data.get("staff", False)
+        if not isinstance(staff, bool):
+            raise ValueError("'staff' must be true or false")
         expect = _final(data.get("expect") or {})
     except ValueError as exc:
         raise TranscriptError(f"{path}: {exc}") from None
@@ -158,6 +162,7 @@ def load_transcript(path: str | Path) -> Transcript:
         language=language,
         service_id=str(data["service"]) if data.get("service") else None,
         reminder_hours=float(reminder) if reminder is not None else None,
+        staff=staff,
         sandbox=sandbox,
         steps=tuple(steps),
         expect=expect,

@@ -91,7 +91,7 @@ def settings_for(transcript: Transcript, database_url: str) -> Settings:
         "bot_default_language": transcript.language,
         "zimun_service_id": transcript.service_id,
         "database_url": database_url,
-        "bot_admin_ids": frozenset(),
+        "bot_admin_ids": frozenset({transcript.customer.id}) if transcript.staff else frozenset(),
     }
     # Explicit values, so BOT_* variables in the environment cannot change a transcript's outcome.
     values["bot_reminder_hours"] = (
