@@ -504,7 +504,7 @@ async def test_forget_erases_only_this_chat_and_leaves_zimun_alone(bench: Bench)
     mario = (await bench.store.bookings_for_chat(MARIO.chat_id))[0]
 
     ask = await bench.command(MARIO, "forget")
-    assert "I tuoi appuntamenti in Zimun NON vengono toccati" in ask
+    assert "Gli appuntamenti però NON vengono disdetti" in ask
     assert bench.labels(MARIO) == ["Sì, dimenticami", "No"]
     done = await bench.press(MARIO, "Sì, dimenticami")
 
