@@ -249,6 +249,28 @@ def _read_date(tok: tuple[str, ...], i: int, today: date) -> tuple[date, int] | 
     return None
 
 
+def _impossible_date(tok: tuple[str, ...], i: int) -> bool:
+    """A day number with a month it cannot be in ("31 novembre", "30 febbraio")."""
+    n = _number(tok[i])
+    month: int | None = None
+    if n is not None and _month_follows(tok, i):  # "31 novembre", "31st of november"
+        month = _month_of(tok[i + 2] if tok[i + 1] in ("di", "of", "de") else tok[i + 1])
+    elif _month_of(tok[i]) is not None:  # "november 31", "february the 30th"
+        j = i + 2 if i + 1 < len(tok) and tok[i + 1] in ("the", "il") else i + 1
+        if j < len(tok) and not (j + 1 < len(tok) and tok[j + 1] in ("AM", "PM")):
+            n, month = _number(tok[j]), _month_of(tok[i])
+    if n is None or month is None:
+        return False
+    return not 1 <= n <= 31 or n > (29 if month == 2 else calendar.monthrange(2001, month)[1])
+
+
+def _month_follows(tok: tuple[str, ...], i: int) -> bool:
+    j = i + 1
+    if j < len(tok) and tok[j] in ("di", "of", "de"):
+        j += 1
+    return j < len(tok) and _month_of(tok[j]) is not None
+
+
 def _valid(day: date | None, end: int) -> tuple[date, int] | None:
     return None if day is None else (day, end)
 
@@ -310,7 +332,9 @@ def _date_mentions(tok: tuple[str, ...], today: date, now: datetime) -> list[_Me
                 i = explicit[1]
                 continue
             n = _number(t)
-            if n is not None and _is_day_alone(tok, i):
+            if n is not None and _is_day_alone(tok, i) and not _month_follows(tok, i):
+                # A day with its month that does not exist ("31 novembre") is no date at all,
+                # not "the 31st" of some other month.
                 day_alone = _day_of_month(n, today)
                 if day_alone is not None:
                     found.append(_Mention(i, i + 1, "date", day_alone))
@@ -556,6 +580,8 @@ def _range_times(a: _Moment, b: _Moment, part: str | None) -> tuple[time, time]:
 def _layer(text: str, now: datetime) -> When | None:
     tok = _tokens(text)
     today = now.date()
+    if _names_impossible_date(tok):
+        return None  # "31 novembre alle 10": the customer named a day that does not exist
     dates = _date_mentions(tok, today, now)
     taken = {k for m in dates for k in range(m.start, m.end)}
     times = _time_mentions(tok, taken)
@@ -677,7 +703,12 @@ _WORTH_ASKING = re.compile(r"\d[./\-]\d|\d[./]$|\b(?:19|20)\d\d\b|MO\d")
 
 
 def _worth_asking(text: str) -> bool:
-    return _WORTH_ASKING.search(" ".join(_tokens(text))) is not None
+    tok = _tokens(text)
+    return _WORTH_ASKING.search(" ".join(tok)) is not None and not _names_impossible_date(tok)
+
+
+def _names_impossible_date(tok: tuple[str, ...]) -> bool:
+    return any(_impossible_date(tok, i) for i in range(len(tok)))
 
 
 def reaches_dateparser(text: str, *, now: datetime) -> bool:
