@@ -10,6 +10,8 @@ from bot.conversation.events import Attachment
 
 __all__ = ["appointment_ics"]
 
+_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
 
 def appointment_ics(
     *,
@@ -28,6 +30,9 @@ def appointment_ics(
     event = Event()
     event.add("uid", appointment_id)
     event.add("dtstamp", stamp.astimezone(UTC))
+    # A moved appointment keeps its uid; a higher SEQUENCE tells calendar apps to update the event
+    # they already have instead of adding a second one (RFC 5545 §3.8.7.4).
+    event.add("sequence", max(0, int((stamp - _EPOCH).total_seconds())))
     event.add("dtstart", start.astimezone(UTC))
     event.add("dtend", (start + timedelta(minutes=duration_minutes)).astimezone(UTC))
     event.add("summary", title)
