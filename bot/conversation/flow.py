@@ -452,10 +452,22 @@ def headline(turn: Turn, plan: Plan, wish: Wish) -> str:
             return t("slot.around", when=turn.when(asked))
         return t("slot.time_taken", when=turn.when(asked))
     if plan.kind is PlanKind.NO_ROOM_IN_WINDOW:
-        return t("slot.no_room_window", day=day)
+        return t("slot.no_room_window", day=day, span=span(turn, plan.day, wish))
     if wish.window_start is not None or wish.window_end is not None:
-        return t("slot.window", day=day)
+        return t("slot.window", day=day, span=span(turn, plan.day, wish))
     return t("slot.day", day=day)
+
+
+def span(turn: Turn, day: date, wish: Wish) -> str:
+    """The asked part of the day said back in full: "tra le 12:00 e le 18:00", "dopo le 15:00"."""
+    start, end = wish.window_start or time(0, 0), wish.window_end or time(23, 59)
+    first = turn.clock_time(datetime.combine(day, start, tzinfo=turn.tz))
+    last = turn.clock_time(datetime.combine(day, end, tzinfo=turn.tz))
+    if start == time(0, 0):
+        return turn.t("span.before", end=last)
+    if end == time(23, 59):
+        return turn.t("span.after", start=first)
+    return turn.t("span.between", start=first, end=last)
 
 
 async def pick(turn: Turn, session: Session, start: datetime, lead: str | None = None) -> Outcome:
