@@ -91,7 +91,7 @@ def test_a_missing_id_or_a_wrong_placeholder_fails_loudly() -> None:
     with pytest.raises(KeyError):
         t("hold.placed", when="martedì")
     assert t("hold.placed", when="martedì", expires="10:10") == (
-        "Ti tengo da parte martedì fino alle 10:10."
+        "Ti tengo da parte martedì: hai tempo fino alle 10:10 per confermare."
     )
 
 

@@ -18,7 +18,7 @@ def confirmed(chat: Chat) -> list[object]:
 
 async def test_typed_booking_in_italian_from_a_greeting_that_says_when(chat: Chat) -> None:
     replies = await chat.say("ciao, vorrei prenotare un taglio domani alle 11")
-    assert "Ti tengo da parte martedì 24 novembre alle 11:00 fino alle 9:25" in chat.text
+    assert "Ti tengo da parte martedì 24 novembre alle 11:00: hai tempo fino alle 9:25" in chat.text
     assert "A che nome prenoto?" in replies[-1].text
     assert "Mario Rossi" in chat.labels()  # the profile name as a one-tap choice
 
@@ -54,7 +54,7 @@ async def test_pressed_booking_in_english(harness: Harness) -> None:
     await chat.press("Tue 24 Nov")
     assert "Here are the free times on Tuesday 24 November" in chat.text
     await chat.press("9:00")
-    assert "I'm keeping Tuesday 24 November at 9:00 for you until 9:25." in chat.text
+    assert "I'm keeping Tuesday 24 November at 9:00 for you: you have until 9:25 to confirm." in chat.text
     await chat.press("Mario Rossi")
     await chat.say("mario@gmial.com")
     assert "Did you mean mario@gmail.com?" in chat.text
@@ -115,7 +115,7 @@ async def test_an_expired_hold_is_held_again_at_confirm(chat: Chat) -> None:
     assert "Il tempo è scaduto" in expired[0].text
     assert "Tienimelo ancora" in chat.labels()
     await chat.press("Tienimelo ancora")
-    assert "Ti tengo da parte martedì 24 novembre alle 11:00 fino alle 9:36" in chat.text
+    assert "Ti tengo da parte martedì 24 novembre alle 11:00: hai tempo fino alle 9:36" in chat.text
     await chat.press("Conferma")
     assert len(confirmed(chat)) == 1
 
