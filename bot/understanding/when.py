@@ -229,10 +229,7 @@ def _read_date(tok: tuple[str, ...], i: int, today: date) -> tuple[date, int] | 
         return _valid(_day_month(a if day_first else b, b if day_first else a, year, today), i + 1)
     n = _number(t)
     if n is not None:
-        j = i + 1
-        if j < len(tok) and tok[j] in ("di", "of", "de"):
-            j += 1
-        month_after = _month_of(tok[j]) if j < len(tok) else None
+        month_after, j = _month_after(tok, i)
         if month_after is not None:
             year, end = _year_after(tok, j + 1)
             return _valid(_day_month(n, month_after, year, today), end)
@@ -253,8 +250,8 @@ def _impossible_date(tok: tuple[str, ...], i: int) -> bool:
     """A day number with a month it cannot be in ("31 novembre", "30 febbraio")."""
     n = _number(tok[i])
     month: int | None = None
-    if n is not None and _month_follows(tok, i):  # "31 novembre", "31st of november"
-        month = _month_of(tok[i + 2] if tok[i + 1] in ("di", "of", "de") else tok[i + 1])
+    if n is not None:  # "31 novembre", "31st of november"
+        month = _month_after(tok, i)[0]
     elif _month_of(tok[i]) is not None:  # "november 31", "february the 30th"
         j = i + 2 if i + 1 < len(tok) and tok[i + 1] in ("the", "il") else i + 1
         if j < len(tok) and not (j + 1 < len(tok) and tok[j + 1] in ("AM", "PM")):
@@ -264,11 +261,13 @@ def _impossible_date(tok: tuple[str, ...], i: int) -> bool:
     return not 1 <= n <= 31 or n > (29 if month == 2 else calendar.monthrange(2001, month)[1])
 
 
-def _month_follows(tok: tuple[str, ...], i: int) -> bool:
+def _month_after(tok: tuple[str, ...], i: int) -> tuple[int | None, int]:
+    """The month named right after the day number at i ("27 dicembre", "27th of december"),
+    and where it stands."""
     j = i + 1
     if j < len(tok) and tok[j] in ("di", "of", "de"):
         j += 1
-    return j < len(tok) and _month_of(tok[j]) is not None
+    return (_month_of(tok[j]) if j < len(tok) else None), j
 
 
 def _valid(day: date | None, end: int) -> tuple[date, int] | None:
@@ -332,7 +331,7 @@ def _date_mentions(tok: tuple[str, ...], today: date, now: datetime) -> list[_Me
                 i = explicit[1]
                 continue
             n = _number(t)
-            if n is not None and _is_day_alone(tok, i) and not _month_follows(tok, i):
+            if n is not None and _is_day_alone(tok, i) and _month_after(tok, i)[0] is None:
                 # A day with its month that does not exist ("31 novembre") is no date at all,
                 # not "the 31st" of some other month.
                 day_alone = _day_of_month(n, today)
