@@ -8,6 +8,7 @@ prefix never collides with them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 STAFF_COMMANDS = (
     "today",
@@ -22,6 +23,15 @@ STAFF_COMMANDS = (
     "notify",
 )
 FORGET_COMMAND = "forget"
+
+# Who is staff: a fixed set of user ids, or a callable read afresh on every check.
+AdminIds = Iterable[int] | Callable[[], Iterable[int]]
+
+
+def admin_set(admin_ids: AdminIds) -> frozenset[int]:
+    """The staff user ids right now."""
+    return frozenset(admin_ids() if callable(admin_ids) else admin_ids)
+
 
 # Scheduled-message kinds the gateway renders itself (everything else goes to the engine).
 STAFF_NOTICE = "staff_notice"

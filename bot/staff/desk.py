@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.metadata
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -39,6 +39,8 @@ from bot.staff.actions import (
     STAFF_KINDS,
     STAFF_NOTICE,
     YES,
+    AdminIds,
+    admin_set,
     decode,
     encode,
 )
@@ -108,7 +110,7 @@ class StaffDesk:
         store: StaffStore,
         clock: Clock,
         timezone: ZoneInfo,
-        admin_ids: Iterable[int] | Callable[[], Iterable[int]],
+        admin_ids: AdminIds,
         started_at: datetime | None = None,
         version: str | None = None,
         default_language: str = "it",
@@ -142,8 +144,7 @@ class StaffDesk:
     # -- entry points -----------------------------------------------------------------------
 
     def is_staff(self, user_id: int) -> bool:
-        ids = self._admin_ids() if callable(self._admin_ids) else self._admin_ids
-        return user_id in frozenset(ids)
+        return user_id in admin_set(self._admin_ids)
 
     def language(self, customer: Customer) -> str:
         return language_for(customer.language_code, self._default_language)

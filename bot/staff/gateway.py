@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -23,6 +22,8 @@ from bot.staff.actions import (
     STAFF_ALERT,
     STAFF_COMMANDS,
     STAFF_NOTICE,
+    AdminIds,
+    admin_set,
     is_staff_action,
 )
 from bot.staff.desk import StaffDesk
@@ -51,7 +52,7 @@ class StaffGateway:
         store: StaffStore,
         clock: Clock,
         timezone: ZoneInfo,
-        admin_ids: Iterable[int] | Callable[[], Iterable[int]],
+        admin_ids: AdminIds,
         default_language: str = "it",
     ) -> None:
         self.engine = engine
@@ -64,8 +65,7 @@ class StaffGateway:
         self._locks: dict[int, asyncio.Lock] = {}
 
     def is_staff(self, user_id: int) -> bool:
-        ids = self._admin_ids() if callable(self._admin_ids) else self._admin_ids
-        return user_id in frozenset(ids)
+        return user_id in admin_set(self._admin_ids)
 
     async def handle(self, customer: Customer, event: Text | Press | Command) -> list[Reply]:
         if isinstance(event, Command):

@@ -9,12 +9,11 @@ id); the gateway renders them, re-checking that the reader is still staff.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
 from bot.clock import Clock
-from bot.staff.actions import STAFF_ALERT
+from bot.staff.actions import STAFF_ALERT, AdminIds, admin_set
 from bot.storage import (
     EventKind,
     ForgetCounts,
@@ -44,7 +43,7 @@ class NotifyingStore:
         inner: StaffStore,
         *,
         clock: Clock,
-        admin_ids: Iterable[int] | Callable[[], Iterable[int]],
+        admin_ids: AdminIds,
     ) -> None:
         self._inner = inner
         self._clock = clock
@@ -55,8 +54,7 @@ class NotifyingStore:
         return self._inner
 
     def admins(self) -> frozenset[int]:
-        ids = self._admin_ids() if callable(self._admin_ids) else self._admin_ids
-        return frozenset(ids)
+        return admin_set(self._admin_ids)
 
     # -- the announced writes ---------------------------------------------------------------
 
@@ -89,17 +87,17 @@ class NotifyingStore:
         try:
             admins = self.admins()
             now = self._clock.now()
+            payload = {
+                "event": event,
+                "appointment_id": entry.appointment_id,
+                "service": entry.service_name,
+                "name": entry.contact_name,
+                "code": entry.booking_code,
+                **details,
+            }
             for pref in await self._inner.staff_prefs():
                 if not pref.notify or pref.user_id not in admins:
                     continue
-                payload = {
-                    "event": event,
-                    "appointment_id": entry.appointment_id,
-                    "service": entry.service_name,
-                    "name": entry.contact_name,
-                    "code": entry.booking_code,
-                    **details,
-                }
                 await self._inner.schedule(
                     ScheduledMessage(
                         key=f"{STAFF_ALERT}:{pref.user_id}:{entry.appointment_id}:{event}:"

@@ -11,19 +11,17 @@ The gateway then stands wherever the engine stood (terminal chat, Telegram, due 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
+from bot.staff.actions import AdminIds
 from bot.staff.desk import StaffDesk
 from bot.staff.gateway import ConversationEngine, StaffGateway
 from bot.staff.observe import ObservedZimun
 from bot.staff.store import NotifyingStore
 from bot.storage import StaffStore
 from bot.zimun import ZimunApi
-
-AdminIds = Iterable[int] | Callable[[], Iterable[int]]
 
 
 def wrap_store(store: StaffStore, *, clock: Clock, admin_ids: AdminIds) -> NotifyingStore:

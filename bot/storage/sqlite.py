@@ -46,6 +46,8 @@ _ENTRY_COLUMNS = (
     "appointment_id, chat_id, user_id, service_id, service_name, start_at, duration_minutes,"
     " status, language, contact_name, booking_code, created_at"
 )
+# The same columns of `bookings b`, for joins.
+_B_ENTRY_COLUMNS = ", ".join(f"b.{column.strip()}" for column in _ENTRY_COLUMNS.split(","))
 
 
 async def open_sqlite(path: str, *, migrations: Sequence[Migration] = MIGRATIONS) -> SqliteStore:
@@ -110,6 +112,15 @@ def _entry_from_row(row: sqlite3.Row) -> LedgerEntry:
         contact_name=row["contact_name"],
         booking_code=row["booking_code"],
         created_at=time_from_db(row["created_at"]),
+    )
+
+
+def _event_from_row(row: sqlite3.Row) -> LedgerEvent:
+    return LedgerEvent(
+        appointment_id=row["appointment_id"],
+        kind=row["kind"],
+        at=time_from_db(row["occurred_at"]),
+        details=json_from_db(row["details"]),
     )
 
 
@@ -295,15 +306,7 @@ class SqliteStore:
             " WHERE appointment_id = ? ORDER BY occurred_at, seq",
             (appointment_id,),
         )
-        return [
-            LedgerEvent(
-                appointment_id=row["appointment_id"],
-                kind=row["kind"],
-                at=time_from_db(row["occurred_at"]),
-                details=json_from_db(row["details"]),
-            )
-            for row in rows
-        ]
+        return [_event_from_row(row) for row in rows]
 
     async def bookings_between(self, start: datetime, end: datetime) -> list[LedgerEntry]:
         rows = await self._select(
@@ -417,9 +420,8 @@ class SqliteStore:
     # -- staff: events, preferences, confirmations, holds (issue 6) --------------------------
 
     async def events_between(self, start: datetime, end: datetime) -> list[LedgerRecord]:
-        prefixed = ", ".join(f"b.{column.strip()}" for column in _ENTRY_COLUMNS.split(","))
         rows = await self._select(
-            f"SELECT {prefixed}, e.kind, e.occurred_at, e.details"
+            f"SELECT {_B_ENTRY_COLUMNS}, e.kind, e.occurred_at, e.details"
             " FROM booking_events e JOIN bookings b ON b.appointment_id = e.appointment_id"
             " WHERE e.occurred_at >= ? AND e.occurred_at < ?"
             " ORDER BY e.occurred_at, e.appointment_id, e.seq",
@@ -428,12 +430,7 @@ class SqliteStore:
         return [
             LedgerRecord(
                 entry=_entry_from_row(row),
-                event=LedgerEvent(
-                    appointment_id=row["appointment_id"],
-                    kind=row["kind"],
-                    at=time_from_db(row["occurred_at"]),
-                    details=json_from_db(row["details"]),
-                ),
+                event=_event_from_row(row),
             )
             for row in rows
         ]
