@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bot.sandbox.errors import InvalidRequest, OAuthError, ValidationFailed
 from bot.sandbox.seed import LocationSeed, ServiceSeed
-from bot.sandbox.world import SCOPES, AppointmentRecord, HoldRecord, World, paginate
+from bot.sandbox.world import SCOPES, AppointmentRecord, HoldRecord, World, iso_utc, paginate
 
 Reply = tuple[int, Any]  # status and JSON body (None for an empty body)
 
@@ -46,10 +46,6 @@ class Call:
 
 
 # --- helpers: wire values ------------------------------------------------------------------
-
-
-def iso_utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _parse_instant(

@@ -376,7 +376,7 @@ class World:
         day = start.astimezone(zone).date()
         if self.seed.closure_on(day) is not None:
             return False
-        return start in set(self._grid(day, zone, duration_minutes))
+        return start in self._grid(day, zone, duration_minutes)
 
     def _is_free(
         self, start: datetime, end: datetime, *, ignore_appointment: str | None = None
@@ -413,12 +413,12 @@ class World:
         location = self._location_for(service, None)
         zone = ZoneInfo(location.timezone)
         if start <= self.now():
-            raise SlotUnavailable(f"{_iso(start)} is in the past")
+            raise SlotUnavailable(f"{iso_utc(start)} is in the past")
         if not self._is_offered(start, duration_minutes, zone):
-            raise SlotUnavailable(f"{_iso(start)} is not an offered slot for {service.id}")
+            raise SlotUnavailable(f"{iso_utc(start)} is not an offered slot for {service.id}")
         end = start + timedelta(minutes=duration_minutes)
         if not self._is_free(start, end, ignore_appointment=ignore_appointment):
-            raise SlotUnavailable(f"{_iso(start)} is already taken or held")
+            raise SlotUnavailable(f"{iso_utc(start)} is already taken or held")
         return location
 
     # --- holds ------------------------------------------------------------------------------
@@ -453,7 +453,7 @@ class World:
                 expires_at=now + timedelta(minutes=self.seed.hold_minutes),
             )
             self.holds[hold.id] = hold
-            logger.info("hold %s placed for %s", hold.id, _iso(hold.start))
+            logger.info("hold %s placed for %s", hold.id, iso_utc(hold.start))
             return hold
 
     def release_hold(self, hold_id: str) -> None:
@@ -490,7 +490,7 @@ class World:
                 raise NotFound("hold", f"hold {hold_id!r} was already confirmed")
             now = self.now()
             if hold.expires_at <= now:
-                raise HoldExpired(f"hold {hold_id} expired at {_iso(hold.expires_at)}")
+                raise HoldExpired(f"hold {hold_id} expired at {iso_utc(hold.expires_at)}")
             appointment = AppointmentRecord(
                 id="a_" + self._random_hex(12),
                 organization_id=hold.organization_id,
@@ -546,7 +546,7 @@ class World:
             appointment.start = start
             appointment.updated_at = self.now()
             self._send("rescheduled", appointment, previous=previous)
-            logger.info("appointment %s moved to %s", appointment.id, _iso(start))
+            logger.info("appointment %s moved to %s", appointment.id, iso_utc(start))
             return appointment
 
     def cancel(self, appointment_id: str) -> AppointmentRecord:
@@ -622,7 +622,9 @@ class World:
             if code not in taken:
                 return code
 
-    def _send(self, kind: str, appointment: AppointmentRecord, **extra: datetime) -> None:
+    def _send(
+        self, kind: str, appointment: AppointmentRecord, *, previous: datetime | None = None
+    ) -> None:
         service = self.service(appointment.service_id)
         zone = ZoneInfo(self._location_for(service, appointment.location_id).timezone)
         when = appointment.start.astimezone(zone).strftime("%d/%m/%Y %H:%M")
@@ -636,9 +638,9 @@ class World:
             f"Gentile {appointment.contact_name},",
             f"{service.name} – {when} – codice {appointment.booking_code}.",
         ]
-        if "previous" in extra:
-            previous = extra["previous"].astimezone(zone).strftime("%d/%m/%Y %H:%M")
-            lines.append(f"Orario precedente: {previous}.")
+        if previous is not None:
+            earlier = previous.astimezone(zone).strftime("%d/%m/%Y %H:%M")
+            lines.append(f"Orario precedente: {earlier}.")
         if kind != "cancelled":
             link = f"https://sandbox.zimun.invalid/a/{appointment.id}"
             lines.append(f"Sposta: {link}/reschedule  Annulla: {link}/cancel")
@@ -658,8 +660,6 @@ class World:
 def paginate(items: list[Any], *, page_size: int | None, page_token: str | None) -> Page:
     """One page of `items`; page tokens are opaque to clients (an encoded offset here)."""
     size = DEFAULT_PAGE_SIZE if not page_size else min(page_size, MAX_PAGE_SIZE)
-    if size < 0:
-        raise InvalidRequest("page_size must be positive")
     offset = 0
     if page_token:
         try:
@@ -673,5 +673,6 @@ def paginate(items: list[Any], *, page_size: int | None, page_token: str | None)
     return Page(items[offset:end], token)
 
 
-def _iso(moment: datetime) -> str:
+def iso_utc(moment: datetime) -> str:
+    """A UTC timestamp with `Z`, as the sandbox writes every instant it answers with."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
