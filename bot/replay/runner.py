@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.bootstrap import App, bootstrap, sandbox_client
 from bot.clock import ManualClock
@@ -40,9 +41,9 @@ from bot.replay.format import (
     TranscriptError,
     Wait,
 )
-from bot.replay.loader import load_yaml
+from bot.replay.loader import load_transcript, load_yaml
 from bot.replay.recorder import dump_yaml, reply_step
-from bot.replay.render import find_button, render_reply, render_row
+from bot.replay.render import button_rows, find_button, render_reply, render_row
 from bot.sandbox import AppointmentRecord, Seed, World, default_seed
 from bot.zimun import ZimunError
 
@@ -102,12 +103,18 @@ def settings_for(transcript: Transcript, database_url: str) -> Settings:
     return Settings(_env_file=None, **values)
 
 
-async def run_transcript(transcript: Transcript) -> Outcome:
-    """Play `transcript`; a broken transcript raises `TranscriptError`, a wrong bot fails."""
+async def _play(transcript: Transcript, *, rewrite: bool = False) -> _Player:
+    """Play `transcript` on a throwaway SQLite store; the player holds the outcome."""
     with tempfile.TemporaryDirectory(prefix="zimun-replay-") as folder:
         database_url = f"sqlite:///{Path(folder) / 'replay.sqlite3'}"
-        player = _Player(transcript, settings_for(transcript, database_url))
-        return await player.play()
+        player = _Player(transcript, settings_for(transcript, database_url), rewrite=rewrite)
+        await player.play()
+    return player
+
+
+async def run_transcript(transcript: Transcript) -> Outcome:
+    """Play `transcript`; a broken transcript raises `TranscriptError`, a wrong bot fails."""
+    return (await _play(transcript)).outcome
 
 
 class _Player:
@@ -141,7 +148,7 @@ class _Player:
                 return self.outcome
             if self.pending:
                 self._fail_extra(None)
-            await self._final_checks(app)
+            await self._final_checks()
         except _Stop as stop:
             self.outcome.failure = stop.mismatch
         finally:
@@ -309,10 +316,11 @@ class _Player:
                             idempotency_key=str(uuid.uuid4()),
                         )
 
-    async def _final_checks(self, app: App) -> None:
+    async def _final_checks(self) -> None:
         expect = self.transcript.expect
         if expect.appointments is not None:
-            actual = await self._appointments(app)
+            # The sandbox's appointments (not bare holds) by start, the other customers' too.
+            actual = self.world.list_appointments(start=None, end=None, status=None)
             if not _appointments_match(expect.appointments, actual):
                 raise _Stop(
                     Mismatch(
@@ -341,10 +349,6 @@ class _Player:
                     )
                 )
 
-    async def _appointments(self, app: App) -> list[AppointmentRecord]:
-        """The sandbox's appointments (not bare holds) by start, the other customers' too."""
-        return self.world.list_appointments(start=None, end=None, status=None)
-
 
 def check_reply(expect: ExpectReply, reply: Reply) -> list[str]:
     """Everything about `reply` that does not match `expect`, in words."""
@@ -354,7 +358,7 @@ def check_reply(expect: ExpectReply, reply: Reply) -> list[str]:
     problems += [f"no {part!r} in the text" for part in expect.contains if part not in reply.text]
     if expect.matches is not None and not re.search(expect.matches, reply.text, re.DOTALL):
         problems.append(f"the text does not match /{expect.matches}/")
-    labels = [[button.label for button in row] for row in reply.buttons]
+    labels = button_rows(reply)
     if expect.buttons is not None and [list(row) for row in expect.buttons] != labels:
         problems.append("different buttons")
     flat = {label for row in labels for label in row}
@@ -412,8 +416,6 @@ def _describe_expected_appointment(want: ExpectAppointment) -> str:
 
 
 def _describe_appointment(have: AppointmentRecord, timezone: str) -> str:
-    from zoneinfo import ZoneInfo
-
     start = have.start.astimezone(ZoneInfo(timezone)).isoformat(timespec="minutes")
     return (
         f"appointment status={have.status} start={start} service_id={have.service_id} "
@@ -465,10 +467,8 @@ async def rewrite_transcript(transcript: Transcript) -> str:
     Header, includes and final expectations are kept as written. Meant for writing new
     transcripts quickly; read every reply before keeping the result.
     """
-    with tempfile.TemporaryDirectory(prefix="zimun-replay-") as folder:
-        database_url = f"sqlite:///{Path(folder) / 'replay.sqlite3'}"
-        player = _Player(transcript, settings_for(transcript, database_url), rewrite=True)
-        outcome = await player.play()
+    player = await _play(transcript, rewrite=True)
+    outcome = player.outcome
     if outcome.failure is not None:
         raise TranscriptError(outcome.report())
     raw = load_yaml(transcript.path.read_text(encoding="utf-8"))
@@ -481,8 +481,6 @@ async def rewrite_transcript(transcript: Transcript) -> str:
 
 async def run_paths(paths: Sequence[Path]) -> list[Outcome | TranscriptError]:
     """Run each file, collecting broken files as errors instead of stopping."""
-    from bot.replay.loader import load_transcript
-
     results: list[Outcome | TranscriptError] = []
     for path in paths:
         try:
