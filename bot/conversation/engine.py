@@ -110,8 +110,9 @@ class Engine:
                 new, replies = await self._route(turn, session, event)
             except (Unavailable, RateLimited) as exc:
                 logger.warning("zimun unavailable for chat %s: %r", customer.chat_id, exc)
-                new = replace(turn.checkpointed or session, retry=_remember(event))
-                new = replace(new, language=turn.language)
+                new = replace(
+                    turn.checkpointed or session, retry=_remember(event), language=turn.language
+                )
                 replies = [_try_again(turn)]
             except ZimunError as exc:
                 logger.error("zimun refused a request for chat %s: %r", customer.chat_id, exc)
@@ -133,15 +134,7 @@ class Engine:
             return await flow.command(turn, session, event.name, event.args.strip())
         if isinstance(event, Press):
             return await self._press(turn, session, event.action)
-        return await flow.dispatch(turn, session, self._read(turn, session, event))
-
-    def _read(self, turn: Turn, session: Session, event: Text) -> Input:
-        text = event.text.strip()
-        now = turn.now().astimezone(turn.tz)
-        language = session.language or self._deps.default_language
-        intent = parse_intent(text, language=language)
-        when = parse_when(text, now=now, language=language) if text else None
-        return Input(text=text, intent=intent, wish=wish_from(when))
+        return await flow.dispatch(turn, session, _read(turn, event))
 
     async def _press(self, turn: Turn, session: Session, raw: str) -> Outcome:
         action = decode(raw)
@@ -171,7 +164,7 @@ class Engine:
             return await flow.resume(turn, session)
         kind, _, body = remembered.partition(":")
         if kind == "t":
-            return await flow.dispatch(turn, session, self._read(turn, session, Text(body)))
+            return await flow.dispatch(turn, session, _read(turn, Text(body)))
         if kind == "c":
             name, _, args = body.partition(" ")
             return await flow.command(turn, session, name, args)
@@ -199,6 +192,15 @@ class Engine:
                 )
             logger.warning("unknown scheduled message kind %s", message.kind)
             return []
+
+
+def _read(turn: Turn, event: Text) -> Input:
+    """A typed text with its meaning (intent, date and time) in the chat's language."""
+    text = event.text.strip()
+    now = turn.now().astimezone(turn.tz)
+    intent = parse_intent(text, language=turn.language)
+    when = parse_when(text, now=now, language=turn.language) if text else None
+    return Input(text=text, intent=intent, wish=wish_from(when))
 
 
 def _remember(event: Event) -> str:

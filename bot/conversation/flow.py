@@ -37,6 +37,7 @@ from bot.conversation.offers import (
     days_with_room,
     page_of,
     plan_offer,
+    starts_on,
 )
 from bot.conversation.session import Done, Flow, HeldSlot, Offer, Session, Step, Wish
 from bot.conversation.turn import Turn, with_service
@@ -478,13 +479,18 @@ async def pick(turn: Turn, session: Session, start: datetime, lead: str | None =
     session, alternatives = await place_hold(turn, session, start)
     if alternatives is not None:
         return session, alternatives
-    assert session.hold is not None
-    note = turn.t(
-        "hold.placed",
-        when=turn.when(session.hold.start),
-        expires=turn.clock_time(session.hold.expires_at),
+    return await ask(
+        turn, session, next_contact_step(session), _join(lead, hold_placed(turn, session))
     )
-    return await ask(turn, session, next_contact_step(session), _join(lead, note))
+
+
+def hold_placed(turn: Turn, session: Session) -> str:
+    """The note that a time is now held for the customer, and until when."""
+    assert session.hold is not None
+    held = session.hold
+    return turn.t(
+        "hold.placed", when=turn.when(held.start), expires=turn.clock_time(held.expires_at)
+    )
 
 
 def next_contact_step(session: Session) -> Step:
@@ -505,8 +511,7 @@ async def place_hold(
     """
     service_id, minutes = session.service_id, session.duration_minutes
     assert service_id is not None and minutes is not None
-    if session.hold is not None:
-        session = await drop_hold(turn, session)
+    session = await drop_hold(turn, session)
     key = turn.key(session, "hold", f"{session.service_id}@{instant_arg(start)}", session.hold_seq)
     await turn.checkpoint(session)
     try:
@@ -550,10 +555,6 @@ async def first_free(turn: Turn, session: Session) -> Outcome:
     return await search(turn, session, Wish(day=days[0]))
 
 
-async def other_days(turn: Turn, session: Session) -> Outcome:
-    return await ask(turn, session, Step.WHEN)
-
-
 async def earlier_or_later(turn: Turn, session: Session, later: bool) -> Outcome:
     offer = session.offer
     assert session.service_id is not None
@@ -563,7 +564,7 @@ async def earlier_or_later(turn: Turn, session: Session, later: bool) -> Outcome
     availability = await turn.zimun.get_availability(
         session.service_id, first_day=offer.day, days_ahead=1
     )
-    day_starts = [s.start for s in availability.slots if turn.local_day(s.start) == offer.day]
+    day_starts = starts_on(availability, offer.day, turn.tz)
     if shown:
         anchor = max(shown) if later else min(shown)
     else:
@@ -575,7 +576,7 @@ async def earlier_or_later(turn: Turn, session: Session, later: bool) -> Outcome
         return await ask(turn, session, Step.SLOT, turn.t(key, day=day))
     # The closest ones, but listed in the order of the day, so "the second" reads naturally.
     chosen = tuple(sorted(around(side, anchor, NEAREST_COUNT)))
-    session = replace(session, offer=replace(offer, starts=chosen, page=0, anchor=anchor))
+    session = replace(session, offer=replace(offer, starts=chosen, page=0))
     key = "slot.later" if later else "slot.earlier"
     return await ask(turn, session, Step.SLOT, turn.t(key, day=day))
 
@@ -617,7 +618,7 @@ async def on_service(turn: Turn, session: Session, event: Input) -> Outcome:
     if event.wish is not None:
         session = replace(session, wish=event.wish)
     if chosen is None:
-        lead = turn.t("service.noted") if event.wish and not chosen else None
+        lead = turn.t("service.noted") if event.wish else None
         return await unexpected(turn, session, lead)
     return await choose_service(turn, session, chosen)
 
@@ -654,7 +655,7 @@ async def on_slot(turn: Turn, session: Session, event: Input) -> Outcome:
         more = offer.page + 1 if len(offer.starts) > (offer.page + 1) * PAGE_SIZE else 0
         return await ask(turn, replace(session, offer=replace(offer, page=more)), Step.SLOT)
     if event.verb == Verb.OTHER_DAY or event.kind is IntentKind.OTHER_DAY:
-        return await other_days(turn, session)
+        return await ask(turn, session, Step.WHEN)
     kind = event.kind
     if kind is IntentKind.CHOOSE_ORDINAL and event.intent and event.intent.ordinal:
         index = event.intent.ordinal
@@ -710,8 +711,6 @@ async def on_name(turn: Turn, session: Session, event: Input) -> Outcome:
         name = profile_name(turn)
         if name:
             return await contact_known(turn, replace(session, contact_name=name))
-    if event.verb == Verb.CHANGE_TIME:
-        return await change_time(turn, session)
     if event.text is None:
         return await unexpected(turn, session)
     if event.kind in (IntentKind.YES, IntentKind.NO):
@@ -747,15 +746,18 @@ async def contact_known(turn: Turn, session: Session) -> Outcome:
     return await ask(turn, session, next_contact_step(session))
 
 
+async def email_chosen(turn: Turn, session: Session, email: str) -> Outcome:
+    """The customer settled "Did you mean …?": keep that address and forget the question."""
+    session = replace(session, contact_email=email, email_suggestion=None, email_typed=None)
+    return await contact_known(turn, session)
+
+
 async def on_email(turn: Turn, session: Session, event: Input) -> Outcome:
     t = turn.t
     if event.verb == Verb.EMAIL:
         chosen = session.email_suggestion if event.arg == "s" else session.email_typed
         if chosen:
-            session = replace(session, email_suggestion=None, email_typed=None)
-            return await contact_known(turn, replace(session, contact_email=chosen))
-    if event.verb == Verb.CHANGE_TIME:
-        return await change_time(turn, session)
+            return await email_chosen(turn, session, chosen)
     if event.text is None:
         return await unexpected(turn, session)
     if session.email_suggestion and event.kind in (IntentKind.YES, IntentKind.NO):
@@ -763,8 +765,7 @@ async def on_email(turn: Turn, session: Session, event: Input) -> Outcome:
         yes = event.kind is IntentKind.YES
         chosen = session.email_suggestion if yes else session.email_typed
         if chosen:
-            session = replace(session, email_suggestion=None, email_typed=None)
-            return await contact_known(turn, replace(session, contact_email=chosen))
+            return await email_chosen(turn, session, chosen)
     check = parse_email(event.text)
     if check.suggestion:
         session = replace(session, email_suggestion=check.suggestion, email_typed=check.value)
@@ -786,8 +787,6 @@ async def on_email(turn: Turn, session: Session, event: Input) -> Outcome:
 async def on_summary(turn: Turn, session: Session, event: Input) -> Outcome:
     if event.verb == Verb.CONFIRM or event.kind is IntentKind.YES:
         return await confirm(turn, session)
-    if event.verb == Verb.CHANGE_TIME:
-        return await change_time(turn, session)
     if event.wish is not None:
         session = await drop_hold(turn, session)
         return await search(turn, session, event.wish)
@@ -1022,7 +1021,7 @@ async def on_choose_appointment(turn: Turn, session: Session, event: Input) -> O
 async def on_move_confirm(turn: Turn, session: Session, event: Input) -> Outcome:
     if event.verb == Verb.CONFIRM or event.kind in (IntentKind.YES, IntentKind.MOVE):
         return await do_move(turn, session)
-    if event.verb == Verb.CHANGE_TIME or event.kind is IntentKind.NO:
+    if event.kind is IntentKind.NO:
         return await change_time(turn, session)
     if event.wish is not None:
         return await search(turn, session, event.wish)
@@ -1172,13 +1171,7 @@ async def hold_again(turn: Turn, session: Session) -> Outcome:
     session, alternatives = await rehold(turn, session)
     if alternatives is not None:
         return session, alternatives
-    assert session.hold is not None
-    note = turn.t(
-        "hold.placed",
-        when=turn.when(session.hold.start),
-        expires=turn.clock_time(session.hold.expires_at),
-    )
-    return await ask(turn, session, session.step, note)
+    return await ask(turn, session, session.step, hold_placed(turn, session))
 
 
 async def global_press(turn: Turn, session: Session, verb: str, arg: str) -> Outcome:
@@ -1212,6 +1205,7 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
         if event.verb == Verb.REHOLD:
             return await hold_again(turn, session)
         if event.verb == Verb.CHANGE_TIME and session.flow is not None:
+            # The "Cambia orario" button of every step of a flow (and of the hold-expired notice).
             return await change_time(turn, session)
         return await FLOW[session.step](turn, session, event)
     kind = event.kind

@@ -23,6 +23,7 @@ __all__ = [
     "days_with_room",
     "page_of",
     "plan_offer",
+    "starts_on",
 ]
 
 PAGE_SIZE = 6
@@ -63,7 +64,8 @@ def days_with_room(
     return tuple(seen)
 
 
-def _day_starts(availability: Availability, day: date, timezone: tzinfo) -> list[datetime]:
+def starts_on(availability: Availability, day: date, timezone: tzinfo) -> list[datetime]:
+    """The free slot starts on one local day, in order."""
     return [s.start for s in availability.slots if s.start.astimezone(timezone).date() == day]
 
 
@@ -82,7 +84,7 @@ def plan_offer(wish: Wish, availability: Availability, *, now: datetime, timezon
     day = wish.day
     others = days_with_room(availability, timezone, exclude=day, limit=OTHER_DAYS_COUNT)
     closure = availability.closures.get(day)
-    starts = _day_starts(availability, day, timezone)
+    starts = starts_on(availability, day, timezone)
     if closure is not None and not starts:
         return Plan(PlanKind.CLOSED, day, days=others, closure=closure)
     if not starts:

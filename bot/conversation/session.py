@@ -62,7 +62,6 @@ class Offer:
     starts: tuple[datetime, ...] = ()
     page: int = 0
     days: tuple[date, ...] = ()
-    anchor: datetime | None = None
 
 
 @dataclass(frozen=True)

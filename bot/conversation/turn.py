@@ -79,11 +79,10 @@ class Turn:
     # formatting
     def day(self, day: date, *, capital: bool = False) -> str:
         text = i18n.format_date(day, self.language, with_year=day.year != self.today().year)
-        return text[:1].upper() + text[1:] if capital else text
+        return _capitalised(text) if capital else text
 
     def short_day(self, day: date) -> str:
-        text = i18n.format_short_date(day, self.language)
-        return text[:1].upper() + text[1:]
+        return _capitalised(i18n.format_short_date(day, self.language))
 
     def clock_time(self, moment: datetime) -> str:
         return i18n.format_time(moment, self.language, self.tz)
@@ -91,7 +90,7 @@ class Turn:
     def when(self, moment: datetime, *, capital: bool = False) -> str:
         local = moment.astimezone(self.tz)
         text = self.t("format.datetime", date=self.day(local.date()), time=self.clock_time(local))
-        return text[:1].upper() + text[1:] if capital else text
+        return _capitalised(text) if capital else text
 
     def local_day(self, moment: datetime) -> date:
         return moment.astimezone(self.tz).date()
@@ -134,6 +133,11 @@ class Turn:
 
     async def service(self, service_id: str) -> Service | None:
         return next((s for s in await self.services() if s.id == service_id), None)
+
+
+def _capitalised(text: str) -> str:
+    """The first letter upper case, the rest untouched (unlike `str.capitalize`)."""
+    return text[:1].upper() + text[1:]
 
 
 def with_service(session: Session, service: Service) -> Session:
