@@ -16,13 +16,12 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Protocol
 
 import httpx
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.conversation import Command, Customer, Engine, Press, Reply, Text
+from bot.conversation import ConversationEngine, Engine, Reply
 from bot.sandbox import (
     SANDBOX_CLIENT_ID,
     SANDBOX_CLIENT_SECRET,
@@ -32,7 +31,7 @@ from bot.sandbox import (
     default_seed,
 )
 from bot.staff.wiring import observe_zimun, with_staff, wrap_store
-from bot.storage import ScheduledMessage, StaffStore, Store, open_store
+from bot.storage import StaffStore, Store, open_store
 from bot.understanding import warm_up as understanding_warm_up
 from bot.zimun import ZimunApi, ZimunClient
 
@@ -42,14 +41,6 @@ logger = logging.getLogger(__name__)
 SANDBOX_BASE_URL = "http://sandbox.invalid"
 
 SendReplies = Callable[[int, Sequence[Reply]], Awaitable[None]]
-
-
-class ConversationEngine(Protocol):
-    """What transports call: the engine, or the staff gateway standing in front of it."""
-
-    async def handle(self, customer: Customer, event: Text | Press | Command) -> list[Reply]: ...
-
-    async def scheduled(self, message: ScheduledMessage) -> list[Reply]: ...
 
 
 @dataclass

@@ -7,6 +7,10 @@ no transport detail. Reply text is plain text: a transport escapes it for its ow
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from bot.storage import ScheduledMessage
 
 __all__ = ["Attachment", "Button", "Command", "Customer", "Event", "Press", "Reply", "Text"]
 
@@ -67,3 +71,12 @@ class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     attachments: tuple[Attachment, ...] = ()
+
+
+class ConversationEngine(Protocol):
+    """What a transport calls: the `Engine`, or anything standing in front of it with the same
+    two methods (the staff gateway)."""
+
+    async def handle(self, customer: Customer, event: Event) -> list[Reply]: ...
+
+    async def scheduled(self, message: ScheduledMessage) -> list[Reply]: ...

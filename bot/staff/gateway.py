@@ -11,11 +11,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
-from bot.conversation.events import Command, Customer, Press, Reply, Text
+from bot.conversation.events import Command, ConversationEngine, Customer, Press, Reply, Text
 from bot.i18n import LANGUAGES, Translator, format_datetime, translator_for
 from bot.staff.actions import (
     FORGET_COMMAND,
@@ -31,14 +31,6 @@ from bot.staff.observe import current_chat
 from bot.storage import EventKind, MetricKind, ScheduledMessage, StaffStore
 
 logger = logging.getLogger(__name__)
-
-
-class ConversationEngine(Protocol):
-    """What the gateway needs of `bot.conversation.Engine` (and offers in turn)."""
-
-    async def handle(self, customer: Customer, event: Text | Press | Command) -> list[Reply]: ...
-
-    async def scheduled(self, message: ScheduledMessage) -> list[Reply]: ...
 
 
 class StaffGateway:

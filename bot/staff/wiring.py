@@ -15,9 +15,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
+from bot.conversation import ConversationEngine
 from bot.staff.actions import AdminIds
 from bot.staff.desk import StaffDesk
-from bot.staff.gateway import ConversationEngine, StaffGateway
+from bot.staff.gateway import StaffGateway
 from bot.staff.observe import ObservedZimun
 from bot.staff.store import NotifyingStore
 from bot.storage import StaffStore

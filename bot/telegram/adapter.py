@@ -13,16 +13,15 @@ import contextlib
 import logging
 from collections import deque
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from telegram import Bot, Message, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.conversation import Command, Customer, Press, Reply, Text
+from bot.conversation import Command, ConversationEngine, Customer, Press, Reply, Text
 from bot.i18n import language_for, translator_for
-from bot.storage import ScheduledMessage
 from bot.telegram.mapping import CallbackDataTooLong, customer_from, event_from, render
 
 logger = logging.getLogger(__name__)
@@ -30,14 +29,6 @@ logger = logging.getLogger(__name__)
 TEXT_ONLY = "telegram.text_only"
 FAILURE = "telegram.failure"
 RETIRED_MEMORY = 8
-
-
-class ConversationEngine(Protocol):
-    """The part of `bot.conversation.Engine` the adapter talks to."""
-
-    async def handle(self, customer: Customer, event: Text | Press | Command) -> list[Reply]: ...
-
-    async def scheduled(self, message: ScheduledMessage) -> list[Reply]: ...
 
 
 class TelegramAdapter:

@@ -24,9 +24,9 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRa
 
 from bot.clock import Clock
 from bot.config import ConfigError, Settings
-from bot.conversation import Reply
+from bot.conversation import ConversationEngine, Reply
 from bot.staff import STAFF_COMMANDS
-from bot.telegram.adapter import ConversationEngine, TelegramAdapter
+from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.due import DueMessageSender, DueMessageStore
 from bot.telegram.menu import register_commands
 from bot.telegram.turns import ChatTurns, PerChatUpdateProcessor
