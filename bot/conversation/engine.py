@@ -19,6 +19,7 @@ from bot.conversation import flow
 from bot.conversation.actions import GLOBAL_VERBS, Verb, decode
 from bot.conversation.events import Command, Customer, Event, Press, Reply, Text
 from bot.conversation.flow import Input, Outcome
+from bot.conversation.reminders import REMINDER
 from bot.conversation.session import Session, Wish
 from bot.conversation.turn import Deps, Turn
 from bot.i18n import LANGUAGES, language_for
@@ -186,7 +187,7 @@ class Engine:
                 return await flow.scheduled_hold(
                     turn, session, message.kind, str(payload.get("hold_id", ""))
                 )
-            if message.kind == "reminder":
+            if message.kind == REMINDER:
                 return await flow.scheduled_reminder(
                     turn, str(payload.get("appointment_id", "")), str(payload.get("start", ""))
                 )

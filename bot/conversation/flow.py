@@ -39,6 +39,7 @@ from bot.conversation.offers import (
     plan_offer,
     starts_on,
 )
+from bot.conversation.reminders import reminder_key, reminder_message
 from bot.conversation.session import Done, Flow, HeldSlot, Offer, Session, Step, Wish
 from bot.conversation.turn import Turn, with_service
 from bot.storage import LedgerEntry, MetricKind, ScheduledMessage
@@ -156,14 +157,16 @@ async def schedule_hold_messages(turn: Turn, held: HeldSlot) -> None:
 
 
 async def schedule_reminder(turn: Turn, appointment_id: str, start: datetime) -> None:
-    key = f"reminder:{appointment_id}"
-    await turn.store.cancel_scheduled(key)  # re-arm after a move
-    due = start - timedelta(hours=turn.deps.reminder_hours)
-    if turn.deps.reminder_hours > 0 and due > turn.now():
-        payload = {"appointment_id": appointment_id, "start": start.isoformat()}
-        await turn.store.schedule(
-            ScheduledMessage(key, turn.customer.chat_id, due, "reminder", payload)
-        )
+    await turn.store.cancel_scheduled(reminder_key(appointment_id))  # re-arm after a move
+    message = reminder_message(
+        appointment_id,
+        turn.customer.chat_id,
+        start,
+        hours=turn.deps.reminder_hours,
+        now=turn.now(),
+    )
+    if message is not None:
+        await turn.store.schedule(message)
 
 
 def wish_at(turn: Turn, moment: datetime, *, approximate: bool = True) -> Wish:
@@ -1086,7 +1089,7 @@ async def do_cancel(turn: Turn, session: Session) -> Outcome:
     now = turn.now()
     await turn.store.record_cancel(entry.appointment_id, session.cancel_reason, now)
     await turn.store.record_metric(MetricKind.CANCELLED, turn.customer.chat_id, now)
-    await turn.store.cancel_scheduled(f"reminder:{entry.appointment_id}")
+    await turn.store.cancel_scheduled(reminder_key(entry.appointment_id))
     logger.info("appointment %s cancelled", entry.appointment_id)
     text = t("cancelled.text", service=entry.service_name, when=turn.when(entry.start))
     rows = [

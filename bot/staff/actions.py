@@ -36,8 +36,6 @@ def admin_set(admin_ids: AdminIds) -> frozenset[int]:
 # Scheduled-message kinds the gateway renders itself (everything else goes to the engine).
 STAFF_NOTICE = "staff_notice"
 STAFF_ALERT = "staff_alert"
-# The engine's kind: re-armed by the desk after a staff move, which the engine does not see.
-REMINDER = "reminder"
 
 # Kinds of pending confirmations.
 KIND_CANCEL = "staff_cancel"

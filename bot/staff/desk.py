@@ -20,6 +20,7 @@ from babel.dates import format_timedelta
 
 from bot.clock import Clock
 from bot.conversation.events import Button, Command, Customer, Reply
+from bot.conversation.reminders import reminder_key, reminder_message
 from bot.i18n import (
     LANGUAGES,
     Translator,
@@ -35,7 +36,6 @@ from bot.staff.actions import (
     KIND_FORGET,
     KIND_MOVE,
     NO,
-    REMINDER,
     STAFF_KINDS,
     STAFF_NOTICE,
     YES,
@@ -547,7 +547,7 @@ class StaffDesk:
         now = self._clock.now()
         await self._store.record_cancel(appointment_id, reason, now, by="staff")
         await self._count(MetricKind.CANCELLED, entry.chat_id)
-        await self._store.cancel_scheduled(_reminder_key(appointment_id))
+        await self._store.cancel_scheduled(reminder_key(appointment_id))
         await self._notify_customer(
             pending.token,
             entry,
@@ -614,12 +614,16 @@ class StaffDesk:
 
     async def _rearm_reminder(self, entry: LedgerEntry, start: datetime) -> None:
         """The engine's reminder follows its own moves only; after ours it would stay silent."""
-        key = _reminder_key(entry.appointment_id)
-        await self._store.cancel_scheduled(key)
-        due = start - timedelta(hours=self._reminder_hours)
-        if self._reminder_hours > 0 and due > self._clock.now():
-            payload = {"appointment_id": entry.appointment_id, "start": start.isoformat()}
-            await self._store.schedule(ScheduledMessage(key, entry.chat_id, due, REMINDER, payload))
+        await self._store.cancel_scheduled(reminder_key(entry.appointment_id))
+        message = reminder_message(
+            entry.appointment_id,
+            entry.chat_id,
+            start,
+            hours=self._reminder_hours,
+            now=self._clock.now(),
+        )
+        if message is not None:
+            await self._store.schedule(message)
 
     async def _count(self, kind: str, chat_id: int) -> None:
         # The engine counts what customers do; staff actions are counted here, marked as such.
@@ -794,11 +798,6 @@ class StaffDesk:
         await self._store.forget_staff_records(pending.chat_id)
         logger.info("chat %s forgotten at its own request", pending.chat_id)
         return [Reply(t("staff.forget.done", bookings=counts.bookings))]
-
-
-def _reminder_key(appointment_id: str) -> str:
-    # The engine's key and payload for a "reminder" (bot.conversation.flow.schedule_reminder).
-    return f"{REMINDER}:{appointment_id}"
 
 
 def _parse_time(value: object) -> datetime | None:
