@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from string import Formatter
 
@@ -49,6 +49,7 @@ class Entry:
     text: str
 
 
+@lru_cache(maxsize=1024)  # checked on every message sent; the catalogs never change at run time
 def placeholders(text: str) -> frozenset[str]:
     """The str.format field names of a message ("{when} until {expires}" -> {when, expires})."""
     return frozenset(name for _, name, _, _ in Formatter().parse(text) if name is not None)
