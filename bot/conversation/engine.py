@@ -17,8 +17,12 @@ from typing import TYPE_CHECKING
 from bot.clock import Clock
 from bot.conversation import flow
 from bot.conversation.actions import GLOBAL_VERBS, Verb, decode
+from bot.conversation.booking import scheduled_hold
+from bot.conversation.changes import scheduled_reminder
+from bot.conversation.common import Input, Outcome, expired, menu, stop_button
+from bot.conversation.contact import already_booked
 from bot.conversation.events import Command, Customer, Event, Press, Reply, Text
-from bot.conversation.flow import Input, Outcome
+from bot.conversation.menus import global_press, resume
 from bot.conversation.reminders import REMINDER
 from bot.conversation.session import Session, Wish
 from bot.conversation.turn import Deps, Turn
@@ -118,13 +122,13 @@ class Engine:
             except ZimunError as exc:
                 logger.error("zimun refused a request for chat %s: %r", customer.chat_id, exc)
                 new = turn.checkpointed or session
-                replies = flow.menu(turn, turn.t("error.zimun"))
+                replies = menu(turn, turn.t("error.zimun"))
             except Exception:
                 # A bug of ours must still leave the customer a sentence and a way on, and keep
                 # the last state that was safely saved.
                 logger.exception("unexpected error in chat %s", customer.chat_id)
                 new = turn.checkpointed or session
-                replies = flow.menu(turn, turn.t("error.unexpected"))
+                replies = menu(turn, turn.t("error.unexpected"))
             if turn.used_buttons:
                 new = replace(new, generation=turn.generation)
             await self._deps.store.save_session(customer.chat_id, new.to_dict())
@@ -141,9 +145,9 @@ class Engine:
         action = decode(raw)
         if action is None or action.generation > session.generation:
             logger.info("forged or unknown button in chat %s", turn.customer.chat_id)
-            return session, flow.expired(turn, session)
+            return session, expired(turn, session)
         if action.verb in GLOBAL_VERBS:
-            return await flow.global_press(turn, session, action.verb, action.arg)
+            return await global_press(turn, session, action.verb, action.arg)
         if action.generation != session.generation:
             done = session.done
             if (
@@ -151,8 +155,8 @@ class Engine:
                 and done is not None
                 and action.generation == done.generation
             ):
-                return session, flow.already_booked(turn, done)
-            return session, flow.expired(turn, session)
+                return session, already_booked(turn, done)
+            return session, expired(turn, session)
         if action.verb == Verb.RETRY:
             return await self._retry(turn, session)
         return await flow.dispatch(turn, session, Input(verb=action.verb, arg=action.arg))
@@ -162,7 +166,7 @@ class Engine:
         remembered = session.retry
         session = replace(session, retry=None)
         if not remembered:
-            return await flow.resume(turn, session)
+            return await resume(turn, session)
         kind, _, body = remembered.partition(":")
         if kind == "t":
             return await flow.dispatch(turn, session, _read(turn, Text(body)))
@@ -171,7 +175,7 @@ class Engine:
             return await flow.command(turn, session, name, args)
         verb, _, arg = body.partition("|")
         if verb in GLOBAL_VERBS:
-            return await flow.global_press(turn, session, verb, arg)
+            return await global_press(turn, session, verb, arg)
         return await flow.dispatch(turn, session, Input(verb=verb, arg=arg))
 
     async def scheduled(self, message: ScheduledMessage) -> list[Reply]:
@@ -184,11 +188,11 @@ class Engine:
             turn.generation = session.generation
             payload = message.payload
             if message.kind in ("hold_warning", "hold_expired"):
-                return await flow.scheduled_hold(
+                return await scheduled_hold(
                     turn, session, message.kind, str(payload.get("hold_id", ""))
                 )
             if message.kind == REMINDER:
-                return await flow.scheduled_reminder(
+                return await scheduled_reminder(
                     turn, str(payload.get("appointment_id", "")), str(payload.get("start", ""))
                 )
             logger.warning("unknown scheduled message kind %s", message.kind)
@@ -216,6 +220,6 @@ def _remember(event: Event) -> str:
 def _try_again(turn: Turn) -> Reply:
     rows = [
         [turn.button(turn.t("button.retry"), Verb.RETRY)],
-        [flow.stop_button(turn)],
+        [stop_button(turn)],
     ]
     return turn.reply(turn.t("error.unavailable"), rows)

@@ -1,0 +1,436 @@
+"""Booking, first half: which service, when, the times on offer, and the hold on the chosen one."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+
+from bot.conversation.actions import Verb, instant_arg, parse_day_arg, parse_instant_arg
+from bot.conversation.common import (
+    HOLD_STEPS,
+    Input,
+    Outcome,
+    ask,
+    drop_hold,
+    join,
+    menu,
+    schedule_hold_messages,
+    stop_button,
+    unexpected,
+    wish_at,
+)
+from bot.conversation.events import Button, Reply
+from bot.conversation.offers import (
+    NEAREST_COUNT,
+    PAGE_SIZE,
+    Plan,
+    PlanKind,
+    around,
+    days_with_room,
+    page_of,
+    plan_offer,
+    starts_on,
+)
+from bot.conversation.session import Flow, HeldSlot, Offer, Session, Step, Wish
+from bot.conversation.turn import Turn, with_service
+from bot.storage import MetricKind
+from bot.understanding import IntentKind
+from bot.understanding.text import normalize
+from bot.zimun import Service, SlotUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+WHEN_DAYS_AHEAD = 14
+
+
+QUICK_DAYS = 4
+
+
+MAX_DAYS_PER_CALL = 8
+
+
+def match_service(text: str, services: Sequence[Service]) -> Service | None:
+    """The service named in the text ("un taglio domani"), longest name first."""
+    wanted = f" {normalize(text)} "
+    for service in sorted(services, key=lambda s: -len(s.name)):
+        if f" {normalize(service.name)} " in wanted:
+            return service
+    return None
+
+
+async def prompt_service(turn: Turn, session: Session, lead: str | None) -> list[Reply]:
+    t = turn.t
+    rows = [
+        [
+            turn.button(
+                t("service.label", name=s.name, minutes=s.duration_minutes), Verb.SERVICE, s.id
+            )
+        ]
+        for s in await turn.services()
+    ]
+    rows.append([stop_button(turn)])
+    return [turn.reply(join(lead, t("service.ask")), rows)]
+
+
+async def prompt_when(turn: Turn, session: Session, lead: str | None) -> list[Reply]:
+    """Ask when, with quick buttons for the next days that still have room."""
+    t = turn.t
+    assert session.service_id is not None
+    after = session.offer.day if session.offer and session.offer.day else None
+    first = max(turn.today(), after + timedelta(days=1)) if after else turn.today()
+    rows: list[list[Button]] = []
+    days: tuple[date, ...] = ()
+    if first <= turn.last_bookable_day():
+        ahead = min(WHEN_DAYS_AHEAD, (turn.last_bookable_day() - first).days + 1)
+        availability = await turn.zimun.get_availability(
+            session.service_id, first_day=first, days_ahead=ahead
+        )
+        days = days_with_room(availability, turn.tz, limit=QUICK_DAYS)
+    day_buttons = [turn.button(turn.short_day(d), Verb.DAY, d.isoformat()) for d in days]
+    rows += [day_buttons[:2], day_buttons[2:]]
+    rows.append([stop_button(turn)])
+    question = t("when.ask") if days else t("when.ask_no_days")
+    return [turn.reply(join(lead, question), rows)]
+
+
+def slot_rows(turn: Turn, offer: Offer) -> list[list[Button]]:
+    shown = page_of(offer.starts, offer.page)
+    times = [turn.button(turn.clock_time(s), Verb.SLOT, instant_arg(s)) for s in shown]
+    rows = [times[i : i + 3] for i in range(0, len(times), 3)]
+    if len(offer.starts) > (offer.page + 1) * PAGE_SIZE:
+        rows.append([turn.button(turn.t("button.more"), Verb.MORE)])
+    rows.append([turn.button(turn.short_day(d), Verb.DAY, d.isoformat()) for d in offer.days])
+    rows.append([turn.button(turn.t("button.other_day"), Verb.OTHER_DAY), stop_button(turn)])
+    return rows
+
+
+async def prompt_slot(turn: Turn, session: Session, lead: str | None) -> list[Reply]:
+    offer = session.offer
+    if offer is None:
+        return await prompt_when(turn, session, lead)
+    if offer.starts:
+        question = turn.t("slot.choose")
+    elif offer.days:
+        question = turn.t("slot.choose_day")
+    else:
+        question = turn.t("slot.type_day")
+    return [turn.reply(join(lead, question), slot_rows(turn, offer))]
+
+
+async def start_booking(
+    turn: Turn,
+    session: Session,
+    *,
+    wish: Wish | None = None,
+    service_id: str | None = None,
+    text: str | None = None,
+) -> Outcome:
+    session = await drop_hold(turn, session)
+    session = replace(session.start_flow(Flow.BOOK, turn.now()), wish=wish)
+    services = await turn.services()
+    if not services:
+        return session.idle(), menu(turn, turn.t("service.none"))
+    chosen = next((s for s in services if s.id == service_id), None)
+    if chosen is None and text:
+        chosen = match_service(text, services)
+    if chosen is None and len(services) == 1:
+        chosen = services[0]
+    if chosen is None:
+        return await ask(turn, session, Step.SERVICE)
+    return await choose_service(turn, session, chosen)
+
+
+async def choose_service(turn: Turn, session: Session, service: Service) -> Outcome:
+    session = with_service(session, service)
+    if session.wish is not None:
+        return await search(turn, replace(session, wish=None), session.wish)
+    return await ask(turn, session, Step.WHEN)
+
+
+async def search(turn: Turn, session: Session, wish: Wish, lead: str | None = None) -> Outcome:
+    """Offer times for what the customer asked; an exact free time goes straight on."""
+    t = turn.t
+    assert session.service_id is not None
+    today, last = turn.today(), turn.last_bookable_day()
+    if wish.day < today:
+        return await ask(turn, session, Step.WHEN, join(lead, t("when.past")))
+    if wish.day > last:
+        note = t("when.beyond", days=turn.deps.horizon_days, last=turn.day(last))
+        return await ask(turn, session, Step.WHEN, join(lead, note))
+    ahead = min(MAX_DAYS_PER_CALL, (last - wish.day).days + 1)
+    availability = await turn.zimun.get_availability(
+        session.service_id, first_day=wish.day, days_ahead=ahead
+    )
+    plan = plan_offer(wish, availability, now=turn.now(), timezone=turn.tz)
+    if plan.kind is PlanKind.EXACT:
+        return await pick(turn, session, plan.starts[0], lead=lead)
+    offer = Offer(day=plan.day, starts=plan.starts, days=plan.days)
+    session = replace(session, step=Step.SLOT, offer=offer)
+    return session, await prompt_slot(turn, session, join(lead, headline(turn, plan, wish)))
+
+
+def headline(turn: Turn, plan: Plan, wish: Wish) -> str:
+    """What the bot says about the asked day before listing times."""
+    t = turn.t
+    day, cap = turn.day(plan.day), turn.day(plan.day, capital=True)
+    if plan.kind is PlanKind.CLOSED and plan.closure is not None:
+        return t("slot.closed", day=cap, label=plan.closure.label)
+    if plan.kind is PlanKind.NO_ROOM:
+        return t("slot.no_room", day=cap)
+    if plan.kind is PlanKind.NEAREST and wish.time is not None:
+        asked = datetime.combine(plan.day, wish.time, tzinfo=turn.tz)
+        if plan.time_past:
+            return t("slot.time_past", when=turn.when(asked))
+        if wish.approximate:
+            return t("slot.around", when=turn.when(asked))
+        return t("slot.time_taken", when=turn.when(asked))
+    if plan.kind is PlanKind.NO_ROOM_IN_WINDOW:
+        return t("slot.no_room_window", day=day, span=span(turn, plan.day, wish))
+    if wish.window_start is not None or wish.window_end is not None:
+        return t("slot.window", day=day, span=span(turn, plan.day, wish))
+    return t("slot.day", day=day)
+
+
+def span(turn: Turn, day: date, wish: Wish) -> str:
+    """The asked part of the day said back in full: "tra le 12:00 e le 18:00", "dopo le 15:00"."""
+    start, end = wish.window_start or time(0, 0), wish.window_end or time(23, 59)
+    first = turn.clock_time(datetime.combine(day, start, tzinfo=turn.tz))
+    last = turn.clock_time(datetime.combine(day, end, tzinfo=turn.tz))
+    if start == time(0, 0):
+        return turn.t("span.before", end=last)
+    if end == time(23, 59):
+        return turn.t("span.after", start=first)
+    return turn.t("span.between", start=first, end=last)
+
+
+async def pick(turn: Turn, session: Session, start: datetime, lead: str | None = None) -> Outcome:
+    """The customer chose a time: hold it (booking) or ask to confirm the move."""
+    if session.flow is Flow.MOVE:
+        session = replace(session, new_start=start)
+        return await ask(turn, session, Step.MOVE_CONFIRM, lead)
+    session, alternatives = await place_hold(turn, session, start)
+    if alternatives is not None:
+        return session, alternatives
+    return await ask(
+        turn, session, next_contact_step(session), join(lead, hold_placed(turn, session))
+    )
+
+
+def hold_placed(turn: Turn, session: Session) -> str:
+    """The note that a time is now held for the customer, and until when."""
+    assert session.hold is not None
+    held = session.hold
+    return turn.t(
+        "hold.placed", when=turn.when(held.start), expires=turn.clock_time(held.expires_at)
+    )
+
+
+def next_contact_step(session: Session) -> Step:
+    if not session.contact_name:
+        return Step.NAME
+    if not session.contact_email:
+        return Step.EMAIL
+    return Step.SUMMARY
+
+
+async def place_hold(
+    turn: Turn, session: Session, start: datetime, *, lead_if_taken: str | None = None
+) -> tuple[Session, list[Reply] | None]:
+    """Hold `start`; on a slot race answer with the nearest alternatives instead (never a dead end).
+
+    The key comes from the flow id and `hold_seq`, both saved before the call, so a retried event
+    replays the same hold instead of making a second one.
+    """
+    service_id, minutes = session.service_id, session.duration_minutes
+    assert service_id is not None and minutes is not None
+    session = await drop_hold(turn, session)
+    key = turn.key(session, "hold", f"{session.service_id}@{instant_arg(start)}", session.hold_seq)
+    await turn.checkpoint(session)
+    try:
+        hold = await turn.zimun.hold(service_id, start, minutes, idempotency_key=key)
+    except SlotUnavailable:
+        logger.info("slot taken before the hold")
+        session = replace(session, hold_seq=session.hold_seq + 1)
+        lead = lead_if_taken or turn.t("slot.just_taken", when=turn.when(start))
+        session, replies = await search(turn, session, wish_at(turn, start), lead)
+        return session, replies
+    held = HeldSlot(hold.id, hold.start, hold.expires_at)
+    await schedule_hold_messages(turn, held)
+    await turn.store.record_metric(MetricKind.HOLD_PLACED, turn.customer.chat_id, turn.now())
+    logger.info("hold %s placed", hold.id)
+    return replace(session, hold=held, offer=None), None
+
+
+async def rehold(turn: Turn, session: Session) -> tuple[Session, list[Reply] | None]:
+    """Hold the same time again after the hold ran out (a new hold, so a new key)."""
+    assert session.hold is not None
+    start = session.hold.start
+    session = await drop_hold(turn, session)
+    lead = turn.t("hold.expired_taken", when=turn.when(start))
+    return await place_hold(turn, session, start, lead_if_taken=lead)
+
+
+async def change_time(turn: Turn, session: Session, lead: str | None = None) -> Outcome:
+    session = await drop_hold(turn, session)
+    return await ask(turn, replace(session, offer=None, new_start=None), Step.WHEN, lead)
+
+
+async def first_free(turn: Turn, session: Session) -> Outcome:
+    """ "As soon as possible": the first day with room, all its times."""
+    assert session.service_id is not None
+    availability = await turn.zimun.get_availability(
+        session.service_id, first_day=turn.today(), days_ahead=WHEN_DAYS_AHEAD
+    )
+    days = days_with_room(availability, turn.tz, limit=1)
+    if not days:
+        return await ask(turn, session, Step.WHEN)
+    return await search(turn, session, Wish(day=days[0]))
+
+
+async def earlier_or_later(turn: Turn, session: Session, later: bool) -> Outcome:
+    offer = session.offer
+    assert session.service_id is not None
+    if offer is None or offer.day is None:
+        return await ask(turn, session, Step.WHEN)
+    shown = page_of(offer.starts, offer.page)
+    availability = await turn.zimun.get_availability(
+        session.service_id, first_day=offer.day, days_ahead=1
+    )
+    day_starts = starts_on(availability, offer.day, turn.tz)
+    if shown:
+        anchor = max(shown) if later else min(shown)
+    else:
+        anchor = datetime.combine(offer.day, time(12, 0), tzinfo=turn.tz)
+    side = [s for s in day_starts if (s > anchor if later else s < anchor)]
+    day = turn.day(offer.day)
+    if not side:
+        key = "slot.no_later" if later else "slot.no_earlier"
+        return await ask(turn, session, Step.SLOT, turn.t(key, day=day))
+    # The closest ones, but listed in the order of the day, so "the second" reads naturally.
+    chosen = tuple(sorted(around(side, anchor, NEAREST_COUNT)))
+    session = replace(session, offer=replace(offer, starts=chosen, page=0))
+    key = "slot.later" if later else "slot.earlier"
+    return await ask(turn, session, Step.SLOT, turn.t(key, day=day))
+
+
+async def on_service(turn: Turn, session: Session, event: Input) -> Outcome:
+    services = await turn.services()
+    chosen: Service | None = None
+    if event.verb == Verb.SERVICE:
+        chosen = next((s for s in services if s.id == event.arg), None)
+    elif event.text:
+        chosen = match_service(event.text, services)
+        ordinal = event.intent.ordinal if event.intent else None
+        if chosen is None and ordinal is not None and services:
+            if ordinal == -1:
+                chosen = services[-1]
+            elif 1 <= ordinal <= len(services):
+                chosen = services[ordinal - 1]
+    if event.wish is not None:
+        session = replace(session, wish=event.wish)
+    if chosen is None:
+        lead = turn.t("service.noted") if event.wish else None
+        return await unexpected(turn, session, lead)
+    return await choose_service(turn, session, chosen)
+
+
+async def on_when(turn: Turn, session: Session, event: Input) -> Outcome:
+    if event.verb == Verb.DAY:
+        day = parse_day_arg(event.arg)
+        if day is not None:
+            return await search(turn, session, Wish(day=day))
+    if event.wish is not None:
+        return await search(turn, session, event.wish)
+    if event.kind is IntentKind.ASAP:
+        return await first_free(turn, session)
+    if event.kind is IntentKind.OTHER_DAY:
+        return await ask(turn, session, Step.WHEN)
+    return await unexpected(turn, session, turn.t("when.not_understood"))
+
+
+async def on_slot(turn: Turn, session: Session, event: Input) -> Outcome:
+    offer = session.offer
+    if offer is None:
+        return await ask(turn, session, Step.WHEN)
+    shown = page_of(offer.starts, offer.page)
+    if event.verb == Verb.SLOT:
+        start = parse_instant_arg(event.arg)
+        if start is not None and start in offer.starts:
+            return await pick(turn, session, start)
+        return await unexpected(turn, session)
+    if event.verb == Verb.DAY:
+        day = parse_day_arg(event.arg)
+        if day is not None:
+            return await search(turn, session, Wish(day=day))
+    if event.verb == Verb.MORE:
+        more = offer.page + 1 if len(offer.starts) > (offer.page + 1) * PAGE_SIZE else 0
+        return await ask(turn, replace(session, offer=replace(offer, page=more)), Step.SLOT)
+    if event.verb == Verb.OTHER_DAY or event.kind is IntentKind.OTHER_DAY:
+        return await ask(turn, session, Step.WHEN)
+    kind = event.kind
+    if kind is IntentKind.CHOOSE_ORDINAL and event.intent and event.intent.ordinal:
+        index = event.intent.ordinal
+        if shown and (1 <= index <= len(shown) or index == -1):
+            return await pick(turn, session, shown[index - 1 if index > 0 else -1])
+    if kind is IntentKind.CHOOSE_TIME and event.intent and event.intent.time and offer.day:
+        chosen = offered_at(turn, offer.starts, event.intent.time)
+        if chosen is not None:
+            return await pick(turn, session, chosen)
+        return await search(turn, session, Wish(day=offer.day, time=event.intent.time))
+    if event.wish is not None:
+        wish = event.wish
+        if wish.time is not None and wish.day in (turn.today(), turn.today() + timedelta(days=1)):
+            # A bare time ("alle 11") is read by the parser as today or tomorrow; while times
+            # of another day are on screen, it means one of those.
+            chosen = offered_at(turn, offer.starts, wish.time)
+            if chosen is not None:
+                return await pick(turn, session, chosen)
+        return await search(turn, session, wish)
+    if kind in (IntentKind.EARLIER, IntentKind.LATER):
+        return await earlier_or_later(turn, session, later=kind is IntentKind.LATER)
+    if kind is IntentKind.YES and len(shown) == 1:
+        return await pick(turn, session, shown[0])
+    if kind is IntentKind.NO:
+        return await ask(turn, session, Step.WHEN)
+    if kind is IntentKind.ASAP:
+        return await first_free(turn, session)
+    return await unexpected(turn, session)
+
+
+def offered_at(turn: Turn, starts: Sequence[datetime], wall: time) -> datetime | None:
+    return next((s for s in starts if s.astimezone(turn.tz).time() == wall), None)
+
+
+async def hold_again(turn: Turn, session: Session) -> Outcome:
+    if session.hold is None or session.step not in HOLD_STEPS:
+        return await ask(turn, session, session.step)
+    session, alternatives = await rehold(turn, session)
+    if alternatives is not None:
+        return session, alternatives
+    return await ask(turn, session, session.step, hold_placed(turn, session))
+
+
+async def scheduled_hold(turn: Turn, session: Session, kind: str, hold_id: str) -> list[Reply]:
+    """The hold warning or expiry notice, if that hold is still the one being booked."""
+    t = turn.t
+    held = session.hold
+    if held is None or held.hold_id != hold_id or session.step not in HOLD_STEPS:
+        return []
+    if kind == "hold_warning":
+        text = t(
+            "hold.warning", when=turn.when(held.start), expires=turn.clock_time(held.expires_at)
+        )
+        rows: list[list[Button]] = []
+        if session.step is Step.SUMMARY:
+            rows.append([turn.button(t("button.confirm_now"), Verb.CONFIRM)])
+        rows.append([turn.button(t("button.keep_going"), Verb.RESUME), stop_button(turn)])
+        return [turn.reply(text, rows)]
+    await turn.store.record_metric(MetricKind.HOLD_EXPIRED, turn.customer.chat_id, turn.now())
+    rows = [
+        [turn.button(t("button.hold_again"), Verb.REHOLD)],
+        [turn.button(t("button.other_times"), Verb.CHANGE_TIME), stop_button(turn)],
+    ]
+    return [turn.reply(t("hold.expired", when=turn.when(held.start)), rows)]

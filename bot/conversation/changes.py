@@ -1,0 +1,329 @@
+"""The customer's appointments: listing them, moving one, cancelling one, and their reminders."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime
+
+from bot.conversation.actions import ARG_PATTERN, Verb, instant_arg
+from bot.conversation.booking import change_time, search
+from bot.conversation.common import (
+    Input,
+    Outcome,
+    ask,
+    drop_hold,
+    expired,
+    flow_rows,
+    ics_for,
+    join,
+    menu,
+    menu_rows,
+    schedule_reminder,
+    stop_button,
+    unexpected,
+    wish_at,
+)
+from bot.conversation.events import Reply
+from bot.conversation.reminders import reminder_key
+from bot.conversation.session import Flow, Session, Step, Wish
+from bot.conversation.turn import Turn
+from bot.storage import LedgerEntry, MetricKind
+from bot.understanding import IntentKind
+from bot.zimun import AppointmentStatus, Conflict, NotFound, SlotUnavailable, ZimunError
+
+logger = logging.getLogger(__name__)
+
+
+MAX_REFRESH = 5
+
+
+def appointment_ref(entry: LedgerEntry) -> str:
+    """What a Move/Cancel button carries: the appointment id, or the booking code if the id is
+    too long for a button (both are looked up in this chat's ledger before anything happens)."""
+    if len(entry.appointment_id) <= 40 and ARG_PATTERN.match(entry.appointment_id):
+        return entry.appointment_id
+    return entry.booking_code or entry.appointment_id[:40]
+
+
+def appointment_label(turn: Turn, entry: LedgerEntry) -> str:
+    local = entry.start.astimezone(turn.tz)
+    return turn.t(
+        "appointment.button",
+        service=entry.service_name,
+        day=turn.short_day(local.date()),
+        time=turn.clock_time(local),
+    )
+
+
+async def upcoming(turn: Turn, *, refresh: bool = True) -> list[LedgerEntry]:
+    """This chat's upcoming appointments from the ledger, refreshed from Zimun where cheap."""
+    now = turn.now()
+    entries = await turn.store.bookings_for_chat(turn.customer.chat_id, after=now)
+    if not refresh:
+        return entries
+    fresh: list[LedgerEntry] = []
+    for index, entry in enumerate(entries):
+        if index >= MAX_REFRESH:
+            fresh.append(entry)
+            continue
+        try:
+            current = await turn.zimun.get_appointment(entry.appointment_id)
+        except ZimunError:
+            fresh.append(entry)  # Zimun slow or down: the ledger is good enough to list
+            continue
+        if current.status is AppointmentStatus.CANCELLED:
+            await turn.store.record_cancel(entry.appointment_id, None, now, by="staff")
+            continue
+        if current.start != entry.start:
+            await turn.store.record_move(entry.appointment_id, current.start, now)
+            entry = replace(entry, start=current.start)
+        if entry.start > now:
+            fresh.append(entry)
+    return sorted(fresh, key=lambda e: e.start)
+
+
+async def owned(turn: Turn, appointment_id: str | None) -> LedgerEntry | None:
+    """The ledger entry if this chat booked it and it is still upcoming; else None."""
+    if not appointment_id:
+        return None
+    entry = await turn.store.find_booking(appointment_id)
+    if (
+        entry is None
+        or entry.chat_id != turn.customer.chat_id
+        or entry.status == "cancelled"
+        or entry.start <= turn.now()
+    ):
+        return None
+    return entry
+
+
+async def list_appointments(turn: Turn, session: Session) -> Outcome:
+    t = turn.t
+    entries = await upcoming(turn)
+    if not entries:
+        return session, menu(turn, t("appointments.none"))
+    lines = [
+        t(
+            "appointments.line",
+            number=i,
+            service=e.service_name,
+            when=turn.when(e.start),
+            code=e.booking_code or "—",
+        )
+        for i, e in enumerate(entries, start=1)
+    ]
+    rows = [
+        [
+            turn.button(t("button.move_n", number=i), Verb.MOVE, appointment_ref(e)),
+            turn.button(t("button.cancel_n", number=i), Verb.CANCEL, appointment_ref(e)),
+        ]
+        for i, e in enumerate(entries, start=1)
+    ]
+    rows.append(
+        [turn.button(t("button.book"), Verb.BOOK), turn.button(t("button.menu"), Verb.MENU)]
+    )
+    return session, [turn.reply(join(t("appointments.title"), "\n".join(lines)), rows)]
+
+
+async def start_change(
+    turn: Turn,
+    session: Session,
+    flow: Flow,
+    *,
+    wish: Wish | None = None,
+    appointment_id: str | None = None,
+) -> Outcome:
+    """Begin a move or a cancel: pick the appointment (only if several), then go on."""
+    session = await drop_hold(turn, session)
+    session = replace(session.start_flow(flow, turn.now()), wish=wish)
+    entries = await upcoming(turn)
+    if appointment_id is not None:
+        entries = [e for e in entries if e.appointment_id == appointment_id]
+        if not entries:
+            return session.idle(), expired(turn, session.idle())
+    if not entries:
+        return session.idle(), menu(turn, turn.t("appointments.none"))
+    if len(entries) > 1 and wish is not None and wish.previous is not None:
+        same_day = [e for e in entries if turn.local_day(e.start) == wish.previous]
+        entries = same_day or entries
+    if len(entries) == 1:
+        return await appointment_chosen(turn, session, entries[0])
+    choices = tuple(e.appointment_id for e in entries)
+    return await ask(turn, replace(session, choices=choices), Step.CHOOSE_APPOINTMENT)
+
+
+async def appointment_chosen(turn: Turn, session: Session, entry: LedgerEntry) -> Outcome:
+    session = replace(
+        session,
+        appointment_id=entry.appointment_id,
+        service_id=entry.service_id,
+        service_name=entry.service_name,
+        duration_minutes=entry.duration_minutes,
+        choices=(),
+    )
+    if session.flow is Flow.CANCEL:
+        return await ask(turn, session, Step.CANCEL_CONFIRM)
+    lead = turn.t("move.when", service=entry.service_name, when=turn.when(entry.start))
+    if session.wish is not None:
+        wish = session.wish
+        return await search(turn, replace(session, wish=None), wish)
+    return await ask(turn, session, Step.WHEN, lead)
+
+
+async def prompt_choose_appointment(turn: Turn, session: Session, lead: str | None) -> list[Reply]:
+    entries = [
+        e for e in await upcoming(turn, refresh=False) if e.appointment_id in session.choices
+    ]
+    rows = [
+        [turn.button(appointment_label(turn, e), Verb.PICK, str(i))]
+        for i, e in enumerate(entries, start=1)
+    ]
+    rows.append([stop_button(turn)])
+    question = (
+        turn.t("choose.which_move") if session.flow is Flow.MOVE else turn.t("choose.which_cancel")
+    )
+    return [turn.reply(join(lead, question), rows)]
+
+
+async def prompt_move_confirm(turn: Turn, session: Session, lead: str | None) -> list[Reply]:
+    t = turn.t
+    entry = await owned(turn, session.appointment_id)
+    assert session.new_start is not None
+    text = t(
+        "move.confirm",
+        service=session.service_name or "",
+        old=turn.when(entry.start) if entry else "",
+        new=turn.when(session.new_start),
+    )
+    rows = [[turn.button(t("button.move_yes"), Verb.CONFIRM)], flow_rows(turn)]
+    return [turn.reply(join(lead, text), rows)]
+
+
+async def prompt_cancel_confirm(turn: Turn, session: Session, lead: str | None) -> list[Reply]:
+    t = turn.t
+    entry = await owned(turn, session.appointment_id)
+    when = turn.when(entry.start) if entry else ""
+    text = t("cancel.confirm", service=session.service_name or "", when=when)
+    rows = [[turn.button(t("button.cancel_yes"), Verb.YES), turn.button(t("button.keep"), Verb.NO)]]
+    return [turn.reply(join(lead, text), rows)]
+
+
+async def prompt_cancel_reason(turn: Turn, session: Session, lead: str | None) -> list[Reply]:
+    rows = [[turn.button(turn.t("button.skip"), Verb.SKIP)]]
+    return [turn.reply(join(lead, turn.t("cancel.reason")), rows)]
+
+
+async def on_choose_appointment(turn: Turn, session: Session, event: Input) -> Outcome:
+    choices = session.choices
+    index: int | None = None
+    if event.verb == Verb.PICK and event.arg.isdigit():
+        index = int(event.arg)
+    elif event.kind is IntentKind.CHOOSE_ORDINAL and event.intent and event.intent.ordinal:
+        index = event.intent.ordinal if event.intent.ordinal > 0 else len(choices)
+    elif event.wish is not None:
+        entries = [e for e in await upcoming(turn, refresh=False) if e.appointment_id in choices]
+        days = [e for e in entries if turn.local_day(e.start) == event.wish.day]
+        if len(days) == 1:
+            index = choices.index(days[0].appointment_id) + 1
+    if index is not None and 1 <= index <= len(choices):
+        entry = await owned(turn, choices[index - 1])
+        if entry is not None:
+            return await appointment_chosen(turn, session, entry)
+    return await unexpected(turn, session)
+
+
+async def on_move_confirm(turn: Turn, session: Session, event: Input) -> Outcome:
+    if event.verb == Verb.CONFIRM or event.kind in (IntentKind.YES, IntentKind.MOVE):
+        return await do_move(turn, session)
+    if event.kind is IntentKind.NO:
+        return await change_time(turn, session)
+    if event.wish is not None:
+        return await search(turn, session, event.wish)
+    return await unexpected(turn, session)
+
+
+async def do_move(turn: Turn, session: Session) -> Outcome:
+    t = turn.t
+    entry = await owned(turn, session.appointment_id)
+    new_start = session.new_start
+    if entry is None or new_start is None:
+        return session.idle(), menu(turn, t("move.gone"))
+    key = turn.key(session, "move", f"{entry.appointment_id}@{instant_arg(new_start)}")
+    await turn.checkpoint(session)
+    try:
+        appointment = await turn.zimun.reschedule(
+            entry.appointment_id, new_start, idempotency_key=key
+        )
+    except SlotUnavailable:
+        lead = t("slot.just_taken", when=turn.when(new_start))
+        return await search(turn, replace(session, new_start=None), wish_at(turn, new_start), lead)
+    except (Conflict, NotFound):
+        return session.idle(), menu(turn, t("move.gone"))
+    await turn.store.record_move(entry.appointment_id, appointment.start, turn.now())
+    await turn.store.record_metric(MetricKind.MOVED, turn.customer.chat_id, turn.now())
+    await schedule_reminder(turn, appointment.id, appointment.start)
+    logger.info("appointment %s moved", appointment.id)
+    text = t("moved.text", service=entry.service_name, when=turn.when(appointment.start))
+    ics = ics_for(
+        turn, appointment.id, entry.service_name, appointment.start, appointment.duration_minutes
+    )
+    return session.idle(), [turn.reply(text, menu_rows(turn), [ics])]
+
+
+async def on_cancel_confirm(turn: Turn, session: Session, event: Input) -> Outcome:
+    if event.verb in (Verb.YES, Verb.CONFIRM) or event.kind in (IntentKind.YES, IntentKind.CANCEL):
+        return await ask(turn, session, Step.CANCEL_REASON)
+    if event.verb == Verb.NO or event.kind is IntentKind.NO:
+        return session.idle(), menu(turn, turn.t("cancel.kept"))
+    return await unexpected(turn, session)
+
+
+async def on_cancel_reason(turn: Turn, session: Session, event: Input) -> Outcome:
+    if event.verb == Verb.SKIP:
+        return await do_cancel(turn, replace(session, cancel_reason=None))
+    if event.text and event.text.strip():
+        return await do_cancel(turn, replace(session, cancel_reason=event.text.strip()[:500]))
+    return await unexpected(turn, session)
+
+
+async def do_cancel(turn: Turn, session: Session) -> Outcome:
+    t = turn.t
+    entry = await owned(turn, session.appointment_id)
+    if entry is None:
+        return session.idle(), menu(turn, t("move.gone"))
+    key = turn.key(session, "cancel", entry.appointment_id)
+    await turn.checkpoint(session)
+    try:
+        await turn.zimun.cancel(entry.appointment_id, idempotency_key=key)
+    except (Conflict, NotFound):
+        return session.idle(), menu(turn, t("move.gone"))
+    now = turn.now()
+    await turn.store.record_cancel(entry.appointment_id, session.cancel_reason, now)
+    await turn.store.record_metric(MetricKind.CANCELLED, turn.customer.chat_id, now)
+    await turn.store.cancel_scheduled(reminder_key(entry.appointment_id))
+    logger.info("appointment %s cancelled", entry.appointment_id)
+    text = t("cancelled.text", service=entry.service_name, when=turn.when(entry.start))
+    rows = [
+        [turn.button(t("button.book_again"), Verb.BOOK), turn.button(t("button.menu"), Verb.MENU)]
+    ]
+    return session.idle(), [turn.reply(text, rows)]
+
+
+async def scheduled_reminder(turn: Turn, appointment_id: str, start: str) -> list[Reply]:
+    t = turn.t
+    entry = await owned(turn, appointment_id)
+    try:
+        planned = datetime.fromisoformat(start)
+    except ValueError:
+        return []
+    if entry is None or entry.start != planned:
+        return []  # cancelled or moved since (a move schedules its own reminder)
+    text = t("reminder.text", service=entry.service_name, when=turn.when(entry.start))
+    rows = [
+        [
+            turn.button(t("button.move"), Verb.MOVE, appointment_ref(entry)),
+            turn.button(t("button.cancel"), Verb.CANCEL, appointment_ref(entry)),
+        ]
+    ]
+    return [turn.reply(text, rows)]

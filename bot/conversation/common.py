@@ -1,0 +1,176 @@
+"""Pieces every flow shares: the input and outcome types, the menu, asking a step's question,
+holds and reminders being scheduled or released. `ask` finds the step's prompt in the one table,
+`bot.conversation.flow.PROMPTS`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from bot.conversation.actions import Verb
+from bot.conversation.calendar import appointment_ics
+from bot.conversation.events import Attachment, Button, Reply
+from bot.conversation.reminders import reminder_key, reminder_message
+from bot.conversation.session import HeldSlot, Session, Step, Wish
+from bot.conversation.turn import Turn
+from bot.storage import MetricKind, ScheduledMessage
+from bot.understanding import Intent, IntentKind, parse_name
+from bot.zimun import ZimunError
+
+logger = logging.getLogger(__name__)
+
+
+HOLD_WARNING_BEFORE = timedelta(minutes=2)
+
+
+Outcome = tuple[Session, list[Reply]]
+
+
+@dataclass(frozen=True)
+class Input:
+    """One customer event as the flow reads it: a press (verb, arg) or a text with its meaning."""
+
+    text: str | None = None
+    verb: str | None = None
+    arg: str = ""
+    intent: Intent | None = None
+    wish: Wish | None = None
+
+    @property
+    def kind(self) -> IntentKind | None:
+        return self.intent.kind if self.intent else None
+
+
+Handler = Callable[[Turn, Session, Input], Awaitable[Outcome]]
+
+
+Prompt = Callable[[Turn, Session, str | None], Awaitable[list[Reply]]]
+
+
+def join(*parts: str | None) -> str:
+    return "\n\n".join(p for p in parts if p)
+
+
+def menu_rows(turn: Turn) -> list[list[Button]]:
+    t = turn.t
+    return [
+        [turn.button(t("button.book"), Verb.BOOK)],
+        [turn.button(t("button.appointments"), Verb.APPOINTMENTS)],
+        [
+            turn.button(t("button.help"), Verb.HELP),
+            turn.button(t("button.language"), Verb.LANGUAGE),
+        ],
+    ]
+
+
+def stop_button(turn: Turn) -> Button:
+    return turn.button(turn.t("button.stop"), Verb.STOP)
+
+
+def menu(turn: Turn, lead: str | None = None) -> list[Reply]:
+    return [turn.reply(join(lead, turn.t("menu.question")), menu_rows(turn))]
+
+
+def flow_rows(turn: Turn) -> list[Button]:
+    return [turn.button(turn.t("button.change_time"), Verb.CHANGE_TIME), stop_button(turn)]
+
+
+def profile_name(turn: Turn) -> str | None:
+    full = " ".join(p for p in (turn.customer.first_name, turn.customer.last_name) if p)
+    return parse_name(full).value if full else None
+
+
+def greeting(turn: Turn) -> str:
+    name = turn.customer.first_name
+    return turn.t("start.hello_name", name=name) if name else turn.t("start.hello")
+
+
+def expired(turn: Turn, session: Session) -> list[Reply]:
+    rows = menu_rows(turn)
+    if session.step is not Step.IDLE:
+        rows.insert(0, [turn.button(turn.t("button.resume"), Verb.RESUME)])
+    return [turn.reply(turn.t("button.expired"), rows)]
+
+
+async def ask(turn: Turn, session: Session, step: Step, lead: str | None = None) -> Outcome:
+    """Move to `step` and ask its question (the prompt comes from the one table of steps)."""
+    from bot.conversation.flow import PROMPTS  # the table imports every flow module
+
+    session = replace(session, step=step)
+    return session, await PROMPTS[step](turn, session, lead)
+
+
+async def unexpected(turn: Turn, session: Session, lead: str | None = None) -> Outcome:
+    """The explicit answer to an input the step did not expect: say so, then ask again."""
+    return await ask(turn, session, session.step, lead or turn.t("step.unexpected"))
+
+
+async def drop_hold(turn: Turn, session: Session) -> Session:
+    """Release the hold (best effort: it runs out anyway) and stop its scheduled messages."""
+    held = session.hold
+    if held is None:
+        return session
+    await turn.store.cancel_scheduled(f"hold_warning:{held.hold_id}")
+    await turn.store.cancel_scheduled(f"hold_expired:{held.hold_id}")
+    if held.expires_at > turn.now():
+        try:
+            await turn.zimun.release_hold(held.hold_id)
+            await turn.store.record_metric(
+                MetricKind.HOLD_RELEASED, turn.customer.chat_id, turn.now()
+            )
+        except ZimunError:
+            logger.warning("hold %s not released; it will run out", held.hold_id)
+    return replace(session, hold=None, hold_seq=session.hold_seq + 1)
+
+
+async def schedule_hold_messages(turn: Turn, held: HeldSlot) -> None:
+    chat_id = turn.customer.chat_id
+    payload = {"hold_id": held.hold_id}
+    warning_at = held.expires_at - HOLD_WARNING_BEFORE
+    if warning_at > turn.now():
+        await turn.store.schedule(
+            ScheduledMessage(
+                f"hold_warning:{held.hold_id}", chat_id, warning_at, "hold_warning", payload
+            )
+        )
+    await turn.store.schedule(
+        ScheduledMessage(
+            f"hold_expired:{held.hold_id}", chat_id, held.expires_at, "hold_expired", payload
+        )
+    )
+
+
+async def schedule_reminder(turn: Turn, appointment_id: str, start: datetime) -> None:
+    await turn.store.cancel_scheduled(reminder_key(appointment_id))  # re-arm after a move
+    message = reminder_message(
+        appointment_id,
+        turn.customer.chat_id,
+        start,
+        hours=turn.deps.reminder_hours,
+        now=turn.now(),
+    )
+    if message is not None:
+        await turn.store.schedule(message)
+
+
+def wish_at(turn: Turn, moment: datetime, *, approximate: bool = True) -> Wish:
+    local = moment.astimezone(turn.tz)
+    return Wish(day=local.date(), time=local.time(), approximate=approximate)
+
+
+def ics_for(
+    turn: Turn, appointment_id: str, service_name: str, start: datetime, minutes: int
+) -> Attachment:
+    return appointment_ics(
+        appointment_id=appointment_id,
+        title=service_name,
+        start=start,
+        duration_minutes=minutes,
+        stamp=turn.now(),
+    )
+
+
+HOLD_STEPS = frozenset({Step.NAME, Step.EMAIL, Step.SUMMARY})

@@ -1,0 +1,252 @@
+"""Booking, second half: the name and e-mail to book under, the summary, and the confirmation."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from bot.conversation.actions import Verb
+from bot.conversation.booking import next_contact_step, rehold, search
+from bot.conversation.common import (
+    Input,
+    Outcome,
+    ask,
+    drop_hold,
+    flow_rows,
+    ics_for,
+    join,
+    menu,
+    profile_name,
+    schedule_reminder,
+    unexpected,
+    wish_at,
+)
+from bot.conversation.events import Button, Reply
+from bot.conversation.session import Done, Session, Step
+from bot.conversation.turn import Turn
+from bot.storage import LedgerEntry, MetricKind
+from bot.understanding import ContactProblem, IntentKind, parse_email, parse_name
+from bot.zimun import Appointment, HoldExpired, NotFound, SlotUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+async def prompt_name(turn: Turn, session: Session, lead: str | None) -> list[Reply]:
+    rows: list[list[Button]] = []
+    name = profile_name(turn)
+    if name:
+        rows.append([turn.button(name, Verb.NAME)])
+    rows.append(flow_rows(turn))
+    return [turn.reply(join(lead, turn.t("name.ask")), rows)]
+
+
+async def prompt_email(turn: Turn, session: Session, lead: str | None) -> list[Reply]:
+    return [turn.reply(join(lead, turn.t("email.ask")), [flow_rows(turn)])]
+
+
+async def prompt_summary(turn: Turn, session: Session, lead: str | None) -> list[Reply]:
+    t = turn.t
+    assert session.hold is not None
+    text = t(
+        "summary.text",
+        service=session.service_name or "",
+        when=turn.when(session.hold.start),
+        minutes=session.duration_minutes or 0,
+        name=session.contact_name or "",
+        email=session.contact_email or "",
+    )
+    rows = [[turn.button(t("button.confirm"), Verb.CONFIRM)], flow_rows(turn)]
+    return [turn.reply(join(lead, text), rows)]
+
+
+NAME_PROBLEMS = {
+    ContactProblem.EMPTY: "name.problem.empty",
+    ContactProblem.TOO_SHORT: "name.problem.too_short",
+    ContactProblem.TOO_LONG: "name.problem.too_long",
+    ContactProblem.URL: "name.problem.url",
+    ContactProblem.EMAIL_AS_NAME: "name.problem.email",
+    ContactProblem.DIGITS: "name.problem.digits",
+    ContactProblem.INVALID_CHARS: "name.problem.chars",
+}
+
+
+EMAIL_PROBLEMS = {
+    ContactProblem.EMPTY: "email.problem.empty",
+    ContactProblem.TOO_LONG: "email.problem.too_long",
+    ContactProblem.EMAIL_DOMAIN: "email.problem.domain",
+}
+
+
+async def on_name(turn: Turn, session: Session, event: Input) -> Outcome:
+    if event.verb == Verb.NAME:
+        name = profile_name(turn)
+        if name:
+            return await contact_known(turn, replace(session, contact_name=name))
+    if event.text is None:
+        return await unexpected(turn, session)
+    if event.kind in (IntentKind.YES, IntentKind.NO):
+        # "sì" answers the offered profile name; it is nobody's name.
+        name = profile_name(turn) if event.kind is IntentKind.YES else None
+        if name:
+            return await contact_known(turn, replace(session, contact_name=name))
+        return await ask(turn, session, Step.NAME)
+    check = parse_name(event.text)
+    if check.value is None and wants_other_time(event):
+        return await retime(turn, session, event)
+    if check.value is None:
+        problem = NAME_PROBLEMS.get(
+            check.problem or ContactProblem.INVALID_CHARS, "name.problem.chars"
+        )
+        return await ask(turn, session, Step.NAME, turn.t(problem))
+    return await contact_known(turn, replace(session, contact_name=check.value))
+
+
+def wants_other_time(event: Input) -> bool:
+    """A day and a time typed where a name or address was expected ("anzi, domani alle 12")."""
+    wish = event.wish
+    return wish is not None and (wish.time is not None or wish.window_start is not None)
+
+
+async def retime(turn: Turn, session: Session, event: Input) -> Outcome:
+    assert event.wish is not None
+    session = await drop_hold(turn, session)
+    return await search(turn, session, event.wish)
+
+
+async def contact_known(turn: Turn, session: Session) -> Outcome:
+    return await ask(turn, session, next_contact_step(session))
+
+
+async def email_chosen(turn: Turn, session: Session, email: str) -> Outcome:
+    """The customer settled "Did you mean …?": keep that address and forget the question."""
+    session = replace(session, contact_email=email, email_suggestion=None, email_typed=None)
+    return await contact_known(turn, session)
+
+
+async def on_email(turn: Turn, session: Session, event: Input) -> Outcome:
+    t = turn.t
+    if event.verb == Verb.EMAIL:
+        chosen = session.email_suggestion if event.arg == "s" else session.email_typed
+        if chosen:
+            return await email_chosen(turn, session, chosen)
+    if event.text is None:
+        return await unexpected(turn, session)
+    if session.email_suggestion and event.kind in (IntentKind.YES, IntentKind.NO):
+        # "sì" to "Did you mean …?" takes the suggestion; "no" keeps what was typed.
+        yes = event.kind is IntentKind.YES
+        chosen = session.email_suggestion if yes else session.email_typed
+        if chosen:
+            return await email_chosen(turn, session, chosen)
+    check = parse_email(event.text)
+    if check.suggestion:
+        session = replace(session, email_suggestion=check.suggestion, email_typed=check.value)
+        rows = [[turn.button(check.suggestion, Verb.EMAIL, "s")]]
+        if check.value:
+            rows.append([turn.button(t("email.keep", email=check.value), Verb.EMAIL, "t")])
+        rows.append(flow_rows(turn))
+        return session, [turn.reply(t("email.did_you_mean", email=check.suggestion), rows)]
+    if check.value is None and wants_other_time(event):
+        return await retime(turn, session, event)
+    if check.value is None:
+        problem = EMAIL_PROBLEMS.get(
+            check.problem or ContactProblem.EMAIL_SYNTAX, "email.problem.syntax"
+        )
+        return await ask(turn, session, Step.EMAIL, t(problem))
+    return await contact_known(turn, replace(session, contact_email=check.value))
+
+
+async def on_summary(turn: Turn, session: Session, event: Input) -> Outcome:
+    if event.verb == Verb.CONFIRM or event.kind is IntentKind.YES:
+        return await confirm(turn, session)
+    if event.wish is not None:
+        session = await drop_hold(turn, session)
+        return await search(turn, session, event.wish)
+    if event.kind is IntentKind.NO:
+        return await ask(turn, session, Step.SUMMARY, turn.t("summary.not_confirmed"))
+    return await unexpected(turn, session)
+
+
+async def confirm(turn: Turn, session: Session) -> Outcome:
+    """Confirm the held time; an expired hold is held again first, a lost slot re-offered."""
+    if session.hold is None:
+        return await ask(turn, session, Step.WHEN, turn.t("hold.lost"))
+    if turn.now() >= session.hold.expires_at:
+        session, alternatives = await rehold(turn, session)
+        if alternatives is not None:
+            return session, alternatives
+    for attempt in range(2):
+        assert session.hold is not None
+        key = turn.key(session, "confirm", session.hold.hold_id)
+        await turn.checkpoint(session)
+        try:
+            appointment = await turn.zimun.confirm(
+                session.hold.hold_id,
+                name=session.contact_name or "",
+                email=session.contact_email or "",
+                idempotency_key=key,
+            )
+        except (HoldExpired, NotFound):
+            if attempt:
+                raise
+            session, alternatives = await rehold(turn, session)
+            if alternatives is not None:
+                return session, alternatives
+            continue
+        except SlotUnavailable:
+            assert session.hold is not None
+            start = session.hold.start
+            session = await drop_hold(turn, session)
+            lead = turn.t("slot.just_taken", when=turn.when(start))
+            return await search(turn, session, wish_at(turn, start), lead)
+        return await booked(turn, session, appointment)
+    raise AssertionError("unreachable")
+
+
+async def booked(turn: Turn, session: Session, appointment: Appointment) -> Outcome:
+    t = turn.t
+    chat_id = turn.customer.chat_id
+    if await turn.store.find_booking(appointment.id) is None:
+        await turn.store.record_booking(
+            LedgerEntry(
+                appointment_id=appointment.id,
+                chat_id=chat_id,
+                user_id=turn.customer.user_id,
+                service_id=appointment.service_id,
+                service_name=session.service_name or appointment.service_id,
+                start=appointment.start,
+                duration_minutes=appointment.duration_minutes,
+                status=appointment.status.value,
+                language=turn.language,
+                contact_name=appointment.contact_name,
+                booking_code=appointment.booking_code,
+                created_at=turn.now(),
+            )
+        )
+        await turn.store.record_metric(MetricKind.BOOKED, chat_id, turn.now())
+    if session.hold is not None:
+        await turn.store.cancel_scheduled(f"hold_warning:{session.hold.hold_id}")
+        await turn.store.cancel_scheduled(f"hold_expired:{session.hold.hold_id}")
+    await schedule_reminder(turn, appointment.id, appointment.start)
+    logger.info("appointment %s booked", appointment.id)
+    service_name = session.service_name or appointment.service_id
+    done = Done(appointment.id, appointment.booking_code, appointment.start, turn.generation - 1)
+    session = replace(session.idle(), done=done, hold_seq=session.hold_seq + 1)
+    text = t(
+        "booked.text",
+        service=service_name,
+        when=turn.when(appointment.start),
+        code=appointment.booking_code or "—",
+    )
+    ics = ics_for(
+        turn, appointment.id, service_name, appointment.start, appointment.duration_minutes
+    )
+    rows = [
+        [turn.button(t("button.appointments"), Verb.APPOINTMENTS)],
+        [turn.button(t("button.menu"), Verb.MENU)],
+    ]
+    return session, [turn.reply(text, rows, [ics])]
+
+
+def already_booked(turn: Turn, done: Done) -> list[Reply]:
+    text = turn.t("booked.already", when=turn.when(done.start), code=done.booking_code or "—")
+    return menu(turn, text)

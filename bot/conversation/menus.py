@@ -1,0 +1,107 @@
+"""The menu and what is the same at every step: greeting, stop, help, language, resume, and the
+buttons that stay valid on older keyboards.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from bot.conversation.actions import Verb
+from bot.conversation.booking import match_service, start_booking
+from bot.conversation.changes import list_appointments, owned, start_change
+from bot.conversation.common import (
+    Input,
+    Outcome,
+    ask,
+    drop_hold,
+    expired,
+    greeting,
+    menu,
+    stop_button,
+)
+from bot.conversation.contact import already_booked
+from bot.conversation.events import Reply
+from bot.conversation.session import Flow, Session, Step
+from bot.conversation.turn import Turn
+from bot.understanding import IntentKind
+
+logger = logging.getLogger(__name__)
+
+
+async def prompt_idle(turn: Turn, session: Session, lead: str | None) -> list[Reply]:
+    return menu(turn, lead)
+
+
+async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
+    t = turn.t
+    kind = event.kind
+    if kind in (IntentKind.BOOK, IntentKind.ASAP) or event.wish is not None:
+        return await start_booking(turn, session, wish=event.wish, text=event.text)
+    if event.text and match_service(event.text, await turn.services()):
+        return await start_booking(turn, session, text=event.text)
+    if kind is IntentKind.GREETING:
+        return session, menu(turn, greeting(turn))
+    if kind is IntentKind.THANKS:
+        return session, menu(turn, t("idle.thanks"))
+    if kind is IntentKind.YES and session.done is not None:
+        return session, already_booked(turn, session.done)
+    if kind is IntentKind.NO:
+        return session, menu(turn, t("idle.no"))
+    return session, menu(turn, t("idle.unknown"))
+
+
+async def stop(turn: Turn, session: Session) -> Outcome:
+    had_flow = session.flow is not None
+    session = await drop_hold(turn, session)
+    lead = turn.t("stop.done") if had_flow else turn.t("stop.nothing")
+    return session.idle(), menu(turn, lead)
+
+
+async def show_help(turn: Turn, session: Session) -> Outcome:
+    text = turn.t("help.text")
+    if session.step is Step.IDLE:
+        return session, menu(turn, text)
+    rows = [[turn.button(turn.t("button.resume"), Verb.RESUME), stop_button(turn)]]
+    return session, [turn.reply(text, rows)]
+
+
+def ask_language(turn: Turn) -> list[Reply]:
+    rows = [
+        [
+            turn.button("Italiano", Verb.SET_LANGUAGE, "it"),
+            turn.button("English", Verb.SET_LANGUAGE, "en"),
+        ]
+    ]
+    return [turn.reply(turn.t("language.ask"), rows)]
+
+
+async def set_language(turn: Turn, session: Session, language: str) -> Outcome:
+    session = replace(session, language=language)
+    turn.set_language(language)
+    return await ask(turn, session, session.step, turn.t("language.set"))
+
+
+async def resume(turn: Turn, session: Session) -> Outcome:
+    return await ask(turn, session, session.step)
+
+
+async def global_press(turn: Turn, session: Session, verb: str, arg: str) -> Outcome:
+    """Buttons that mean the same whatever the step (they stay valid on older keyboards)."""
+    if verb == Verb.MENU:
+        return session, menu(turn)
+    if verb == Verb.BOOK:
+        return await start_booking(turn, session)
+    if verb == Verb.APPOINTMENTS:
+        return await list_appointments(turn, session)
+    if verb == Verb.HELP:
+        return await show_help(turn, session)
+    if verb == Verb.LANGUAGE:
+        return session, ask_language(turn)
+    if verb == Verb.SET_LANGUAGE and arg in ("it", "en"):
+        return await set_language(turn, session, arg)
+    entry = await owned(turn, arg) if verb in (Verb.MOVE, Verb.CANCEL) else None
+    if entry is not None:
+        flow = Flow.MOVE if verb == Verb.MOVE else Flow.CANCEL
+        return await start_change(turn, session, flow, appointment_id=entry.appointment_id)
+    return session, expired(turn, session)
