@@ -19,7 +19,7 @@ from bot.clock import Clock
 from bot.conversation.actions import encode
 from bot.conversation.events import Attachment, Button, Customer, Reply
 from bot.conversation.session import Session
-from bot.zimun.models import Service
+from bot.zimun.models import Location, Service
 
 if TYPE_CHECKING:
     from bot.storage import Store
@@ -47,6 +47,7 @@ class Deps:
     horizon_days: int
     reminder_hours: float
     services_cache: tuple[datetime, list[Service]] | None = field(default=None)
+    location_cache: tuple[datetime, Location | None] | None = field(default=None)
 
 
 class Turn:
@@ -133,6 +134,19 @@ class Turn:
 
     async def service(self, service_id: str) -> Service | None:
         return next((s for s in await self.services() if s.id == service_id), None)
+
+    async def location(self) -> Location | None:
+        """Where the business is (address, weekly hours): the bookable services' first location,
+        else the organization's first; None when Zimun lists none. Cached like the services."""
+        cached = self.deps.location_cache
+        now = self.now()
+        if cached is None or now - cached[0] > SERVICES_TTL:
+            locations = await self.zimun.list_locations()
+            wanted = {i for s in await self.services() for i in s.location_ids}
+            chosen = next((loc for loc in locations if loc.id in wanted), None)
+            cached = (now, chosen or (locations[0] if locations else None))
+            self.deps.location_cache = cached
+        return cached[1]
 
 
 def _capitalised(text: str) -> str:

@@ -10,7 +10,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, unquote
 from zoneinfo import ZoneInfo
 
 from bot.sandbox.errors import InvalidRequest, OAuthError, ValidationFailed
-from bot.sandbox.seed import LocationSeed, ServiceSeed
+from bot.sandbox.seed import WEEKDAYS, Interval, LocationSeed, ServiceSeed
 from bot.sandbox.world import SCOPES, AppointmentRecord, HoldRecord, World, iso_utc, paginate
 
 Reply = tuple[int, Any]  # status and JSON body (None for an empty body)
@@ -108,12 +108,20 @@ def service_json(service: ServiceSeed) -> dict[str, Any]:
     }
 
 
-def location_json(location: LocationSeed) -> dict[str, Any]:
+def location_json(
+    location: LocationSeed, hours: Mapping[int, Sequence[Interval]]
+) -> dict[str, Any]:
     return {
         "id": location.id,
         "name": location.name,
         "timezone": location.timezone,
         "address": location.address,
+        "opening_hours": {
+            WEEKDAYS[weekday]: [
+                [start.strftime("%H:%M"), end.strftime("%H:%M")] for start, end in spans
+            ]
+            for weekday, spans in sorted(hours.items())
+        },
     }
 
 
@@ -203,7 +211,7 @@ def list_services(world: World, call: Call) -> Reply:
 
 
 def list_locations(world: World, call: Call) -> Reply:
-    return _page(call, [location_json(loc) for loc in world.locations()])
+    return _page(call, [location_json(loc, world.seed.opening_hours) for loc in world.locations()])
 
 
 def get_availability(world: World, call: Call) -> Reply:

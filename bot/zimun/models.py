@@ -7,7 +7,7 @@ these and back. Callers never see a Zimun field name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -28,11 +28,27 @@ class Service:
 
 
 @dataclass(frozen=True, slots=True)
+class OpeningInterval:
+    """One opening interval of a weekday (Monday = 0), in the location's wall-clock time."""
+
+    weekday: int
+    start: time
+    end: time
+
+
+@dataclass(frozen=True, slots=True)
 class Location:
     id: str
     name: str
     timezone: str
     address: str | None = None
+    opening_hours: tuple[OpeningInterval, ...] = ()
+
+    def hours_on(self, weekday: int) -> tuple[OpeningInterval, ...]:
+        """The day's opening intervals in order; () when closed that weekday or not known."""
+        return tuple(
+            sorted((i for i in self.opening_hours if i.weekday == weekday), key=lambda i: i.start)
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import email.utils
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
@@ -24,6 +24,7 @@ from bot.zimun.models import (
     ClosureKind,
     Hold,
     Location,
+    OpeningInterval,
     Price,
     Service,
     Slot,
@@ -200,7 +201,30 @@ def parse_location(data: JSONObject) -> Location:
         name=str(data["name"]),
         timezone=str(data["timezone"]),
         address=_optional_str(data.get("address")),
+        opening_hours=_opening_hours(data.get("opening_hours")),
     )
+
+
+# [ASSUMED] A location's weekly hours: {"mon": [["09:00", "13:00"], ["14:00", "19:00"]], ...}; a
+# weekday left out is closed. Optional: without it the bot simply does not quote opening hours.
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _opening_hours(value: Any) -> tuple[OpeningInterval, ...]:
+    if not isinstance(value, Mapping):
+        return ()
+    intervals: list[OpeningInterval] = []
+    for key, spans in value.items():
+        if key not in WEEKDAY_KEYS or not isinstance(spans, list):
+            continue
+        for span in spans:
+            try:
+                start, end = (time.fromisoformat(str(part)) for part in span)
+            except (TypeError, ValueError):
+                continue  # one unreadable interval must not hide the others
+            if start < end:
+                intervals.append(OpeningInterval(WEEKDAY_KEYS.index(key), start, end))
+    return tuple(intervals)
 
 
 # --- availability ----------------------------------------------------------------------------

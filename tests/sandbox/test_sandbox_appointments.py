@@ -174,11 +174,16 @@ async def test_services_and_locations(client: httpx.AsyncClient) -> None:
     assert [s["id"] for s in rest.json()["items"]] == ["s_colore"]
     assert rest.json()["next_page_token"] is None
     locations = (await client.get("/api/v1/locations")).json()
+    weekdays = ("mon", "tue", "wed", "thu", "fri")
     assert locations["items"] == [
         {
             "id": "l_centro",
             "name": "Salone Aurora – Centro",
             "timezone": "Europe/Rome",
             "address": "Via dei Coronari 12, Roma",
+            "opening_hours": {
+                **{day: [["09:00", "13:00"], ["14:00", "19:00"]] for day in weekdays},
+                "sat": [["09:00", "13:00"]],
+            },
         }
     ]

@@ -382,3 +382,17 @@ async def test_holidays_and_closed_days_are_named_in_the_map(clock: ManualClock)
     first = days[date(2026, 12, 1)][0]
     assert first.start == datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # 09:00 in Rome
     assert first.duration == timedelta(minutes=30)
+
+
+# --- locations ---------------------------------------------------------------------------------
+
+
+async def test_a_location_carries_its_address_and_weekly_hours(clock: ManualClock) -> None:
+    harness = await in_process(default_seed(), clock)
+    async with harness.client:
+        (location,) = await harness.client.list_locations()
+    assert location.address == "Via dei Coronari 12, Roma"
+    monday = [(i.start.hour, i.end.hour) for i in location.hours_on(0)]
+    assert monday == [(9, 13), (14, 19)]  # the lunch break is a gap, not open time
+    assert [(i.start.hour, i.end.hour) for i in location.hours_on(5)] == [(9, 13)]
+    assert location.hours_on(6) == ()  # Sunday is closed
