@@ -129,6 +129,8 @@ CHECK_KEYS = frozenset(
         "flow",
         "service",
         "language",
+        "contact_name",
+        "contact_email",
         "appointments",
         "reply_contains_any",
         "reply_not_contains",
@@ -452,6 +454,15 @@ def check(
         problems.append(f"service {session.service_id or 'none'} (wanted {expect['service']})")
     if "language" in expect and session.language != expect["language"]:
         problems.append(f"language {session.language} (wanted {expect['language']})")
+    for key, have in (
+        ("contact_name", session.contact_name),
+        ("contact_email", session.contact_email),
+    ):
+        if key not in expect:
+            continue
+        wanted = expect[key] if isinstance(expect[key], list) else [expect[key]]
+        if (have or "none").lower() not in [str(w).lower() for w in wanted]:
+            problems.append(f"{key} {have or 'none'} (wanted {' or '.join(map(str, wanted))})")
     if "appointments" in expect:
         want_apps = expect["appointments"]
         if isinstance(want_apps, int):
@@ -495,6 +506,7 @@ def describe(session: Session, replies: Sequence[Reply], confirmed: list[datetim
     return (
         f"step={session.step} flow={session.flow or 'none'} service={session.service_id or 'none'}"
         f" held={held} day={day or 'none'} times={times} appointments={apps}"
+        f" name={session.contact_name or 'none'} email={session.contact_email or 'none'}"
         f" language={session.language}\n      reply: {text[:200]}"
     )
 
