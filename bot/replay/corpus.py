@@ -431,7 +431,8 @@ def check(
         elif want not in ("none", "any"):
             target = _local_minute(want, "held")
             if held != target:
-                problems.append(f"held {held or 'nothing'} (wanted {target:%Y-%m-%d %H:%M})")
+                have = f"{held:%Y-%m-%d %H:%M}" if held else "nothing"
+                problems.append(f"held {have} (wanted {target:%Y-%m-%d %H:%M})")
     day = day_in_play(session)
     if "day" in expect:
         want_day = _as_date(expect["day"], "day")
