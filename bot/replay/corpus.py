@@ -455,15 +455,16 @@ def check(
         problems.append(f"service {session.service_id or 'none'} (wanted {expect['service']})")
     if "language" in expect and session.language != expect["language"]:
         problems.append(f"language {session.language} (wanted {expect['language']})")
-    for key, have in (
+    contact: tuple[tuple[str, str | None], ...] = (
         ("contact_name", session.contact_name),
         ("contact_email", session.contact_email),
-    ):
+    )
+    for key, value in contact:
         if key not in expect:
             continue
-        wanted = expect[key] if isinstance(expect[key], list) else [expect[key]]
-        if (have or "none").lower() not in [str(w).lower() for w in wanted]:
-            problems.append(f"{key} {have or 'none'} (wanted {' or '.join(map(str, wanted))})")
+        options = expect[key] if isinstance(expect[key], list) else [expect[key]]
+        if (value or "none").lower() not in [str(w).lower() for w in options]:
+            problems.append(f"{key} {value or 'none'} (wanted {' or '.join(map(str, options))})")
     if "appointments" in expect:
         want_apps = expect["appointments"]
         if isinstance(want_apps, int):
@@ -472,9 +473,9 @@ def check(
         else:
             starts = sorted(_local_minute(v, "appointments") for v in want_apps)
             if starts != confirmed:
-                have = [f"{s:%Y-%m-%d %H:%M}" for s in confirmed]
+                booked = [f"{s:%Y-%m-%d %H:%M}" for s in confirmed]
                 problems.append(
-                    f"appointments {have} (wanted {[f'{s:%Y-%m-%d %H:%M}' for s in starts]})"
+                    f"appointments {booked} (wanted {[f'{s:%Y-%m-%d %H:%M}' for s in starts]})"
                 )
     text = _reply_text(replies).lower()
     if "reply_contains_any" in expect:
