@@ -1,4 +1,4 @@
-"""One command line for the bot: run (Telegram), chat (terminal), sandbox, replay."""
+"""One command line for the bot: run (Telegram), chat (terminal), sandbox, replay, corpus."""
 
 from __future__ import annotations
 
@@ -55,6 +55,11 @@ def _build_parser() -> argparse.ArgumentParser:
     replay.add_argument(
         "--show", action="store_true", help="print each passing conversation as it went"
     )
+    corpus = commands.add_parser(
+        "corpus", help="score the corpus of customer messages end to end (tests/corpus/)"
+    )
+    corpus.add_argument("paths", nargs="*", metavar="FILE", help="corpus files (default: both)")
+    corpus.add_argument("--failures", action="store_true", help="list each failing item")
     return parser
 
 
@@ -121,6 +126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.replay.cli import main as replay_main
 
             return replay_main(args.paths, update=args.update, show=args.show)
+        if args.command == "corpus":
+            from bot.replay.corpus import main as corpus_main
+
+            return corpus_main([*args.paths, *(["--failures"] if args.failures else [])])
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2

@@ -1,0 +1,115 @@
+"""The corpus of whole customer messages: both files are well formed, and the scorer reports
+passing and failing items as they are."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.replay.corpus import (
+    CATEGORIES,
+    CORPUS_DIR,
+    DEFAULT_NOW,
+    SETUPS,
+    CorpusError,
+    Item,
+    load_items,
+    main,
+    run_items,
+)
+
+# Setups reached through fixed dates (Tue 24 and Thu 26 November): only at the default "now".
+DATED_SETUPS = {"slots_friday", "name_asked", "email_asked", "summary", "booked", "viewing_booking"}
+
+
+@pytest.mark.parametrize("name", ["dev.yaml", "holdout.yaml"])
+def test_each_corpus_file_is_valid_and_balanced(name: str) -> None:
+    items = load_items(CORPUS_DIR / name)
+    languages = Counter(item.language for item in items)
+    assert abs(languages["it"] - languages["en"]) <= len(items) // 10
+    for language in ("it", "en"):
+        covered = {item.category for item in items if item.language == language}
+        assert covered == set(CATEGORIES), f"{name} {language}: missing {set(CATEGORIES) - covered}"
+    for item in items:
+        assert item.setup in SETUPS
+        if item.now != DEFAULT_NOW:
+            assert item.setup not in DATED_SETUPS, item.id
+
+
+def test_the_two_files_are_big_enough_and_do_not_share_messages() -> None:
+    dev = load_items(CORPUS_DIR / "dev.yaml")
+    holdout = load_items(CORPUS_DIR / "holdout.yaml")
+    assert len(dev) >= 190
+    assert len(holdout) >= 110
+    assert len(dev) + len(holdout) >= 300
+    shared = {item.say for item in dev} & {item.say for item in holdout}
+    # Bare button numbers ("3") and emoji may repeat; whole sentences must not.
+    assert all(len(" ".join(say)) <= 2 for say in shared), shared
+    assert not {item.id for item in dev} & {item.id for item in holdout}
+
+
+def _item(item_id: str, setup: str, say: str, **expect: object) -> Item:
+    return Item(
+        id=item_id,
+        language="it",
+        category="booking",
+        setup=setup,
+        now=DEFAULT_NOW,
+        say=(say,),
+        expect=dict(expect),
+    )
+
+
+async def test_the_scorer_passes_what_the_bot_does_and_fails_what_it_does_not() -> None:
+    items = [
+        _item(
+            "plain",
+            "fresh",
+            "vorrei un taglio domani alle 11",
+            step="name",
+            held="2026-11-24T11:00",
+            service="s_taglio",
+            day="2026-11-24",
+            flow="book",
+        ),
+        _item("button", "slots_friday", "2", held="2026-11-27T09:30", step="name"),
+        _item("confirm", "summary", "press:Conferma", appointments=["2026-11-24T11:00"]),
+        _item("booked", "booked", "/appointments", appointments=1, reply_contains_any=["10:00"]),
+        _item("wrong", "fresh", "vorrei un taglio domani alle 11", held="2026-11-24T12:00"),
+    ]
+    results = {result.item.id: result for result in await run_items(items)}
+    assert [name for name, result in results.items() if not result.passed] == ["wrong"]
+    wrong = results["wrong"]
+    assert wrong.problems == ["held 2026-11-24 11:00 (wanted 2026-11-24 12:00)"]
+    assert "held=2026-11-24 11:00" in wrong.happened
+
+
+def test_the_command_prints_a_table_and_the_failures(tmp_path: Path) -> None:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(
+        "items:\n"
+        "- {id: a, language: it, category: booking, say: vorrei un taglio domani alle 11,"
+        " expect: {held: '2026-11-24T11:00'}}\n"
+        "- {id: b, language: en, category: booking, say: /start, expect: {held: any}}\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    assert main([str(path), "--failures"], out=out) == 0
+    text = out.getvalue()
+    assert "booking" in text and "TOTAL" in text
+    assert "1/1" in text and "0/1" in text
+    assert "FAIL b [en/booking, fresh]" in text
+    assert "nothing held (wanted a hold)" in text
+
+
+def test_a_malformed_file_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("- {id: x, language: it, category: nope, say: ciao, expect: {step: idle}}\n")
+    with pytest.raises(CorpusError, match="unknown category"):
+        load_items(path)
+    out = io.StringIO()
+    assert main([str(path)], out=out) == 2
+    assert "unknown category" in out.getvalue()
