@@ -110,7 +110,12 @@ def build_application(
         .base_file_url(str(settings.telegram_api_base_file_url))
         .concurrent_updates(PerChatUpdateProcessor(turns))
         # Retries on RetryAfter after waiting as long as Telegram asks.
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=retries))
+        .rate_limiter(
+            rate_limiter
+            or AIORateLimiter(
+                overall_max_rate=settings.telegram_rate_limit_overall, max_retries=retries
+            )
+        )
     )
     if webhook:
         builder = builder.updater(None)

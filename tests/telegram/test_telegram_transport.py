@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 from botapi_stub import TOKEN, BotApiStub, running
+from telegram.ext import AIORateLimiter
 
 from bot.clock import ManualClock
 from bot.config import ConfigError, Settings
@@ -421,3 +422,12 @@ async def test_the_webhook_refuses_calls_without_the_secret_and_serves_health(
             assert not_an_update.status_code == 400
             await application.stop()
     assert engine.handled == [(3, Text("hello"))]
+
+
+def test_the_overall_rate_limit_is_the_setting(stub: BotApiStub, tmp_path: Path) -> None:
+    settings = make_settings(stub, tmp_path, telegram_rate_limit_overall=100)
+    application = build_application(settings, turns=ChatTurns(), webhook=True)
+    limiter = application.bot.rate_limiter
+    assert isinstance(limiter, AIORateLimiter)
+    # PTB keeps the overall limit in an aiolimiter.AsyncLimiter; no public accessor.
+    assert limiter._base_limiter.max_rate == 100
