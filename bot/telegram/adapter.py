@@ -148,7 +148,14 @@ class TelegramAdapter:
     ) -> None:
         """Hand one event to the engine and deliver its replies (the first one into the pressed
         message `edit`, when given)."""
-        typing = asyncio.create_task(self._keep_typing(bot, customer.chat_id))
+        # Only a slow answer deserves "typing…": a quick one costs neither a call nor a task.
+        typing: asyncio.Task[None] | None = None
+
+        def start_typing() -> None:
+            nonlocal typing
+            typing = asyncio.create_task(self._keep_typing(bot, customer.chat_id))
+
+        timer = asyncio.get_running_loop().call_later(self._typing_after, start_typing)
         try:
             replies = await self._engine.handle(customer, event)
         except Exception:
@@ -159,9 +166,11 @@ class TelegramAdapter:
             # The pressed message keeps its buttons: the customer may simply try again.
             edit = None
         finally:
-            typing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await typing
+            timer.cancel()
+            if typing is not None:
+                typing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await typing
         try:
             await self.deliver(bot, customer.chat_id, replies, edit=edit)
         except CallbackDataTooLong:
@@ -221,8 +230,6 @@ class TelegramAdapter:
         return language_for(customer.language_code, self._default_language)
 
     async def _keep_typing(self, bot: Bot, chat_id: int) -> None:
-        # Only a slow answer deserves "typing…"; quick ones would just cost an extra request.
-        await asyncio.sleep(self._typing_after)
         while True:
             with contextlib.suppress(TelegramError):
                 await bot.send_chat_action(chat_id, ChatAction.TYPING)
