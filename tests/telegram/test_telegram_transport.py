@@ -100,6 +100,10 @@ class FakeApp:
     store: Store
     clock: ManualClock
     closed: bool = False
+    warmed: bool = False
+
+    async def warm_up(self) -> None:
+        self.warmed = True
 
     async def __aenter__(self) -> FakeApp:
         return self
@@ -419,6 +423,7 @@ async def test_stopping_closes_the_store_and_the_application(stub: BotApiStub, b
     async with bot.up() as task:
         pass
     assert task.done() and task.exception() is None
+    assert bot.apps[0].warmed  # before the first update
     assert bot.apps[0].closed
 
 
