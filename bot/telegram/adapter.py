@@ -188,8 +188,12 @@ class TelegramAdapter:
         # Render everything first: a reply Telegram would refuse fails before anything is sent.
         outgoing = [message for reply in replies for message in render(reply)]
         for index, message in enumerate(outgoing):
-            first_into_pressed = index == 0 and edit is not None and message.document is None
-            if first_into_pressed and await self._edit(bot, chat_id, edit or 0, message):
+            if (
+                index == 0
+                and edit is not None
+                and message.document is None  # a text message cannot become a file
+                and await self._edit(bot, chat_id, edit, message)
+            ):
                 continue
             await self._send(bot, chat_id, message)
 
