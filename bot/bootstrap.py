@@ -33,7 +33,7 @@ from bot.sandbox import (
 from bot.staff.wiring import observe_zimun, with_staff, wrap_store
 from bot.storage import StaffStore, Store, open_store
 from bot.understanding import warm_up as understanding_warm_up
-from bot.zimun import ZimunApi, ZimunClient
+from bot.zimun import ZimunApi, ZimunClient, ZimunError
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,20 @@ class App:
     zimun: ZimunClient
     organization_id: str
     world: World | None = None
+    conversation: Engine | None = field(default=None, repr=False)  # the engine behind `engine`
     _owned_store: bool = field(default=True, repr=False)
+
+    async def warm_up(self) -> None:
+        """Read now what the first customer would otherwise wait for: the bookable services.
+
+        Best effort: with Zimun unreachable the bot still starts, and the first turn reads them.
+        """
+        if self.conversation is None:
+            return
+        try:
+            await self.conversation.warm_up()
+        except ZimunError as exc:
+            logger.warning("services not read at start-up (%r); the first turn will read them", exc)
 
     async def deliver_due(self, send: SendReplies, *, limit: int = 100) -> int:
         """Hand every time-based message that has fallen due to the engine, then to `send`.
@@ -172,6 +185,7 @@ async def bootstrap(
         zimun=zimun,
         organization_id=organization_id,
         world=world,
+        conversation=engine,
         _owned_store=owned_store,
     )
 

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     telegram_webhook_url: HttpUrl | None = None
     telegram_webhook_secret: SecretStr | None = None
     port: int = Field(default=8080, ge=1, le=65535)
+    # Messages per second to all chats together (Telegram's free limit is about 30; paid
+    # broadcasts allow more). Each chat stays within Telegram's one message per second anyway.
+    telegram_rate_limit_overall: float = Field(default=30.0, gt=0, le=1000)
 
     zimun_api_url: HttpUrl = HttpUrl("https://api.zimun.online")
     zimun_client_id: str | None = None

@@ -13,7 +13,14 @@ from bot.bootstrap import bootstrap
 from bot.clock import ManualClock
 from bot.config import ConfigError, Settings
 from bot.conversation import Command, Customer, Reply, Text
-from bot.sandbox import SANDBOX_ORGANIZATION_ID
+from bot.sandbox import (
+    SANDBOX_CLIENT_ID,
+    SANDBOX_CLIENT_SECRET,
+    SANDBOX_ORGANIZATION_ID,
+    World,
+    create_app,
+    default_seed,
+)
 from bot.storage import open_store
 from bot.zimun import ZimunError
 
@@ -78,6 +85,52 @@ async def test_with_zimun_keys_the_bot_calls_the_configured_url(tmp_path: Path) 
         with pytest.raises(ZimunError):
             await app.zimun.list_services()
     assert seen and seen[0].host == "zimun.example.test"
+
+
+async def test_warming_up_reads_the_services_so_the_first_customer_does_not_wait_for_them(
+    tmp_path: Path,
+) -> None:
+    clock = ManualClock(NOW)
+    world = World(seed=default_seed(), clock=clock)
+    paths: list[str] = []
+
+    class Recording(httpx.AsyncBaseTransport):
+        inner = httpx.ASGITransport(app=create_app(world))
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            paths.append(request.url.path)
+            return await self.inner.handle_async_request(request)
+
+    configured = settings(
+        tmp_path,
+        zimun_api_url="http://zimun.example.test",
+        zimun_client_id=SANDBOX_CLIENT_ID,
+        zimun_client_secret=SANDBOX_CLIENT_SECRET,
+        zimun_organization_id=SANDBOX_ORGANIZATION_ID,
+    )
+    app = await bootstrap(configured, clock=clock, zimun_transport=Recording(), warm_up=None)
+    async with app:
+        await app.warm_up()
+        services_read = [path for path in paths if path.endswith("/services")]
+        replies = await app.engine.handle(MARIO, Command("book"))
+    assert len(services_read) == 1
+    assert [path for path in paths if path.endswith("/services")] == services_read
+    assert "Taglio" in str(replies[0].buttons)
+
+
+async def test_warming_up_with_zimun_refusing_still_starts(tmp_path: Path) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(401, json={"error": "invalid_client"})
+
+    configured = settings(
+        tmp_path,
+        zimun_client_id="client",
+        zimun_client_secret="secret",
+        zimun_organization_id="o_1",
+    )
+    app = await bootstrap(configured, zimun_transport=httpx.MockTransport(refuse), warm_up=None)
+    async with app:
+        await app.warm_up()  # logged, not raised
 
 
 async def test_a_store_passed_in_stays_open_after_the_app_closes(tmp_path: Path) -> None:

@@ -21,6 +21,14 @@ def test_defaults_run_against_the_sandbox() -> None:
     assert settings.bot_default_language == "it"
     assert str(settings.zimun_api_url) == "https://api.zimun.online/"
     assert settings.database_url.startswith("sqlite:///")
+    assert settings.telegram_rate_limit_overall == 30
+
+
+def test_the_overall_rate_limit_can_be_raised_for_paid_broadcasts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TELEGRAM_RATE_LIMIT_OVERALL", "100")
+    assert load_settings().telegram_rate_limit_overall == 100
 
 
 def test_admin_ids_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -37,6 +45,8 @@ def test_admin_ids_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
         ("DATABASE_URL", "mysql://x"),
         ("ZIMUN_API_URL", "not a url"),
         ("PORT", "99999"),
+        ("TELEGRAM_RATE_LIMIT_OVERALL", "0"),
+        ("TELEGRAM_RATE_LIMIT_OVERALL", "lots"),
     ],
 )
 def test_a_bad_value_is_one_sentence_naming_the_variable(

@@ -87,6 +87,10 @@ class Engine:
         # One lock per chat, forgotten once no event of that chat holds or awaits it.
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
+    async def warm_up(self) -> None:
+        """Read the bookable services now, so the first customer does not wait for Zimun."""
+        await self._deps.services()
+
     def _lock(self, chat_id: int) -> asyncio.Lock:
         lock = self._locks.get(chat_id)
         if lock is None:

@@ -49,6 +49,15 @@ class Deps:
     services_cache: tuple[datetime, list[Service]] | None = field(default=None)
     location_cache: tuple[datetime, Location | None] | None = field(default=None)
 
+    async def services(self) -> list[Service]:
+        """Every service at Zimun, read at most once per SERVICES_TTL for all chats together."""
+        cached = self.services_cache
+        now = self.clock.now()
+        if cached is None or now - cached[0] > SERVICES_TTL:
+            cached = (now, await self.zimun.list_services())
+            self.services_cache = cached
+        return cached[1]
+
 
 class Turn:
     def __init__(self, deps: Deps, customer: Customer, session: Session) -> None:
@@ -122,12 +131,7 @@ class Turn:
     # Zimun reads
     async def services(self) -> list[Service]:
         """The bookable services (only the configured one when the bot is restricted to it)."""
-        cached = self.deps.services_cache
-        now = self.now()
-        if cached is None or now - cached[0] > SERVICES_TTL:
-            cached = (now, await self.zimun.list_services())
-            self.deps.services_cache = cached
-        services = cached[1]
+        services = await self.deps.services()
         if self.deps.service_id is not None:
             services = [s for s in services if s.id == self.deps.service_id]
         return services

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -54,7 +55,8 @@ class StaffGateway:
         self._tz = timezone
         self._admin_ids = admin_ids
         self._default_language = default_language
-        self._locks: dict[int, asyncio.Lock] = {}
+        # One lock per chat, forgotten once nothing holds or awaits it (as in the engine).
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def is_staff(self, user_id: int) -> bool:
         return user_id in admin_set(self._admin_ids)
@@ -99,7 +101,10 @@ class StaffGateway:
             logger.exception("first message of chat %s not counted", customer.chat_id)
 
     def _lock(self, chat_id: int) -> asyncio.Lock:
-        return self._locks.setdefault(chat_id, asyncio.Lock())
+        lock = self._locks.get(chat_id)
+        if lock is None:
+            lock = self._locks[chat_id] = asyncio.Lock()
+        return lock
 
     # -- time-based messages ----------------------------------------------------------------
 

@@ -1,9 +1,11 @@
 """Handlers that only map and forward: updates become engine events, replies become messages.
 
-The adapter also keeps Telegram tidy: it answers every button press, takes the buttons off its
-previous keyboard when the customer moves on, and shows "typing" while the engine is slow. The
-second tap of a double tap lands on buttons already taken away and is answered but not echoed;
-every other stale or forged press goes to the engine, which answers "expired" with a fresh menu.
+The adapter spends one Bot API call per customer step where one is enough: a button press edits
+the pressed message into the answer (text and keyboard), a typed answer just gets the answer, and
+a calendar file carries its text as caption. Keyboards left on older messages are not tidied up
+(that would cost a call each): the engine's button generations answer their presses "expired",
+so nothing stale can act. The second tap of a double tap, on its way while the first was being
+answered, is answered but not echoed. "typing…" is shown only while the engine is slow.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import deque
-from collections.abc import Sequence
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from telegram import Bot, Message, Update
@@ -22,13 +25,46 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.conversation import Command, ConversationEngine, Customer, Press, Reply, Text
 from bot.i18n import language_for, translator_for
-from bot.telegram.mapping import CallbackDataTooLong, customer_from, event_from, render
+from bot.telegram.mapping import CallbackDataTooLong, Outgoing, customer_from, event_from, render
 
 logger = logging.getLogger(__name__)
 
 TEXT_ONLY = "telegram.text_only"
 FAILURE = "telegram.failure"
-RETIRED_MEMORY = 8
+
+
+class RecentPresses:
+    """The last button press of each chat, remembered for `keep` seconds and for at most `limit`
+    chats: enough to recognise the second tap of a double tap, while idle chats cost nothing."""
+
+    def __init__(
+        self,
+        *,
+        keep: float = 30.0,
+        limit: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._keep = keep
+        self._limit = limit
+        self._clock = clock
+        # chat id -> (message id, hash of the callback data, when); oldest first.
+        self._last: OrderedDict[int, tuple[int, int, float]] = OrderedDict()
+
+    def repeated(self, chat_id: int, message_id: int, data: str) -> bool:
+        """Record this press; True when it repeats the chat's previous one (same button, same
+        message) within `keep` seconds."""
+        now = self._clock()
+        while self._last:
+            oldest, (_, _, at) = next(iter(self._last.items()))
+            if now - at <= self._keep and len(self._last) < self._limit:
+                break
+            del self._last[oldest]
+        previous = self._last.pop(chat_id, None)
+        self._last[chat_id] = (message_id, hash(data), now)
+        return previous is not None and previous[:2] == (message_id, hash(data))
+
+    def __len__(self) -> int:
+        return len(self._last)
 
 
 class TelegramAdapter:
@@ -41,17 +77,15 @@ class TelegramAdapter:
         default_language: str = "it",
         typing_after: float = 0.6,
         typing_every: float = 4.5,
+        presses: RecentPresses | None = None,
     ) -> None:
         self._engine = engine
         self._default_language = default_language
         self._typing_after = typing_after
         self._typing_every = typing_every
-        # Messages of ours that still show buttons, per chat. In memory on purpose: after a restart
-        # an old keyboard may linger, but the engine's generation number makes its presses answer
-        # "expired", so nothing stale can act.
-        self._keyboards: dict[int, list[int]] = {}
-        # The last few messages per chat whose buttons we removed (bounded, per chat).
-        self._retired: dict[int, deque[int]] = {}
+        # The only per-chat state, bounded: after a restart it is empty, and a repeated tap then
+        # reaches the engine, which answers it as any stale press.
+        self.presses = presses or RecentPresses()
 
     def install(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         application.add_handler(CallbackQueryHandler(self.on_press))
@@ -68,7 +102,7 @@ class TelegramAdapter:
         if event is None:
             # A sticker or a photo: say what works, but keep the keyboard they are looking at.
             notice = translator_for(self.language_for(customer))(TEXT_ONLY)
-            await self.deliver(context.bot, customer.chat_id, [Reply(text=notice)], retire=False)
+            await self.deliver(context.bot, customer.chat_id, [Reply(text=notice)])
             return
         await self.converse(context.bot, customer, event)
 
@@ -84,13 +118,22 @@ class TelegramAdapter:
         chat = update.effective_chat
         if customer is None or event is None or chat is None or chat.type != ChatType.PRIVATE:
             return
-        pressed = query.message.message_id if isinstance(query.message, Message) else None
-        if pressed is not None and pressed in self._retired.get(customer.chat_id, ()):
-            # We already took these buttons away: this is the second tap of a double tap that
-            # was on its way meanwhile. The first tap is being answered; say nothing more.
-            logger.debug("press on retired keyboard %s in chat %s ignored", pressed, chat.id)
+        message = query.message
+        # Telegram sends an InaccessibleMessage for one too old to show: nothing to edit then.
+        pressed = message if isinstance(message, Message) else None
+        if pressed is not None and self.presses.repeated(
+            chat.id, pressed.message_id, query.data or ""
+        ):
+            # The second tap of a double tap, sent before the first was answered: the first
+            # one's answer is what the customer is waiting for; say nothing more.
+            logger.debug(
+                "repeated press on message %s in chat %s ignored", pressed.message_id, chat.id
+            )
             return
-        await self.converse(context.bot, customer, event, pressed=pressed)
+        # The answer replaces the pressed message, unless that is a file with a caption (the
+        # booking confirmation, with its code and calendar file, stays as it is).
+        edit = pressed.message_id if pressed is not None and pressed.text is not None else None
+        await self.converse(context.bot, customer, event, edit=edit)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.error("update could not be handled", exc_info=context.error)
@@ -101,11 +144,18 @@ class TelegramAdapter:
         customer: Customer,
         event: Text | Press | Command,
         *,
-        pressed: int | None = None,
+        edit: int | None = None,
     ) -> None:
-        """Hand one event to the engine and deliver its replies; the customer has moved on."""
-        await self.retire_keyboards(bot, customer.chat_id, also=pressed)
-        typing = asyncio.create_task(self._keep_typing(bot, customer.chat_id))
+        """Hand one event to the engine and deliver its replies (the first one into the pressed
+        message `edit`, when given)."""
+        # Only a slow answer deserves "typing…": a quick one costs neither a call nor a task.
+        typing: asyncio.Task[None] | None = None
+
+        def start_typing() -> None:
+            nonlocal typing
+            typing = asyncio.create_task(self._keep_typing(bot, customer.chat_id))
+
+        timer = asyncio.get_running_loop().call_later(self._typing_after, start_typing)
         try:
             replies = await self._engine.handle(customer, event)
         except Exception:
@@ -113,72 +163,77 @@ class TelegramAdapter:
                 "engine failed on a %s in chat %s", type(event).__name__, customer.chat_id
             )
             replies = [Reply(text=translator_for(self.language_for(customer))(FAILURE))]
+            # The pressed message keeps its buttons: the customer may simply try again.
+            edit = None
         finally:
-            typing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await typing
+            timer.cancel()
+            if typing is not None:
+                typing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await typing
         try:
-            await self.deliver(bot, customer.chat_id, replies, retire=False)
+            await self.deliver(bot, customer.chat_id, replies, edit=edit)
         except CallbackDataTooLong:
             # An engine bug, loud in the log; the customer still gets an answer, not silence.
             logger.exception("reply for chat %s not sendable", customer.chat_id)
             failure = Reply(text=translator_for(self.language_for(customer))(FAILURE))
-            await self.deliver(bot, customer.chat_id, [failure], retire=False)
+            await self.deliver(bot, customer.chat_id, [failure])
 
     async def deliver(
-        self, bot: Bot, chat_id: int, replies: Sequence[Reply], *, retire: bool | None = None
+        self, bot: Bot, chat_id: int, replies: Sequence[Reply], *, edit: int | None = None
     ) -> None:
-        """Send replies in order. `retire=None`: a new keyboard supersedes the previous one."""
-        if retire is None:
-            retire = any(reply.buttons for reply in replies)
+        """Send replies in order. With `edit` (a pressed message of ours), the first message
+        replaces that one instead of being sent; the rest follow as new messages. Time-based
+        notices never pass `edit`: they must appear as new messages."""
         # Render everything first: a reply Telegram would refuse fails before anything is sent.
-        rendered = [(render(reply), reply.attachments) for reply in replies]
-        if retire:
-            await self.retire_keyboards(bot, chat_id)
-        for messages, attachments in rendered:
-            for outgoing in messages:
-                message = await bot.send_message(
-                    chat_id,
-                    outgoing.html,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=outgoing.keyboard,
-                )
-                if outgoing.keyboard is not None:
-                    self._keyboards.setdefault(chat_id, []).append(message.message_id)
-            for attachment in attachments:
-                await bot.send_document(
-                    chat_id, document=attachment.content, filename=attachment.filename
-                )
-
-    async def retire_keyboards(self, bot: Bot, chat_id: int, *, also: int | None = None) -> None:
-        """Take the buttons off our earlier messages in this chat, so none can be tapped again."""
-        message_ids = self._keyboards.pop(chat_id, [])
-        if also is not None and also not in message_ids:
-            message_ids.append(also)
-        retired = self._retired.setdefault(chat_id, deque(maxlen=RETIRED_MEMORY))
-        for message_id in message_ids:
-            try:
-                await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
-            except BadRequest as exc:
-                # "message is not modified" or "message to edit not found": already tidy.
-                logger.debug("keyboard %s in chat %s left as is: %s", message_id, chat_id, exc)
-            except TelegramError:
-                # Tidying is best effort: a stale button left behind is answered "expired" by
-                # the engine, whereas failing here would lose the customer's message.
-                logger.warning(
-                    "keyboard %s in chat %s not removed", message_id, chat_id, exc_info=True
-                )
+        outgoing = [message for reply in replies for message in render(reply)]
+        for index, message in enumerate(outgoing):
+            if (
+                index == 0
+                and edit is not None
+                and message.document is None  # a text message cannot become a file
+                and await self._edit(bot, chat_id, edit, message)
+            ):
                 continue
-            # Gone from the screen: a press on it can only be a tap that raced the edit.
-            retired.append(message_id)
+            await self._send(bot, chat_id, message)
+
+    async def _edit(self, bot: Bot, chat_id: int, message_id: int, message: Outgoing) -> bool:
+        """Turn our message `message_id` into `message`; False when Telegram will not."""
+        try:
+            await bot.edit_message_text(
+                message.html,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=message.keyboard,
+            )
+        except BadRequest as exc:
+            # "message is not modified", "message can't be edited" (too old), "message to edit
+            # not found" (deleted): the answer goes out as a new message instead.
+            logger.debug("message %s in chat %s not edited: %s", message_id, chat_id, exc)
+            return False
+        return True
+
+    async def _send(self, bot: Bot, chat_id: int, message: Outgoing) -> None:
+        if message.document is None:
+            await bot.send_message(
+                chat_id, message.html, parse_mode=ParseMode.HTML, reply_markup=message.keyboard
+            )
+            return
+        await bot.send_document(
+            chat_id,
+            document=message.document.content,
+            filename=message.document.filename,
+            caption=message.html or None,
+            parse_mode=ParseMode.HTML if message.html else None,
+            reply_markup=message.keyboard,
+        )
 
     def language_for(self, customer: Customer) -> str:
         """The language of the adapter's own notices: Telegram's guess, else the business's."""
         return language_for(customer.language_code, self._default_language)
 
     async def _keep_typing(self, bot: Bot, chat_id: int) -> None:
-        # Only a slow answer deserves "typing…"; quick ones would just cost an extra request.
-        await asyncio.sleep(self._typing_after)
         while True:
             with contextlib.suppress(TelegramError):
                 await bot.send_chat_action(chat_id, ChatAction.TYPING)

@@ -1,6 +1,7 @@
 """Pure translation between Telegram objects and the engine's events and replies.
 
-No I/O here: updates in, `Customer` and events out; `Reply` in, HTML text and inline keyboards out.
+No I/O here: updates in, `Customer` and events out; `Reply` in, HTML text and inline keyboards out
+(and the calendar file, with the text as its caption when it fits in one).
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from typing import TypeAlias
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
-from bot.conversation import Button, Command, Customer, Press, Reply, Text
+from bot.conversation import Attachment, Button, Command, Customer, Press, Reply, Text
 
 # Telegram refuses callback_data longer than this many bytes (Bot API, InlineKeyboardButton).
 CALLBACK_DATA_LIMIT = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)
 TEXT_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)
+# A document's caption may be at most this long (after HTML parsing, so the plain text counts).
+CAPTION_LIMIT = int(MessageLimit.CAPTION_LENGTH)
 
 Event: TypeAlias = Text | Press | Command
 
@@ -27,10 +30,12 @@ class CallbackDataTooLong(ValueError):
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One Telegram message to send: escaped HTML text and an optional keyboard."""
+    """One Telegram message to send: escaped HTML text and an optional keyboard; with a
+    `document`, a file whose caption is the text (possibly empty)."""
 
     html: str
     keyboard: InlineKeyboardMarkup | None = None
+    document: Attachment | None = None
 
 
 def customer_from(update: Update) -> Customer | None:
@@ -128,11 +133,19 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
 
 
 def render(reply: Reply) -> list[Outgoing]:
-    """A reply as the messages that carry it; the keyboard rides on the last piece of text."""
+    """A reply as the messages that carry it, in order.
+
+    One file and a text that fits in a caption make one message: the file, captioned, with the
+    keyboard (one request instead of two). Otherwise the text comes first, cut where needed, with
+    the keyboard on its last piece, then the files.
+    """
     keyboard = keyboard_for(reply.buttons)
-    pieces = split_text(reply.text.strip())
-    if not pieces:
-        return []
+    text = reply.text.strip()
+    if len(reply.attachments) == 1 and len(text) <= CAPTION_LIMIT:
+        return [Outgoing(html=escape(text), keyboard=keyboard, document=reply.attachments[0])]
+    pieces = split_text(text)
     outgoing = [Outgoing(html=escape(piece)) for piece in pieces[:-1]]
-    outgoing.append(Outgoing(html=escape(pieces[-1]), keyboard=keyboard))
+    if pieces:
+        outgoing.append(Outgoing(html=escape(pieces[-1]), keyboard=keyboard))
+    outgoing.extend(Outgoing(html="", document=attachment) for attachment in reply.attachments)
     return outgoing

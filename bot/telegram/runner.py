@@ -52,6 +52,8 @@ class RunningApp(Protocol):
     @property
     def clock(self) -> Clock: ...
 
+    async def warm_up(self) -> None: ...
+
     async def __aenter__(self) -> RunningApp: ...
 
     async def __aexit__(
@@ -76,6 +78,7 @@ class Tuning:
     due_interval: float = 5.0
     due_stagger: float = 0.05
     typing_after: float = 0.6
+    warm_up_timeout: float = 10.0
     polling_timeout: float = 10.0
     rate_limit_retries: int = 3
     # All interfaces: the platform's router sits in front of PORT.
@@ -110,7 +113,12 @@ def build_application(
         .base_file_url(str(settings.telegram_api_base_file_url))
         .concurrent_updates(PerChatUpdateProcessor(turns))
         # Retries on RetryAfter after waiting as long as Telegram asks.
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=retries))
+        .rate_limiter(
+            rate_limiter
+            or AIORateLimiter(
+                overall_max_rate=settings.telegram_rate_limit_overall, max_retries=retries
+            )
+        )
     )
     if webhook:
         builder = builder.updater(None)
@@ -165,6 +173,7 @@ async def serve(
             stagger=tuning.due_stagger,
         )
         await _check_token(application, settings)
+        await _warm_up(app, tuning.warm_up_timeout)
         try:
             await _announce(application, settings)
             if webhook:
@@ -194,6 +203,17 @@ async def _check_token(application: TelegramApplication, settings: Settings) -> 
             "check the network and TELEGRAM_API_BASE_URL."
         ) from None
     logger.info("signed in to Telegram as @%s", application.bot.username)
+
+
+async def _warm_up(app: RunningApp, within: float) -> None:
+    """Fill the caches before the first update, so the first customer does not pay for them;
+    never for long: updates wait at Telegram meanwhile."""
+    try:
+        await asyncio.wait_for(app.warm_up(), within)
+    except TimeoutError:
+        logger.warning(
+            "warming up given up after %s s; the first turn will read the services", within
+        )
 
 
 async def _announce(application: TelegramApplication, settings: Settings) -> None:

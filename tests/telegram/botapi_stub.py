@@ -1,10 +1,11 @@
 """A small Telegram Bot API served on loopback for end-to-end tests.
 
 It plays Telegram's part for the real python-telegram-bot `Application`: answers getMe, hands out
-updates the test feeds through getUpdates, keeps every chat's messages (with their keyboards, as
-edits change them) and records every call. Like Telegram it refuses HTML it cannot parse, callback
-data over 64 bytes and texts over 4096 characters, so mistakes fail here as they would in
-production. Unknown methods answer 404 naming the method.
+updates the test feeds through getUpdates, keeps every chat's messages (with their texts and
+keyboards, as edits change them) and records every call. Like Telegram it refuses HTML it cannot
+parse, callback data over 64 bytes, texts over 4096 characters, captions over 1024, edits that
+change nothing and text edits of a file, so mistakes fail here as they would in production.
+Unknown methods answer 404 naming the method.
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ class Call:
 
 @dataclass
 class ChatMessage:
-    """A message in a chat as the customer sees it (bot messages: text after HTML parsing)."""
+    """A message in a chat as the customer sees it (bot messages: text after HTML parsing; for a
+    file, its caption)."""
 
     message_id: int
     from_bot: bool
@@ -134,6 +136,8 @@ class BotApiStub:
         self.url = ""
         self.calls: list[Call] = []
         self.chats: dict[int, list[ChatMessage]] = {}
+        # Every bot message that appeared or changed, in order: (chat id, message).
+        self.shown: list[tuple[int, ChatMessage]] = []
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.reject_token = False
         self.failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
@@ -246,9 +250,16 @@ class BotApiStub:
     ) -> str:
         """The customer taps a button whose callback data is `data`; returns the query id."""
         query_id = str(next(self._query_ids))
-        text = next(
-            (m.text for m in self.chats.get(chat_id, []) if m.message_id == message_id), "…"
+        pressed = next(
+            (m for m in self.chats.get(chat_id, []) if m.message_id == message_id),
+            ChatMessage(message_id, True, "…"),
         )
+        content: dict[str, Any] = {"text": pressed.text}
+        if pressed.document is not None:
+            content = {
+                "caption": pressed.text,
+                "document": {"file_id": f"d{message_id}", "file_unique_id": "u"},
+            }
         self._push(
             {
                 "callback_query": {
@@ -264,7 +275,7 @@ class BotApiStub:
                         "date": int(time.time()),
                         "chat": {"id": chat_id, "type": "private", "first_name": first_name},
                         "from": self._bot_user(),
-                        "text": text,
+                        **content,
                     },
                     "chat_instance": f"ci{chat_id}",
                     "data": data,
@@ -294,6 +305,27 @@ class BotApiStub:
 
     def calls_to(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
+
+    def chat_calls(self, chat_id: int) -> list[Call]:
+        """Calls bound to this chat: the ones Telegram's flood limits (and PTB's rate limiter)
+        count, i.e. every call with a chat_id (answering a button press has none)."""
+        return [call for call in self.calls if call.params.get("chat_id") == chat_id]
+
+    def shown_in(self, chat_id: int) -> list[ChatMessage]:
+        """The bot messages of this chat that appeared or changed, in order (an edited message
+        once per edit, as it is now)."""
+        return [message for chat, message in self.shown if chat == chat_id]
+
+    async def wait_shown(
+        self, chat_id: int, count: int, *, within: float = 10.0
+    ) -> list[ChatMessage]:
+        """Wait until `count` bot messages appeared or changed in the chat; returns them all."""
+        await self.wait_for(
+            lambda: len(self.shown_in(chat_id)) >= count,
+            within=within,
+            what=f"{count} bot messages shown in chat {chat_id}",
+        )
+        return self.shown_in(chat_id)
 
     async def wait_for(
         self, condition: Callable[[], bool], *, within: float = 10.0, what: str = ""
@@ -411,6 +443,7 @@ class BotApiStub:
         keyboard = _keyboard(params.get("reply_markup"))
         message = ChatMessage(self._next_message_id(chat_id), True, visible, keyboard)
         self.chats.setdefault(chat_id, []).append(message)
+        self.shown.append((chat_id, message))
         return self._message_json(chat_id, message, params.get("reply_markup"))
 
     async def _api_sendDocument(
@@ -419,9 +452,17 @@ class BotApiStub:
         chat_id = int(params["chat_id"])
         if "document" not in files:
             raise ValueError("Bad Request: there is no document in the request")
-        message = ChatMessage(self._next_message_id(chat_id), True, "", document=files["document"])
+        caption = params.get("caption") or ""
+        visible = parse_html(caption) if params.get("parse_mode") == "HTML" else caption
+        if len(visible) > 1024:
+            raise ValueError("Bad Request: message caption is too long")
+        keyboard = _keyboard(params.get("reply_markup"))
+        message = ChatMessage(
+            self._next_message_id(chat_id), True, visible, keyboard, document=files["document"]
+        )
         self.chats.setdefault(chat_id, []).append(message)
-        result = self._message_json(chat_id, message, None)
+        self.shown.append((chat_id, message))
+        result = self._message_json(chat_id, message, params.get("reply_markup"))
         result["document"] = {
             "file_id": f"d{message.message_id}",
             "file_unique_id": "u",
@@ -441,9 +482,17 @@ class BotApiStub:
 
     async def _api_editMessageText(self, params: dict[str, Any], files: Any) -> dict[str, Any]:
         message = self._find(params)
+        if message.document is not None:
+            raise ValueError("Bad Request: there is no text in the message to edit")
         text = params["text"]
-        message.text = parse_html(text) if params.get("parse_mode") == "HTML" else text
-        message.keyboard = _keyboard(params.get("reply_markup"))
+        visible = parse_html(text) if params.get("parse_mode") == "HTML" else text
+        keyboard = _keyboard(params.get("reply_markup"))
+        if not visible.strip():
+            raise ValueError("Bad Request: message text is empty")
+        if (visible, keyboard) == (message.text, message.keyboard):
+            raise ValueError("Bad Request: message is not modified")
+        message.text, message.keyboard = visible, keyboard
+        self.shown.append((int(params["chat_id"]), message))
         return self._message_json(int(params["chat_id"]), message, params.get("reply_markup"))
 
     async def _api_answerCallbackQuery(self, params: dict[str, Any], files: Any) -> bool:
@@ -498,7 +547,7 @@ class BotApiStub:
             "from": self._bot_user(),
         }
         if message.text:
-            result["text"] = message.text
+            result["caption" if message.document is not None else "text"] = message.text
         if markup:
             result["reply_markup"] = markup
         return result

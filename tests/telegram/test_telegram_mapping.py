@@ -14,6 +14,7 @@ from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, PhotoSi
 from bot.conversation import Attachment, Button, Command, Customer, Press, Reply, Text
 from bot.telegram.mapping import (
     CALLBACK_DATA_LIMIT,
+    CAPTION_LIMIT,
     CallbackDataTooLong,
     customer_from,
     escape,
@@ -137,8 +138,24 @@ class TestRendering:
         assert "".join(split_text(line * 150)).replace("\n", "") == (line * 150).replace("\n", "")
 
     def test_an_empty_text_renders_no_message(self) -> None:
-        pdf = Attachment("a.ics", b"x", "text/calendar")
-        assert render(Reply(text="  ", attachments=(pdf,))) == []
+        assert render(Reply(text="  ")) == []
+
+    def test_a_file_carries_the_text_as_its_caption_with_the_keyboard(self) -> None:
+        ics = Attachment("a.ics", b"x", "text/calendar")
+        reply = Reply(
+            text="Fatto & fatto", buttons=((Button("Menu", "g1:menu"),),), attachments=(ics,)
+        )
+        [outgoing] = render(reply)
+        assert (outgoing.document, outgoing.html) == (ics, "Fatto &amp; fatto")
+        assert outgoing.keyboard is not None
+
+    def test_a_text_too_long_for_a_caption_comes_first_then_the_bare_file(self) -> None:
+        ics = Attachment("a.ics", b"x", "text/calendar")
+        long = "x" * (CAPTION_LIMIT + 1)
+        reply = Reply(text=long, buttons=((Button("Menu", "g1:menu"),),), attachments=(ics,))
+        text, document = render(reply)
+        assert (text.document, text.html, text.keyboard is not None) == (None, long, True)
+        assert (document.document, document.html, document.keyboard) == (ics, "", None)
 
 
 class TestTurns:

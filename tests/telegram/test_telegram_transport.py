@@ -1,8 +1,9 @@
 """The Telegram transport end to end with a scripted engine.
 
 The real `Application` polls the loopback Bot API stub. These tests pin what the adapter itself
-promises (escaping, tidy keyboards, answered presses, order per chat, concurrency across chats,
-due messages, start-up and webhook checks), independently of the engine's wording.
+promises (escaping, one call per answer, presses edited in place and answered, order per chat,
+concurrency across chats, due messages, start-up and webhook checks), independently of the
+engine's wording.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from botapi_stub import TOKEN, BotApiStub, running
+from telegram.ext import AIORateLimiter
 
 from bot.clock import ManualClock
 from bot.config import ConfigError, Settings
@@ -48,6 +50,10 @@ class ScriptedEngine:
             await self.slow[event.text].wait()
         if event == Text("boom"):
             raise RuntimeError("engine bug")
+        if event == Text("calendario lungo"):
+            ics = Attachment("appuntamento.ics", b"BEGIN:VCALENDAR", "text/calendar")
+            long = "Ecco il calendario. " + "Dettagli. " * 110
+            return [Reply(long, buttons=self._menu(customer.chat_id).buttons, attachments=(ics,))]
         if event == Text("too long"):
             return [Reply("one"), Reply("two", buttons=((Button("x", "g" * 65),),))]
         if self.delay:
@@ -59,7 +65,8 @@ class ScriptedEngine:
                 return [Reply("expired"), self._menu(customer.chat_id)]
             if choice == "ics":
                 ics = Attachment("appuntamento.ics", b"BEGIN:VCALENDAR", "text/calendar")
-                return [Reply("Ecco il calendario", attachments=(ics,))]
+                menu = self._menu(customer.chat_id).buttons
+                return [Reply("Ecco il calendario", buttons=menu, attachments=(ics,))]
             return [Reply(f"scelto {choice}"), self._menu(customer.chat_id)]
         if isinstance(event, Command):
             return [Reply(f"comando {event.name} [{event.args}]"), self._menu(customer.chat_id)]
@@ -93,6 +100,10 @@ class FakeApp:
     store: Store
     clock: ManualClock
     closed: bool = False
+    warmed: bool = False
+
+    async def warm_up(self) -> None:
+        self.warmed = True
 
     async def __aenter__(self) -> FakeApp:
         return self
@@ -172,21 +183,56 @@ async def test_commands_and_deep_links_become_commands_with_arguments(
     ]
 
 
-async def test_moving_on_removes_the_previous_keyboard_and_every_press_is_answered(
+async def test_a_press_edits_the_pressed_message_and_typing_spends_nothing_on_old_keyboards(
     stub: BotApiStub, bot: Bot
 ) -> None:
     async with bot.up():
         stub.text(1, "ciao")
         await stub.wait_replies(1, 2)
-        first_keyboard = stub.keyboards(1)[-1]
+        menu = stub.keyboards(1)[-1]
         query = stub.tap(1, "Uno")
-        await stub.wait_replies(1, 4)
+        await stub.wait_replies(1, 3)
         stub.text(1, "e adesso?")
-        await stub.wait_replies(1, 6)
-    assert [m.message_id for m in stub.keyboards(1)] == [stub.bot_messages(1)[-1].message_id]
-    assert first_keyboard.message_id not in [m.message_id for m in stub.keyboards(1)]
+        await stub.wait_replies(1, 5)
+        await stub.settled()
+    messages = stub.bot_messages(1)
+    assert [m.text for m in messages] == [
+        "Mario ha scritto: ciao",
+        "scelto uno",  # the pressed menu, edited: its buttons are gone with it
+        "Scegli",
+        "Mario ha scritto: e adesso?",
+        "Scegli",
+    ]
+    assert (messages[1].message_id, messages[1].keyboard) == (menu.message_id, [])
+    # One call per message the customer sees: no keyboard tidying, no "typing…" for a quick
+    # answer. The keyboard left above is the engine's to expire (its generation is old).
+    assert [call.method for call in stub.chat_calls(1)] == [
+        "sendMessage",
+        "sendMessage",
+        "editMessageText",
+        "sendMessage",
+        "sendMessage",
+        "sendMessage",
+    ]
+    assert len(stub.keyboards(1)) == 2
     assert [c.params["callback_query_id"] for c in stub.calls_to("answerCallbackQuery")] == [query]
-    assert stub.bot_messages(1)[2].text == "scelto uno"
+
+
+async def test_a_press_on_a_message_that_cannot_be_edited_is_answered_with_a_new_message(
+    stub: BotApiStub, bot: Bot
+) -> None:
+    async with bot.up():
+        stub.text(1, "ciao")
+        await stub.wait_replies(1, 2)
+        stub.fail_next("editMessageText", 400)  # e.g. "message can't be edited"
+        stub.tap(1, "Due")
+        messages = await stub.wait_replies(1, 4)
+    assert [m.text for m in messages] == [
+        "Mario ha scritto: ciao",
+        "Scegli",
+        "scelto due",
+        "Scegli",
+    ]
 
 
 async def test_a_stale_or_forged_press_is_answered_and_gets_the_engine_expiry_and_a_fresh_menu(
@@ -196,19 +242,48 @@ async def test_a_stale_or_forged_press_is_answered_and_gets_the_engine_expiry_an
         stub.text(1, "ciao")
         await stub.wait_replies(1, 2)
         forged = stub.press(1, stub.keyboards(1)[-1].message_id, "g999:cancel:a_someone_else")
-        messages = await stub.wait_replies(1, 4)
-    assert [m.text for m in messages[2:]] == ["expired", "Scegli"]
-    assert messages[3].labels == ["Uno", "Due", "Calendario"]
+        messages = await stub.wait_replies(1, 3)
+    assert [m.text for m in messages] == ["Mario ha scritto: ciao", "expired", "Scegli"]
+    assert messages[2].labels == ["Uno", "Due", "Calendario"]
     assert [c.params["callback_query_id"] for c in stub.calls_to("answerCallbackQuery")] == [forged]
 
 
-async def test_attachments_are_sent_as_documents(stub: BotApiStub, bot: Bot) -> None:
+async def test_a_file_carries_its_text_as_caption_or_follows_a_text_too_long_for_one(
+    stub: BotApiStub, bot: Bot
+) -> None:
     async with bot.up():
         stub.text(1, "ciao")
         await stub.wait_replies(1, 2)
         stub.tap(1, "Calendario")
-        messages = await stub.wait_replies(1, 4)
-    assert messages[-1].document == ("appuntamento.ics", b"BEGIN:VCALENDAR")
+        await stub.wait_replies(1, 3)
+        stub.text(1, "calendario lungo")
+        await stub.wait_replies(1, 5)
+        # A press on the captioned file answers below it: the file and its text stay as they are.
+        stub.press(1, stub.bot_messages(1)[2].message_id, stub.bot_messages(1)[2].keyboard[0][0][1])
+        messages = await stub.wait_replies(1, 7)
+        await stub.settled()
+    captioned, long, bare = messages[2:5]
+    assert [m.text for m in messages[5:]] == ["expired", "Scegli"]
+    assert (captioned.text, captioned.document) == (
+        "Ecco il calendario",
+        ("appuntamento.ics", b"BEGIN:VCALENDAR"),
+    )
+    # A file never replaces the pressed text message: that menu keeps its (now stale) buttons.
+    assert messages[1].labels == ["Uno", "Due", "Calendario"]
+    assert long.text.startswith("Ecco il calendario.") and long.labels == [
+        "Uno",
+        "Due",
+        "Calendario",
+    ]
+    assert (bare.text, bare.document) == ("", ("appuntamento.ics", b"BEGIN:VCALENDAR"))
+    assert captioned.labels == ["Uno", "Due", "Calendario"]
+    assert [call.method for call in stub.chat_calls(1)][2:] == [
+        "sendDocument",
+        "sendMessage",
+        "sendDocument",
+        "sendMessage",
+        "sendMessage",
+    ]
 
 
 async def test_one_chat_in_order_while_other_chats_run_alongside(
@@ -348,6 +423,7 @@ async def test_stopping_closes_the_store_and_the_application(stub: BotApiStub, b
     async with bot.up() as task:
         pass
     assert task.done() and task.exception() is None
+    assert bot.apps[0].warmed  # before the first update
     assert bot.apps[0].closed
 
 
@@ -421,3 +497,12 @@ async def test_the_webhook_refuses_calls_without_the_secret_and_serves_health(
             assert not_an_update.status_code == 400
             await application.stop()
     assert engine.handled == [(3, Text("hello"))]
+
+
+def test_the_overall_rate_limit_is_the_setting(stub: BotApiStub, tmp_path: Path) -> None:
+    settings = make_settings(stub, tmp_path, telegram_rate_limit_overall=100)
+    application = build_application(settings, turns=ChatTurns(), webhook=True)
+    limiter = application.bot.rate_limiter
+    assert isinstance(limiter, AIORateLimiter)
+    # PTB keeps the overall limit in an aiolimiter.AsyncLimiter; no public accessor.
+    assert limiter._base_limiter.max_rate == 100
