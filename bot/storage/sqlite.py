@@ -63,6 +63,8 @@ async def open_sqlite(path: str, *, migrations: Sequence[Migration] = MIGRATIONS
         db.row_factory = sqlite3.Row
         await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await db.execute("PRAGMA foreign_keys = ON")
+        # Deleted rows are overwritten with zeros, not just unlinked: /forget must leave no trace.
+        await db.execute("PRAGMA secure_delete = ON")
         if path != MEMORY:
             await db.execute("PRAGMA journal_mode = WAL")
         version = await _migrate(db, migrations)
@@ -358,6 +360,24 @@ class SqliteStore:
 
     async def forget_chat(self, chat_id: int) -> ForgetCounts:
         async with self._transaction() as db:
+            sessions = await _count(db, "DELETE FROM sessions WHERE chat_id = ?", chat_id)
+            scheduled = await _count(
+                db, "DELETE FROM scheduled_messages WHERE chat_id = ?", chat_id
+            )
+            # Staff alerts about this chat's bookings sit in the staff's chats with its name and
+            # code, and staff confirmations awaiting a tap name its appointments: they go too.
+            scheduled += await _count(
+                db,
+                "DELETE FROM scheduled_messages WHERE json_extract(payload, '$.appointment_id')"
+                " IN (SELECT appointment_id FROM bookings WHERE chat_id = ?)",
+                chat_id,
+            )
+            await db.execute(
+                "DELETE FROM staff_actions WHERE chat_id = ? OR json_extract(payload,"
+                " '$.appointment_id') IN (SELECT appointment_id FROM bookings WHERE chat_id = ?)",
+                (chat_id, chat_id),
+            )
+            await db.execute("DELETE FROM holds WHERE chat_id = ?", (chat_id,))
             events = await _count(
                 db,
                 "DELETE FROM booking_events WHERE appointment_id IN"
@@ -365,10 +385,6 @@ class SqliteStore:
                 chat_id,
             )
             bookings = await _count(db, "DELETE FROM bookings WHERE chat_id = ?", chat_id)
-            sessions = await _count(db, "DELETE FROM sessions WHERE chat_id = ?", chat_id)
-            scheduled = await _count(
-                db, "DELETE FROM scheduled_messages WHERE chat_id = ?", chat_id
-            )
             metrics = await _count(
                 db, "UPDATE metrics SET chat_id = NULL WHERE chat_id = ?", chat_id
             )
@@ -379,8 +395,26 @@ class SqliteStore:
             scheduled=scheduled,
             metrics=metrics,
         )
+        await self._scrub()
         logger.info("chat %s forgotten: %s", chat_id, counts)
         return counts
+
+    async def _scrub(self) -> None:
+        """Leave nothing erased readable in the files: old page versions in the WAL, free pages.
+
+        `secure_delete` zeroes what a DELETE frees, but earlier versions of a row live on in WAL
+        frames (a checkpoint resets the WAL without truncating it) and in pages written before.
+        """
+        async with self._lock:
+            # VACUUM writes the rebuilt database through the WAL: fold it in and empty it again.
+            for statement in (
+                "PRAGMA wal_checkpoint(TRUNCATE)",
+                "VACUUM",
+                "PRAGMA wal_checkpoint(TRUNCATE)",
+            ):
+                # Each cursor is read to its end: VACUUM refuses to run beside an unfinished one.
+                async with self._db.execute(statement) as cursor:
+                    await cursor.fetchall()
 
     async def record_metric(
         self, kind: str, chat_id: int, at: datetime, details: dict[str, Any] | None = None
@@ -542,6 +576,8 @@ class SqliteStore:
         async with self._transaction() as db:
             actions = await _count(db, "DELETE FROM staff_actions WHERE chat_id = ?", chat_id)
             holds = await _count(db, "DELETE FROM holds WHERE chat_id = ?", chat_id)
+        if actions + holds:
+            await self._scrub()
         return actions + holds
 
 
