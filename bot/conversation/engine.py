@@ -114,14 +114,16 @@ class Engine:
             try:
                 new, replies = await self._route(turn, session, event)
             except (Unavailable, RateLimited) as exc:
-                logger.warning("zimun unavailable for chat %s: %r", customer.chat_id, exc)
+                logger.warning("zimun unavailable for chat %s: %s", customer.chat_id, exc.summary)
                 turn.issued.clear()  # buttons of a reply never sent
                 new = replace(
                     turn.checkpointed or session, retry=_remember(event), language=turn.language
                 )
                 replies = [_try_again(turn)]
             except ZimunError as exc:
-                logger.error("zimun refused a request for chat %s: %r", customer.chat_id, exc)
+                logger.error(
+                    "zimun refused a request for chat %s: %s", customer.chat_id, exc.summary
+                )
                 turn.issued.clear()  # buttons of a reply never sent
                 new = turn.checkpointed or session
                 replies = menu(turn, turn.t("error.zimun"))
