@@ -21,6 +21,7 @@ from bot.storage.codec import json_from_db, json_to_db, time_from_db, time_to_db
 from bot.storage.errors import StorageError, UnknownBooking
 from bot.storage.models import (
     CANCELLED_STATUS,
+    UPDATE_MEMORY,
     CancelledBy,
     EventKind,
     ForgetCounts,
@@ -34,6 +35,7 @@ from bot.storage.models import (
     StaffAction,
     StaffActionState,
     StaffPref,
+    UpdateOutcome,
 )
 from bot.storage.schema import MIGRATIONS, Migration
 
@@ -579,6 +581,37 @@ class SqliteStore:
         if actions + holds:
             await self._scrub()
         return actions + holds
+
+    # -- processed Telegram updates (issue 10) -----------------------------------------------
+
+    async def claim_update(self, update_id: int, at: datetime) -> bool:
+        when = time_to_db(at, "at")
+        oldest = time_to_db(at - UPDATE_MEMORY, "at")
+        async with self._transaction() as db:
+            await db.execute("DELETE FROM processed_updates WHERE claimed_at < ?", (oldest,))
+            claimed = await _count(
+                db,
+                "INSERT INTO processed_updates (update_id, outcome, claimed_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (update_id) DO NOTHING",
+                update_id,
+                str(UpdateOutcome.CLAIMED),
+                when,
+            )
+        return claimed > 0
+
+    async def settle_update(self, update_id: int, outcome: str) -> None:
+        if outcome not in tuple(UpdateOutcome):
+            raise ValueError(f"unknown update outcome {outcome!r}")
+        await self._write(
+            "UPDATE processed_updates SET outcome = ? WHERE update_id = ?", (outcome, update_id)
+        )
+
+    async def update_outcome(self, update_id: int) -> str | None:
+        """How the update ended, or None when it was never claimed (or pruned)."""
+        rows = await self._select(
+            "SELECT outcome FROM processed_updates WHERE update_id = ?", (update_id,)
+        )
+        return str(rows[0]["outcome"]) if rows else None
 
 
 async def _rollback(db: aiosqlite.Connection) -> None:
