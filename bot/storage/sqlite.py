@@ -380,6 +380,9 @@ class SqliteStore:
                 (chat_id, chat_id),
             )
             await db.execute("DELETE FROM holds WHERE chat_id = ?", (chat_id,))
+            # A private chat's id is its user's: a staff member forgetting their chat also drops
+            # the notification preference it set.
+            await db.execute("DELETE FROM staff_prefs WHERE user_id = ?", (chat_id,))
             events = await _count(
                 db,
                 "DELETE FROM booking_events WHERE appointment_id IN"

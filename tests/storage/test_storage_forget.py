@@ -11,6 +11,7 @@ from bot.storage import (
     LedgerEntry,
     ScheduledMessage,
     StaffAction,
+    StaffPref,
     StaffStore,
     open_store,
 )
@@ -89,12 +90,16 @@ async def test_forget_erases_staff_alerts_confirmations_and_holds_about_the_chat
         await fill(store, 1, "Ottavia Pellegrinotti")
         await fill(store, 2, "Dana Scully")
 
+        await store.set_staff_pref(StaffPref(1, notify=True, language="it"), NOW)
+        await store.set_staff_pref(StaffPref(STAFF_CHAT, notify=True, language="it"), NOW)
+
         counts = await store.forget_chat(1)
 
         assert counts.scheduled == 1  # the alert in the staff chat
         assert await store.load_staff_action("tok1") is None
         assert await store.load_staff_action("fgt1") is None
         assert [h.hold_id for h in await store.active_holds(NOW)] == ["h2"]
+        assert [p.user_id for p in await store.staff_prefs()] == [STAFF_CHAT]
         # The other chat keeps everything.
         assert await store.load_staff_action("tok2") is not None
         assert await store.load_staff_action("fgt2") is not None
