@@ -173,3 +173,38 @@ async def test_a_mutated_or_foreign_press_changes_nothing_and_is_answered_expire
         on_screen |= set(actions(replies))
         refused += 1
     assert refused > PRESSES_PER_STATE // 2
+
+
+async def test_the_named_forgeries_change_nothing(harness: Harness) -> None:
+    other = harness.chat(chat_id=2002, first_name="Dana", last_name="Scully")
+    await appointment_list(other)
+    theirs = (await harness.store.bookings_for_chat(2002))[0].appointment_id
+    chat = harness.chat(chat_id=1001)
+    await slot_offer(chat)
+    stored = await harness.store.load_session(1001)
+    assert stored is not None
+    g = stored["generation"]
+    forgeries = [
+        f"{g}|slot|20261124T1015",  # a time not in the offer
+        f"{g}|slot|20261124T0600",  # before opening
+        f"{g}|day|2026-12-25",  # a day not offered
+        f"{g}|email|",  # no suggestion was made
+        f"{g}|pick|7",  # no list to pick from
+        f"{g}|confirm|",  # nothing to confirm on this step
+        f"{g}|move|{theirs}",  # another chat's appointment
+        f"{g}|cancel|{theirs}",
+        f"{g + 1}|slot|20261124T0800",  # a generation from the future
+        f"{g}|setlang|de",
+        f"{g}|menu|x",
+        "\x00\xff|slot|",
+        "",
+    ]
+    for raw in forgeries:
+        world = world_state(harness)
+        replies = await chat.engine.handle(chat.customer, Press(raw))
+        assert [r.text for r in replies] == [EXPIRED], raw
+        assert await harness.store.load_session(1001) == stored, raw
+        assert world_state(harness) == world, raw
+    # The keyboard on screen still works.
+    await chat.press("11:00")
+    assert chat.text.startswith("Ti tengo da parte martedì 24 novembre alle 11:00")
