@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.config import ConfigError
+from bot.privacy import redact_emails_from_logs
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -113,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    redact_emails_from_logs()
     try:
         if args.command == "run":
             return _run_telegram()

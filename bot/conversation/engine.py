@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.conversation import flow
-from bot.conversation.actions import GLOBAL_VERBS, Verb, decode
+from bot.conversation.actions import GLOBAL_VERBS, Action, Verb, decode
 from bot.conversation.booking import scheduled_hold
-from bot.conversation.changes import scheduled_reminder
+from bot.conversation.changes import appointment_ref, owned, scheduled_reminder
 from bot.conversation.common import Input, Outcome, expired, menu, stop_button
 from bot.conversation.contact import already_booked
 from bot.conversation.events import Command, Customer, Event, Press, Reply, Text
@@ -118,22 +118,29 @@ class Engine:
             try:
                 new, replies = await self._route(turn, session, event)
             except (Unavailable, RateLimited) as exc:
-                logger.warning("zimun unavailable for chat %s: %r", customer.chat_id, exc)
+                logger.warning("zimun unavailable for chat %s: %s", customer.chat_id, exc.summary)
+                turn.issued.clear()  # buttons of a reply never sent
                 new = replace(
                     turn.checkpointed or session, retry=_remember(event), language=turn.language
                 )
                 replies = [_try_again(turn)]
             except ZimunError as exc:
-                logger.error("zimun refused a request for chat %s: %r", customer.chat_id, exc)
+                logger.error(
+                    "zimun refused a request for chat %s: %s", customer.chat_id, exc.summary
+                )
+                turn.issued.clear()  # buttons of a reply never sent
                 new = turn.checkpointed or session
                 replies = menu(turn, turn.t("error.zimun"))
             except Exception:
                 # A bug of ours must still leave the customer a sentence and a way on, and keep
                 # the last state that was safely saved.
                 logger.exception("unexpected error in chat %s", customer.chat_id)
+                turn.issued.clear()  # buttons of a reply never sent
                 new = turn.checkpointed or session
                 replies = menu(turn, turn.t("error.unexpected"))
             if turn.used_buttons:
+                if turn.generation != session.generation:
+                    new = replace(new, keyboard=_step_buttons(turn.issued, turn.generation))
                 new = replace(new, generation=turn.generation)
             await self._deps.store.save_session(customer.chat_id, new.to_dict())
             return replies
@@ -146,11 +153,14 @@ class Engine:
         return await flow.dispatch(turn, session, _read(turn, event))
 
     async def _press(self, turn: Turn, session: Session, raw: str) -> Outcome:
+        # Whether a press acts is decided here, before any flow code runs: a forged, mutated,
+        # foreign or stale press changes nothing, neither the session nor Zimun.
         action = decode(raw)
         if action is None or action.generation > session.generation:
-            logger.info("forged or unknown button in chat %s", turn.customer.chat_id)
-            return session, expired(turn, session)
+            return _refuse(turn, session, "forged or unknown")
         if action.verb in GLOBAL_VERBS:
+            if not await _global_acts(turn, action):
+                return _refuse(turn, session, "forged or foreign")
             return await global_press(turn, session, action.verb, action.arg)
         if action.generation != session.generation:
             done = session.done
@@ -158,9 +168,12 @@ class Engine:
                 action.verb == Verb.CONFIRM
                 and done is not None
                 and action.generation == done.generation
+                and not action.arg
             ):
                 return session, already_booked(turn, done)
-            return session, expired(turn, session)
+            return _refuse(turn, session, "stale")
+        if not _on_screen(session, action):
+            return _refuse(turn, session, "forged or foreign")
         if action.verb == Verb.RETRY:
             return await self._retry(turn, session)
         return await flow.dispatch(turn, session, Input(verb=action.verb, arg=action.arg))
@@ -192,15 +205,67 @@ class Engine:
             turn.generation = session.generation
             payload = message.payload
             if message.kind in ("hold_warning", "hold_expired"):
-                return await scheduled_hold(
+                replies = await scheduled_hold(
                     turn, session, message.kind, str(payload.get("hold_id", ""))
                 )
-            if message.kind == REMINDER:
-                return await scheduled_reminder(
+            elif message.kind == REMINDER:
+                replies = await scheduled_reminder(
                     turn, str(payload.get("appointment_id", "")), str(payload.get("start", ""))
                 )
-            logger.warning("unknown scheduled message kind %s", message.kind)
-            return []
+            else:
+                logger.warning("unknown scheduled message kind %s", message.kind)
+                return []
+            await self._add_to_keyboard(customer.chat_id, turn.issued)
+            return replies
+
+    async def _add_to_keyboard(self, chat_id: int, issued: list[str]) -> None:
+        """A notice's step buttons join the keyboard on screen (same generation), so they act."""
+        stored = await self._deps.store.load_session(chat_id)
+        session = Session.from_dict(stored)
+        added = _step_buttons(issued, session.generation)
+        if stored is None or session.keyboard is None or not added:
+            return
+        keyboard = session.keyboard + tuple(a for a in added if a not in session.keyboard)
+        await self._deps.store.save_session(chat_id, replace(session, keyboard=keyboard).to_dict())
+
+
+def _refuse(turn: Turn, session: Session, why: str) -> Outcome:
+    """The "expired" answer, leaving the session as it was: its keyboard on screen stays valid."""
+    logger.info("%s button in chat %s", why, turn.customer.chat_id)
+    turn.generation = session.generation
+    return session, expired(turn, session)
+
+
+async def _global_acts(turn: Turn, action: Action) -> bool:
+    """Whether a press of a step-independent button is one this chat could have been shown."""
+    if action.verb == Verb.SET_LANGUAGE:
+        return action.arg in LANGUAGES
+    if action.verb in (Verb.MOVE, Verb.CANCEL):
+        entry = await owned(turn, action.arg)
+        return entry is not None and action.arg == appointment_ref(entry)
+    return not action.arg
+
+
+def _on_screen(session: Session, action: Action) -> bool:
+    """Whether a press of the current generation is one of the step buttons last sent."""
+    if session.keyboard is None:
+        return True  # a session saved before keyboards were kept
+    if action.verb in (Verb.RESUME, Verb.RETRY) and not action.arg:
+        return True  # harmless everywhere, and offered beside the "expired" answer
+    return f"{action.verb}|{action.arg}" in session.keyboard
+
+
+def _step_buttons(issued: list[str], generation: int) -> tuple[str, ...]:
+    """The "verb|arg" of the step buttons among `issued` that carry `generation`."""
+    kept: list[str] = []
+    for raw in issued:
+        action = decode(raw)
+        if action is None or action.generation != generation or action.verb in GLOBAL_VERBS:
+            continue
+        entry = f"{action.verb}|{action.arg}"
+        if entry not in kept:
+            kept.append(entry)
+    return tuple(kept)
 
 
 def _read(turn: Turn, event: Text) -> Input:

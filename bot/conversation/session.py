@@ -106,6 +106,9 @@ class Session:
     cancel_reason: str | None = None
     done: Done | None = None
     retry: str | None = None
+    # "verb|arg" of every step button on the keyboards of `generation`: a press acts only if it
+    # is one of them. None for a session saved before the bot kept them (any press is trusted).
+    keyboard: tuple[str, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = _ADAPTER.dump_python(self, mode="json")
@@ -132,6 +135,7 @@ class Session:
             flow_seq=self.flow_seq,
             hold_seq=self.hold_seq,
             done=self.done,
+            keyboard=self.keyboard,
         )
 
     def start_flow(self, flow: Flow, stamp: datetime) -> Session:

@@ -68,6 +68,8 @@ class Turn:
         self.customer = customer
         self.generation = session.generation + 1
         self.used_buttons = False
+        # The actions of the buttons made this turn, so the engine can tell its own from forgeries.
+        self.issued: list[str] = []
         self.checkpointed: Session | None = None
         self.language = session.language or deps.default_language
         self.t = i18n.translator_for(self.language)
@@ -108,7 +110,9 @@ class Turn:
     # replies
     def button(self, label: str, verb: str, arg: str = "") -> Button:
         self.used_buttons = True
-        return Button(label, encode(self.generation, verb, arg))
+        action = encode(self.generation, verb, arg)
+        self.issued.append(action)
+        return Button(label, action)
 
     def reply(self, text: str, rows: Rows = (), attachments: Sequence[Attachment] = ()) -> Reply:
         return Reply(

@@ -272,7 +272,7 @@ class StaffDesk:
         except AuthError:
             note = t("staff.agenda.zimun_forbidden")
         except ZimunError as error:
-            logger.warning("agenda: Zimun list unavailable: %r", error)
+            logger.warning("agenda: Zimun list unavailable: %s", error.summary)
             note = t("staff.agenda.zimun_unavailable")
         else:
             services = await self._service_names()
@@ -417,7 +417,7 @@ class StaffDesk:
         try:
             return await self._zimun.get_appointment(appointment_id)
         except ZimunError as error:
-            logger.info("appointment %s not read from Zimun: %r", appointment_id, error)
+            logger.info("appointment %s not read from Zimun: %s", appointment_id, error.summary)
             return None
 
     def _when(self, moment: datetime, t: Translator) -> str:
@@ -537,7 +537,7 @@ class StaffDesk:
             await self._store.finish_staff_action(pending.token, StaffActionState.DECLINED)
             return [Reply(t("staff.action.not_in_zimun", code=self._code(entry)))]
         except ZimunError as error:
-            logger.warning("staff cancel of %s failed: %r", appointment_id, error)
+            logger.warning("staff cancel of %s failed: %s", appointment_id, error.summary)
             return [
                 Reply(
                     t("staff.action.zimun_failed"),
@@ -579,7 +579,7 @@ class StaffDesk:
             await self._store.finish_staff_action(pending.token, StaffActionState.DECLINED)
             return [Reply(t("staff.action.not_in_zimun", code=self._code(entry)))]
         except ZimunError as error:
-            logger.warning("staff move of %s failed: %r", appointment_id, error)
+            logger.warning("staff move of %s failed: %s", appointment_id, error.summary)
             return [
                 Reply(
                     t("staff.action.zimun_failed"),

@@ -199,3 +199,12 @@ class NotifyingStore:
 
     async def forget_staff_records(self, chat_id: int) -> int:
         return await self._inner.forget_staff_records(chat_id)
+
+    async def claim_update(self, update_id: int, at: datetime) -> bool:
+        return await self._inner.claim_update(update_id, at)
+
+    async def settle_update(self, update_id: int, outcome: str) -> None:
+        await self._inner.settle_update(update_id, outcome)
+
+    async def update_outcome(self, update_id: int) -> str | None:
+        return await self._inner.update_outcome(update_id)

@@ -2,9 +2,10 @@
 the metrics staff read, behind the `Store` protocol (SQLite today; PostgreSQL a sibling backend).
 """
 
-from bot.storage.base import StaffStore, Store
+from bot.storage.base import StaffStore, Store, UpdateLedger
 from bot.storage.errors import StorageError, UnknownBooking
 from bot.storage.models import (
+    UPDATE_MEMORY,
     CancelledBy,
     EventKind,
     ForgetCounts,
@@ -18,10 +19,12 @@ from bot.storage.models import (
     StaffAction,
     StaffActionState,
     StaffPref,
+    UpdateOutcome,
 )
 from bot.storage.url import open_store, sqlite_path
 
 __all__ = [
+    "UPDATE_MEMORY",
     "CancelledBy",
     "EventKind",
     "ForgetCounts",
@@ -39,6 +42,8 @@ __all__ = [
     "StorageError",
     "Store",
     "UnknownBooking",
+    "UpdateLedger",
+    "UpdateOutcome",
     "open_store",
     "sqlite_path",
 ]

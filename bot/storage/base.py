@@ -104,8 +104,24 @@ class Store(Protocol):
         """Prove the storage is writable; raises `StorageError` when it is not."""
 
 
-class StaffStore(Store, Protocol):
-    """`Store` plus what staff commands keep (issue 6); `SqliteStore` implements both.
+class UpdateLedger(Protocol):
+    """Telegram update ids already taken (issue 10): a duplicate delivery, a webhook retry or a
+    second instance claims an update once. `SqliteStore` implements it."""
+
+    async def claim_update(self, update_id: int, at: datetime) -> bool:
+        """True the first time `update_id` is claimed, False ever after (within `UPDATE_MEMORY`
+        of `at`: older claims are pruned, as Telegram never redelivers after a day)."""
+
+    async def settle_update(self, update_id: int, outcome: str) -> None:
+        """Record how a claimed update ended (`UpdateOutcome`); unknown ids are ignored."""
+
+    async def update_outcome(self, update_id: int) -> str | None:
+        """How the update ended, or None when it was never claimed (or its claim was pruned)."""
+
+
+class StaffStore(Store, UpdateLedger, Protocol):
+    """`Store` plus what staff commands keep (issue 6) and the processed update ids (issue 10);
+    `SqliteStore` implements it.
 
     A separate protocol so that fakes of `Store` written for the engine need not grow these.
     """

@@ -7,7 +7,7 @@ construction); the store hands them back in UTC.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -40,6 +40,18 @@ class MetricKind(StrEnum):
 
 
 CANCELLED_STATUS = "cancelled"
+
+
+class UpdateOutcome(StrEnum):
+    """How a claimed Telegram update ended, as kept in `processed_updates`."""
+
+    CLAIMED = "claimed"  # taken, not finished (or the process died while handling it)
+    HANDLED = "handled"
+    FAILED = "failed"
+
+
+# Telegram keeps an unconfirmed update for 24 hours; a claim older than that can never recur.
+UPDATE_MEMORY = timedelta(days=1)
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE INDEX holds_expiry ON holds (expires_at)",
         "CREATE INDEX holds_chat ON holds (chat_id)",
     ),
+    # 4: Telegram update ids already taken, so a redelivered update is not handled twice (issue 10).
+    (
+        """CREATE TABLE processed_updates (
+            update_id BIGINT PRIMARY KEY,
+            outcome TEXT NOT NULL,
+            claimed_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX processed_updates_time ON processed_updates (claimed_at)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

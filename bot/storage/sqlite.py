@@ -21,6 +21,7 @@ from bot.storage.codec import json_from_db, json_to_db, time_from_db, time_to_db
 from bot.storage.errors import StorageError, UnknownBooking
 from bot.storage.models import (
     CANCELLED_STATUS,
+    UPDATE_MEMORY,
     CancelledBy,
     EventKind,
     ForgetCounts,
@@ -34,6 +35,7 @@ from bot.storage.models import (
     StaffAction,
     StaffActionState,
     StaffPref,
+    UpdateOutcome,
 )
 from bot.storage.schema import MIGRATIONS, Migration
 
@@ -63,6 +65,8 @@ async def open_sqlite(path: str, *, migrations: Sequence[Migration] = MIGRATIONS
         db.row_factory = sqlite3.Row
         await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await db.execute("PRAGMA foreign_keys = ON")
+        # Deleted rows are overwritten with zeros, not just unlinked: /forget must leave no trace.
+        await db.execute("PRAGMA secure_delete = ON")
         if path != MEMORY:
             await db.execute("PRAGMA journal_mode = WAL")
         version = await _migrate(db, migrations)
@@ -358,6 +362,27 @@ class SqliteStore:
 
     async def forget_chat(self, chat_id: int) -> ForgetCounts:
         async with self._transaction() as db:
+            sessions = await _count(db, "DELETE FROM sessions WHERE chat_id = ?", chat_id)
+            scheduled = await _count(
+                db, "DELETE FROM scheduled_messages WHERE chat_id = ?", chat_id
+            )
+            # Staff alerts about this chat's bookings sit in the staff's chats with its name and
+            # code, and staff confirmations awaiting a tap name its appointments: they go too.
+            scheduled += await _count(
+                db,
+                "DELETE FROM scheduled_messages WHERE json_extract(payload, '$.appointment_id')"
+                " IN (SELECT appointment_id FROM bookings WHERE chat_id = ?)",
+                chat_id,
+            )
+            await db.execute(
+                "DELETE FROM staff_actions WHERE chat_id = ? OR json_extract(payload,"
+                " '$.appointment_id') IN (SELECT appointment_id FROM bookings WHERE chat_id = ?)",
+                (chat_id, chat_id),
+            )
+            await db.execute("DELETE FROM holds WHERE chat_id = ?", (chat_id,))
+            # A private chat's id is its user's: a staff member forgetting their chat also drops
+            # the notification preference it set.
+            await db.execute("DELETE FROM staff_prefs WHERE user_id = ?", (chat_id,))
             events = await _count(
                 db,
                 "DELETE FROM booking_events WHERE appointment_id IN"
@@ -365,10 +390,6 @@ class SqliteStore:
                 chat_id,
             )
             bookings = await _count(db, "DELETE FROM bookings WHERE chat_id = ?", chat_id)
-            sessions = await _count(db, "DELETE FROM sessions WHERE chat_id = ?", chat_id)
-            scheduled = await _count(
-                db, "DELETE FROM scheduled_messages WHERE chat_id = ?", chat_id
-            )
             metrics = await _count(
                 db, "UPDATE metrics SET chat_id = NULL WHERE chat_id = ?", chat_id
             )
@@ -379,8 +400,26 @@ class SqliteStore:
             scheduled=scheduled,
             metrics=metrics,
         )
+        await self._scrub()
         logger.info("chat %s forgotten: %s", chat_id, counts)
         return counts
+
+    async def _scrub(self) -> None:
+        """Leave nothing erased readable in the files: old page versions in the WAL, free pages.
+
+        `secure_delete` zeroes what a DELETE frees, but earlier versions of a row live on in WAL
+        frames (a checkpoint resets the WAL without truncating it) and in pages written before.
+        """
+        async with self._lock:
+            # VACUUM writes the rebuilt database through the WAL: fold it in and empty it again.
+            for statement in (
+                "PRAGMA wal_checkpoint(TRUNCATE)",
+                "VACUUM",
+                "PRAGMA wal_checkpoint(TRUNCATE)",
+            ):
+                # Each cursor is read to its end: VACUUM refuses to run beside an unfinished one.
+                async with self._db.execute(statement) as cursor:
+                    await cursor.fetchall()
 
     async def record_metric(
         self, kind: str, chat_id: int, at: datetime, details: dict[str, Any] | None = None
@@ -542,7 +581,40 @@ class SqliteStore:
         async with self._transaction() as db:
             actions = await _count(db, "DELETE FROM staff_actions WHERE chat_id = ?", chat_id)
             holds = await _count(db, "DELETE FROM holds WHERE chat_id = ?", chat_id)
+        if actions + holds:
+            await self._scrub()
         return actions + holds
+
+    # -- processed Telegram updates (issue 10) -----------------------------------------------
+
+    async def claim_update(self, update_id: int, at: datetime) -> bool:
+        when = time_to_db(at, "at")
+        oldest = time_to_db(at - UPDATE_MEMORY, "at")
+        async with self._transaction() as db:
+            await db.execute("DELETE FROM processed_updates WHERE claimed_at < ?", (oldest,))
+            claimed = await _count(
+                db,
+                "INSERT INTO processed_updates (update_id, outcome, claimed_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (update_id) DO NOTHING",
+                update_id,
+                str(UpdateOutcome.CLAIMED),
+                when,
+            )
+        return claimed > 0
+
+    async def settle_update(self, update_id: int, outcome: str) -> None:
+        if outcome not in tuple(UpdateOutcome):
+            raise ValueError(f"unknown update outcome {outcome!r}")
+        await self._write(
+            "UPDATE processed_updates SET outcome = ? WHERE update_id = ?", (outcome, update_id)
+        )
+
+    async def update_outcome(self, update_id: int) -> str | None:
+        """How the update ended, or None when it was never claimed (or pruned)."""
+        rows = await self._select(
+            "SELECT outcome FROM processed_updates WHERE update_id = ?", (update_id,)
+        )
+        return str(rows[0]["outcome"]) if rows else None
 
 
 async def _rollback(db: aiosqlite.Connection) -> None:

@@ -230,9 +230,9 @@ class ZimunClient:
             if error.status in (404, 405):
                 logger.info("hold %s not released (HTTP %s); it will expire", hold_id, error.status)
             else:
-                logger.warning("hold %s not released: %r", hold_id, error)
+                logger.warning("hold %s not released: %s", hold_id, error.summary)
         except ZimunError as error:
-            logger.warning("hold %s not released: %r", hold_id, error)
+            logger.warning("hold %s not released: %s", hold_id, error.summary)
         else:
             logger.info("hold %s released", hold_id)
 

@@ -47,6 +47,15 @@ class ZimunError(Exception):
         self.code = code
         self.retry_after = retry_after
 
+    @property
+    def summary(self) -> str:
+        """What a log line may say: type, status and code, never the message. A server's message
+        may echo what was sent (a name, an e-mail address); ours may quote a malformed body."""
+        details = ", ".join(
+            part for part in (f"HTTP {self.status}" if self.status else "", self.code or "") if part
+        )
+        return f"{type(self).__name__} ({details})" if details else type(self).__name__
+
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}({self.message!r}, status={self.status!r}, "
