@@ -160,7 +160,7 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     ),
     (
         r"(?:il |lo |nel |questo |sto |this |the |on the |in the )?"
-        r"(?:week ?end|fine settimana)(?! (?:prossima|della|di))",
+        r"(?:week ?end|fine settimana|fine sett)(?! (?:prossima|della|di|prox))",
         "WEEKEND",
     ),
     (
@@ -190,10 +190,17 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     (
         r"(?:del|della|di|the|of) (?:settimana prossima|prossima settimana|next week|week after)"
         r"|(?:la )?(?:settimana prossima|prossima settimana|settimana dopo)|next week"
+        r"|(?:la )?(?:settimana prox|prox settimana|sett prossima|prossima sett|prox sett)"
+        r"|(?:next|nxt) (?:wk|week)"
         r"|the following week|the week after",
         "NEXTWEEK",
     ),
     (r"(?:di )?questa settimana|this week|in settimana", "THISWEEK"),
+    (
+        r"(?:della |di |the |of )?(?:settimana scorsa|scorsa settimana|settimana passata"
+        r"|last week|the week before|previous week)",
+        "LASTWEEK",
+    ),
     (r"entro(?! (?:le|l|alle|mezzogiorno|mezzanotte|\d))", "BY"),
     (r"at the latest|al massimo|al piu tardi", ""),
     (r"(?:tra|fra|in) mezz ora|in half an hour|in mezzora", "OFFM 30"),
@@ -209,7 +216,7 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     (
         r"(?:verso|circa|intorno|attorno|tipo|piu o meno|sul|sui) (?:le|l|alle|all|a)"
         r"|verso|intorno|attorno|piu o meno|sulle|sull"
-        r"|(?:at )?(?:around|about|approximately|approx|roughly|round about)|or so",
+        r"|(?:at )?(?:around|about|abt|approximately|approx|roughly|round about|circa)|or so",
         "~",
     ),
     (r"per (?:le|l)", "AT"),

@@ -222,6 +222,8 @@ def _day_month(day: int, month: int, year: int | None, today: date) -> date | No
 
 
 def _weekday(target: int, today: date, mode: str) -> date:
+    if mode == "last_week":  # "lunedì della settimana scorsa": the previous calendar week
+        return today - timedelta(days=today.weekday() + 7) + timedelta(days=target)
     if mode == "this":
         ahead = (target - today.weekday()) % 7
         return today + timedelta(days=ahead)
@@ -328,9 +330,11 @@ def _date_mentions(tok: tuple[str, ...], today: date, now: datetime) -> list[_Me
                 mode = "this"
             if "NEXTWEEK" in tok[max(0, i - 3) : i]:
                 mode = "next_week"
+            if "LASTWEEK" in tok[max(0, i - 3) : i]:
+                mode = "last_week"
             for j in range(i + 1, min(i + 4, len(tok))):
-                if tok[j] == "NEXTWEEK":
-                    mode, end = "next_week", j + 1
+                if tok[j] in ("NEXTWEEK", "LASTWEEK"):
+                    mode, end = ("next_week" if tok[j] == "NEXTWEEK" else "last_week"), j + 1
                     break
                 if tok[j] == "THISWEEK":
                     mode, end = "this", j + 1
@@ -357,7 +361,7 @@ def _date_mentions(tok: tuple[str, ...], today: date, now: datetime) -> list[_Me
                     by_day = _weekday_date(n or 0, int(t[2:]), today)
                     if by_day is not None:
                         day, end = by_day, j + 1
-            if i > 0 and tok[i - 1] == "BY" and day >= today:
+            if _by_before(tok, i) and day >= today:
                 # "entro venerdì", "by friday": any day from today to that day (rule 19).
                 found.append(_Mention(i - 1, end, "date", today, last=day))
                 i = end
@@ -368,8 +372,8 @@ def _date_mentions(tok: tuple[str, ...], today: date, now: datetime) -> list[_Me
         else:
             explicit = _read_date(tok, i, today)
             if explicit is not None:
-                if i > 0 and tok[i - 1] == "BY" and explicit[0] >= today:
-                    found.append(_Mention(i - 1, explicit[1], "date", today, last=explicit[0]))
+                if _by_before(tok, i) and explicit[0] >= today:
+                    found.append(_Mention(i, explicit[1], "date", today, last=explicit[0]))
                 else:
                     found.append(_Mention(i, explicit[1], "date", explicit[0]))
                 i = explicit[1]
@@ -379,10 +383,20 @@ def _date_mentions(tok: tuple[str, ...], today: date, now: datetime) -> list[_Me
                 # A day with its month that does not exist ("31 novembre") is no date at all,
                 # not "the 31st" of some other month.
                 day_alone = _day_of_month(n, today)
-                if day_alone is not None:
+                if day_alone is not None and _by_before(tok, i):
+                    found.append(_Mention(i, i + 1, "date", today, last=day_alone))
+                elif day_alone is not None:
                     found.append(_Mention(i, i + 1, "date", day_alone))
         i += 1
     return found
+
+
+def _by_before(tok: tuple[str, ...], i: int) -> bool:
+    """ "entro venerdì", "entro il 5 dicembre", "by the 5th": a deadline, not a day."""
+    j = i - 1
+    while j >= 0 and tok[j] in ("il", "the", "on", "di", "del"):
+        j -= 1
+    return j >= 0 and tok[j] == "BY"
 
 
 def _vague_time_next(tok: tuple[str, ...], j: int) -> bool:
@@ -731,7 +745,8 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
         return dates
     for k, d in enumerate(dates):
         stop = dates[k + 1].start if k + 1 < len(dates) else len(tok)
-        begin = dates[k - 1].end if k else 0
+        # A "no" right after the previous day is about that day ("mercoledì no, giovedì sì").
+        begin = (dates[k - 1].end + (1 if dates[k - 1].busy else 0)) if k else 0
         after = set(tok[d.end : min(d.end + 3, stop)])
         before = set(tok[max(begin, d.start - 2) : d.start])
         d.busy = bool((after & _BUSY_AFTER) or (before & _BUSY_BEFORE)) and not (
@@ -773,6 +788,10 @@ def _period(tok: tuple[str, ...], today: date) -> tuple[date, date] | None:
             month_start = date(year, month, 1)
         elif "MONTH" in tok and part is not None:
             month_start = today.replace(day=1)
+            if part == "PSTART" or (part == "PMID" and today.day > 20):
+                # "inizio mese", "metà mese" once it is behind: next month's
+                month, year = _add_months(1, today.month, today.year)
+                month_start = date(year, month, 1)
         if month_start is not None:
             days = calendar.monthrange(month_start.year, month_start.month)[1]
             first, end = 1, days
