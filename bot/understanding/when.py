@@ -1,5 +1,8 @@
 """Read when a customer wants to come ("domani alle 11", "next friday afternoon") as a `When`.
 
+A `When` may be a period of days ("la settimana prossima", "entro venerdì": `date` to `last`) and
+may be in the past ("lunedì scorso": `past`); the conversation decides what to offer for either.
+
 A fast rule layer over the normalised text follows the rules of shared/dates.md; dateparser is
 only asked about what the layer cannot read at all (unusual date formats).
 """
