@@ -35,6 +35,7 @@ from bot.conversation.offers import (
     has_room,
     page_of,
     plan_offer,
+    same_time_elsewhere,
     starts_on,
 )
 from bot.conversation.session import Flow, HeldSlot, Offer, Session, Step, Wish
@@ -174,6 +175,8 @@ async def search(turn: Turn, session: Session, wish: Wish, lead: str | None = No
     if wish.past or (wish.day < today and wish.last_day is None):
         # Rule 17: name the past day, then the nearest days with room (the question's buttons).
         note = t("when.past_day", day=turn.day(wish.day, capital=True))
+        if wish.time is not None:
+            return await past_with_time(turn, session, wish.time, join(lead, note))
         return await ask(turn, session, Step.WHEN, join(lead, note))
     if wish.day > last:
         note = t("when.beyond", days=turn.deps.horizon_days, last=turn.day(last))
@@ -181,6 +184,30 @@ async def search(turn: Turn, session: Session, wish: Wish, lead: str | None = No
     if wish.last_day is not None:
         return await search_period(turn, session, wish, lead)
     return await offer_day(turn, session, wish, lead)
+
+
+async def past_with_time(turn: Turn, session: Session, wall: time, lead: str) -> Outcome:
+    """A past day asked with a time ("lunedì scorso alle 10"): that time on the nearest days it is
+    free, then the days with room; without any, the question with the next days."""
+    assert session.service_id is not None
+    today = turn.today()
+    ahead = min(MAX_DAYS_PER_CALL, (turn.last_bookable_day() - today).days + 1)
+    availability = await turn.zimun.get_availability(
+        session.service_id, first_day=today, days_ahead=ahead
+    )
+    now = turn.now()
+    alternatives = tuple(
+        s
+        for s in same_time_elsewhere(availability, today - timedelta(days=1), wall, turn.tz)
+        if s > now
+    )
+    if not alternatives:
+        return await ask(turn, session, Step.WHEN, lead)
+    days = days_with_room(availability, turn.tz, limit=OTHER_DAYS_COUNT)
+    offer = Offer(day=turn.local_day(alternatives[0]), starts=alternatives, days=days)
+    moment = alternatives[0].astimezone(turn.tz)
+    note = turn.t("slot.same_time", time=turn.clock_time(moment))
+    return await ask(turn, replace(session, offer=offer), Step.SLOT, join(lead, note))
 
 
 async def day_hours(turn: Turn, day: date) -> Hours | None:

@@ -67,3 +67,10 @@ async def test_a_past_day_is_named_and_never_booked_a_year_ahead(chat: Chat) -> 
     assert "Giovedì 19 novembre è un giorno già passato." in chat.text
     assert "2027" not in chat.text
     assert "Lun 23 nov" in chat.labels()
+
+
+async def test_a_past_day_with_a_time_offers_that_time_on_the_next_days(chat: Chat) -> None:
+    await chat.say("vorrei un taglio")
+    await chat.say("lunedì scorso alle 11")
+    assert "Lunedì 16 novembre è un giorno già passato." in chat.text
+    assert "Mar 24 nov alle 11:00" in chat.labels()
