@@ -139,6 +139,12 @@ def format_date(day: date, language: str, *, with_year: bool = False) -> str:
     return text
 
 
+def format_weekday(day: date, language: str) -> str:
+    """ "domenica" / "Sunday": the day's weekday name alone."""
+    text: str = babel_format_date(day, "EEEE", locale=language)
+    return text
+
+
 def format_short_date(day: date, language: str) -> str:
     """A button-sized day: "mar 24 nov" / "Tue 24 Nov"."""
     text: str = babel_format_date(day, "EEE d MMM", locale=language)

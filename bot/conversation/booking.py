@@ -24,17 +24,23 @@ from bot.conversation.common import (
 from bot.conversation.events import Button, Reply
 from bot.conversation.offers import (
     NEAREST_COUNT,
+    OTHER_DAYS_COUNT,
     PAGE_SIZE,
+    Hours,
     Plan,
     PlanKind,
     around,
+    clip_window,
     days_with_room,
+    has_room,
     page_of,
     plan_offer,
+    same_time_elsewhere,
     starts_on,
 )
 from bot.conversation.session import Flow, HeldSlot, Offer, Session, Step, Wish
 from bot.conversation.turn import Turn, with_service
+from bot.i18n import format_weekday
 from bot.storage import MetricKind
 from bot.understanding import IntentKind
 from bot.understanding.text import normalize
@@ -98,7 +104,18 @@ async def prompt_when(turn: Turn, session: Session, lead: str | None) -> list[Re
 
 def slot_rows(turn: Turn, offer: Offer) -> list[list[Button]]:
     shown = page_of(offer.starts, offer.page)
-    times = [turn.button(turn.clock_time(s), Verb.SLOT, instant_arg(s)) for s in shown]
+    # Times of several days (the asked time on the nearest open days) carry their day.
+    several = len({turn.local_day(s) for s in offer.starts}) > 1
+    times = [
+        turn.button(
+            turn.t("slot.day_time", day=turn.short_day(turn.local_day(s)), time=turn.clock_time(s))
+            if several
+            else turn.clock_time(s),
+            Verb.SLOT,
+            instant_arg(s),
+        )
+        for s in shown
+    ]
     rows = [times[i : i + 3] for i in range(0, len(times), 3)]
     if len(offer.starts) > (offer.page + 1) * PAGE_SIZE:
         rows.append([turn.button(turn.t("button.more"), Verb.MORE)])
@@ -155,31 +172,134 @@ async def search(turn: Turn, session: Session, wish: Wish, lead: str | None = No
     t = turn.t
     assert session.service_id is not None
     today, last = turn.today(), turn.last_bookable_day()
-    if wish.day < today:
-        return await ask(turn, session, Step.WHEN, join(lead, t("when.past")))
+    if wish.past or (wish.day < today and wish.last_day is None):
+        # Rule 17: name the past day, then the nearest days with room (the question's buttons).
+        note = t("when.past_day", day=turn.day(wish.day, capital=True))
+        if wish.time is not None:
+            return await past_with_time(turn, session, wish.time, join(lead, note))
+        return await ask(turn, session, Step.WHEN, join(lead, note))
     if wish.day > last:
         note = t("when.beyond", days=turn.deps.horizon_days, last=turn.day(last))
         return await ask(turn, session, Step.WHEN, join(lead, note))
+    if wish.last_day is not None:
+        return await search_period(turn, session, wish, lead)
+    return await offer_day(turn, session, wish, lead)
+
+
+async def past_with_time(turn: Turn, session: Session, wall: time, lead: str) -> Outcome:
+    """A past day asked with a time ("lunedì scorso alle 10"): that time on the nearest days it is
+    free, then the days with room; without any, the question with the next days."""
+    assert session.service_id is not None
+    today = turn.today()
+    ahead = min(MAX_DAYS_PER_CALL, (turn.last_bookable_day() - today).days + 1)
+    availability = await turn.zimun.get_availability(
+        session.service_id, first_day=today, days_ahead=ahead
+    )
+    now = turn.now()
+    alternatives = tuple(
+        s
+        for s in same_time_elsewhere(availability, today - timedelta(days=1), wall, turn.tz)
+        if s > now
+    )
+    if not alternatives:
+        return await ask(turn, session, Step.WHEN, lead)
+    days = days_with_room(availability, turn.tz, limit=OTHER_DAYS_COUNT)
+    offer = Offer(day=turn.local_day(alternatives[0]), starts=alternatives, days=days)
+    moment = alternatives[0].astimezone(turn.tz)
+    note = turn.t("slot.same_time", time=turn.clock_time(moment))
+    return await ask(turn, replace(session, offer=offer), Step.SLOT, join(lead, note))
+
+
+async def day_hours(turn: Turn, day: date) -> Hours | None:
+    """The opening intervals of `day`'s weekday; None when Zimun does not say."""
+    location = await turn.location()
+    if location is None or not location.opening_hours:
+        return None
+    return tuple((i.start, i.end) for i in location.hours_on(day.weekday()))
+
+
+async def offer_day(
+    turn: Turn,
+    session: Session,
+    wish: Wish,
+    lead: str | None,
+    period_days: tuple[date, ...] | None = None,
+) -> Outcome:
+    """Offer the times of one day; `period_days` replaces the other days (a period's days)."""
+    assert session.service_id is not None
+    last = turn.last_bookable_day()
     ahead = min(MAX_DAYS_PER_CALL, (last - wish.day).days + 1)
     availability = await turn.zimun.get_availability(
         session.service_id, first_day=wish.day, days_ahead=ahead
     )
-    plan = plan_offer(wish, availability, now=turn.now(), timezone=turn.tz)
+    hours = await day_hours(turn, wish.day)
+    plan = plan_offer(wish, availability, now=turn.now(), timezone=turn.tz, hours=hours)
+    if period_days is not None:
+        plan = replace(plan, days=period_days)
     if plan.kind is PlanKind.EXACT:
         return await pick(turn, session, plan.starts[0], lead=lead)
-    offer = Offer(day=plan.day, starts=plan.starts, days=plan.days)
+    if plan.same_time:
+        first_other = turn.local_day(plan.same_time[0])
+        offer = Offer(day=first_other, starts=plan.same_time, days=plan.days)
+    else:
+        offer = Offer(day=plan.day, starts=plan.starts, days=plan.days)
     session = replace(session, step=Step.SLOT, offer=offer)
     return session, await prompt_slot(turn, session, join(lead, headline(turn, plan, wish)))
+
+
+async def search_period(turn: Turn, session: Session, wish: Wish, lead: str | None) -> Outcome:
+    """A period ("la settimana prossima", "entro venerdì"): the first day inside it with room for
+    the wish (its window applied), its times, and the period's other days with room as buttons."""
+    t = turn.t
+    assert session.service_id is not None and wish.last_day is not None
+    first = max(wish.day, turn.today())
+    end = min(wish.last_day, turn.last_bookable_day())
+    found: list[date] = []
+    cursor = first
+    while cursor <= end and len(found) <= OTHER_DAYS_COUNT:
+        ahead = min(MAX_DAYS_PER_CALL, (end - cursor).days + 1)
+        availability = await turn.zimun.get_availability(
+            session.service_id, first_day=cursor, days_ahead=ahead
+        )
+        for day in days_with_room(availability, turn.tz, limit=ahead):
+            if day <= end and day not in found and has_room(wish, availability, day, turn.tz):
+                found.append(day)
+        cursor += timedelta(days=ahead)
+    between = t("period.between", first=turn.day(first), last=turn.day(end))
+    if not found:
+        if wish_window(wish):
+            note = t("period.no_room_window", period=between, span=span(turn, first, wish))
+        else:
+            note = t("period.no_room", period=between)
+        return await ask(turn, replace(session, offer=None), Step.WHEN, join(lead, note))
+    note = t("period.first", period=between, day=turn.day(found[0]))
+    day_wish = replace(wish, day=found[0], last_day=None)
+    others = tuple(found[1 : OTHER_DAYS_COUNT + 1])
+    return await offer_day(turn, session, day_wish, join(lead, note), period_days=others)
+
+
+def wish_window(wish: Wish) -> bool:
+    return wish.window_start is not None or wish.window_end is not None
 
 
 def headline(turn: Turn, plan: Plan, wish: Wish) -> str:
     """What the bot says about the asked day before listing times."""
     t = turn.t
     day, cap = turn.day(plan.day), turn.day(plan.day, capital=True)
+    said: str | None = None
     if plan.kind is PlanKind.CLOSED and plan.closure is not None:
-        return t("slot.closed", day=cap, label=plan.closure.label)
-    if plan.kind is PlanKind.NO_ROOM:
-        return t("slot.no_room", day=cap)
+        said = t("slot.closed", day=cap, label=plan.closure.label)
+    elif plan.kind is PlanKind.WEEKLY_CLOSED:
+        said = t("slot.weekly_closed", weekday=format_weekday(plan.day, turn.language))
+    elif plan.kind is PlanKind.NO_ROOM:
+        said = t("slot.full", day=cap) if plan.hours else t("slot.no_room", day=cap)
+    if said is not None:
+        if plan.same_time and wish.time is not None:
+            moment = datetime.combine(plan.day, wish.time, tzinfo=turn.tz)
+            return join(said, t("slot.same_time", time=turn.clock_time(moment)))
+        return said
+    if plan.kind is PlanKind.OUTSIDE_HOURS and plan.hours:
+        return t("slot.outside_hours", day=day, hours=opening_hours(turn, plan.day, plan.hours))
     if plan.kind is PlanKind.NEAREST and wish.time is not None:
         asked = datetime.combine(plan.day, wish.time, tzinfo=turn.tz)
         if plan.time_past:
@@ -188,15 +308,34 @@ def headline(turn: Turn, plan: Plan, wish: Wish) -> str:
             return t("slot.around", when=turn.when(asked))
         return t("slot.time_taken", when=turn.when(asked))
     if plan.kind is PlanKind.NO_ROOM_IN_WINDOW:
-        return t("slot.no_room_window", day=day, span=span(turn, plan.day, wish))
+        return t("slot.no_room_window", day=day, span=span(turn, plan.day, wish, plan.hours))
     if wish.window_start is not None or wish.window_end is not None:
-        return t("slot.window", day=day, span=span(turn, plan.day, wish))
+        return t("slot.window", day=day, span=span(turn, plan.day, wish, plan.hours))
     return t("slot.day", day=day)
 
 
-def span(turn: Turn, day: date, wish: Wish) -> str:
-    """The asked part of the day said back in full: "tra le 12:00 e le 18:00", "dopo le 15:00"."""
+def opening_hours(turn: Turn, day: date, hours: Hours) -> str:
+    """A day's opening hours said in full: "dalle 9:00 alle 13:00 e dalle 14:00 alle 19:00"."""
+    parts = [
+        turn.t(
+            "hours.interval",
+            start=turn.clock_time(datetime.combine(day, start, tzinfo=turn.tz)),
+            end=turn.clock_time(datetime.combine(day, end, tzinfo=turn.tz)),
+        )
+        for start, end in hours
+    ]
+    said = parts[0]
+    for part in parts[1:]:
+        said = turn.t("hours.and", first=said, second=part)
+    return said
+
+
+def span(turn: Turn, day: date, wish: Wish, hours: Hours | None = None) -> str:
+    """The asked part of the day said back in full: "tra le 12:00 e le 18:00", "dopo le 15:00",
+    cut to the day's opening hours when they are known."""
     start, end = wish.window_start or time(0, 0), wish.window_end or time(23, 59)
+    if hours:
+        start, end = clip_window(start, end, hours)
     first = turn.clock_time(datetime.combine(day, start, tzinfo=turn.tz))
     last = turn.clock_time(datetime.combine(day, end, tzinfo=turn.tz))
     if start == time(0, 0):

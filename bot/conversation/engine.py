@@ -51,6 +51,8 @@ def wish_from(when: When | None) -> Wish | None:
         window_end=end,
         approximate=when.approximate,
         previous=when.previous,
+        last_day=when.last,
+        past=when.past,
     )
 
 

@@ -52,6 +52,10 @@ class Wish:
     window_end: dt.time | None = None
     approximate: bool = False
     previous: date | None = None
+    # A period ("la settimana prossima"): the days from `day` to `last_day` (None: one day).
+    last_day: date | None = None
+    # The customer named a day already behind them ("lunedì scorso").
+    past: bool = False
 
 
 @dataclass(frozen=True)

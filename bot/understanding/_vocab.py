@@ -83,6 +83,10 @@ WORDS: dict[str, str] = {
     "alle": "AT", "all": "AT", "delle": "AT", "ore": "AT", "h": "AT", "at": "AT", "@": "AT",
     "ish": "~", "circa": "~",
     "pm": "PM", "am": "AM",
+    "scorso": "PASTW", "scorsa": "PASTW", "passato": "PASTW", "passata": "PASTW",
+    "last": "PASTW", "by": "BY",
+    "weekend": "WEEKEND", "wknd": "WEEKEND", "wkend": "WEEKEND", "weekends": "WEEKEND",
+    "mese": "MONTH", "month": "MONTH",
 }  # fmt: skip
 for _w, _n in _WEEKDAYS.items():
     WORDS[_w] = f"WD{_n}"
@@ -129,14 +133,76 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     ),
     (r"ora di pranzo|pausa pranzo|lunch time|lunch break|lunchtime", "DPL"),
     (r"dopo (?:il )?pranzo|after lunch", "AFTER 14"),
+    # Working hours (rule 18), and "I work until 5" = after 17:00 (rule 14).
+    (
+        r"dopo (?:il |l )?(?:lavoro|ufficio)|finito (?:di lavorare|il lavoro)"
+        r"|after (?:my )?(?:work|office)|after i finish work|when i finish work",
+        "AFTER 17:00",
+    ),
+    (
+        r"prima (?:del |di )?(?:lavoro|lavorare|ufficio)|before (?:my )?(?:work|office)",
+        "BEFORE 09:00",
+    ),
+    (
+        r"(?:i )?(?:work|m working|am working|m at work|am at work) (?:until|till|til|to)"
+        r"|(?:lavoro|sono al lavoro|sono in ufficio|lavoro fino) (?:fino )?(?:alle|all|a)"
+        r"|finisco (?:di lavorare )?(?:alle|all|a)|(?:i )?(?:finish|get off) (?:work )?at",
+        "AFTER",
+    ),
+    # Periods of days (rule 16).
+    (
+        r"(?:il |lo |nel |questo |sto |this |the |on the )?(?:week ?end|fine settimana)"
+        r"(?= (?:prossimo|next|dopo|after))"
+        r"|(?:il |lo |nel )?(?:prossimo|next|following|the following|the next)"
+        r" (?:week ?end|fine settimana)"
+        r"|(?:il |lo |nel )?(?:week ?end|fine settimana) (?:prossimo|dopo|after)",
+        "NEXT WEEKEND",
+    ),
+    (
+        r"(?:il |lo |nel |questo |sto |this |the |on the |in the )?"
+        r"(?:week ?end|fine settimana|fine sett)(?! (?:prossima|della|di|prox))",
+        "WEEKEND",
+    ),
+    (
+        r"(?:il |al )?(?:mese prossimo|prossimo mese)|next month|the following month",
+        "NEXTMONTH",
+    ),
+    (
+        r"(?:all |agli |ad |a )?inizi[oa] (?:della |del |di |dell )?"
+        r"|(?:at |in )?the (?:beginning|start) of(?: the)?|(?:at )?(?:beginning|start) of(?: the)?"
+        r"|early(?: in)?(?: the)?(?= (?:next|this|settimana|prossima|mese|month|week|_MONTHS_))",
+        "PSTART",
+    ),
+    (
+        r"(?:a |verso )?meta (?:della |del |di |dell )?|(?:in the )?middle of(?: the)?"
+        r"|mid(?: in)?(?: the)?",
+        "PMID",
+    ),
+    (
+        r"(?:alla |verso |a )?fine (?:della |del |di |dell )?"
+        r"(?=settimana|prossima|mese|questa|questo|_MONTHS_)"
+        r"|(?:at |towards |toward |by )?the end of(?: the)?|end of(?: the)?"
+        r"|late(?: in)?(?: the)?(?= (?:next|this|_MONTHS_))",
+        "PEND",
+    ),
+    (r"sometime in|some time in|nel mese di|in the month of|durante", ""),
     (r"prima (?:di |del )?pranzo|before lunch", "BEFORE 12"),
     (
         r"(?:del|della|di|the|of) (?:settimana prossima|prossima settimana|next week|week after)"
         r"|(?:la )?(?:settimana prossima|prossima settimana|settimana dopo)|next week"
+        r"|(?:la )?(?:settimana prox|prox settimana|sett prossima|prossima sett|prox sett)"
+        r"|(?:next|nxt) (?:wk|week)"
         r"|the following week|the week after",
         "NEXTWEEK",
     ),
-    (r"(?:di )?questa settimana|this week", "THISWEEK"),
+    (r"(?:di )?questa settimana|this week|in settimana", "THISWEEK"),
+    (
+        r"(?:della |di |the |of )?(?:settimana scorsa|scorsa settimana|settimana passata"
+        r"|last week|the week before|previous week)",
+        "LASTWEEK",
+    ),
+    (r"entro(?! (?:le|l|alle|mezzogiorno|mezzanotte|\d))", "BY"),
+    (r"at the latest|al massimo|al piu tardi", ""),
     (r"(?:tra|fra|in) mezz ora|in half an hour|in mezzora", "OFFM 30"),
     (r"(?:tra|fra) (?:un|1) ora|in an hour|in a hour|in 1 hour|in one hour", "OFFM 60"),
     (r"e mezza|e mezzo|and a half|thirty|e 30", "+30"),
@@ -150,7 +216,7 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     (
         r"(?:verso|circa|intorno|attorno|tipo|piu o meno|sul|sui) (?:le|l|alle|all|a)"
         r"|verso|intorno|attorno|piu o meno|sulle|sull"
-        r"|(?:at )?(?:around|about|approximately|approx|roughly|round about)|or so",
+        r"|(?:at )?(?:around|about|abt|approximately|approx|roughly|round about|circa)|or so",
         "~",
     ),
     (r"per (?:le|l)", "AT"),
@@ -163,6 +229,7 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     ),
     (
         r"non dopo (?:le|l)|not after|no later than|prima (?:delle|dell|di)|before|entro (?:le|l)"
+        r"|(?:at the latest )?by (?=\d)"
         r"|entro|until|till|til|fino (?:alle|all|a)|up to|earlier than",
         "BEFORE",
     ),
@@ -173,6 +240,8 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     ),
     (r"appuntamento|appuntamenti|prenotazione|appointment|appt|booking|reservation", "APPT"),
 ]
+_MONTH_WORDS = "|".join(sorted((m for m in _MONTHS if len(m) > 3), key=len, reverse=True))
+_PHRASE_LIST = [(p.replace("_MONTHS_", _MONTH_WORDS), r) for p, r in _PHRASE_LIST]
 PHRASES: re.Pattern[str] = re.compile(
     "|".join(f"(?P<p{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(_PHRASE_LIST))
 )

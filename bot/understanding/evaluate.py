@@ -79,6 +79,8 @@ def load_when_corpus(path: Path | None = None) -> list[WhenCase]:
                 if window
                 else None,
                 previous=_as_date(expect.get("previous")),
+                last=_as_date(expect.get("last")),
+                past=bool(expect.get("past", False)),
             )
         cases.append(
             WhenCase(
@@ -99,11 +101,13 @@ def same_when(got: When | None, expect: When | None) -> bool:
     """Exact agreement on what the corpus labels (date, time, window, previous)."""
     if got is None or expect is None:
         return got is expect
-    return (got.date, got.time, got.window, got.previous) == (
+    return (got.date, got.time, got.window, got.previous, got.last, got.past) == (
         expect.date,
         expect.time,
         expect.window,
         expect.previous,
+        expect.last,
+        expect.past,
     )
 
 
@@ -118,6 +122,10 @@ def show(value: When | None) -> str:
         out += f" [{value.window[0]:%H:%M}-{value.window[1]:%H:%M}]"
     if value.previous is not None:
         out += f" (was {value.previous.isoformat()})"
+    if value.last is not None:
+        out += f" to {value.last.isoformat()}"
+    if value.past:
+        out += " (past)"
     return out
 
 

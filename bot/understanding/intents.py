@@ -267,7 +267,10 @@ _ASAP = _c(
     r"\b(il |la )?(primo|prima|prossimo|prossima) "
     r"(posto |orario |ora |data |slot |appuntamento |giorno )?(libero|libera|disponibil\w*|che hai|"
     r"che avete)\b|\b(primo|prima) (posto|data) (utile|che c e)\b|\bil primo posto\b|\bsubito\b|"
-    r"\bright away\b|\bstraight away\b|\bsooner the better\b"
+    r"\bright away\b|\bstraight away\b|\bsooner the better\b|"
+    # rule 20: "appena puoi", "prima che puoi", "whenever you can soonest"
+    r"\b(appena|prima che|quanto prima) (puoi|potete|riesci|riuscite|c e posto|hai posto)\b|"
+    r"\bprimo buco\b|\bas early as (possible|you can)\b"
 )
 _OTHER_DAY = _c(
     r"\b(un |un altro |un altra |l altro )?(altro|altra|altri|altre) (giorno|giorni|data|date)\b|"

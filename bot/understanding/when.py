@@ -1,5 +1,8 @@
 """Read when a customer wants to come ("domani alle 11", "next friday afternoon") as a `When`.
 
+A `When` may be a period of days ("la settimana prossima", "entro venerdì": `date` to `last`) and
+may be in the past ("lunedì scorso": `past`); the conversation decides what to offer for either.
+
 A fast rule layer over the normalised text follows the rules of shared/dates.md; dateparser is
 only asked about what the layer cannot read at all (unusual date formats).
 """
@@ -36,6 +39,11 @@ class When:
     window: tuple[_Time, _Time] | None = None
     approximate: bool = False
     previous: _Date | None = None
+    # A period of days ("la settimana prossima", "entro venerdì"): `date` is its first day still
+    # ahead and `last` its last day; None for a single day.
+    last: _Date | None = None
+    # The customer named a day that is already behind them ("lunedì scorso", "ieri").
+    past: bool = False
 
 
 OPEN_START = time(0, 0)
@@ -50,6 +58,28 @@ DAY_PARTS: dict[str, tuple[time, time]] = {
 }
 # An open "after" window counts as still ahead today until the evening ends.
 _OPEN_AFTER_TODAY_UNTIL = time(22)
+# A day and month at most this far behind today is the past, not next year (rule 17).
+PAST_GRACE_DAYS = 31
+
+
+# Words around a day that say the customer cannot come then ("sabato abbiamo una comunione").
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_BUSY_AFTER = _words(
+    "abbiamo ho c abbiam siamo sono busy impegnato impegnata impegnati occupato occupata "
+    "occupati lavoro work working no not non nn cant cannot impossibile impossible niente "
+    "out away via fuori tranne except"
+)
+_BUSY_BEFORE = _words(
+    "tranne eccetto except not non nn no cant cannot t busy impegnato impegnata lavoro work "
+    "working but"
+)
+_WANTED_NEAR = _words(
+    "libero libera liberi libere free ok bene good fine works perfetto meglio better "
+    "preferisco prefer vorrei like want"
+)
 
 _GLUED = [
     (re.compile(r"\b(\d{1,2})h(\d{2})\b"), r"\1:\2"),
@@ -96,6 +126,8 @@ class _Mention:
     approximate: bool = False
     previous_hint: bool = False
     minutes: int = 0
+    last: date | None = None
+    busy: bool = False
 
 
 # ---------------------------------------------------------------- tokens
@@ -114,7 +146,7 @@ def _tokens(text: str) -> tuple[str, ...]:
     for pattern, replacement in _GLUED:
         s = pattern.sub(replacement, s)
     s = " ".join(_fix_word(w) for w in s.split())
-    s = v.PHRASES.sub(lambda m: v.PHRASE_REPLACEMENTS[int(str(m.lastgroup)[1:])], s)
+    s = v.PHRASES.sub(lambda m: f" {v.PHRASE_REPLACEMENTS[int(str(m.lastgroup)[1:])]} ", s)
     words = [v.NUMBERS.get(w, w) for w in s.split()]
     # "twenty seven" -> 27
     merged: list[str] = []
@@ -181,17 +213,20 @@ def _day_month(day: int, month: int, year: int | None, today: date) -> date | No
             return date(year, month, day)
         except ValueError:
             return None
-    for y in (today.year, today.year + 1, today.year + 2):
+    for y in (today.year - 1, today.year, today.year + 1, today.year + 2):
         try:
             candidate = date(y, month, day)
         except ValueError:
             continue
-        if candidate >= today:
+        # Rule 17: a date up to a month behind is the past; only older ones roll over a year.
+        if candidate >= today - timedelta(days=PAST_GRACE_DAYS):
             return candidate
     return None
 
 
 def _weekday(target: int, today: date, mode: str) -> date:
+    if mode == "last_week":  # "lunedì della settimana scorsa": the previous calendar week
+        return today - timedelta(days=today.weekday() + 7) + timedelta(days=target)
     if mode == "this":
         ahead = (target - today.weekday()) % 7
         return today + timedelta(days=ahead)
@@ -298,9 +333,11 @@ def _date_mentions(tok: tuple[str, ...], today: date, now: datetime) -> list[_Me
                 mode = "this"
             if "NEXTWEEK" in tok[max(0, i - 3) : i]:
                 mode = "next_week"
+            if "LASTWEEK" in tok[max(0, i - 3) : i]:
+                mode = "last_week"
             for j in range(i + 1, min(i + 4, len(tok))):
-                if tok[j] == "NEXTWEEK":
-                    mode, end = "next_week", j + 1
+                if tok[j] in ("NEXTWEEK", "LASTWEEK"):
+                    mode, end = ("next_week" if tok[j] == "NEXTWEEK" else "last_week"), j + 1
                     break
                 if tok[j] == "THISWEEK":
                     mode, end = "this", j + 1
@@ -308,6 +345,10 @@ def _date_mentions(tok: tuple[str, ...], today: date, now: datetime) -> list[_Me
                 if tok[j] not in _FILLER:
                     break
             day = _weekday(int(t[2:]), today, mode)
+            if (i > 0 and tok[i - 1] == "PASTW") or (end < len(tok) and tok[end] == "PASTW"):
+                # "lunedì scorso", "last friday": the latest such day before today.
+                day = today - timedelta(days=(today.weekday() - int(t[2:])) % 7 or 7)
+                end += 1 if end < len(tok) and tok[end] == "PASTW" else 0
             # "venerdì 27", "Thursday, December 3rd": the explicit date decides.
             j = end
             while j < len(tok) and tok[j] in ("il", "the", "on", ","):
@@ -316,18 +357,28 @@ def _date_mentions(tok: tuple[str, ...], today: date, now: datetime) -> list[_Me
                 explicit = _read_date(tok, j, today)
                 if explicit is not None:
                     day, end = explicit
-                elif _number(tok[j]) is not None and not _is_time_after(tok, j):
+                elif _number(tok[j]) is not None and (
+                    not _is_time_after(tok, j) or _ORD.match(tok[j]) or _vague_time_next(tok, j)
+                ):
                     n = _number(tok[j])
-                    by_day = _day_of_month(n or 0, today)
+                    by_day = _weekday_date(n or 0, int(t[2:]), today)
                     if by_day is not None:
                         day, end = by_day, j + 1
+            if _by_before(tok, i) and day >= today:
+                # "entro venerdì", "by friday": any day from today to that day (rule 19).
+                found.append(_Mention(i - 1, end, "date", today, last=day))
+                i = end
+                continue
             found.append(_Mention(i, end, "date", day))
             i = end
             continue
         else:
             explicit = _read_date(tok, i, today)
             if explicit is not None:
-                found.append(_Mention(i, explicit[1], "date", explicit[0]))
+                if _by_before(tok, i) and explicit[0] >= today:
+                    found.append(_Mention(i, explicit[1], "date", today, last=explicit[0]))
+                else:
+                    found.append(_Mention(i, explicit[1], "date", explicit[0]))
                 i = explicit[1]
                 continue
             n = _number(t)
@@ -335,10 +386,46 @@ def _date_mentions(tok: tuple[str, ...], today: date, now: datetime) -> list[_Me
                 # A day with its month that does not exist ("31 novembre") is no date at all,
                 # not "the 31st" of some other month.
                 day_alone = _day_of_month(n, today)
-                if day_alone is not None:
+                if day_alone is not None and _by_before(tok, i):
+                    found.append(_Mention(i, i + 1, "date", today, last=day_alone))
+                elif day_alone is not None:
                     found.append(_Mention(i, i + 1, "date", day_alone))
         i += 1
     return found
+
+
+def _by_before(tok: tuple[str, ...], i: int) -> bool:
+    """ "entro venerdì", "entro il 5 dicembre", "by the 5th": a deadline, not a day."""
+    j = i - 1
+    while j >= 0 and tok[j] in ("il", "the", "on", "di", "del"):
+        j -= 1
+    return j >= 0 and tok[j] == "BY"
+
+
+def _vague_time_next(tok: tuple[str, ...], j: int) -> bool:
+    """ "10 verso le 5", "3 ~ DPL": a number followed by a vague time is a day, not the time."""
+    k = j + 1
+    if k >= len(tok) or tok[k] != "~":
+        return False
+    k += 1
+    while k < len(tok) and tok[k] in ("AT", "le", "la", "l", "the"):
+        k += 1
+    return k < len(tok) and (tok[k] in DAY_PARTS or _moment_at(tok, k) is not None)
+
+
+def _weekday_date(n: int, weekday: int, today: date) -> date | None:
+    """ "giovedì 10": the 10th of this or next month; a past 10th only when only it is a Thursday
+    (rule 17: "sabato 21" said on the 23rd is last Saturday)."""
+    ahead = _day_of_month(n, today)
+    if ahead is not None and ahead.weekday() == weekday:
+        return ahead
+    if 1 <= n < today.day and today - date(today.year, today.month, n) <= timedelta(
+        days=PAST_GRACE_DAYS
+    ):
+        behind = date(today.year, today.month, n)
+        if behind.weekday() == weekday:
+            return behind
+    return ahead
 
 
 def _is_time_after(tok: tuple[str, ...], j: int) -> bool:
@@ -349,7 +436,9 @@ def _is_day_alone(tok: tuple[str, ...], i: int) -> bool:
     """ "il 27", "the 22nd", "on the 3rd": a day of the month without a month."""
     t = tok[i]
     nxt = tok[i + 1] if i + 1 < len(tok) else ""
-    if nxt in ("AM", "PM", "+30", "+15", "+45", "-15", "e", "and", "-", "BEFORE", "~"):
+    if nxt == "~" and _vague_time_next(tok, i):
+        pass  # "il 3 verso ora di pranzo": the day, then a vague time
+    elif nxt in ("AM", "PM", "+30", "+15", "+45", "-15", "e", "and", "-", "BEFORE", "~"):
         return False
     prev = tok[i - 1] if i > 0 else ""
     if prev in _TIME_CUES or prev.startswith("REL") or prev.startswith("DP"):
@@ -591,8 +680,9 @@ def _layer(text: str, now: datetime) -> When | None:
             merged[-1].end = m.end
             continue
         merged.append(m)
-    dates = merged
-    if not dates and not times:
+    dates = _wanted(tok, merged)
+    period = None if dates else _period(tok, today)
+    if not dates and not times and period is None:
         return None
     target, previous = _pick_target(tok, dates)
     alternatives = len(dates) > 1 and previous is None
@@ -624,8 +714,11 @@ def _layer(text: str, now: datetime) -> When | None:
         approximate = point.approximate
     elif part is not None:
         window = DAY_PARTS[part]
+    last: date | None = None
     if target is not None and target.day is not None:
-        day = target.day
+        day, last = target.day, target.last
+    elif period is not None:
+        day, last = period
     elif when_time is not None:
         day = today if when_time > now.time().replace(second=0, microsecond=0) else _next(today)
     elif window is not None:
@@ -633,7 +726,91 @@ def _layer(text: str, now: datetime) -> When | None:
         day = today if now.time() < limit else _next(today)
     else:
         return None
-    return When(day, when_time, window, approximate, previous.day if previous else None)
+    if last is not None and day == today and when_time is not None and when_time <= now.time():
+        day = _next(today)  # "entro venerdì alle 10" at 11: from tomorrow
+    if last is not None and last <= day:
+        last = None if last == day else last
+    return When(
+        day,
+        when_time,
+        window,
+        approximate,
+        previous.day if previous else None,
+        last=last,
+        past=day < today,
+    )
+
+
+def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
+    """The days asked for: days said to be impossible ("sabato abbiamo una comunione", "not
+    monday") drop out when another day remains (rule 14)."""
+    if len(dates) < 2:
+        return dates
+    for k, d in enumerate(dates):
+        stop = dates[k + 1].start if k + 1 < len(dates) else len(tok)
+        # A "no" right after the previous day is about that day ("mercoledì no, giovedì sì").
+        begin = (dates[k - 1].end + (1 if dates[k - 1].busy else 0)) if k else 0
+        after = set(tok[d.end : min(d.end + 3, stop)])
+        before = set(tok[max(begin, d.start - 2) : d.start])
+        d.busy = bool((after & _BUSY_AFTER) or (before & _BUSY_BEFORE)) and not (
+            after & _WANTED_NEAR
+        )
+    kept = [d for d in dates if not d.busy]
+    return kept or dates
+
+
+def _period(tok: tuple[str, ...], today: date) -> tuple[date, date] | None:
+    """A period without a day (rule 16): a week, part of a week, a weekend, a month or part of
+    it, as its first day still ahead and its last day."""
+    part = next((t for t in tok if t in ("PSTART", "PMID", "PEND")), None)
+    span: tuple[date, date] | None = None
+    if "NEXTWEEK" in tok or "THISWEEK" in tok:
+        monday = today - timedelta(days=today.weekday())
+        if "NEXTWEEK" in tok:
+            monday += timedelta(days=7)
+        span = (monday, monday + timedelta(days=6))
+        if part is not None:
+            offset = {"PSTART": 0, "PMID": 2, "PEND": 4}[part]
+            span = (monday + timedelta(days=offset), monday + timedelta(days=offset + 2))
+    elif "WEEKEND" in tok:
+        saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+        if today.weekday() == 6:
+            saturday = today - timedelta(days=1)
+        k = tok.index("WEEKEND")
+        if k > 0 and tok[k - 1] == "NEXT" and today.weekday() >= 5:
+            saturday += timedelta(days=7)  # "the following weekend" said on a weekend
+        span = (saturday, saturday + timedelta(days=1))
+    else:
+        month_start: date | None = None
+        named = next((_month_of(t) for t in tok if _month_of(t) is not None), None)
+        if named is not None:
+            year = today.year if named >= today.month else today.year + 1
+            month_start = date(year, named, 1)
+        elif "NEXTMONTH" in tok:
+            month, year = _add_months(1, today.month, today.year)
+            month_start = date(year, month, 1)
+        elif "MONTH" in tok and part is not None:
+            month_start = today.replace(day=1)
+            if part == "PSTART" or (part == "PMID" and today.day > 20):
+                # "inizio mese", "metà mese" once it is behind: next month's
+                month, year = _add_months(1, today.month, today.year)
+                month_start = date(year, month, 1)
+        if month_start is not None:
+            days = calendar.monthrange(month_start.year, month_start.month)[1]
+            first, end = 1, days
+            if part == "PSTART":
+                end = 10
+            elif part == "PMID":
+                first, end = 11, 20
+            elif part == "PEND":
+                first = 21
+            span = (month_start.replace(day=first), month_start.replace(day=end))
+    if span is None:
+        return None
+    first_day, last_day = span
+    if last_day < today:
+        return None
+    return max(first_day, today), last_day
 
 
 def _next(today: date) -> date:

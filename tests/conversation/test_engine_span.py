@@ -10,8 +10,8 @@ from engine_chat import Chat
     ("typed", "said"),
     [
         ("un taglio martedì pomeriggio", "martedì 24 novembre tra le 12:00 e le 18:00"),
-        ("un taglio venerdì dopo le 17", "venerdì 27 novembre dopo le 17:00"),
-        ("un taglio giovedì prima delle 10", "giovedì 26 novembre prima delle 10:00"),
+        ("un taglio venerdì dopo le 17", "venerdì 27 novembre tra le 17:00 e le 19:00"),
+        ("un taglio giovedì prima delle 10", "giovedì 26 novembre tra le 9:00 e le 10:00"),
     ],
 )
 async def test_the_window_is_said_back(chat: Chat, typed: str, said: str) -> None:
