@@ -6,7 +6,7 @@ A bad value stops start-up with one sentence naming the variable (`ConfigError`)
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, HttpUrl, SecretStr, ValidationError, field_validator
@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     telegram_webhook_url: HttpUrl | None = None
     telegram_webhook_secret: SecretStr | None = None
     port: int = Field(default=8080, ge=1, le=65535)
+    # For benchmarks only (bench/run.py): "off" drops PTB's AIORateLimiter, to measure its cost.
+    # Production keeps it on: it keeps the bot inside Telegram's flood limits.
+    telegram_rate_limiter: Literal["on", "off"] = "on"
 
     zimun_api_url: HttpUrl = HttpUrl("https://api.zimun.online")
     zimun_client_id: str | None = None
