@@ -199,7 +199,7 @@ class Bots:
 
 
 @contextlib.asynccontextmanager
-async def started(limiter: str, workdir: Path) -> AsyncIterator[Bots]:
+async def started(limiter: str, workdir: Path, profile: Path | None = None) -> AsyncIterator[Bots]:
     sandbox_port = free_port()
     async with (
         BotApiStub(BOT_TOKEN).serving() as bot_stub,
@@ -225,6 +225,8 @@ async def started(limiter: str, workdir: Path) -> AsyncIterator[Bots]:
             TELEGRAM_RATE_LIMITER=limiter,
         )
         bot_argv = [sys.executable, "-m", "bot", "run"]
+        if profile is not None:  # written when the bot exits on SIGTERM
+            bot_argv[1:1] = ["-m", "cProfile", "-o", str(profile.with_suffix(f".{limiter}.prof"))]
         echo_argv = [sys.executable, str(BENCH / "echo_bot.py")]
         try:
             # All three start at once; the bot reaches Zimun only with the first customer.
@@ -394,7 +396,7 @@ async def bench(args: argparse.Namespace) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="zimun-bench-") as tmp:
         workdir = Path(tmp)
         for limiter in limiters:
-            async with started(limiter, workdir) as bots:
+            async with started(limiter, workdir, args.profile) as bots:
                 options: dict[str, Any] = {
                     "limiter": limiter,
                     "rate": args.rate,
@@ -460,6 +462,9 @@ def main(argv: list[str] | None = None) -> int:
         "--warmup", type=int, default=4, help="untimed steps per bot first (0: none)"
     )
     parser.add_argument("--step-timeout", type=float, default=30.0)
+    parser.add_argument(
+        "--profile", type=Path, help="run the bot under cProfile, writing PATH.<limiter>.prof"
+    )
     parser.add_argument("--trace", action="store_true", help="print every step (debugging)")
     parser.add_argument("--json", type=Path, help="also write the summaries here")
     args = parser.parse_args(argv)
