@@ -6,7 +6,7 @@ A bad value stops start-up with one sentence naming the variable (`ConfigError`)
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, HttpUrl, SecretStr, ValidationError, field_validator
@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     # Messages per second to all chats together (Telegram's free limit is about 30; paid
     # broadcasts allow more). Each chat stays within Telegram's one message per second anyway.
     telegram_rate_limit_overall: float = Field(default=30.0, gt=0, le=1000)
+    # For benchmarks only (bench/run.py): "off" drops PTB's AIORateLimiter, to measure its cost.
+    # Production keeps it on: it keeps the bot inside Telegram's flood limits.
+    telegram_rate_limiter: Literal["on", "off"] = "on"
 
     zimun_api_url: HttpUrl = HttpUrl("https://api.zimun.online")
     zimun_client_id: str | None = None

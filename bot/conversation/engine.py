@@ -114,7 +114,9 @@ class Engine:
 
     async def handle(self, customer: Customer, event: Event) -> list[Reply]:
         """Answer one event; the chat's events are handled one at a time."""
-        async with self._lock(customer.chat_id):
+        # One transaction per event, committed before the chat's lock is let go (so the next
+        # event of the chat reads what this one wrote); checkpoints commit it early.
+        async with self._lock(customer.chat_id), self._deps.store.transaction():
             session = await self._load(customer, count_first=True)
             turn = Turn(self._deps, customer, session)
             try:
@@ -200,7 +202,7 @@ class Engine:
     async def scheduled(self, message: ScheduledMessage) -> list[Reply]:
         """The replies for a due time-based message; [] when it no longer applies."""
         customer = Customer(chat_id=message.chat_id, user_id=message.chat_id)
-        async with self._lock(message.chat_id):
+        async with self._lock(message.chat_id), self._deps.store.transaction():
             session = await self._load(customer)
             turn = Turn(self._deps, customer, session)
             # A notice adds buttons without retiring the keyboard already on screen.

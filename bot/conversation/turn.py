@@ -123,8 +123,15 @@ class Turn:
 
     # durability
     async def checkpoint(self, session: Session) -> None:
-        """Save the session before a Zimun write that depends on it (its keys come from it)."""
+        """Save the session before a Zimun write that depends on it (its keys come from it).
+
+        The event runs in one store transaction; a checkpoint commits it so far, so the session
+        (and the keys derived from it) is on disk before the call, and the rest of the event's
+        writes go on in a new transaction. A crash during the call then resumes with the same
+        idempotency keys.
+        """
         await self.store.save_session(self.customer.chat_id, session.to_dict())
+        await self.store.commit()
         self.checkpointed = session
 
     def key(self, session: Session, action: str, target: str, attempt: int = 0) -> str:

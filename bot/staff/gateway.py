@@ -66,15 +66,15 @@ class StaffGateway:
             name = event.name.lower()
             if name in STAFF_COMMANDS:
                 if self.is_staff(customer.user_id):
-                    async with self._lock(customer.chat_id):
+                    async with self._lock(customer.chat_id), self._store.transaction():
                         return await self.desk.command(customer, event)
                 # Not staff: the command does not exist for them; the engine says so.
                 logger.warning("staff command /%s refused for user %s", name, customer.user_id)
             elif name == FORGET_COMMAND:
-                async with self._lock(customer.chat_id):
+                async with self._lock(customer.chat_id), self._store.transaction():
                     return await self.desk.command(customer, event)
         elif isinstance(event, Press) and is_staff_action(event.action):
-            async with self._lock(customer.chat_id):
+            async with self._lock(customer.chat_id), self._store.transaction():
                 replies = await self.desk.press(customer, event.action)
             if replies is not None:
                 return replies

@@ -9,6 +9,7 @@ id); the gateway renders them, re-checking that the reader is still staff.
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any
 
@@ -115,6 +116,12 @@ class NotifyingStore:
 
     async def close(self) -> None:
         await self._inner.close()
+
+    def transaction(self) -> AbstractAsyncContextManager[None]:
+        return self._inner.transaction()
+
+    async def commit(self) -> None:
+        await self._inner.commit()
 
     async def load_session(self, chat_id: int) -> dict[str, Any] | None:
         return await self._inner.load_session(chat_id)

@@ -6,6 +6,7 @@ this protocol only and get an instance from `open_store(DATABASE_URL)`.
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -25,6 +26,24 @@ from bot.storage.models import (
 class Store(Protocol):
     async def close(self) -> None:
         """Release the connection; safe to call twice."""
+
+    # Transactions: the writes of one update reach the database together.
+    def transaction(self) -> AbstractAsyncContextManager[None]:
+        """Writes made inside (by this task) are committed together when it exits.
+
+        Until then no other reader sees them; reads inside see them. An exception rolls them
+        back. Nested use is harmless: the inner block joins the outer one (an exception leaving
+        the inner block drops only the writes made inside it). Writes that return a result
+        (`finish_staff_action`, `forget_chat`, `forget_staff_records`, `ping`) commit the writes
+        so far together with their own, and the transaction goes on.
+        """
+
+    async def commit(self) -> None:
+        """Commit the current transaction's writes now; later writes form a new one.
+
+        For checkpoints: what the engine saves before a Zimun write must be on disk before the
+        call. Outside a transaction every write is already committed, so this does nothing.
+        """
 
     # Sessions: one JSON document per chat.
     async def load_session(self, chat_id: int) -> dict[str, Any] | None: ...

@@ -2,15 +2,25 @@
 
 A single asyncio lock guards every use of the connection, so a transaction is never interleaved
 with another caller's statements (which on one shared connection would see or commit its work).
+
+`transaction()` groups the writes of one update into one commit without holding that lock (and so
+without stalling other chats) while the update waits on Zimun: inside it, writes are kept as
+pending operations of the current task and run in one BEGIN IMMEDIATE ... COMMIT when it exits.
+A read inside it sees those pending writes (they are replayed in a transaction that is then rolled
+back); a write whose result the caller needs at once (`finish_staff_action`, `forget_chat`, ...)
+and `commit()` (the engine's checkpoint before a Zimun write) commit the writes so far.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -138,6 +148,21 @@ def _message_from_row(row: sqlite3.Row) -> ScheduledMessage:
     )
 
 
+# One write, run against the connection inside a transaction; returns what the caller needs.
+Operation = Callable[[aiosqlite.Connection], Awaitable[Any]]
+
+_store_numbers = itertools.count(1)
+
+
+@dataclass
+class _Pending:
+    """The writes of an open `transaction()`, not yet sent to the database."""
+
+    operations: list[Operation] = field(default_factory=list)
+    open: bool = True
+    flushed: int = 0  # operations committed early (by `commit()` or a write needing its result)
+
+
 class SqliteStore:
     """`Store` on one aiosqlite connection; build it with `open_sqlite` or `open_store`."""
 
@@ -145,6 +170,16 @@ class SqliteStore:
         self._db = db
         self._lock = asyncio.Lock()
         self._closed = False
+        self._commits = 0
+        # Per store and per task (asyncio copies the context into each task it starts).
+        self._pending: ContextVar[_Pending | None] = ContextVar(
+            f"sqlite_pending_{next(_store_numbers)}", default=None
+        )
+
+    @property
+    def commits(self) -> int:
+        """Transactions committed so far (for tests and benchmarks counting round trips)."""
+        return self._commits
 
     async def close(self) -> None:
         if self._closed:
@@ -156,23 +191,97 @@ class SqliteStore:
     # -- plumbing ---------------------------------------------------------------------------
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[None]:
+        pending = self._pending.get()
+        if pending is not None and pending.open:
+            # Nested: part of the outer transaction; an exception drops only its own writes.
+            mark = pending.flushed + len(pending.operations)
+            try:
+                yield
+            except BaseException:
+                del pending.operations[max(0, mark - pending.flushed) :]
+                raise
+            return
+        pending = _Pending()
+        token = self._pending.set(pending)
+        try:
+            yield
+        except BaseException:
+            pending.open = False
+            pending.operations.clear()  # rolled back: never sent to the database
+            raise
+        finally:
+            self._pending.reset(token)
+        pending.open = False
+        if pending.operations:
+            await self._commit_operations(pending, None)
+
+    async def commit(self) -> None:
+        pending = self._pending.get()
+        if pending is not None and pending.open and pending.operations:
+            await self._commit_operations(pending, None)
+
+    def _open_pending(self) -> _Pending | None:
+        pending = self._pending.get()
+        return pending if pending is not None and pending.open else None
+
+    async def _commit_operations(self, pending: _Pending | None, last: Operation | None) -> Any:
+        """Run the pending writes, then `last`, in one transaction; returns what `last` returns."""
+        operations = list(pending.operations) if pending is not None else []
+        result = None
         async with self._lock:
             try:
                 await self._db.execute("BEGIN IMMEDIATE")
-                yield self._db
+                for operation in operations:
+                    await operation(self._db)
+                if last is not None:
+                    result = await last(self._db)
                 await self._db.execute("COMMIT")
             except BaseException:
                 await _rollback(self._db)
                 raise
+            self._commits += 1
+        if pending is not None:
+            del pending.operations[: len(operations)]
+            pending.flushed += len(operations)
+        return result
+
+    async def _apply(self, operation: Operation) -> None:
+        """A write: kept for the end of the open transaction, or committed now if there is none."""
+        pending = self._open_pending()
+        if pending is not None:
+            pending.operations.append(operation)
+            return
+        await self._commit_operations(None, operation)
+
+    async def _apply_now(self, operation: Operation) -> Any:
+        """A write whose result is needed now: commits the open transaction's writes with it."""
+        return await self._commit_operations(self._open_pending(), operation)
 
     async def _select(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        async with self._lock, self._db.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        pending = self._open_pending()
+        operations = list(pending.operations) if pending is not None else []
+        async with self._lock:
+            if not operations:
+                async with self._db.execute(sql, tuple(params)) as cursor:
+                    return list(await cursor.fetchall())
+            # Read your own writes: replay them, read, and undo; they stay pending.
+            try:
+                await self._db.execute("BEGIN IMMEDIATE")
+                for operation in operations:
+                    await operation(self._db)
+                async with self._db.execute(sql, tuple(params)) as cursor:
+                    rows = list(await cursor.fetchall())
+            finally:
+                await _rollback(self._db)
+            return rows
 
-    async def _write(self, sql: str, params: Iterable[Any] = ()) -> int:
-        async with self._transaction() as db, db.execute(sql, tuple(params)) as cursor:
-            return cursor.rowcount
+    async def _write(self, sql: str, params: Iterable[Any] = ()) -> None:
+        await self._apply(_statement(sql, params))
+
+    async def _write_now(self, sql: str, params: Iterable[Any] = ()) -> int:
+        rowcount: int = await self._apply_now(_statement(sql, params))
+        return rowcount
 
     # -- sessions ---------------------------------------------------------------------------
 
@@ -196,7 +305,8 @@ class SqliteStore:
     async def record_booking(self, entry: LedgerEntry) -> None:
         start = time_to_db(entry.start, "start")
         created = time_to_db(entry.created_at, "created_at")
-        async with self._transaction() as db:
+
+        async def write(db: aiosqlite.Connection) -> None:
             async with db.execute(
                 "SELECT 1 FROM bookings WHERE appointment_id = ?", (entry.appointment_id,)
             ) as cursor:
@@ -230,18 +340,26 @@ class SqliteStore:
                 await _append_event(
                     db, entry.appointment_id, EventKind.BOOKED, created, {"start": start}
                 )
+
+        await self._apply(write)
         logger.info("booking %s recorded for chat %s", entry.appointment_id, entry.chat_id)
 
     async def record_move(self, appointment_id: str, new_start: datetime, at: datetime) -> None:
         to = time_to_db(new_start, "new_start")
         when = time_to_db(at, "at")
-        async with self._transaction() as db:
+        # UnknownBooking is the caller's to handle now; the write itself may wait for the commit.
+        if not await self._select(
+            "SELECT 1 FROM bookings WHERE appointment_id = ?", (appointment_id,)
+        ):
+            raise UnknownBooking(appointment_id)
+
+        async def write(db: aiosqlite.Connection) -> None:
             async with db.execute(
                 "SELECT start_at FROM bookings WHERE appointment_id = ?", (appointment_id,)
             ) as cursor:
                 row = await cursor.fetchone()
             if row is None:
-                raise UnknownBooking(appointment_id)
+                return  # forgotten in the meantime
             previous = row["start_at"]
             if previous == to:
                 return  # a retried move: history already says so
@@ -251,6 +369,8 @@ class SqliteStore:
             await _append_event(
                 db, appointment_id, EventKind.MOVED, when, {"from": previous, "to": to}
             )
+
+        await self._apply(write)
         logger.info("booking %s moved", appointment_id)
 
     async def record_cancel(
@@ -259,13 +379,18 @@ class SqliteStore:
         when = time_to_db(at, "at")
         if by not in tuple(CancelledBy):
             raise ValueError(f"by must be 'customer' or 'staff', got {by!r}")
-        async with self._transaction() as db:
+        if not await self._select(
+            "SELECT 1 FROM bookings WHERE appointment_id = ?", (appointment_id,)
+        ):
+            raise UnknownBooking(appointment_id)
+
+        async def write(db: aiosqlite.Connection) -> None:
             async with db.execute(
                 "SELECT status FROM bookings WHERE appointment_id = ?", (appointment_id,)
             ) as cursor:
                 row = await cursor.fetchone()
             if row is None:
-                raise UnknownBooking(appointment_id)
+                return  # forgotten in the meantime
             if row["status"] == CANCELLED_STATUS:
                 return  # a retried cancel: keep the first reason and time
             await db.execute(
@@ -274,6 +399,8 @@ class SqliteStore:
             )
             details = {"reason": reason, "by": str(by)}
             await _append_event(db, appointment_id, EventKind.CANCELLED, when, details)
+
+        await self._apply(write)
         logger.info("booking %s cancelled by %s", appointment_id, by)
 
     async def bookings_for_chat(
@@ -361,7 +488,7 @@ class SqliteStore:
     # -- staff: privacy, statistics, health -------------------------------------------------
 
     async def forget_chat(self, chat_id: int) -> ForgetCounts:
-        async with self._transaction() as db:
+        async def erase(db: aiosqlite.Connection) -> ForgetCounts:
             sessions = await _count(db, "DELETE FROM sessions WHERE chat_id = ?", chat_id)
             scheduled = await _count(
                 db, "DELETE FROM scheduled_messages WHERE chat_id = ?", chat_id
@@ -393,13 +520,15 @@ class SqliteStore:
             metrics = await _count(
                 db, "UPDATE metrics SET chat_id = NULL WHERE chat_id = ?", chat_id
             )
-        counts = ForgetCounts(
-            sessions=sessions,
-            bookings=bookings,
-            events=events,
-            scheduled=scheduled,
-            metrics=metrics,
-        )
+            return ForgetCounts(
+                sessions=sessions,
+                bookings=bookings,
+                events=events,
+                scheduled=scheduled,
+                metrics=metrics,
+            )
+
+        counts: ForgetCounts = await self._apply_now(erase)
         await self._scrub()
         logger.info("chat %s forgotten: %s", chat_id, counts)
         return counts
@@ -449,7 +578,7 @@ class SqliteStore:
 
     async def ping(self) -> None:
         try:
-            await self._write(
+            await self._write_now(
                 "INSERT INTO heartbeat (id, beats) VALUES (1, 1)"
                 " ON CONFLICT (id) DO UPDATE SET beats = heartbeat.beats + 1"
             )
@@ -531,7 +660,7 @@ class SqliteStore:
         )
 
     async def finish_staff_action(self, token: str, state: str) -> bool:
-        changed = await self._write(
+        changed = await self._write_now(
             "UPDATE staff_actions SET state = ? WHERE token = ? AND state = ?",
             (state, token, str(StaffActionState.PENDING)),
         )
@@ -578,21 +707,25 @@ class SqliteStore:
         ]
 
     async def forget_staff_records(self, chat_id: int) -> int:
-        async with self._transaction() as db:
+        async def erase(db: aiosqlite.Connection) -> int:
             actions = await _count(db, "DELETE FROM staff_actions WHERE chat_id = ?", chat_id)
             holds = await _count(db, "DELETE FROM holds WHERE chat_id = ?", chat_id)
-        if actions + holds:
+            return actions + holds
+
+        erased: int = await self._apply_now(erase)
+        if erased:
             await self._scrub()
-        return actions + holds
+        return erased
 
     # -- processed Telegram updates (issue 10) -----------------------------------------------
 
     async def claim_update(self, update_id: int, at: datetime) -> bool:
         when = time_to_db(at, "at")
         oldest = time_to_db(at - UPDATE_MEMORY, "at")
-        async with self._transaction() as db:
+
+        async def claim(db: aiosqlite.Connection) -> int:
             await db.execute("DELETE FROM processed_updates WHERE claimed_at < ?", (oldest,))
-            claimed = await _count(
+            return await _count(
                 db,
                 "INSERT INTO processed_updates (update_id, outcome, claimed_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (update_id) DO NOTHING",
@@ -600,6 +733,8 @@ class SqliteStore:
                 str(UpdateOutcome.CLAIMED),
                 when,
             )
+
+        claimed: int = await self._apply_now(claim)
         return claimed > 0
 
     async def settle_update(self, update_id: int, outcome: str) -> None:
@@ -636,6 +771,16 @@ async def _append_event(
         " WHERE appointment_id = ?",
         (appointment_id, str(kind), at, json_to_db(details, "details"), appointment_id),
     )
+
+
+def _statement(sql: str, params: Iterable[Any]) -> Operation:
+    values = tuple(params)
+
+    async def run(db: aiosqlite.Connection) -> int:
+        async with db.execute(sql, values) as cursor:
+            return cursor.rowcount
+
+    return run
 
 
 async def _count(db: aiosqlite.Connection, sql: str, *params: Any) -> int:

@@ -112,17 +112,19 @@ def build_application(
         .base_url(str(settings.telegram_api_base_url))
         .base_file_url(str(settings.telegram_api_base_file_url))
         .concurrent_updates(PerChatUpdateProcessor(turns))
-        # Retries on RetryAfter after waiting as long as Telegram asks.
-        .rate_limiter(
-            rate_limiter
-            or AIORateLimiter(
-                overall_max_rate=settings.telegram_rate_limit_overall, max_retries=retries
-            )
-        )
     )
     if webhook:
         builder = builder.updater(None)
-    application: TelegramApplication = builder.build()
+    application: TelegramApplication
+    if rate_limiter is None and settings.telegram_rate_limiter == "off":
+        application = builder.build()  # benchmarks only: no flood control at all
+    else:
+        # Retries on RetryAfter after waiting as long as Telegram asks.
+        # Retries on RetryAfter after waiting as long as Telegram asks.
+        limiter = rate_limiter or AIORateLimiter(
+            overall_max_rate=settings.telegram_rate_limit_overall, max_retries=retries
+        )
+        application = builder.rate_limiter(limiter).build()
     return application
 
 

@@ -1,0 +1,484 @@
+"""Load benchmark: the booking bot and a bare PTB echo bot, as real processes, on loopback.
+
+    python bench/run.py                                   # burst, limiter off, about a minute
+    python bench/run.py --shape both --limiter both       # the whole matrix
+    python bench/run.py --customers 2 --steps 4 --rounds 1 --json out.json   # a smoke run
+
+Starts a Bot API stub per bot (in this process), the Zimun sandbox (`python -m bot sandbox`) behind
+a request-counting TCP relay, the booking bot (`python -m bot run`, long polling) and the echo bot
+(bench/echo_bot.py), then runs rounds of A B A B (echo, bot) with N customers per run and prints
+throughput, latency, CPU, memory and calls. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from botapi_stub import BotApiStub
+from driver import Result, customers, run_load
+
+from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_ORGANIZATION_ID
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+BOT_TOKEN = "111111:bench-booking-bot"
+ECHO_TOKEN = "222222:bench-echo-bot"
+START_TIMEOUT = 60.0
+_REQUEST_LINE = re.compile(rb"(?:GET|POST|PUT|PATCH|DELETE) /\S* HTTP/1\.[01]\r\n")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class CountingRelay:
+    """A TCP relay in front of the sandbox that counts the HTTP requests going through it."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.requests = 0
+        self.port = 0
+        self._server: asyncio.Server | None = None
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+
+    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        except OSError:
+            writer.close()
+            return
+        for stream in (writer, up_writer):
+            sock = stream.get_extra_info("socket")
+            if sock is not None:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        await asyncio.gather(
+            self._pipe(reader, up_writer, count=True),
+            self._pipe(up_reader, writer, count=False),
+            return_exceptions=True,
+        )
+
+    async def _pipe(
+        self, source: asyncio.StreamReader, sink: asyncio.StreamWriter, *, count: bool
+    ) -> None:
+        tail = b""
+        try:
+            while data := await source.read(65536):
+                if count:
+                    # Matches wholly inside the carried-over tail were counted last time.
+                    chunk = tail + data
+                    self.requests += len(_REQUEST_LINE.findall(chunk)) - len(
+                        _REQUEST_LINE.findall(tail)
+                    )
+                    tail = chunk[-512:]
+                sink.write(data)
+                await sink.drain()
+        finally:
+            sink.close()
+
+
+@dataclass
+class Process:
+    name: str
+    popen: subprocess.Popen[bytes]
+    log: Path
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.popen.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def memory_mb(self) -> tuple[float, float]:
+        """(RSS now, peak RSS) in MiB."""
+        status = Path(f"/proc/{self.popen.pid}/status").read_text()
+        values = dict(re.findall(r"^(VmRSS|VmHWM):\s+(\d+) kB", status, re.MULTILINE))
+        return int(values["VmRSS"]) / 1024, int(values["VmHWM"]) / 1024
+
+    def check_alive(self) -> None:
+        if self.popen.poll() is not None:
+            tail = self.log.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"{self.name} exited with {self.popen.returncode}:\n{tail}")
+
+    def terminate(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+
+    def stop(self) -> None:
+        self.terminate()
+        if self.popen.poll() is None:
+            try:
+                self.popen.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def process(name: str, argv: list[str], env: dict[str, str], workdir: Path) -> Iterator[Process]:
+    log = workdir / f"{name}.log"
+    with log.open("wb") as out:
+        popen = subprocess.Popen(
+            argv,
+            env=env,
+            cwd=workdir,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    proc = Process(name, popen, log)
+    try:
+        yield proc
+    finally:
+        proc.stop()
+
+
+def base_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZIMUN_", "BOT_"))}
+    env.pop("DATABASE_URL", None)
+    env["PYTHONUNBUFFERED"] = "1"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    env.update(extra)
+    return env
+
+
+async def wait_port(port: int, proc: Process) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        proc.check_alive()
+        with contextlib.suppress(OSError):
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return
+        await asyncio.sleep(0.05)
+    raise RuntimeError(f"{proc.name} did not listen on {port}")
+
+
+async def wait_polling(stub: BotApiStub, proc: Process) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while stub.calls["getUpdates"] == 0:
+        proc.check_alive()
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{proc.name} never polled for updates")
+        await asyncio.sleep(0.05)
+
+
+@dataclass
+class Bots:
+    """The two bots under test, each with its own stub, and the sandbox relay."""
+
+    bot: Process
+    bot_stub: BotApiStub
+    echo: Process
+    echo_stub: BotApiStub
+    relay: CountingRelay
+
+
+@contextlib.asynccontextmanager
+async def started(limiter: str, workdir: Path, profile: Path | None = None) -> AsyncIterator[Bots]:
+    sandbox_port = free_port()
+    async with (
+        BotApiStub(BOT_TOKEN).serving() as bot_stub,
+        BotApiStub(ECHO_TOKEN).serving() as echo_stub,
+    ):
+        sandbox_argv = [sys.executable, "-m", "bot", "sandbox", "--port", str(sandbox_port)]
+        relay = CountingRelay(sandbox_port)
+        await relay.start()
+        bot_env = base_env(
+            TELEGRAM_BOT_TOKEN=BOT_TOKEN,
+            TELEGRAM_API_BASE_URL=bot_stub.base_url,
+            TELEGRAM_API_BASE_FILE_URL=bot_stub.base_file_url,
+            TELEGRAM_RATE_LIMITER=limiter,
+            ZIMUN_API_URL=f"http://127.0.0.1:{relay.port}",
+            ZIMUN_CLIENT_ID=SANDBOX_CLIENT_ID,
+            ZIMUN_CLIENT_SECRET=SANDBOX_CLIENT_SECRET,
+            ZIMUN_ORGANIZATION_ID=SANDBOX_ORGANIZATION_ID,
+            DATABASE_URL=f"sqlite:///{workdir / f'bot-{limiter}.sqlite3'}",
+        )
+        echo_env = base_env(
+            TELEGRAM_BOT_TOKEN=ECHO_TOKEN,
+            TELEGRAM_API_BASE_URL=echo_stub.base_url,
+            TELEGRAM_RATE_LIMITER=limiter,
+        )
+        bot_argv = [sys.executable, "-m", "bot", "run"]
+        if profile is not None:  # written when the bot exits on SIGTERM
+            bot_argv[1:1] = ["-m", "cProfile", "-o", str(profile.with_suffix(f".{limiter}.prof"))]
+        echo_argv = [sys.executable, str(BENCH / "echo_bot.py")]
+        try:
+            # All three start at once; the bot reaches Zimun only with the first customer.
+            with (
+                process("sandbox", sandbox_argv, base_env(), workdir) as sandbox,
+                process("bot", bot_argv, bot_env, workdir) as bot,
+                process("echo", echo_argv, echo_env, workdir) as echo,
+            ):
+                await wait_port(sandbox_port, sandbox)
+                await wait_polling(bot_stub, bot)
+                await wait_polling(echo_stub, echo)
+                try:
+                    yield Bots(bot, bot_stub, echo, echo_stub, relay)
+                finally:
+                    for proc in (echo, bot, sandbox):  # all at once: each takes a while
+                        proc.terminate()
+        finally:
+            await relay.stop()
+
+
+@dataclass
+class Run:
+    """One measured run of one bot."""
+
+    bot: str
+    shape: str
+    limiter: str
+    customers: int
+    wall: float
+    result: Result
+    cpu: float
+    rss_mb: float
+    peak_rss_mb: float
+    calls: Counter[str]
+    chat_calls: int
+    zimun_requests: int
+
+
+async def measure(
+    bots: Bots,
+    which: str,
+    *,
+    shape: str,
+    limiter: str,
+    count: int,
+    steps: int,
+    rate: float,
+    first_chat_id: int,
+    step_timeout: float,
+    trace: bool = False,
+) -> Run:
+    echo = which == "echo"
+    proc, stub = (bots.echo, bots.echo_stub) if echo else (bots.bot, bots.bot_stub)
+    people = customers(count, first_chat_id, seed=first_chat_id)
+    stub.reset_counts()
+    zimun_before = bots.relay.requests
+    cpu_before = proc.cpu_seconds()
+    started_at = time.perf_counter()
+    result = await run_load(
+        stub,
+        people,
+        steps,
+        rate=rate if shape == "paced" else None,
+        echo=echo,
+        step_timeout=step_timeout,
+        trace=trace,
+    )
+    wall = time.perf_counter() - started_at
+    proc.check_alive()
+    rss, peak = proc.memory_mb()
+    return Run(
+        bot=which,
+        shape=shape,
+        limiter=limiter,
+        customers=count,
+        wall=wall,
+        result=result,
+        cpu=proc.cpu_seconds() - cpu_before,
+        rss_mb=rss,
+        peak_rss_mb=peak,
+        calls=Counter(stub.calls),
+        chat_calls=stub.chat_calls,
+        zimun_requests=bots.relay.requests - zimun_before,
+    )
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def summarise(runs: list[Run]) -> dict[str, Any]:
+    """Pooled over the rounds of one (bot, shape, limiter)."""
+    steps = sum(r.result.steps for r in runs)
+    bookings = sum(r.result.bookings for r in runs)
+    wall = sum(r.wall for r in runs)
+    latencies = [x for r in runs for x in r.result.latencies]
+    calls: Counter[str] = Counter()
+    for r in runs:
+        calls.update(r.calls)
+    api = sum(calls.values()) - calls["getUpdates"]
+    zimun = sum(r.zimun_requests for r in runs)
+    per_step = max(steps, 1)
+    return {
+        "bot": runs[0].bot,
+        "shape": runs[0].shape,
+        "limiter": runs[0].limiter,
+        "customers": runs[0].customers,
+        "runs": len(runs),
+        "steps": steps,
+        "bookings": bookings,
+        "timeouts": sum(r.result.timeouts for r in runs),
+        "steps_per_s": steps / wall if wall else 0.0,
+        "bookings_per_s": bookings / wall if wall else 0.0,
+        "p50_ms": percentile(latencies, 0.50) * 1000,
+        "p95_ms": percentile(latencies, 0.95) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "cpu_ms_per_update": 1000 * sum(r.cpu for r in runs) / per_step,
+        "rss_mb": max(r.rss_mb for r in runs),
+        "peak_rss_mb": max(r.peak_rss_mb for r in runs),
+        "api_calls_per_step": api / per_step,
+        "chat_calls_per_step": sum(r.chat_calls for r in runs) / per_step,
+        "get_updates_per_step": calls["getUpdates"] / per_step,
+        "calls_by_method": dict(sorted(calls.items())),
+        "zimun_calls_per_booking": zimun / bookings if bookings else None,
+        "zimun_calls": zimun,
+    }
+
+
+def print_table(summaries: list[dict[str, Any]]) -> None:
+    header = (
+        f"{'shape':6} {'limiter':7} {'bot':5} {'steps':>5} {'book':>4} {'steps/s':>8} "
+        f"{'book/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'CPU ms/upd':>10} "
+        f"{'RSS MB':>7} {'API/step':>8} {'chat/step':>9} {'Zimun/book':>10} {'t/o':>4}"
+    )
+    print(header)
+    for s in summaries:
+        zimun = s["zimun_calls_per_booking"]
+        print(
+            f"{s['shape']:6} {s['limiter']:7} {s['bot']:5} {s['steps']:>5} {s['bookings']:>4} "
+            f"{s['steps_per_s']:>8.1f} {s['bookings_per_s']:>7.2f} {s['p50_ms']:>7.1f} "
+            f"{s['p95_ms']:>7.1f} {s['p99_ms']:>7.1f} {s['cpu_ms_per_update']:>10.2f} "
+            f"{s['rss_mb']:>7.1f} {s['api_calls_per_step']:>8.2f} {s['chat_calls_per_step']:>9.2f} "
+            f"{'-' if zimun is None else f'{zimun:.1f}':>10} {s['timeouts']:>4}"
+        )
+    pairs: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+    for s in summaries:
+        pairs.setdefault((s["shape"], s["limiter"]), {})[s["bot"]] = s
+    for (shape, limiter), pair in pairs.items():
+        if {"bot", "echo"} <= pair.keys():
+            bot, echo = pair["bot"], pair["echo"]
+            print(
+                f"{shape}/{limiter}: bot vs echo: "
+                f"steps/s x{bot['steps_per_s'] / echo['steps_per_s']:.2f}, "
+                f"p50 x{bot['p50_ms'] / echo['p50_ms']:.1f}, "
+                f"CPU/update x{bot['cpu_ms_per_update'] / echo['cpu_ms_per_update']:.1f}"
+            )
+
+
+async def bench(args: argparse.Namespace) -> list[dict[str, Any]]:
+    shapes = ["burst", "paced"] if args.shape == "both" else [args.shape]
+    limiters = ["on", "off"] if args.limiter == "both" else [args.limiter]
+    runs: list[Run] = []
+    chat_ids = iter(range(1_000_000, 10**9, 10_000))
+    with tempfile.TemporaryDirectory(prefix="zimun-bench-") as tmp:
+        workdir = Path(tmp)
+        for limiter in limiters:
+            async with started(limiter, workdir, args.profile) as bots:
+                options: dict[str, Any] = {
+                    "limiter": limiter,
+                    "rate": args.rate,
+                    "step_timeout": args.step_timeout,
+                    "trace": args.trace,
+                }
+                if args.warmup:
+                    for which in ("echo", "bot"):  # untimed: first imports, first connections
+                        await measure(
+                            bots,
+                            which,
+                            shape="burst",
+                            count=2,
+                            steps=args.warmup,
+                            first_chat_id=next(chat_ids),
+                            **options,
+                        )
+                for shape in shapes:
+                    for round_number in range(args.rounds):
+                        for which in ("echo", "bot"):  # interleaved: A B A B
+                            run = await measure(
+                                bots,
+                                which,
+                                shape=shape,
+                                count=args.customers,
+                                steps=args.steps,
+                                first_chat_id=next(chat_ids),
+                                **options,
+                            )
+                            runs.append(run)
+                            r = run.result
+                            print(
+                                f"  {shape}/{limiter} round {round_number + 1} {which:4}: "
+                                f"{r.steps} steps, {r.bookings} bookings in {run.wall:.1f} s",
+                                file=sys.stderr,
+                            )
+    groups: dict[tuple[str, str, str], list[Run]] = {}
+    for run in runs:
+        groups.setdefault((run.shape, run.limiter, run.bot), []).append(run)
+    return [summarise(group) for group in groups.values()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=50, help="customers per run (default 50)")
+    parser.add_argument(
+        "--steps", type=int, default=8, help="steps per customer per run (default 8)"
+    )
+    parser.add_argument("--shape", choices=("burst", "paced", "both"), default="burst")
+    parser.add_argument(
+        "--limiter",
+        choices=("on", "off", "both"),
+        default="off",
+        help="PTB's AIORateLimiter in both bots (default off: on caps both near 30 calls/s)",
+    )
+    parser.add_argument(
+        "--rate", type=float, default=10.0, help="paced: steps/s in all (default 10)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="A B pairs per configuration (default 2)"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=4, help="untimed steps per bot first (0: none)"
+    )
+    parser.add_argument("--step-timeout", type=float, default=30.0)
+    parser.add_argument(
+        "--profile", type=Path, help="run the bot under cProfile, writing PATH.<limiter>.prof"
+    )
+    parser.add_argument("--trace", action="store_true", help="print every step (debugging)")
+    parser.add_argument("--json", type=Path, help="also write the summaries here")
+    args = parser.parse_args(argv)
+    print(
+        f"# {platform.python_implementation()} {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs, {platform.platform()}",
+        flush=True,
+    )
+    summaries = asyncio.run(bench(args))
+    print_table(summaries)
+    if args.json:
+        args.json.write_text(json.dumps(summaries, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
