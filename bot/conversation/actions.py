@@ -56,6 +56,7 @@ class Verb:
     REHOLD = "rehold"
     RESUME = "resume"
     RETRY = "retry"
+    PERSON = "person"
 
 
 # Verbs that mean the same whatever the step, so a press from an older keyboard still works.

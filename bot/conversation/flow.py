@@ -58,9 +58,11 @@ from bot.conversation.menus import (
     show_help,
     stop,
 )
+from bot.conversation.questions import answer_question, talk_to_person
 from bot.conversation.session import Flow, Session, Step
 from bot.conversation.turn import Turn
 from bot.understanding import IntentKind
+from bot.understanding.questions import QuestionKind, parse_question
 
 __all__ = ["CONTENT_STEPS", "FLOW", "PROMPTS", "command", "dispatch"]
 
@@ -109,11 +111,20 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
             return await resume(turn, session)
         if event.verb == Verb.REHOLD:
             return await hold_again(turn, session)
+        if event.verb == Verb.PERSON:
+            return await talk_to_person(turn, session, None)
         if event.verb == Verb.CHANGE_TIME and session.flow is not None:
             # The "Cambia orario" button of every step of a flow (and of the hold-expired notice).
             return await change_time(turn, session)
         return await FLOW[session.step](turn, session, event)
     kind = event.kind
+    question = parse_question(event.text) if event.text else None
+    if question is not None and kind is not IntentKind.LANGUAGE:
+        # A question about the business is answered at any step where the customer is not
+        # typing free content (a name, an e-mail, a reason), then the step carries on.
+        person = question.kind is QuestionKind.PERSON and session.step is not Step.CANCEL_REASON
+        if session.step not in CONTENT_STEPS or person:
+            return await answer_question(turn, session, question, event.text)
     if kind is IntentKind.STOP:
         return await stop(turn, session)
     if kind is IntentKind.HELP:

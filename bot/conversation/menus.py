@@ -38,7 +38,7 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
     kind = event.kind
     if kind in (IntentKind.BOOK, IntentKind.ASAP) or event.wish is not None:
         return await start_booking(turn, session, wish=event.wish, text=event.text)
-    if event.text and match_service(event.text, await turn.services()):
+    if event.text and match_service(turn, event.text, await turn.services()).services:
         return await start_booking(turn, session, text=event.text)
     if kind is IntentKind.GREETING:
         return session, menu(turn, greeting(turn))

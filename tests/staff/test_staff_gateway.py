@@ -364,6 +364,7 @@ STAFF_ATTEMPTS = {
     "stats": "",
     "health": "",
     "notify": "on",
+    "reply": "1 ciao",
 }
 
 

@@ -1,0 +1,193 @@
+"""Questions about the business rather than requests to book: price, duration, address, opening
+hours, phone, choosing a stylist, talking to a person.
+
+Pure regex work on normalised text, like `intents`. `parse_question` gives the kind of question and,
+for "are you open on Saturday?", the weekday asked about; which service a price or duration question
+names is read by `bot.understanding.services` (the services are the business's).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from bot.understanding.text import closest, normalize, words
+
+__all__ = ["Question", "QuestionKind", "parse_question"]
+
+
+class QuestionKind(StrEnum):
+    PRICE = "price"
+    DURATION = "duration"
+    ADDRESS = "address"
+    HOURS = "hours"
+    PHONE = "phone"
+    STYLIST = "stylist"
+    PERSON = "person"
+
+
+@dataclass(frozen=True)
+class Question:
+    kind: QuestionKind
+    weekday: int | None = None  # Monday = 0, for "are you open on Saturday?"
+
+
+def _words_of(block: str) -> list[str]:
+    return block.split()
+
+
+def _c(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+# Typos of the words that carry these questions; short shorthand first.
+_SHORTHAND = {
+    "qnt": "quanto",
+    "qnto": "quanto",
+    "quant": "quanto",
+    "cst": "costa",
+    "tel": "telefono",
+    "cell": "telefono",
+    "nr": "numero",
+    "num": "numero",
+    "pls": "please",
+    "u": "you",
+    "r": "are",
+    "ur": "your",
+    "x": "per",
+    "nn": "non",
+    "wat": "what",
+}
+_KEYWORDS = frozenset(
+    _words_of("""
+    quanto quanta costa costano costo costi prezzo prezzi tariffa tariffe listino price prices
+    pricing cost costs charge durata dura durano long indirizzo address located location where
+    dove siete trovate orari orario apertura aperti aperto chiusi chiuso open opening closing close
+    hours telefono telefonare chiamare chiamarvi numero phone number call ring parrucchiere
+    parrucchiera parrucchieri stilista stylist hairdresser barber scegliere choose operatore
+    operator umano human persona person qualcuno someone somebody parlare talk speak
+    """)
+)
+_PROTECTED = frozenset(
+    _words_of("""
+    quanti quante posto posti costume dove doveva case cose come cost orale ora ore aperta
+    apri apre aprite chiude chiudete chiama chiamo chiami person persone parla parlo parli
+    tempo tempi prego close closer hour your long lunch
+    """)
+)
+
+
+def _fix(token: str) -> str:
+    if token in _SHORTHAND:
+        return _SHORTHAND[token]
+    if not token.isalpha() or token in _KEYWORDS or token in _PROTECTED or len(token) < 5:
+        return token
+    return closest(token, _KEYWORDS) or token
+
+
+_PERSON = _c(
+    r"\b(parl\w*|sentir\w*|contatt\w*|passami|passarmi|mettimi in contatto) (con )?(qualcuno|"
+    r"una persona|persona|un operatore|operatore|un umano|umano|il titolare|la titolare|lo staff|"
+    r"staff|voi|qualcuno del salone|il salone|una persona vera|una persona reale|il parrucchiere|"
+    r"la parrucchiera|un essere umano)\b|"
+    r"\b(operatore|operatrice|persona vera|persona reale|essere umano|un umano|assistenza umana)\b|"
+    r"\b(talk|speak|chat|get in touch) (to|with) (a |an |the |some )?(person|someone|somebody|"
+    r"human|real person|real human|staff|salon|owner|manager|operator|agent|representative|"
+    r"hairdresser|stylist|people|team|anyone|one of you)\b|"
+    r"\b(real person|human being|a human|an operator|live agent|customer service|"
+    r"representative)\b|\bis (this|there) a (bot|robot|human)\b|\bsei un (bot|robot)\b"
+)
+_STYLIST = _c(
+    r"\b(sceglie\w*|scelgo|chiede\w*|vorrei|voglio|posso avere|avere|prenotare con|con) (il |la |"
+    r"l |un |una |lo |mio |mia |la mia |il mio )?(parrucchier\w*|stilist\w*|acconciator\w*|"
+    r"operator\w*|ragazz[ao]|barbier\w*|hair stylist)( preferit\w*| di fiducia| solita| solito)?\b|"
+    r"\b(parrucchier\w*|stilist\w*) (preferit\w*|di fiducia|solit\w*)\b|"
+    r"\bcon chi (sarei|saro|mi|prenoto|faccio)\b|\bchi (mi )?(fa|taglia|fara|tagliera)\b|"
+    r"\b(choose|pick|request|ask for|select|have|book with|get) (a |my |the |your |a specific |"
+    r"same |particular )?(stylist|hairdresser|hair dresser|barber|person|staff member|"
+    r"hairstylist)\b|\b(favourite|favorite|usual|same|specific|particular) (stylist|hairdresser|"
+    r"barber)\b|\bwho (will|would|s going to) (do|cut|be doing)\b"
+)
+_PRICE = _c(
+    r"\b(quanto|quant) (costa|costano|costerebbe|costerebbero|viene|vengono|verrebbe|si spende|"
+    r"spendo|pago|pagherei|fa|e|chiedete|prendete)\b|"
+    r"\b(prezz\w*|cost[oi]|tariff\w*|listino)\b|"
+    r"\bhow much\b(?! time)|\b(price|prices|pricing|cost|costs|rates|fee|fees|charge|charges)\b|"
+    r"\bwhat do you charge\b"
+)
+_DURATION = _c(
+    r"\bquanto (tempo )?(dura|durano|ci (si )?(vuole|mette|metti|mettete|impiega)|impiega\w*|"
+    r"tempo ci vuole|ci vorra|durera)\b|\bquanto tempo\b|\bdurata\b|\bquanto ci sta\b|"
+    r"\bhow long\b|\bhow much time\b|\bduration\b|\b(takes?|last|lasts) (long|how long)\b|"
+    r"\bhow many (minutes|hours)\b|\bquant\w* minuti\b|\bquant\w* ore (dura|ci vuole)\b"
+)
+_ADDRESS = _c(
+    r"\bdove (siete|vi trovo|vi trovate|si trova|sta|state|e il salone|e il negozio|"
+    r"vi trovo|e|venire|devo venire|si va)\b|\bindirizz\w*\b|\bcome (ci )?(arrivo|si arriva|"
+    r"vi raggiungo|raggiungervi|arrivare)\b|\bin che (via|zona)\b|\bposizione\b|"
+    r"\bwhere (are you|is the (salon|shop|place)|r you|do i (go|come)|are u|is it|is that)\b|"
+    r"\baddress\b|\blocated\b|\blocation\b|\bdirections\b|\bhow (do i|to) get (there|to you)\b"
+)
+_HOURS = _c(
+    r"\b(che|quali|i vostri|vostri) orari\b|\borari( di apertura| d apertura)?\b|"
+    r"\borario (di apertura|d apertura|del salone|del negozio)\b|\bapertura\b|"
+    r"\b(a che ora|quando|what time|when) (apr\w*|chiud\w*|do you (open|close)|are you open|"
+    r"open|close|siete aperti)\b|\b(siete|sei|e) (aperti|aperto|chiusi|chiuso)\b|"
+    r"\b(are you|r you|are u|you) (open|closed)\b|\bopen(ing)? (hours|times)\b|\bhours\b|"
+    r"\bclosing time\b|\bbusiness hours\b|\bdo you (open|work) on\b|\blavorate (il|di|la)\b"
+)
+_PHONE = _c(
+    r"\b(numero (di )?(telefono|cellulare|tel|whatsapp)|telefon\w*|cellulare|whatsapp|"
+    r"chiamar\w*|vi (posso )?chiamare|posso chiamar\w*|vi chiamo|squillo)\b|"
+    r"\b(phone|telephone|phone number|call you|ring you|give you a call|number to call|"
+    r"contact number|whatsapp|mobile number)\b"
+)
+_WEEKDAYS = {
+    "lunedi": 0,
+    "martedi": 1,
+    "mercoledi": 2,
+    "giovedi": 3,
+    "venerdi": 4,
+    "sabato": 5,
+    "domenica": 6,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+    "sabati": 5,
+    "domeniche": 6,
+    "saturdays": 5,
+    "sundays": 6,
+    "mondays": 0,
+}
+_WEEKDAY = _c(r"\b(" + "|".join(_WEEKDAYS) + r")\b")
+
+
+@lru_cache(maxsize=2048)
+def parse_question(text: str) -> Question | None:
+    """The question a message asks about the business, or None when it asks none of these."""
+    tokens = [_fix(t) for t in words(normalize(text).replace("-", " "))]
+    if not tokens:
+        return None
+    s = " ".join(tokens)
+    if _STYLIST.search(s):
+        return Question(QuestionKind.STYLIST)
+    if _PERSON.search(s):
+        return Question(QuestionKind.PERSON)
+    if _DURATION.search(s):
+        return Question(QuestionKind.DURATION)
+    if _PRICE.search(s):
+        return Question(QuestionKind.PRICE)
+    if _ADDRESS.search(s):
+        return Question(QuestionKind.ADDRESS)
+    if _HOURS.search(s):
+        day = _WEEKDAY.search(s)
+        return Question(QuestionKind.HOURS, _WEEKDAYS[day.group(1)] if day else None)
+    if _PHONE.search(s):
+        return Question(QuestionKind.PHONE)
+    return None
