@@ -38,6 +38,7 @@ from bot.conversation.turn import Turn, with_service
 from bot.storage import MetricKind
 from bot.understanding import IntentKind
 from bot.understanding.services import ServiceMatch, match_services
+from bot.understanding.text import normalize
 from bot.zimun import Service, SlotUnavailable
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,11 @@ async def service_rows(turn: Turn, session: Session) -> list[list[Button]]:
     t = turn.t
     services = await turn.services()
     if session.choices:
-        services = [s for s in services if s.id in session.choices] or services
+        chosen = [s for s in services if s.id in session.choices]
+        if len(chosen) == 1:
+            # One suggestion that is not quite what was asked: first, with the others after it.
+            chosen += [s for s in services if s.id not in session.choices]
+        services = chosen or services
     rows = [
         [
             turn.button(
@@ -78,7 +83,12 @@ async def service_rows(turn: Turn, session: Session) -> list[list[Button]]:
 
 
 async def prompt_service(turn: Turn, session: Session, lead: str | None) -> list[Reply]:
-    question = turn.t("service.ask_between") if session.choices else turn.t("service.ask")
+    question = turn.t("service.ask")
+    if len(session.choices) == 1:
+        service = await turn.service(session.choices[0])
+        question = turn.t("service.ask_one", name=service.name) if service else question
+    elif session.choices:
+        question = turn.t("service.ask_between")
     return [turn.reply(join(lead, question), await service_rows(turn, session))]
 
 
@@ -155,16 +165,19 @@ async def start_booking(
     if not services:
         return session.idle(), menu(turn, turn.t("service.none"))
     chosen = next((s for s in services if s.id == service_id), None)
+    named = chosen is not None  # a deep link: the first reply names the service
     if chosen is None and text:
         match = match_service(turn, text, services)
         chosen = match.one
         if chosen is None and match.services and len(services) > 1:
             return await ask_between(turn, session, match)
+        # "highlights" was read as "Colore": say so, unless the name itself was typed.
+        named = chosen is not None and normalize(chosen.name) not in normalize(text)
     if chosen is None and len(services) == 1:
         chosen = services[0]
     if chosen is None:
         return await ask(turn, session, Step.SERVICE)
-    lead = turn.t("service.chosen", name=chosen.name) if service_id is not None else None
+    lead = turn.t("service.chosen", name=chosen.name) if named else None
     return await choose_service(turn, session, chosen, lead)
 
 
@@ -347,6 +360,8 @@ async def on_service(turn: Turn, session: Session, event: Input) -> Outcome:
     services = await turn.services()
     chosen: Service | None = None
     shown = [s for s in services if s.id in session.choices] if session.choices else services
+    if len(shown) == 1 and len(services) > 1:
+        shown += [s for s in services if s.id not in session.choices]
     shown = shown or services
     match: ServiceMatch[Service] = ServiceMatch()
     if event.verb == Verb.SERVICE:
@@ -358,6 +373,8 @@ async def on_service(turn: Turn, session: Session, event: Input) -> Outcome:
             # Among the services on screen, a word that fits one of them only is enough.
             among = [s for s in match.services if s.id in session.choices]
             chosen = among[0] if len(among) == 1 else None
+        if chosen is None and event.kind is IntentKind.YES and len(session.choices) == 1:
+            chosen = shown[0]  # "ok" to the one service suggested
         ordinal = event.intent.ordinal if event.intent else None
         if chosen is None and not match.services and ordinal is not None:
             if ordinal == -1:

@@ -11,6 +11,7 @@ staff member, so it travels like every other notice and survives a restart.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,11 +24,15 @@ from bot.i18n import Translator, format_clock, format_money, format_weekday
 from bot.storage import ScheduledMessage
 from bot.understanding.questions import Question, QuestionKind
 from bot.understanding.services import match_services
+from bot.understanding.text import normalize
 from bot.zimun import Location, OpeningInterval, Service
 
 __all__ = ["PERSON_REQUEST", "answer_question", "hours_summary", "talk_to_person"]
 
 logger = logging.getLogger(__name__)
+
+# Words that ask about every service, even while one is being booked.
+_ALL = re.compile(r"\b(prezzi|listino|tariffe|servizi|prices|price list|rates|services|charge)\b")
 
 # The scheduled-message kind of a customer's request to talk to a person.
 PERSON_REQUEST = "person_request"
@@ -99,8 +104,11 @@ async def _price_or_duration(
     named: Sequence[Service] = match_services(
         text, services, aliases=turn.deps.service_aliases
     ).services
-    if not named and session.service_id is not None:
-        # "quanto dura?" while booking a service is about that service.
+    if not named and session.step is Step.SERVICE and session.choices:
+        # "how much is it?" while choosing between the services suggested is about those.
+        named = [s for s in services if s.id in session.choices]
+    if not named and session.service_id is not None and not _ALL.search(normalize(text)):
+        # "quanto dura?" while booking a service is about that service; "prezzi?" is about all.
         named = [s for s in services if s.id == session.service_id]
     if len(named) == 1:
         service = named[0]

@@ -161,12 +161,16 @@ def match_services(
     if by_alias:
         return ServiceMatch(tuple(by_alias))
 
-    named = [s for s in services if normalize(s.name) and _has(joined, normalize(s.name))]
+    wanted = _kinds_in(joined)
+    # A full name counts when the message asks for nothing more ("taglio + piega" is not Taglio).
+    named = [
+        s
+        for s in services
+        if normalize(s.name) and _has(joined, normalize(s.name)) and wanted <= service_kinds(s.name)
+    ]
     if named:
         longest = max(len(normalize(s.name)) for s in named)
         return ServiceMatch(tuple(s for s in named if len(normalize(s.name)) == longest))
-
-    wanted = _kinds_in(joined)
     if not wanted:
         return ServiceMatch()
     kinds = {s.id: service_kinds(s.name) for s in services}

@@ -1,0 +1,72 @@
+"""Questions about the business, told apart from booking requests."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understanding.questions import QuestionKind, parse_question
+
+K = QuestionKind
+CASES = [
+    ("quanto costa un colore?", K.PRICE),
+    ("qnt costa la piega", K.PRICE),
+    ("prezzi?", K.PRICE),
+    ("mi dici il listino", K.PRICE),
+    ("how much is a cut", K.PRICE),
+    ("whats the price for highlights", K.PRICE),
+    ("quanto dura il colore", K.DURATION),
+    ("quanto ci vuole x un taglio?", K.DURATION),
+    ("how long does a colour take", K.DURATION),
+    ("dove siete?", K.ADDRESS),
+    ("mi dai l'indirizzo", K.ADDRESS),
+    ("where r u located", K.ADDRESS),
+    ("che orari fate?", K.HOURS),
+    ("a che ora aprite", K.HOURS),
+    ("what are your opening hours", K.HOURS),
+    ("numero di telefono?", K.PHONE),
+    ("can i call you", K.PHONE),
+    ("posso scegliere il parrucchiere?", K.STYLIST),
+    ("can I choose my stylist?", K.STYLIST),
+    ("vorrei la mia parrucchiera di fiducia", K.STYLIST),
+    ("voglio parlare con qualcuno", K.PERSON),
+    ("operatore", K.PERSON),
+    ("talk to a person", K.PERSON),
+    ("can i speak with a human pls", K.PERSON),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), CASES)
+def test_questions_are_recognised(text: str, kind: QuestionKind) -> None:
+    question = parse_question(text)
+    assert question is not None and question.kind is kind
+
+
+@pytest.mark.parametrize(
+    ("text", "weekday"),
+    [("siete aperti sabato?", 5), ("are you open on sundays", 6), ("che orari fate", None)],
+)
+def test_the_weekday_of_an_opening_hours_question(text: str, weekday: int | None) -> None:
+    question = parse_question(text)
+    assert question is not None and question.kind is K.HOURS
+    assert question.weekday == weekday
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vorrei un taglio domani alle 11",
+        "sposta il mio appuntamento a giovedì",
+        "cancel my booking",
+        "un altro orario",
+        "cambia orario",
+        "domani pomeriggio",
+        "ok grazie",
+        "il secondo",
+        "avete posto sabato?",
+        "Mario Rossi",
+        "ho un appuntamento?",
+        "the first one please",
+    ],
+)
+def test_booking_messages_are_not_questions(text: str) -> None:
+    assert parse_question(text) is None
