@@ -130,12 +130,21 @@ _ADDRESS = _c(
     r"\bwhere (are you|is the (salon|shop|place)|r you|do i (go|come)|are u|is it|is that)\b|"
     r"\baddress\b|\blocated\b|\blocation\b|\bdirections\b|\bhow (do i|to) get (there|to you)\b"
 )
+# "che orari fate?" asks the opening hours; "che orari avete giovedì?", "altri orari", "orari
+# liberi" ask for free times, which the booking flow answers.
+_HOURS_WORD = _c(
+    r"\b(che|quali|i vostri|vostri|gli) orari\b|\borari (di|d) apertura\b|^orari$|"
+    r"\borario (di apertura|d apertura|del salone|del negozio)\b|\bapertura\b"
+)
+_FREE_TIMES = _c(
+    r"\b(liber\w*|disponibil\w*|free|available|posto|slots?|altri|altre|other|more|oggi|domani|"
+    r"dopodomani|today|tomorrow|settimana|week|\d+)\b"
+)
 _HOURS = _c(
-    r"\b(che|quali|i vostri|vostri) orari\b|\borari( di apertura| d apertura)?\b|"
-    r"\borario (di apertura|d apertura|del salone|del negozio)\b|\bapertura\b|"
     r"\b(a che ora|quando|what time|when) (apr\w*|chiud\w*|do you (open|close)|are you open|"
     r"open|close|siete aperti)\b|\b(siete|sei|e) (aperti|aperto|chiusi|chiuso)\b|"
-    r"\b(are you|r you|are u|you) (open|closed)\b|\bopen(ing)? (hours|times)\b|\bhours\b|"
+    r"\b(are you|r you|are u|you) (open|closed)\b|\bopen(ing)? (hours|times)\b|^hours$|"
+    r"\b(your|the|salon|shop) hours\b|"
     r"\bclosing time\b|\bbusiness hours\b|\bdo you (open|work) on\b|\blavorate (il|di|la)\b"
 )
 _PHONE = _c(
@@ -185,6 +194,9 @@ def parse_question(text: str) -> Question | None:
         return Question(QuestionKind.PRICE)
     if _ADDRESS.search(s):
         return Question(QuestionKind.ADDRESS)
+    day_named = _WEEKDAY.search(s) is not None
+    if _HOURS_WORD.search(s) and not _FREE_TIMES.search(s) and not day_named:
+        return Question(QuestionKind.HOURS)
     if _HOURS.search(s):
         day = _WEEKDAY.search(s)
         return Question(QuestionKind.HOURS, _WEEKDAYS[day.group(1)] if day else None)

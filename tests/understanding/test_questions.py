@@ -23,6 +23,9 @@ CASES = [
     ("che orari fate?", K.HOURS),
     ("a che ora aprite", K.HOURS),
     ("what are your opening hours", K.HOURS),
+    ("orari?", K.HOURS),
+    ("what r your hours", K.HOURS),
+    ("a che ora chiudete il sabato", K.HOURS),
     ("numero di telefono?", K.PHONE),
     ("can i call you", K.PHONE),
     ("posso scegliere il parrucchiere?", K.STYLIST),
@@ -66,6 +69,11 @@ def test_the_weekday_of_an_opening_hours_question(text: str, weekday: int | None
         "Mario Rossi",
         "ho un appuntamento?",
         "the first one please",
+        "altri orari",
+        "che orari avete giovedì?",
+        "orari liberi domani?",
+        "can you do it in two hours",
+        "Anna Bianchi",
     ],
 )
 def test_booking_messages_are_not_questions(text: str) -> None:
