@@ -15,6 +15,7 @@ IDLE -> CHOOSE_APPOINTMENT -> CANCEL_CONFIRM -> CANCEL_REASON -(PATCH)-> IDLE
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from bot.conversation.actions import Verb
 from bot.conversation.booking import (
@@ -40,7 +41,17 @@ from bot.conversation.changes import (
     prompt_move_confirm,
     start_change,
 )
-from bot.conversation.common import Handler, Input, Outcome, Prompt, ask, drop_hold, greeting, menu
+from bot.conversation.common import (
+    Handler,
+    Input,
+    Outcome,
+    Prompt,
+    ask,
+    drop_hold,
+    greeting,
+    join,
+    menu,
+)
 from bot.conversation.contact import (
     on_email,
     on_name,
@@ -49,6 +60,7 @@ from bot.conversation.contact import (
     prompt_name,
     prompt_summary,
 )
+from bot.conversation.events import Reply
 from bot.conversation.menus import (
     ask_language,
     on_idle,
@@ -58,7 +70,7 @@ from bot.conversation.menus import (
     show_help,
     stop,
 )
-from bot.conversation.questions import answer_question, talk_to_person
+from bot.conversation.questions import answer_question, answer_text, talk_to_person
 from bot.conversation.session import Flow, Session, Step
 from bot.conversation.turn import Turn
 from bot.understanding import IntentKind
@@ -124,7 +136,29 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
         # typing free content (a name, an e-mail, a reason), then the step carries on.
         person = question.kind is QuestionKind.PERSON and session.step is not Step.CANCEL_REASON
         if session.step not in CONTENT_STEPS or person:
+            # "siete aperti sabato?" reads as a (weak) booking too; it is only a question.
+            if kind in ACTIONS and not person and QuestionKind.HOURS not in question.kinds:
+                # "quanto costa un taglio? vorrei prenotare domani alle 10": the answer, and then
+                # what was asked to be done.
+                answer, _ = await answer_text(turn, session, question, event.text)
+                session, replies = await _by_intent(turn, session, event)
+                return session, with_lead(replies, answer)
             return await answer_question(turn, session, question, event.text)
+    return await _by_intent(turn, session, event)
+
+
+# Intents that ask for something to be done, which a question in the same message does not replace.
+ACTIONS = frozenset({IntentKind.BOOK, IntentKind.MOVE, IntentKind.CANCEL, IntentKind.LIST})
+
+
+def with_lead(replies: list[Reply], lead: str) -> list[Reply]:
+    if not replies or not lead:
+        return replies
+    return [replace(replies[0], text=join(lead, replies[0].text)), *replies[1:]]
+
+
+async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
+    kind = event.kind
     if kind is IntentKind.STOP:
         return await stop(turn, session)
     if kind is IntentKind.HELP:

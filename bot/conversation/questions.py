@@ -27,7 +27,13 @@ from bot.understanding.services import match_services
 from bot.understanding.text import normalize
 from bot.zimun import Location, OpeningInterval, Service
 
-__all__ = ["PERSON_REQUEST", "answer_question", "hours_summary", "talk_to_person"]
+__all__ = [
+    "PERSON_REQUEST",
+    "answer_question",
+    "answer_text",
+    "hours_summary",
+    "talk_to_person",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -42,39 +48,59 @@ async def answer_question(
     turn: Turn, session: Session, question: Question, text: str | None
 ) -> Outcome:
     """Answer, then ask the step's question again (with its buttons) so the customer carries on."""
-    kind = question.kind
-    if kind is QuestionKind.PERSON:
+    if question.kind is QuestionKind.PERSON:
         return await talk_to_person(turn, session, text)
+    answer, offer_person = await answer_text(turn, session, question, text)
+    return await carry_on(turn, session, answer, offer_person=offer_person)
+
+
+async def answer_text(
+    turn: Turn, session: Session, question: Question, text: str | None
+) -> tuple[str, bool]:
+    """The answer to every question the message asks (not "talk to a person"), and whether to
+    offer passing the message to the staff because something is not known here."""
+    answers: list[str] = []
     offer_person = False
+    for kind in question.kinds:
+        if kind is QuestionKind.PERSON:
+            continue
+        answer, offer = await _answer_one(turn, session, kind, question.weekday, text or "")
+        answers.append(answer)
+        offer_person = offer_person or offer
+    logger.info(
+        "questions %s answered at step %s",
+        ",".join(k.value for k in question.kinds),
+        session.step.value,
+    )
+    return "\n\n".join(answers), offer_person
+
+
+async def _answer_one(
+    turn: Turn, session: Session, kind: QuestionKind, weekday: int | None, text: str
+) -> tuple[str, bool]:
+    business = turn.deps.business
     if kind in (QuestionKind.PRICE, QuestionKind.DURATION):
-        answer = await _price_or_duration(turn, session, kind, text or "")
-    elif kind is QuestionKind.ADDRESS:
+        return await _price_or_duration(turn, session, kind, text), False
+    if kind is QuestionKind.ADDRESS:
         location = await turn.location()
         if location is not None and location.address:
-            answer = turn.t("question.address", address=location.address)
-        else:
-            answer, offer_person = turn.t("question.address_unknown"), True
-    elif kind is QuestionKind.HOURS:
-        location = await turn.location()
-        answer, offer_person = _hours_answer(turn, location, question.weekday)
-    elif kind is QuestionKind.PHONE:
-        phone = turn.deps.business.phone
-        if phone:
-            answer = turn.t("question.phone", phone=phone)
-        elif turn.deps.business.staff_reachable:
-            answer, offer_person = turn.t("question.phone_unknown"), True
-        else:
-            answer = turn.t("question.phone_unknown_alone")
-    else:  # STYLIST: the business's own short text, else the offer to ask the staff
-        info = turn.deps.business.info.get(turn.language)
-        if info:
-            answer = info
-        elif turn.deps.business.staff_reachable:
-            answer, offer_person = turn.t("question.stylist_unknown"), True
-        else:
-            answer = turn.t("question.stylist_unknown_alone")
-    logger.info("question %s answered at step %s", kind.value, session.step.value)
-    return await carry_on(turn, session, answer, offer_person=offer_person)
+            return turn.t("question.address", address=location.address), False
+        return turn.t("question.address_unknown"), True
+    if kind is QuestionKind.HOURS:
+        return _hours_answer(turn, await turn.location(), weekday)
+    if kind is QuestionKind.PHONE:
+        if business.phone:
+            return turn.t("question.phone", phone=business.phone), False
+        if business.staff_reachable:
+            return turn.t("question.phone_unknown"), True
+        return turn.t("question.phone_unknown_alone"), False
+    # STYLIST: the business's own short text, else the offer to ask the staff
+    info = business.info.get(turn.language)
+    if info:
+        return info, False
+    if business.staff_reachable:
+        return turn.t("question.stylist_unknown"), True
+    return turn.t("question.stylist_unknown_alone"), False
 
 
 async def carry_on(

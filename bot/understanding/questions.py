@@ -32,6 +32,11 @@ class QuestionKind(StrEnum):
 class Question:
     kind: QuestionKind
     weekday: int | None = None  # Monday = 0, for "are you open on Saturday?"
+    also: tuple[QuestionKind, ...] = ()  # other questions asked in the same message
+
+    @property
+    def kinds(self) -> tuple[QuestionKind, ...]:
+        return (self.kind, *self.also)
 
 
 def _words_of(block: str) -> list[str]:
@@ -179,27 +184,35 @@ _WEEKDAY = _c(r"\b(" + "|".join(_WEEKDAYS) + r")\b")
 
 @lru_cache(maxsize=2048)
 def parse_question(text: str) -> Question | None:
-    """The question a message asks about the business, or None when it asks none of these."""
+    """The question a message asks about the business, or None when it asks none of these.
+
+    A message may ask several ("quanto costa una piega e siete aperti sabato?"): the first in the
+    order below is the question, the others are in `also`.
+    """
     tokens = [_fix(t) for t in words(normalize(text).replace("-", " "))]
     if not tokens:
         return None
     s = " ".join(tokens)
+    found: list[QuestionKind] = []
+    weekday: int | None = None
     if _STYLIST.search(s):
-        return Question(QuestionKind.STYLIST)
-    if _PERSON.search(s):
-        return Question(QuestionKind.PERSON)
+        found.append(QuestionKind.STYLIST)
+    elif _PERSON.search(s):
+        found.append(QuestionKind.PERSON)
     if _DURATION.search(s):
-        return Question(QuestionKind.DURATION)
+        found.append(QuestionKind.DURATION)
     if _PRICE.search(s):
-        return Question(QuestionKind.PRICE)
+        found.append(QuestionKind.PRICE)
     if _ADDRESS.search(s):
-        return Question(QuestionKind.ADDRESS)
-    day_named = _WEEKDAY.search(s) is not None
-    if _HOURS_WORD.search(s) and not _FREE_TIMES.search(s) and not day_named:
-        return Question(QuestionKind.HOURS)
-    if _HOURS.search(s):
-        day = _WEEKDAY.search(s)
-        return Question(QuestionKind.HOURS, _WEEKDAYS[day.group(1)] if day else None)
+        found.append(QuestionKind.ADDRESS)
+    day = _WEEKDAY.search(s)
+    if _HOURS_WORD.search(s) and not _FREE_TIMES.search(s) and day is None:
+        found.append(QuestionKind.HOURS)
+    elif _HOURS.search(s):
+        found.append(QuestionKind.HOURS)
+        weekday = _WEEKDAYS[day.group(1)] if day else None
     if _PHONE.search(s):
-        return Question(QuestionKind.PHONE)
-    return None
+        found.append(QuestionKind.PHONE)
+    if not found:
+        return None
+    return Question(found[0], weekday, tuple(found[1:]))

@@ -78,3 +78,11 @@ def test_the_weekday_of_an_opening_hours_question(text: str, weekday: int | None
 )
 def test_booking_messages_are_not_questions(text: str) -> None:
     assert parse_question(text) is None
+
+
+def test_several_questions_in_one_message() -> None:
+    question = parse_question("ciao volevo sapere quanto viene una piega e se siete aperti sabato")
+    assert question is not None
+    assert question.kinds == (K.PRICE, K.HOURS) and question.weekday == 5
+    question = parse_question("how much is a colour and where are you")
+    assert question is not None and question.kinds == (K.PRICE, K.ADDRESS)
