@@ -79,7 +79,9 @@ _PROTECTED = frozenset(
     _words_of("""
     quanti quante posto posti costume dove doveva case cose come cost orale ora ore aperta
     apri apre aprite chiude chiudete chiama chiamo chiami person persone parla parlo parli
-    tempo tempi prego close closer hour your long lunch
+    tempo tempi prego close closer hour your long lunch change changes changed changing chance
+    quando yours chose posts hosts prime pride phones dovete doveri aprile parlato parlate
+    persone personale charity orario quindi quante
     """)
 )
 

@@ -82,7 +82,8 @@ def _words_of(block: str) -> list[str]:
 _PROTECTED = frozenset(
     _words_of("""
     piena pieno tanta tante tanto tinto volte colle colla color1 posti tagliando cute
-    dry blog blue glow flow trip trimestre ritorno radio mask task wash wish
+    dry blog blue glow flow trip trimestre ritorno radio mask task wash wish below slow allow
+    share shape shake slave dolore calore mails emails salto shavings perme prego
     """)
 )
 

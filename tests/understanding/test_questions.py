@@ -86,3 +86,18 @@ def test_several_questions_in_one_message() -> None:
     assert question.kinds == (K.PRICE, K.HOURS) and question.weekday == 5
     question = parse_question("how much is a colour and where are you")
     assert question is not None and question.kinds == (K.PRICE, K.ADDRESS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can we change it to friday?",
+        "I'd like to change my booking",
+        "change language",
+        "Quando è il mio prossimo appuntamento?",
+        "quando posso venire?",
+    ],
+)
+def test_words_one_typo_away_are_not_questions(text: str) -> None:
+    # "change" is not "charge", "quando" is not "quanto".
+    assert parse_question(text) is None
