@@ -75,6 +75,7 @@ from bot.conversation.session import Flow, Session, Step
 from bot.conversation.turn import Turn
 from bot.understanding import IntentKind
 from bot.understanding.questions import QuestionKind, parse_question
+from bot.understanding.text import normalize
 
 __all__ = ["CONTENT_STEPS", "FLOW", "PROMPTS", "command", "dispatch"]
 
@@ -134,8 +135,11 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
     if question is not None and kind is not IntentKind.LANGUAGE:
         # A question about the business is answered at any step where the customer is not
         # typing free content (a name, an e-mail, a reason), then the step carries on.
-        person = question.kind is QuestionKind.PERSON and session.step is not Step.CANCEL_REASON
-        if session.step not in CONTENT_STEPS or person:
+        typed = session.step in CONTENT_STEPS and (
+            session.step is Step.CANCEL_REASON or not _asks(event.text or "", session.step)
+        )
+        person = question.kind is QuestionKind.PERSON
+        if not typed:
             # "siete aperti sabato?" reads as a (weak) booking too; it is only a question.
             if kind in ACTIONS and not person and QuestionKind.HOURS not in question.kinds:
                 # "quanto costa un taglio? vorrei prenotare domani alle 10": the answer, and then
@@ -145,6 +149,26 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
                 return session, with_lead(replies, answer)
             return await answer_question(turn, session, question, event.text)
     return await _by_intent(turn, session, event)
+
+
+# How questions start; a name never does ("dove siete", "how much is it").
+QUESTION_STARTS = frozenset(
+    {
+        *("dove", "quanto", "quanta", "quanti", "quante", "qual", "quali", "posso", "potete"),
+        *("avete", "siete", "fate", "where", "how", "what", "whats", "can", "could", "do"),
+        *("does", "are", "is", "when"),
+    }
+)
+
+
+def _asks(text: str, step: Step) -> bool:
+    """Whether a message typed where a name or an e-mail is expected is rather a question."""
+    if "?" in text:
+        return True
+    first = normalize(text).split()[:1]
+    if first and first[0] in QUESTION_STARTS:
+        return True
+    return step is Step.EMAIL and "@" not in text
 
 
 # Intents that ask for something to be done, which a question in the same message does not replace.
