@@ -70,6 +70,7 @@ GLOBAL_VERBS = frozenset(
         Verb.SET_LANGUAGE,
         Verb.MOVE,
         Verb.CANCEL,
+        Verb.PERSON,
     }
 )
 _KNOWN = frozenset(v for k, v in vars(Verb).items() if not k.startswith("_"))

@@ -70,7 +70,7 @@ from bot.conversation.menus import (
     show_help,
     stop,
 )
-from bot.conversation.questions import answer_question, answer_text, talk_to_person
+from bot.conversation.questions import answer_question, answer_text
 from bot.conversation.session import Flow, Session, Step
 from bot.conversation.turn import Turn
 from bot.understanding import IntentKind
@@ -124,8 +124,6 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
             return await resume(turn, session)
         if event.verb == Verb.REHOLD:
             return await hold_again(turn, session)
-        if event.verb == Verb.PERSON:
-            return await talk_to_person(turn, session, None)
         if event.verb == Verb.CHANGE_TIME and session.flow is not None:
             # The "Cambia orario" button of every step of a flow (and of the hold-expired notice).
             return await change_time(turn, session)

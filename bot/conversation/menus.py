@@ -22,6 +22,7 @@ from bot.conversation.common import (
 )
 from bot.conversation.contact import already_booked
 from bot.conversation.events import Reply
+from bot.conversation.questions import talk_to_person
 from bot.conversation.session import Flow, Session, Step
 from bot.conversation.turn import Turn
 from bot.understanding import IntentKind
@@ -100,6 +101,8 @@ async def global_press(turn: Turn, session: Session, verb: str, arg: str) -> Out
         return session, ask_language(turn)
     if verb == Verb.SET_LANGUAGE and arg in ("it", "en"):
         return await set_language(turn, session, arg)
+    if verb == Verb.PERSON:
+        return await talk_to_person(turn, session, None)
     entry = await owned(turn, arg) if verb in (Verb.MOVE, Verb.CANCEL) else None
     if entry is not None:
         flow = Flow.MOVE if verb == Verb.MOVE else Flow.CANCEL
