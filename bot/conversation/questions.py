@@ -23,7 +23,7 @@ from bot.conversation.turn import Turn
 from bot.i18n import Translator, format_clock, format_money, format_weekday
 from bot.storage import ScheduledMessage
 from bot.understanding.questions import Question, QuestionKind
-from bot.understanding.services import match_services
+from bot.understanding.services import kinds_in_text, match_services
 from bot.understanding.text import normalize
 from bot.zimun import Location, OpeningInterval, Service
 
@@ -94,7 +94,9 @@ async def _answer_one(
         if business.staff_reachable:
             return turn.t("question.phone_unknown"), True
         return turn.t("question.phone_unknown_alone"), False
-    # STYLIST: the business's own short text, else the offer to ask the staff
+    if kind is QuestionKind.OFFER:
+        return await _offer(turn, text), False
+    # STYLIST, INFO: the business's own short text, else the offer to ask the staff
     info = business.info.get(turn.language)
     if info:
         return info, False
@@ -161,6 +163,30 @@ async def _price_or_duration(
         t("question.duration_line", service=s.name, minutes=s.duration_minutes) for s in listed
     ]
     return "\n".join([t("question.durations"), *lines])
+
+
+async def _offer(turn: Turn, text: str) -> str:
+    """ "fate anche i colpi di sole?": yes with the services that fit, else what we do."""
+    t = turn.t
+    services = await turn.services()
+    if not services:
+        return t("question.no_services")
+    match = match_services(text, services, aliases=turn.deps.service_aliases)
+    named = match.services
+    lines = [
+        t(
+            "question.service_line",
+            service=s.name,
+            price=_money(turn, s) if s.price is not None else "–",
+            minutes=s.duration_minutes,
+        )
+        for s in (named or services)
+    ]
+    if named:
+        lead = "question.offer_partial" if match.partial else "question.offer_yes"
+        return "\n".join([t(lead), *lines])
+    lead = "question.offer_no" if kinds_in_text(text) else "question.services"
+    return "\n".join([t(lead), *lines])
 
 
 def _money(turn: Turn, service: Service) -> str:

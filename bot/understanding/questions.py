@@ -26,6 +26,8 @@ class QuestionKind(StrEnum):
     PHONE = "phone"
     STYLIST = "stylist"
     PERSON = "person"
+    OFFER = "offer"  # "fate anche la barba?", "do you do highlights?"
+    INFO = "info"  # anything else about the salon: payment, parking, children...
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,9 @@ _PERSON = _c(
     r"human|real person|real human|staff|salon|owner|manager|operator|agent|representative|"
     r"hairdresser|stylist|people|team|anyone|one of you)\b|"
     r"\b(real person|human being|a human|an operator|live agent|customer service|"
-    r"representative)\b|\bis (this|there) a (bot|robot|human)\b|\bsei un (bot|robot)\b"
+    r"representative)\b|\bis (this|there) a (bot|robot|human)\b|\bsei un (bot|robot)\b|"
+    r"\b(persona|qualcuno) con cui parlare\b|\b(someone|somebody|a person) to (talk|speak) to\b|"
+    r"\bare (you|u) a (bot|robot|human|real person|machine)\b"
 )
 _STYLIST = _c(
     r"\b(sceglie\w*|scelgo|chiede\w*|vorrei|voglio|posso avere|avere|prenotare con|con) (il |la |"
@@ -115,16 +119,20 @@ _STYLIST = _c(
     r"\b(choose|pick|request|ask for|select|have|book with|get) (a |my |the |your |a specific |"
     r"same |particular )?(stylist|hairdresser|hair dresser|barber|person|staff member|"
     r"hairstylist)\b|\b(favourite|favorite|usual|same|specific|particular) (stylist|hairdresser|"
-    r"barber)\b|\bwho (will|would|s going to) (do|cut|be doing)\b"
+    r"barber)\b|\bwho (will|would|s going to) (do|cut|be doing)\b|"
+    r"\b(book|booking|appointment|see) with (?!(you|u|us|me|my|the|a|an|your)\b)[a-z]+\b|"
+    r"\b(prenotare|prenoto|appuntamento) con (?!(voi|te|me|mi|mia|mio|la|il|un|una|lei|lui)\b)"
+    r"[a-z]+\b"
 )
 _PRICE = _c(
     r"\b(quanto|quant) (costa|costano|costerebbe|costerebbero|viene|vengono|verrebbe|si spende|"
-    r"spendo|pago|pagherei|fa|e|chiedete|prendete)\b|"
+    r"spendo|pago|pagherei|fa|e|chiedete|prendete|si paga)\b|\bquanto\b.*\b(costar\w*|pagar\w*)\b|"
     r"\b(prezz\w*|cost[oi]|tariff\w*|listino)\b|"
     r"\bhow much\b(?! time)|\b(price|prices|pricing|cost|costs|rates|fee|fees|charge|charges)\b|"
     r"\bwhat do you charge\b"
 )
 _DURATION = _c(
+    r"\bci (vuole|mette|mettete) (tanto|molto|poco)\b|\btakes? (long|a while|ages)\b|"
     r"\bquanto (tempo )?(dura|durano|ci (si )?(vuole|mette|metti|mettete|impiega)|impiega\w*|"
     r"tempo ci vuole|ci vorra|durera)\b|\bquanto tempo\b|\bdurata\b|\bquanto ci sta\b|"
     r"\bhow long\b|\bhow much time\b|\bduration\b|\b(takes?|last|lasts) (long|how long)\b|"
@@ -158,7 +166,17 @@ _PHONE = _c(
     r"\b(numero (di )?(telefono|cellulare|tel|whatsapp)|telefon\w*|cellulare|whatsapp|"
     r"chiamar\w*|vi (posso )?chiamare|posso chiamar\w*|vi chiamo|squillo)\b|"
     r"\b(phone|telephone|phone number|call you|ring you|give you a call|number to call|"
-    r"contact number|whatsapp|mobile number)\b"
+    r"contact number|whatsapp|mobile number)\b|\b(your|ur|vostro|il vostro) (number|numero)\b"
+)
+_OFFER = _c(
+    r"\b(fate|fai|avete|offrite|fa) anche\b|\bdo (you|u) (also )?(do|offer)\b|"
+    r"\bfate (il|la|i|le|lo|l)\b|\bche servizi\b|\bwhat services\b|\bquali servizi\b"
+)
+_INFO = _c(
+    r"\b(parcheggi\w*|parking|park|carta di credito|carte|bancomat|pos|contanti|satispay|"
+    r"paypal|card|cards|cash|pagament\w*|payment|pay by|wifi|bambin\w*|kids|children|cane|"
+    r"cani|dog|dogs|accessibil\w*|wheelchair|sedia a rotelle|ascensore|lift|bagno|toilet|"
+    r"gift card|buono regalo|buoni regalo|voucher|sconto|sconti|discount|promo\w*)\b"
 )
 _WEEKDAYS = {
     "lunedi": 0,
@@ -215,6 +233,10 @@ def parse_question(text: str) -> Question | None:
         weekday = _WEEKDAYS[day.group(1)] if day else None
     if _PHONE.search(s):
         found.append(QuestionKind.PHONE)
+    if _OFFER.search(s) and not found:
+        found.append(QuestionKind.OFFER)
+    if _INFO.search(s) and not found and ("?" in text or len(tokens) <= 6):
+        found.append(QuestionKind.INFO)
     if not found:
         return None
     return Question(found[0], weekday, tuple(found[1:]))

@@ -21,7 +21,14 @@ from typing import Generic, Protocol, TypeVar
 
 from bot.understanding.text import closest, normalize, words
 
-__all__ = ["KINDS", "NamedService", "ServiceMatch", "match_services", "service_kinds"]
+__all__ = [
+    "KINDS",
+    "NamedService",
+    "ServiceMatch",
+    "kinds_in_text",
+    "match_services",
+    "service_kinds",
+]
 
 
 class NamedService(Protocol):
@@ -54,14 +61,15 @@ class ServiceMatch(Generic[S]):
 KINDS: dict[str, tuple[str, ...]] = {
     "cut": (
         "taglio", "tagli", "tagliare", "tagliarmi", "tagliarli", "taglio capelli", "sforbiciata",
-        "spuntatina", "spuntata", "spuntare", "accorciare", "cut", "cuts", "haircut", "haircuts",
-        "hair cut", "trim", "trims", "trimming", "cutting",
+        "spuntatina", "spuntata", "spuntare", "accorciare", "taglietto", "tagliettino", "cut",
+        "cuts", "haircut", "haircuts", "hair cut", "trim", "trims", "trimming", "cutting",
     ),
     "colour": (
         "colore", "colori", "colorazione", "tinta", "tinte", "tingere", "tinture", "tintura",
-        "colpi di sole", "meches", "mesh", "shatush", "balayage", "riflessante",
+        "colpi di sole", "colpi di luce", "ritocco", "radici", "meches", "mesh", "shatush",
+        "balayage", "riflessante",
         "colour", "color", "colours", "colors", "colouring", "coloring", "dye", "dyed",
-        "dyeing", "highlights", "lowlights", "tint",
+        "dyeing", "highlights", "lowlights", "tint", "roots", "haircolour", "haircolor",
     ),
     "blowdry": (
         "piega", "pieghe", "messa in piega", "brushing", "asciugatura", "styling", "blow dry",
@@ -128,6 +136,11 @@ def _kinds_in(joined: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def kinds_in_text(text: str) -> frozenset[str]:
+    """The kinds of service a message mentions ("fate anche la barba?" -> {shave})."""
+    return _kinds_in(" ".join(_tokens(text, frozenset())))
+
+
 @lru_cache(maxsize=256)
 def service_kinds(name: str) -> frozenset[str]:
     """The kinds a service's name mentions: "Taglio e piega" -> {cut, blowdry}."""
@@ -185,4 +198,7 @@ def match_services(
     best = max(overlap.values())
     if best == 0:
         return ServiceMatch()
-    return ServiceMatch(tuple(s for s in services if overlap[s.id] == best), partial=True)
+    fits = [s for s in services if overlap[s.id] == best]
+    # "colore + taglio": the services that are one of the things asked, when there are several.
+    inside = [s for s in fits if kinds[s.id] <= wanted]
+    return ServiceMatch(tuple(inside if len(inside) > 1 else fits), partial=True)

@@ -35,6 +35,18 @@ CASES = [
     ("operatore", K.PERSON),
     ("talk to a person", K.PERSON),
     ("can i speak with a human pls", K.PERSON),
+    ("are u a bot?", K.PERSON),
+    ("c'è una persona con cui parlare", K.PERSON),
+    ("quanto mi viene a costare un colore", K.PRICE),
+    ("ci vuole tanto per la tinta?", K.DURATION),
+    ("what's your number", K.PHONE),
+    ("can I book with Sara?", K.STYLIST),
+    ("fate anche la barba?", K.OFFER),
+    ("do you do highlights", K.OFFER),
+    ("che servizi fate", K.OFFER),
+    ("c'è parcheggio?", K.INFO),
+    ("accettate carte?", K.INFO),
+    ("can I pay by card?", K.INFO),
 ]
 
 
@@ -74,6 +86,8 @@ def test_the_weekday_of_an_opening_hours_question(text: str, weekday: int | None
         "orari liberi domani?",
         "can you do it in two hours",
         "Anna Bianchi",
+        "prenotare con mia figlia",
+        "book with you tomorrow",
     ],
 )
 def test_booking_messages_are_not_questions(text: str) -> None:
