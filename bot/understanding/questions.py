@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from bot.understanding.services import kinds_in_text
 from bot.understanding.text import closest, normalize, words
 
 __all__ = ["Question", "QuestionKind", "parse_question"]
@@ -168,15 +169,18 @@ _PHONE = _c(
     r"\b(phone|telephone|phone number|call you|ring you|give you a call|number to call|"
     r"contact number|whatsapp|mobile number)\b|\b(your|ur|vostro|il vostro) (number|numero)\b"
 )
+# "fate anche la barba?": only about a kind of service ("avete anche sabato?" is a booking).
 _OFFER = _c(
     r"\b(fate|fai|avete|offrite|fa) anche\b|\bdo (you|u) (also )?(do|offer)\b|"
-    r"\bfate (il|la|i|le|lo|l)\b|\bche servizi\b|\bwhat services\b|\bquali servizi\b"
+    r"\bfate (il|la|i|le|lo|l)\b"
 )
+_SERVICES = _c(r"\b(che|quali) servizi\b|\bwhat services\b|\bservices do (you|u)\b|\bmenu prezzi\b")
 _INFO = _c(
     r"\b(parcheggi\w*|parking|park|carta di credito|carte|bancomat|pos|contanti|satispay|"
-    r"paypal|card|cards|cash|pagament\w*|payment|pay by|wifi|bambin\w*|kids|children|cane|"
+    r"paypal|card|cards|cash|pagament\w*|payment|pay by|wifi|cane|"
     r"cani|dog|dogs|accessibil\w*|wheelchair|sedia a rotelle|ascensore|lift|bagno|toilet|"
-    r"gift card|buono regalo|buoni regalo|voucher|sconto|sconti|discount|promo\w*)\b"
+    r"gift card|buono regalo|buoni regalo|voucher|sconto|sconti|discount|promo|promozion\w*|"
+    r"promotion\w*)\b"
 )
 _WEEKDAYS = {
     "lunedi": 0,
@@ -233,9 +237,11 @@ def parse_question(text: str) -> Question | None:
         weekday = _WEEKDAYS[day.group(1)] if day else None
     if _PHONE.search(s):
         found.append(QuestionKind.PHONE)
-    if _OFFER.search(s) and not found:
+    offer = _OFFER.search(s) is not None and bool(kinds_in_text(text))
+    if (offer or _SERVICES.search(s)) and not found:
         found.append(QuestionKind.OFFER)
-    if _INFO.search(s) and not found and ("?" in text or len(tokens) <= 6):
+    # Only as a question, and not about a service ("un taglio per la bimba, pago con carta").
+    if _INFO.search(s) and not found and "?" in text and not kinds_in_text(text):
         found.append(QuestionKind.INFO)
     if not found:
         return None

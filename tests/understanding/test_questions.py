@@ -88,6 +88,11 @@ def test_the_weekday_of_an_opening_hours_question(text: str, weekday: int | None
         "Anna Bianchi",
         "prenotare con mia figlia",
         "book with you tomorrow",
+        "a haircut for my kids",
+        "mi mandi un promemoria?",
+        "un taglio per mio figlio, pago con carta",
+        "avete anche sabato?",
+        "do you do saturdays?",
     ],
 )
 def test_booking_messages_are_not_questions(text: str) -> None:
