@@ -22,6 +22,7 @@ import httpx
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.conversation import ConversationEngine, Engine, Reply
+from bot.conversation.turn import BusinessInfo
 from bot.sandbox import (
     SANDBOX_CLIENT_ID,
     SANDBOX_CLIENT_SECRET,
@@ -203,4 +204,10 @@ def make_engine(
         organization_id=organization_id,
         service_id=settings.zimun_service_id,
         reminder_hours=settings.bot_reminder_hours,
+        service_aliases=settings.load_service_aliases(),
+        business=BusinessInfo(
+            phone=settings.business_phone,
+            info=settings.business_info,
+            staff_reachable=bool(settings.bot_admin_ids),
+        ),
     )

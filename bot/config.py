@@ -6,9 +6,11 @@ A bad value stops start-up with one sentence naming the variable (`ConfigError`)
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import yaml
 from pydantic import Field, HttpUrl, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -52,6 +54,11 @@ class Settings(BaseSettings):
     bot_reminder_hours: float = Field(default=24.0, ge=0)
     database_url: str = DEFAULT_DATABASE_URL
 
+    service_aliases: Path | None = None
+    business_phone: str | None = None
+    business_info_it: str | None = None
+    business_info_en: str | None = None
+
     @field_validator("bot_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -85,6 +92,51 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite://", "postgresql://", "postgres://")):
             raise ValueError("must start with sqlite:/// or postgresql://")
         return value
+
+    @field_validator("business_phone", "business_info_it", "business_info_en")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @property
+    def business_info(self) -> dict[str, str]:
+        """The short free text for customers, per language ("it", "en"), where set."""
+        texts = {"it": self.business_info_it, "en": self.business_info_en}
+        return {language: text for language, text in texts.items() if text}
+
+    def load_service_aliases(self) -> dict[str, tuple[str, ...]]:
+        """The business's extra words per service id from the SERVICE_ALIASES file ({} if unset).
+
+        The file is YAML: `service_id: [word, "two words", ...]`.
+        """
+        if self.service_aliases is None:
+            return {}
+        path = self.service_aliases
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(
+                f"SERVICE_ALIASES is invalid: {path} cannot be read ({exc.strerror})."
+            ) from None
+        except yaml.YAMLError:
+            raise ConfigError(f"SERVICE_ALIASES is invalid: {path} is not valid YAML.") from None
+        if data is None:
+            return {}
+        if not isinstance(data, dict):
+            raise ConfigError(
+                f"SERVICE_ALIASES is invalid: {path} must map each service id to a list of words."
+            )
+        aliases: dict[str, tuple[str, ...]] = {}
+        for key, value in data.items():
+            words = [value] if isinstance(value, str) else value
+            if not isinstance(words, list) or not all(
+                isinstance(w, str | int) and str(w).strip() for w in words
+            ):
+                raise ConfigError(
+                    f"SERVICE_ALIASES is invalid: in {path}, {key!r} must have a list of words."
+                )
+            aliases[str(key)] = tuple(str(w).strip() for w in words)
+        return aliases
 
     @property
     def timezone(self) -> ZoneInfo:
@@ -129,9 +181,11 @@ class Settings(BaseSettings):
 def load_settings(**overrides: Any) -> Settings:
     """Read the settings, turning pydantic's report into one sentence naming the variable."""
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
     except ValidationError as exc:
         error = exc.errors()[0]
         name = str(error["loc"][0]).upper() if error["loc"] else "a setting"
         reason = str(error["msg"]).removeprefix("Value error, ")
         raise ConfigError(f"{name} is invalid: {reason}.") from None
+    settings.load_service_aliases()  # a broken file stops start-up, naming the setting
+    return settings

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
+from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 from string import Formatter
@@ -18,16 +19,20 @@ from string import Formatter
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
 from babel.messages.pofile import read_po
+from babel.numbers import format_currency
 
 __all__ = [
     "LANGUAGES",
     "CatalogError",
     "Translator",
     "catalog_entries",
+    "format_clock",
     "format_date",
     "format_datetime",
+    "format_money",
     "format_short_date",
     "format_time",
+    "format_weekday",
     "language_for",
     "placeholders",
     "translator_for",
@@ -139,12 +144,6 @@ def format_date(day: date, language: str, *, with_year: bool = False) -> str:
     return text
 
 
-def format_weekday(day: date, language: str) -> str:
-    """ "domenica" / "Sunday": the day's weekday name alone."""
-    text: str = babel_format_date(day, "EEEE", locale=language)
-    return text
-
-
 def format_short_date(day: date, language: str) -> str:
     """A button-sized day: "mar 24 nov" / "Tue 24 Nov"."""
     text: str = babel_format_date(day, "EEE d MMM", locale=language)
@@ -165,3 +164,21 @@ def format_datetime(moment: datetime, language: str, timezone: tzinfo) -> str:
         date=format_date(local.date(), language),
         time=format_time(local, language, timezone),
     )
+
+
+def format_money(amount: Decimal, currency: str, language: str) -> str:
+    """A price as people of that language write it: "25,00 €" / "€25.00"."""
+    text: str = format_currency(amount, currency, locale=language)
+    return text
+
+
+def format_clock(wall: time) -> str:
+    """A wall-clock time of no particular day (opening hours), 24-hour: "9:00", "14:30"."""
+    return f"{wall.hour}:{wall.minute:02d}"
+
+
+def format_weekday(weekday: int, language: str, *, short: bool = False) -> str:
+    """The name of a weekday (Monday = 0): "sabato" / "Saturday", short "lun" / "Mon"."""
+    day = date(2024, 1, 1 + weekday)  # 2024-01-01 was a Monday
+    text: str = babel_format_date(day, "EEE" if short else "EEEE", locale=language)
+    return text

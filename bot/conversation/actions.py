@@ -56,6 +56,7 @@ class Verb:
     REHOLD = "rehold"
     RESUME = "resume"
     RETRY = "retry"
+    PERSON = "person"
 
 
 # Verbs that mean the same whatever the step, so a press from an older keyboard still works.
@@ -69,6 +70,7 @@ GLOBAL_VERBS = frozenset(
         Verb.SET_LANGUAGE,
         Verb.MOVE,
         Verb.CANCEL,
+        Verb.PERSON,
     }
 )
 _KNOWN = frozenset(v for k, v in vars(Verb).items() if not k.startswith("_"))

@@ -43,6 +43,7 @@ from bot.conversation.turn import Turn, with_service
 from bot.i18n import format_weekday
 from bot.storage import MetricKind
 from bot.understanding import IntentKind
+from bot.understanding.services import ServiceMatch, match_services
 from bot.understanding.text import normalize
 from bot.zimun import Service, SlotUnavailable
 
@@ -58,27 +59,57 @@ QUICK_DAYS = 4
 MAX_DAYS_PER_CALL = 8
 
 
-def match_service(text: str, services: Sequence[Service]) -> Service | None:
-    """The service named in the text ("un taglio domani"), longest name first."""
-    wanted = f" {normalize(text)} "
-    for service in sorted(services, key=lambda s: -len(s.name)):
-        if f" {normalize(service.name)} " in wanted:
-            return service
-    return None
+def match_service(turn: Turn, text: str, services: Sequence[Service]) -> ServiceMatch[Service]:
+    """The services a message names ("un taglio domani", "a trim", "colpi di sole"), in either
+    language, with the business's own extra words (SERVICE_ALIASES)."""
+    return match_services(text, services, aliases=turn.deps.service_aliases)
 
 
-async def prompt_service(turn: Turn, session: Session, lead: str | None) -> list[Reply]:
+async def service_rows(turn: Turn, session: Session) -> list[list[Button]]:
+    """One button per service; only the ones in `session.choices` when the customer's words fit
+    several ("piega")."""
     t = turn.t
+    services = await turn.services()
+    if session.choices:
+        chosen = [s for s in services if s.id in session.choices]
+        if len(chosen) == 1:
+            # One suggestion that is not quite what was asked: first, with the others after it.
+            chosen += [s for s in services if s.id not in session.choices]
+        services = chosen or services
     rows = [
         [
             turn.button(
                 t("service.label", name=s.name, minutes=s.duration_minutes), Verb.SERVICE, s.id
             )
         ]
-        for s in await turn.services()
+        for s in services
     ]
     rows.append([stop_button(turn)])
-    return [turn.reply(join(lead, t("service.ask")), rows)]
+    return rows
+
+
+async def prompt_service(turn: Turn, session: Session, lead: str | None) -> list[Reply]:
+    question = turn.t("service.ask")
+    if len(session.choices) == 1:
+        service = await turn.service(session.choices[0])
+        question = turn.t("service.ask_one", name=service.name) if service else question
+    elif session.choices:
+        question = turn.t("service.ask_between")
+    return [turn.reply(join(lead, question), await service_rows(turn, session))]
+
+
+async def ask_between(
+    turn: Turn, session: Session, match: ServiceMatch[Service], lead: str | None = None
+) -> Outcome:
+    """The customer's words fit several services, or one that also has more: ask between those."""
+    session = replace(session, step=Step.SERVICE, choices=tuple(s.id for s in match.services))
+    if match.partial and len(match.services) == 1:
+        note = turn.t("service.closest", name=match.services[0].name)
+    else:
+        names = ", ".join(s.name for s in match.services)
+        note = turn.t("service.several", names=names)
+    rows = await service_rows(turn, session)
+    return session, [turn.reply(join(lead, note), rows)]
 
 
 async def prompt_when(turn: Turn, session: Session, lead: str | None) -> list[Reply]:
@@ -151,20 +182,29 @@ async def start_booking(
     if not services:
         return session.idle(), menu(turn, turn.t("service.none"))
     chosen = next((s for s in services if s.id == service_id), None)
+    named = chosen is not None  # a deep link: the first reply names the service
     if chosen is None and text:
-        chosen = match_service(text, services)
+        match = match_service(turn, text, services)
+        chosen = match.one
+        if chosen is None and match.services and len(services) > 1:
+            return await ask_between(turn, session, match)
+        # "highlights" was read as "Colore": say so, unless the name itself was typed.
+        named = chosen is not None and normalize(chosen.name) not in normalize(text)
     if chosen is None and len(services) == 1:
         chosen = services[0]
     if chosen is None:
         return await ask(turn, session, Step.SERVICE)
-    return await choose_service(turn, session, chosen)
+    lead = turn.t("service.chosen", name=chosen.name) if named else None
+    return await choose_service(turn, session, chosen, lead)
 
 
-async def choose_service(turn: Turn, session: Session, service: Service) -> Outcome:
-    session = with_service(session, service)
+async def choose_service(
+    turn: Turn, session: Session, service: Service, lead: str | None = None
+) -> Outcome:
+    session = replace(with_service(session, service), choices=())
     if session.wish is not None:
-        return await search(turn, replace(session, wish=None), session.wish)
-    return await ask(turn, session, Step.WHEN)
+        return await search(turn, replace(session, wish=None), session.wish, lead)
+    return await ask(turn, session, Step.WHEN, lead)
 
 
 async def search(turn: Turn, session: Session, wish: Wish, lead: str | None = None) -> Outcome:
@@ -290,7 +330,7 @@ def headline(turn: Turn, plan: Plan, wish: Wish) -> str:
     if plan.kind is PlanKind.CLOSED and plan.closure is not None:
         said = t("slot.closed", day=cap, label=plan.closure.label)
     elif plan.kind is PlanKind.WEEKLY_CLOSED:
-        said = t("slot.weekly_closed", weekday=format_weekday(plan.day, turn.language))
+        said = t("slot.weekly_closed", weekday=format_weekday(plan.day.weekday(), turn.language))
     elif plan.kind is PlanKind.NO_ROOM:
         said = t("slot.full", day=cap) if plan.hours else t("slot.no_room", day=cap)
     if said is not None:
@@ -458,21 +498,41 @@ async def earlier_or_later(turn: Turn, session: Session, later: bool) -> Outcome
 async def on_service(turn: Turn, session: Session, event: Input) -> Outcome:
     services = await turn.services()
     chosen: Service | None = None
+    shown = [s for s in services if s.id in session.choices] if session.choices else services
+    if len(shown) == 1 and len(services) > 1:
+        shown += [s for s in services if s.id not in session.choices]
+    shown = shown or services
+    match: ServiceMatch[Service] = ServiceMatch()
     if event.verb == Verb.SERVICE:
         chosen = next((s for s in services if s.id == event.arg), None)
     elif event.text:
-        chosen = match_service(event.text, services)
+        match = match_service(turn, event.text, services)
+        chosen = match.one
+        if chosen is None and session.choices:
+            # Among the services on screen, a word that fits one of them only is enough.
+            among = [s for s in match.services if s.id in session.choices]
+            chosen = among[0] if len(among) == 1 else None
+        if chosen is None and event.kind is IntentKind.YES and len(session.choices) == 1:
+            chosen = shown[0]  # "ok" to the one service suggested
         ordinal = event.intent.ordinal if event.intent else None
-        if chosen is None and ordinal is not None and services:
+        if chosen is None and not match.services and ordinal is not None:
             if ordinal == -1:
-                chosen = services[-1]
-            elif 1 <= ordinal <= len(services):
-                chosen = services[ordinal - 1]
+                chosen = shown[-1]
+            elif 1 <= ordinal <= len(shown):
+                chosen = shown[ordinal - 1]
     if event.wish is not None:
         session = replace(session, wish=event.wish)
-    if chosen is None:
+    if chosen is None and match.services and set(session.choices) != {
+        s.id for s in match.services
+    }:
         lead = turn.t("service.noted") if event.wish else None
-        return await unexpected(turn, session, lead)
+        return await ask_between(turn, session, match, lead)
+    if chosen is None:
+        # Never the same question twice in a row: say what went wrong and show the buttons.
+        key = "service.noted_pick" if event.wish else "service.not_understood"
+        if match.services:
+            key = "service.pick_one"
+        return session, [turn.reply(turn.t(key), await service_rows(turn, session))]
     return await choose_service(turn, session, chosen)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import tzinfo
 from typing import TYPE_CHECKING
@@ -25,7 +26,7 @@ from bot.conversation.events import Command, Customer, Event, Press, Reply, Text
 from bot.conversation.menus import global_press, resume
 from bot.conversation.reminders import REMINDER
 from bot.conversation.session import Session, Wish
-from bot.conversation.turn import Deps, Turn
+from bot.conversation.turn import BusinessInfo, Deps, Turn
 from bot.i18n import LANGUAGES, language_for
 from bot.storage import MetricKind
 from bot.understanding import When, parse_intent, parse_when
@@ -72,6 +73,8 @@ class Engine:
         service_id: str | None = None,
         booking_horizon_days: int = 60,
         reminder_hours: float = 24.0,
+        service_aliases: Mapping[str, tuple[str, ...]] | None = None,
+        business: BusinessInfo | None = None,
     ) -> None:
         if default_language not in LANGUAGES:
             raise ValueError(f"default_language must be one of {LANGUAGES}")
@@ -85,6 +88,8 @@ class Engine:
             service_id=service_id,
             horizon_days=booking_horizon_days,
             reminder_hours=reminder_hours,
+            service_aliases=dict(service_aliases or {}),
+            business=business or BusinessInfo(),
         )
         # One lock per chat, forgotten once no event of that chat holds or awaits it.
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()

@@ -15,6 +15,7 @@ IDLE -> CHOOSE_APPOINTMENT -> CANCEL_CONFIRM -> CANCEL_REASON -(PATCH)-> IDLE
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from bot.conversation.actions import Verb
 from bot.conversation.booking import (
@@ -40,7 +41,17 @@ from bot.conversation.changes import (
     prompt_move_confirm,
     start_change,
 )
-from bot.conversation.common import Handler, Input, Outcome, Prompt, ask, drop_hold, greeting, menu
+from bot.conversation.common import (
+    Handler,
+    Input,
+    Outcome,
+    Prompt,
+    ask,
+    drop_hold,
+    greeting,
+    join,
+    menu,
+)
 from bot.conversation.contact import (
     on_email,
     on_name,
@@ -49,6 +60,7 @@ from bot.conversation.contact import (
     prompt_name,
     prompt_summary,
 )
+from bot.conversation.events import Reply
 from bot.conversation.menus import (
     ask_language,
     on_idle,
@@ -58,9 +70,12 @@ from bot.conversation.menus import (
     show_help,
     stop,
 )
+from bot.conversation.questions import answer_question, answer_text
 from bot.conversation.session import Flow, Session, Step
 from bot.conversation.turn import Turn
 from bot.understanding import IntentKind
+from bot.understanding.questions import QuestionKind, parse_question
+from bot.understanding.text import normalize
 
 __all__ = ["CONTENT_STEPS", "FLOW", "PROMPTS", "command", "dispatch"]
 
@@ -113,6 +128,58 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
             # The "Cambia orario" button of every step of a flow (and of the hold-expired notice).
             return await change_time(turn, session)
         return await FLOW[session.step](turn, session, event)
+    kind = event.kind
+    question = parse_question(event.text) if event.text else None
+    if question is not None and kind is not IntentKind.LANGUAGE:
+        # A question about the business is answered at any step where the customer is not
+        # typing free content (a name, an e-mail, a reason), then the step carries on.
+        typed = session.step in CONTENT_STEPS and (
+            session.step is Step.CANCEL_REASON or not _asks(event.text or "", session.step)
+        )
+        person = question.kind is QuestionKind.PERSON
+        if not typed:
+            # "siete aperti sabato?" reads as a (weak) booking too; it is only a question.
+            if kind in ACTIONS and not person and QuestionKind.HOURS not in question.kinds:
+                # "quanto costa un taglio? vorrei prenotare domani alle 10": the answer, and then
+                # what was asked to be done.
+                answer, _ = await answer_text(turn, session, question, event.text)
+                session, replies = await _by_intent(turn, session, event)
+                return session, with_lead(replies, answer)
+            return await answer_question(turn, session, question, event.text)
+    return await _by_intent(turn, session, event)
+
+
+# How questions start; a name never does ("dove siete", "how much is it").
+QUESTION_STARTS = frozenset(
+    {
+        *("dove", "quanto", "quanta", "quanti", "quante", "qual", "quali", "posso", "potete"),
+        *("avete", "siete", "fate", "where", "how", "what", "whats", "can", "could", "do"),
+        *("does", "are", "is", "when"),
+    }
+)
+
+
+def _asks(text: str, step: Step) -> bool:
+    """Whether a message typed where a name or an e-mail is expected is rather a question."""
+    if "?" in text:
+        return True
+    first = normalize(text).split()[:1]
+    if first and first[0] in QUESTION_STARTS:
+        return True
+    return step is Step.EMAIL and "@" not in text
+
+
+# Intents that ask for something to be done, which a question in the same message does not replace.
+ACTIONS = frozenset({IntentKind.BOOK, IntentKind.MOVE, IntentKind.CANCEL, IntentKind.LIST})
+
+
+def with_lead(replies: list[Reply], lead: str) -> list[Reply]:
+    if not replies or not lead:
+        return replies
+    return [replace(replies[0], text=join(lead, replies[0].text)), *replies[1:]]
+
+
+async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
     kind = event.kind
     if kind is IntentKind.STOP:
         return await stop(turn, session)

@@ -22,6 +22,7 @@ from bot.conversation.common import (
 )
 from bot.conversation.contact import already_booked
 from bot.conversation.events import Reply
+from bot.conversation.questions import talk_to_person
 from bot.conversation.session import Flow, Session, Step
 from bot.conversation.turn import Turn
 from bot.understanding import IntentKind
@@ -38,7 +39,7 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
     kind = event.kind
     if kind in (IntentKind.BOOK, IntentKind.ASAP) or event.wish is not None:
         return await start_booking(turn, session, wish=event.wish, text=event.text)
-    if event.text and match_service(event.text, await turn.services()):
+    if event.text and match_service(turn, event.text, await turn.services()).services:
         return await start_booking(turn, session, text=event.text)
     if kind is IntentKind.GREETING:
         return session, menu(turn, greeting(turn))
@@ -100,6 +101,8 @@ async def global_press(turn: Turn, session: Session, verb: str, arg: str) -> Out
         return session, ask_language(turn)
     if verb == Verb.SET_LANGUAGE and arg in ("it", "en"):
         return await set_language(turn, session, arg)
+    if verb == Verb.PERSON:
+        return await talk_to_person(turn, session, None)
     entry = await owned(turn, arg) if verb in (Verb.MOVE, Verb.CANCEL) else None
     if entry is not None:
         flow = Flow.MOVE if verb == Verb.MOVE else Flow.CANCEL

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
@@ -25,12 +25,21 @@ if TYPE_CHECKING:
     from bot.storage import Store
     from bot.zimun import ZimunApi
 
-__all__ = ["SERVICES_TTL", "Deps", "Turn"]
+__all__ = ["SERVICES_TTL", "BusinessInfo", "Deps", "Turn"]
 
 logger = logging.getLogger(__name__)
 
 SERVICES_TTL = timedelta(minutes=10)
 Rows = Sequence[Sequence[Button]]
+
+
+@dataclass(frozen=True)
+class BusinessInfo:
+    """What the business tells customers that Zimun does not know (from the settings)."""
+
+    phone: str | None = None
+    info: Mapping[str, str] = field(default_factory=dict)  # language -> a short free text
+    staff_reachable: bool = True  # someone is in BOT_ADMIN_IDS to read "talk to a person"
 
 
 @dataclass
@@ -46,6 +55,8 @@ class Deps:
     service_id: str | None
     horizon_days: int
     reminder_hours: float
+    service_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    business: BusinessInfo = field(default_factory=BusinessInfo)
     services_cache: tuple[datetime, list[Service]] | None = field(default=None)
     location_cache: tuple[datetime, Location | None] | None = field(default=None)
 

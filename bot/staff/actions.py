@@ -21,6 +21,7 @@ STAFF_COMMANDS = (
     "stats",
     "health",
     "notify",
+    "reply",
 )
 FORGET_COMMAND = "forget"
 
@@ -36,6 +37,8 @@ def admin_set(admin_ids: AdminIds) -> frozenset[int]:
 # Scheduled-message kinds the gateway renders itself (everything else goes to the engine).
 STAFF_NOTICE = "staff_notice"
 STAFF_ALERT = "staff_alert"
+STAFF_PERSON = "staff_person"  # a customer asks for a person: one per staff member
+STAFF_REPLY = "staff_reply"  # a staff member's /reply, delivered in the customer's chat
 
 # Kinds of pending confirmations.
 KIND_CANCEL = "staff_cancel"
@@ -66,3 +69,34 @@ def decode(action: str) -> tuple[str, str] | None:
     """(token, answer) of a well-formed staff action, else None."""
     match = _ACTION.match(action)
     return (match.group(1), match.group(2)) if match else None
+
+
+_CODE_DIGITS = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I or O: read aloud, copied by hand
+
+
+def chat_code(chat_id: int) -> str:
+    """A short code for a customer's chat, for /reply: "K3F9". Reversible, so nothing is stored;
+    it is only ever shown to staff."""
+    value, digits = abs(chat_id), ""
+    while True:
+        value, rest = divmod(value, len(_CODE_DIGITS))
+        digits = _CODE_DIGITS[rest] + digits
+        if value == 0:
+            break
+    return ("X" if chat_id < 0 else "C") + digits
+
+
+def chat_from_code(text: str) -> int | None:
+    """The chat a /reply names: a code from `chat_code` ("C3F9", any case) or a chat id."""
+    text = text.strip().upper()
+    if text.lstrip("-").isdigit():
+        return int(text)
+    if len(text) < 2 or text[0] not in "CX":
+        return None
+    value = 0
+    for char in text[1:]:
+        index = _CODE_DIGITS.find(char)
+        if index < 0:
+            return None
+        value = value * len(_CODE_DIGITS) + index
+    return -value if text[0] == "X" else value

@@ -38,9 +38,12 @@ from bot.staff.actions import (
     NO,
     STAFF_KINDS,
     STAFF_NOTICE,
+    STAFF_REPLY,
     YES,
     AdminIds,
     admin_set,
+    chat_code,
+    chat_from_code,
     decode,
     encode,
 )
@@ -138,6 +141,7 @@ class StaffDesk:
             "stats": self._stats,
             "health": self._health,
             "notify": self._notify,
+            "reply": self._reply,
             FORGET_COMMAND: self._forget,
         }
 
@@ -781,6 +785,34 @@ class StaffDesk:
         current = prefs.get(customer.user_id)
         key = "staff.notify.usage_on" if current and current.notify else "staff.notify.usage_off"
         return [Reply(t(key))]
+
+    # -- /reply: answer a customer who asked for a person -------------------------------------
+
+    async def _reply(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
+        target, _, text = args.partition(" ")
+        text = text.strip()
+        if not target or not text:
+            return [Reply(t("staff.reply.usage"))]
+        chat_id = chat_from_code(target)
+        session = await self._store.load_session(chat_id) if chat_id is not None else None
+        if chat_id is None or session is None:
+            return [Reply(t("staff.reply.unknown", code=target))]
+        language = session.get("language")
+        now = self._clock.now()
+        await self._store.schedule(
+            ScheduledMessage(
+                key=f"{STAFF_REPLY}:{chat_id}:{customer.user_id}:{now.isoformat()}",
+                chat_id=chat_id,
+                due_at=now,
+                kind=STAFF_REPLY,
+                payload={
+                    "text": text,
+                    "language": language if language in LANGUAGES else self._default_language,
+                },
+            )
+        )
+        logger.info("staff %s answered chat %s", customer.user_id, chat_id)
+        return [Reply(t("staff.reply.sent", code=chat_code(chat_id)))]
 
     # -- /forget, for everyone ----------------------------------------------------------------
 

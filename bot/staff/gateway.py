@@ -23,8 +23,11 @@ from bot.staff.actions import (
     STAFF_ALERT,
     STAFF_COMMANDS,
     STAFF_NOTICE,
+    STAFF_PERSON,
+    STAFF_REPLY,
     AdminIds,
     admin_set,
+    chat_code,
     is_staff_action,
 )
 from bot.staff.desk import StaffDesk
@@ -113,6 +116,11 @@ class StaffGateway:
             return await self._notice(message)
         if message.kind == STAFF_ALERT:
             return await self._alert(message)
+        if message.kind == STAFF_PERSON:
+            return await self._person(message)
+        if message.kind == STAFF_REPLY:
+            t = self._translator(message.payload.get("language"))
+            return [Reply(t("staff.reply.customer", text=str(message.payload.get("text", ""))))]
         # The engine counts expired holds itself when it tells the customer.
         token = current_chat.set(message.chat_id)
         try:
@@ -188,6 +196,24 @@ class StaffGateway:
             )
             return [Reply(t(key, when=self._when(payload.get("start"), t), **values))]
         return []
+
+    async def _person(self, message: ScheduledMessage) -> list[Reply]:
+        """A customer asks for a person: who, what they wrote, and how to answer."""
+        if not self.is_staff(message.chat_id):
+            return []
+        prefs = {pref.user_id: pref for pref in await self._store.staff_prefs()}
+        pref = prefs.get(message.chat_id)
+        t = self._translator(pref.language if pref else None)
+        payload = message.payload
+        chat = payload.get("chat_id")
+        if not isinstance(chat, int):
+            return []
+        name = str(payload.get("name") or "") or t("staff.person.someone")
+        text = str(payload.get("text") or "")
+        code = chat_code(chat)
+        if text:
+            return [Reply(t("staff.person.request", name=name, code=code, text=text))]
+        return [Reply(t("staff.person.request_tap", name=name, code=code))]
 
     def _translator(self, language: object) -> Translator:
         chosen = language if isinstance(language, str) and language in LANGUAGES else None

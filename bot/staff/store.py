@@ -14,7 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.clock import Clock
-from bot.staff.actions import STAFF_ALERT, AdminIds, admin_set
+from bot.conversation.questions import PERSON_REQUEST
+from bot.staff.actions import STAFF_ALERT, STAFF_PERSON, AdminIds, admin_set
 from bot.storage import (
     EventKind,
     ForgetCounts,
@@ -149,7 +150,26 @@ class NotifyingStore:
         return await self._inner.bookings_between(start, end)
 
     async def schedule(self, message: ScheduledMessage) -> None:
+        if message.kind == PERSON_REQUEST:
+            await self._to_every_staff_member(message)
+            return
         await self._inner.schedule(message)
+
+    async def _to_every_staff_member(self, message: ScheduledMessage) -> None:
+        """A customer's request for a person reaches every staff member, /notify or not."""
+        admins = sorted(self.admins())
+        if not admins:
+            logger.warning("chat %s asked for a person, but no staff is set", message.chat_id)
+        for admin in admins:
+            await self._inner.schedule(
+                ScheduledMessage(
+                    key=f"{STAFF_PERSON}:{admin}:{message.key}",
+                    chat_id=admin,  # a private chat's id is its user's id
+                    due_at=message.due_at,
+                    kind=STAFF_PERSON,
+                    payload={**message.payload, "chat_id": message.chat_id},
+                )
+            )
 
     async def cancel_scheduled(self, key: str) -> None:
         await self._inner.cancel_scheduled(key)

@@ -241,7 +241,7 @@ _HELP = _c(
     r"\b(aiut\w*|help|helpp|come funziona|how does (this|it) work|how (does|do) (this|it|you) "
     r"work|what can you do|cosa (puoi|sai|posso) fare|che cosa (fai|puoi fare)|non capisco|"
     r"non ho capito|i don t understand|don t get it|i m confused|istruzioni|info|informazioni|"
-    r"assistenza|support|menu|operatore|human|persona vera|real person|confused|confus[oa]|"
+    r"assistenza|support|menu|confused|confus[oa]|"
     r"what do you mean|how do i (use|do) (this|it)|come si usa|come faccio|"
     r"cosa intendi|in che senso|che vuol dire)\b"
 )

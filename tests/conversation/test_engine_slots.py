@@ -122,8 +122,7 @@ async def test_as_soon_as_possible_offers_the_first_free_day(chat: Chat) -> None
 
 async def test_typed_booking_in_english(harness: Harness) -> None:
     chat = harness.chat(language="en", first_name="Dana", last_name=None)
-    await chat.say("hi, can I book a haircut for next friday afternoon?")
-    await chat.press("Taglio · 30 min")
+    await chat.say("hi, can I book a haircut for next friday afternoon?")  # "haircut": Taglio
     assert "Here are the free times on Friday 27 November" in chat.text
     await chat.say("the first one")
     assert "I'm keeping Friday 27 November at 12:00 for you" in chat.text

@@ -364,6 +364,7 @@ STAFF_ATTEMPTS = {
     "stats": "",
     "health": "",
     "notify": "on",
+    "reply": "1 ciao",
 }
 
 
@@ -561,3 +562,47 @@ async def test_without_appointments_read_the_agenda_says_it_shows_bot_bookings_o
     assert "manca appointments:read" in agenda
     assert "Zimun: raggiungibile, token valido (3 servizi)." in health
     assert "l'elenco degli appuntamenti non è consentito" in health
+
+
+# -- issue 9: talking to a person, /reply --------------------------------------------------------
+
+
+async def test_a_request_for_a_person_reaches_every_staff_member_and_reply_reaches_the_customer(
+    bench: Bench,
+) -> None:
+    await bench.command(STAFF_EN, "notify", "off")  # no booking alerts, English
+    await bench.send(MARIO, Text("vorrei un taglio domani pomeriggio"))
+    text = await bench.send(MARIO, Text("posso parlare con una persona? ho una domanda"))
+    assert "qualcuno ti risponderà qui in chat" in text
+    assert "Quale orario preferisci?" in text  # and the booking carries on where it was
+
+    delivered = await bench.due()
+    assert set(delivered) == {STAFF.chat_id, STAFF_EN.chat_id}  # alerts on or off
+    assert "Mario Rossi chiede di parlare con qualcuno" in delivered[STAFF.chat_id]
+    assert "«posso parlare con una persona? ho una domanda»" in delivered[STAFF.chat_id]
+    assert "Mario Rossi asks to talk to someone" in delivered[STAFF_EN.chat_id]
+    code = delivered[STAFF.chat_id].split("/reply ")[1].split()[0]
+
+    sent = await bench.command(STAFF, "reply", f"{code} Ciao Mario, certo: dimmi pure.")
+    assert sent.startswith("Inviato")
+    assert await bench.due() == {MARIO.chat_id: "Dal salone: Ciao Mario, certo: dimmi pure."}
+
+
+async def test_reply_in_the_customers_language_and_by_chat_id(bench: Bench) -> None:
+    await bench.send(DANA, Text("hi, can I talk to a human?"))
+    await bench.due()
+    await bench.command(STAFF, "reply", f"{DANA.chat_id} Hi Dana!")
+    assert await bench.due() == {DANA.chat_id: "From the salon: Hi Dana!"}
+
+
+async def test_reply_to_an_unknown_chat_or_without_text_explains(bench: Bench) -> None:
+    assert "Non conosco una chat" in await bench.command(STAFF, "reply", "C9ZZ ciao")
+    assert "/reply C3F9" in await bench.command(STAFF, "reply", "C1")
+    assert await bench.due() == {}
+
+
+async def test_a_customer_cannot_use_reply(bench: Bench) -> None:
+    await bench.send(DANA, Text("hello"))
+    text = await bench.command(DANA, "reply", f"{MARIO.chat_id} hi")
+    assert "From the salon" not in text
+    assert await bench.due() == {}

@@ -419,3 +419,26 @@ async def test_staff_run_their_day_from_their_own_chat_and_customers_cannot(
     assert "Mario Rossi" in "\n".join(m.text for m in tomorrow)
     assert "Mario Rossi" not in "\n".join(m.text for m in refused)
     assert ("chat:40", "it") in stub.commands
+
+
+async def test_questions_a_person_and_a_staff_reply_through_telegram(harness: Harness) -> None:
+    """Issue 9: a question is answered and the booking carries on; "talk to a person" reaches the
+    staff's own chat, and their /reply reaches the customer's."""
+    mario, staff = harness.chat(41, first_name="Mario"), harness.chat(STAFF_ID, first_name="Giulia")
+    async with harness.up():
+        first = await mario.say("/start book_s_colore")
+        assert first[0].text.startswith(IT("service.chosen", name="Colore"))
+        await mario.say("domani pomeriggio")
+        answer = await mario.say("quanto dura?")
+        assert answer[0].text.startswith(IT("question.duration_one", service="Colore", minutes=90))
+        assert IT("slot.choose") in answer[0].text
+        await mario.say("vorrei parlare con una persona x favore")
+        await staff.stub.wait_replies(STAFF_ID, 1)
+        await staff.stub.settled(quiet=0.15)
+        alert = staff.text()
+        assert "«vorrei parlare con una persona x favore»" in alert
+        code = alert.split("/reply ")[1].split()[0]
+        seen = len(mario.stub.bot_messages(41))
+        await staff.say(f"/reply {code} Ciao Mario, ti chiamo io.")
+        await mario.stub.wait_replies(41, seen + 1)
+    assert mario.text().endswith(IT("staff.reply.customer", text="Ciao Mario, ti chiamo io."))

@@ -1,0 +1,248 @@
+"""Questions about the business rather than requests to book: price, duration, address, opening
+hours, phone, choosing a stylist, talking to a person.
+
+Pure regex work on normalised text, like `intents`. `parse_question` gives the kind of question and,
+for "are you open on Saturday?", the weekday asked about; which service a price or duration question
+names is read by `bot.understanding.services` (the services are the business's).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from bot.understanding.services import kinds_in_text
+from bot.understanding.text import closest, normalize, words
+
+__all__ = ["Question", "QuestionKind", "parse_question"]
+
+
+class QuestionKind(StrEnum):
+    PRICE = "price"
+    DURATION = "duration"
+    ADDRESS = "address"
+    HOURS = "hours"
+    PHONE = "phone"
+    STYLIST = "stylist"
+    PERSON = "person"
+    OFFER = "offer"  # "fate anche la barba?", "do you do highlights?"
+    INFO = "info"  # anything else about the salon: payment, parking, children...
+
+
+@dataclass(frozen=True)
+class Question:
+    kind: QuestionKind
+    weekday: int | None = None  # Monday = 0, for "are you open on Saturday?"
+    also: tuple[QuestionKind, ...] = ()  # other questions asked in the same message
+
+    @property
+    def kinds(self) -> tuple[QuestionKind, ...]:
+        return (self.kind, *self.also)
+
+
+def _words_of(block: str) -> list[str]:
+    return block.split()
+
+
+def _c(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+# Typos of the words that carry these questions; short shorthand first.
+_SHORTHAND = {
+    "qnt": "quanto",
+    "qnto": "quanto",
+    "quant": "quanto",
+    "cst": "costa",
+    "tel": "telefono",
+    "cell": "telefono",
+    "nr": "numero",
+    "num": "numero",
+    "pls": "please",
+    "u": "you",
+    "r": "are",
+    "ur": "your",
+    "x": "per",
+    "nn": "non",
+    "wat": "what",
+}
+_KEYWORDS = frozenset(
+    _words_of("""
+    quanto quanta costa costano costo costi prezzo prezzi tariffa tariffe listino price prices
+    pricing cost costs charge durata dura durano long indirizzo address located location where
+    dove siete trovate orari orario apertura aperti aperto chiusi chiuso open opening closing close
+    hours telefono telefonare chiamare chiamarvi numero phone number call ring parrucchiere
+    parrucchiera parrucchieri stilista stylist hairdresser barber scegliere choose operatore
+    operator umano human persona person qualcuno someone somebody parlare talk speak
+    """)
+)
+_PROTECTED = frozenset(
+    _words_of("""
+    quanti quante posto posti costume dove doveva case cose come cost orale ora ore aperta
+    apri apre aprite chiude chiudete chiama chiamo chiami person persone parla parlo parli
+    tempo tempi prego close closer hour your long lunch change changes changed changing chance
+    quando yours chose posts hosts prime pride phones dovete doveri aprile parlato parlate
+    persone personale charity orario quindi quante
+    """)
+)
+
+
+def _fix(token: str) -> str:
+    if token in _SHORTHAND:
+        return _SHORTHAND[token]
+    if not token.isalpha() or token in _KEYWORDS or token in _PROTECTED or len(token) < 5:
+        return token
+    return closest(token, _KEYWORDS) or token
+
+
+_PERSON = _c(
+    r"\b(parl\w*|sentir\w*|contatt\w*|passami|passarmi|mettimi in contatto) (con )?(qualcuno|"
+    r"una persona|persona|un operatore|operatore|un umano|umano|il titolare|la titolare|lo staff|"
+    r"staff|voi|qualcuno del salone|il salone|una persona vera|una persona reale|il parrucchiere|"
+    r"la parrucchiera|un essere umano)\b|"
+    r"\b(operatore|operatrice|persona vera|persona reale|essere umano|un umano|assistenza umana)\b|"
+    r"\b(talk|speak|chat|get in touch) (to|with) (a |an |the |some )?(person|someone|somebody|"
+    r"human|real person|real human|staff|salon|owner|manager|operator|agent|representative|"
+    r"hairdresser|stylist|people|team|anyone|one of you)\b|"
+    r"\b(real person|human being|a human|an operator|live agent|customer service|"
+    r"representative)\b|\bis (this|there) a (bot|robot|human)\b|\bsei un (bot|robot)\b|"
+    r"\b(persona|qualcuno) con cui parlare\b|\b(someone|somebody|a person) to (talk|speak) to\b|"
+    r"\bare (you|u) a (bot|robot|human|real person|machine)\b"
+)
+_STYLIST = _c(
+    r"\b(sceglie\w*|scelgo|chiede\w*|vorrei|voglio|posso avere|avere|prenotare con|con) (il |la |"
+    r"l |un |una |lo |mio |mia |la mia |il mio )?(parrucchier\w*|stilist\w*|acconciator\w*|"
+    r"operator\w*|ragazz[ao]|barbier\w*|hair stylist)( preferit\w*| di fiducia| solita| solito)?\b|"
+    r"\b(parrucchier\w*|stilist\w*) (preferit\w*|di fiducia|solit\w*)\b|"
+    r"\bcon chi (sarei|saro|mi|prenoto|faccio)\b|\bchi (mi )?(fa|taglia|fara|tagliera)\b|"
+    r"\b(choose|pick|request|ask for|select|have|book with|get) (a |my |the |your |a specific |"
+    r"same |particular )?(stylist|hairdresser|hair dresser|barber|person|staff member|"
+    r"hairstylist)\b|\b(favourite|favorite|usual|same|specific|particular) (stylist|hairdresser|"
+    r"barber)\b|\bwho (will|would|s going to) (do|cut|be doing)\b|"
+    r"\b(book|booking|appointment|see) with (?!(you|u|us|me|my|the|a|an|your)\b)[a-z]+\b|"
+    r"\b(prenotare|prenoto|appuntamento) con (?!(voi|te|me|mi|mia|mio|la|il|un|una|lei|lui)\b)"
+    r"[a-z]+\b"
+)
+_PRICE = _c(
+    r"\b(quanto|quant) (costa|costano|costerebbe|costerebbero|viene|vengono|verrebbe|si spende|"
+    r"spendo|pago|pagherei|fa|e|chiedete|prendete|si paga)\b|\bquanto\b.*\b(costar\w*|pagar\w*)\b|"
+    r"\b(prezz\w*|cost[oi]|tariff\w*|listino)\b|"
+    r"\bhow much\b(?! time)|\b(price|prices|pricing|cost|costs|rates|fee|fees|charge|charges)\b|"
+    r"\bwhat do you charge\b"
+)
+_DURATION = _c(
+    r"\bci (vuole|mette|mettete) (tanto|molto|poco)\b|\btakes? (long|a while|ages)\b|"
+    r"\bquanto (tempo )?(dura|durano|ci (si )?(vuole|mette|metti|mettete|impiega)|impiega\w*|"
+    r"tempo ci vuole|ci vorra|durera)\b|\bquanto tempo\b|\bdurata\b|\bquanto ci sta\b|"
+    r"\bhow long\b|\bhow much time\b|\bduration\b|\b(takes?|last|lasts) (long|how long)\b|"
+    r"\bhow many (minutes|hours)\b|\bquant\w* minuti\b|\bquant\w* ore (dura|ci vuole)\b"
+)
+_ADDRESS = _c(
+    r"\bdove (siete|vi trovo|vi trovate|si trova|sta|state|e il salone|e il negozio|"
+    r"vi trovo|e|venire|devo venire|si va)\b|\bindirizz\w*\b|\bcome (ci )?(arrivo|si arriva|"
+    r"vi raggiungo|raggiungervi|arrivare)\b|\bin che (via|zona)\b|\bposizione\b|"
+    r"\bwhere (are you|is the (salon|shop|place)|r you|do i (go|come)|are u|is it|is that)\b|"
+    r"\baddress\b|\blocated\b|\blocation\b|\bdirections\b|\bhow (do i|to) get (there|to you)\b"
+)
+# "che orari fate?" asks the opening hours; "che orari avete giovedì?", "altri orari", "orari
+# liberi" ask for free times, which the booking flow answers.
+_HOURS_WORD = _c(
+    r"\b(che|quali|i vostri|vostri|gli) orari\b|\borari (di|d) apertura\b|^orari$|"
+    r"\borario (di apertura|d apertura|del salone|del negozio)\b|\bapertura\b"
+)
+_FREE_TIMES = _c(
+    r"\b(liber\w*|disponibil\w*|free|available|posto|slots?|altri|altre|other|more|oggi|domani|"
+    r"dopodomani|today|tomorrow|settimana|week|\d+)\b"
+)
+_HOURS = _c(
+    r"\b(a che ora|quando|what time|when) (apr\w*|chiud\w*|do you (open|close)|are you open|"
+    r"open|close|siete aperti)\b|\b(siete|sei|e) (aperti|aperto|chiusi|chiuso)\b|"
+    r"\b(are you|r you|are u|you) (open|closed)\b|\bopen(ing)? (hours|times)\b|^hours$|"
+    r"\b(your|the|salon|shop) hours\b|"
+    r"\bclosing time\b|\bbusiness hours\b|\bdo you (open|work) on\b|\blavorate (il|di|la)\b"
+)
+_PHONE = _c(
+    r"\b(numero (di )?(telefono|cellulare|tel|whatsapp)|telefon\w*|cellulare|whatsapp|"
+    r"chiamar\w*|vi (posso )?chiamare|posso chiamar\w*|vi chiamo|squillo)\b|"
+    r"\b(phone|telephone|phone number|call you|ring you|give you a call|number to call|"
+    r"contact number|whatsapp|mobile number)\b|\b(your|ur|vostro|il vostro) (number|numero)\b"
+)
+# "fate anche la barba?": only about a kind of service ("avete anche sabato?" is a booking).
+_OFFER = _c(
+    r"\b(fate|fai|avete|offrite|fa) anche\b|\bdo (you|u) (also )?(do|offer)\b|"
+    r"\bfate (il|la|i|le|lo|l)\b"
+)
+_SERVICES = _c(r"\b(che|quali) servizi\b|\bwhat services\b|\bservices do (you|u)\b|\bmenu prezzi\b")
+_INFO = _c(
+    r"\b(parcheggi\w*|parking|park|carta di credito|carte|bancomat|pos|contanti|satispay|"
+    r"paypal|card|cards|cash|pagament\w*|payment|pay by|wifi|cane|"
+    r"cani|dog|dogs|accessibil\w*|wheelchair|sedia a rotelle|ascensore|lift|bagno|toilet|"
+    r"gift card|buono regalo|buoni regalo|voucher|sconto|sconti|discount|promo|promozion\w*|"
+    r"promotion\w*)\b"
+)
+_WEEKDAYS = {
+    "lunedi": 0,
+    "martedi": 1,
+    "mercoledi": 2,
+    "giovedi": 3,
+    "venerdi": 4,
+    "sabato": 5,
+    "domenica": 6,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+    "sabati": 5,
+    "domeniche": 6,
+    "saturdays": 5,
+    "sundays": 6,
+    "mondays": 0,
+}
+_WEEKDAY = _c(r"\b(" + "|".join(_WEEKDAYS) + r")\b")
+
+
+@lru_cache(maxsize=2048)
+def parse_question(text: str) -> Question | None:
+    """The question a message asks about the business, or None when it asks none of these.
+
+    A message may ask several ("quanto costa una piega e siete aperti sabato?"): the first in the
+    order below is the question, the others are in `also`.
+    """
+    tokens = [_fix(t) for t in words(normalize(text).replace("-", " "))]
+    if not tokens:
+        return None
+    s = " ".join(tokens)
+    found: list[QuestionKind] = []
+    weekday: int | None = None
+    if _STYLIST.search(s):
+        found.append(QuestionKind.STYLIST)
+    elif _PERSON.search(s):
+        found.append(QuestionKind.PERSON)
+    if _DURATION.search(s):
+        found.append(QuestionKind.DURATION)
+    if _PRICE.search(s):
+        found.append(QuestionKind.PRICE)
+    if _ADDRESS.search(s):
+        found.append(QuestionKind.ADDRESS)
+    day = _WEEKDAY.search(s)
+    if _HOURS_WORD.search(s) and not _FREE_TIMES.search(s) and day is None:
+        found.append(QuestionKind.HOURS)
+    elif _HOURS.search(s):
+        found.append(QuestionKind.HOURS)
+        weekday = _WEEKDAYS[day.group(1)] if day else None
+    if _PHONE.search(s):
+        found.append(QuestionKind.PHONE)
+    offer = _OFFER.search(s) is not None and bool(kinds_in_text(text))
+    if (offer or _SERVICES.search(s)) and not found:
+        found.append(QuestionKind.OFFER)
+    # Only as a question, and not about a service ("un taglio per la bimba, pago con carta").
+    if _INFO.search(s) and not found and "?" in text and not kinds_in_text(text):
+        found.append(QuestionKind.INFO)
+    if not found:
+        return None
+    return Question(found[0], weekday, tuple(found[1:]))

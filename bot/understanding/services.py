@@ -1,0 +1,204 @@
+"""Which of the business's services a message names, in everyday words of either language.
+
+The services come from Zimun with the business's own names ("Taglio", "Taglio e piega",
+"Colore"). Customers say "a cut", "trim", "tinta", "blow dry", "colpi di sole". Both sides are read
+through one small table of *kinds* of service (cut, colour, blow-dry, ...): a service is the set of
+kinds its name mentions, a message is the set of kinds it mentions, and the services whose set fits
+the message best are the answer. So the table works for any business whose names use ordinary
+words, and a business adds its own words per service id (`aliases`, from SERVICE_ALIASES).
+
+`match_services` returns every service that fits equally well: one means "that one", several mean
+"ask between these", none means the message named no service.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Generic, Protocol, TypeVar
+
+from bot.understanding.text import closest, normalize, words
+
+__all__ = [
+    "KINDS",
+    "NamedService",
+    "ServiceMatch",
+    "kinds_in_text",
+    "match_services",
+    "service_kinds",
+]
+
+
+class NamedService(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+S = TypeVar("S", bound=NamedService)
+
+
+@dataclass(frozen=True)
+class ServiceMatch(Generic[S]):
+    """The services a message fits. `partial`: each of them also has something not asked for
+    ("piega" when the business only has "Taglio e piega"), so the customer should choose."""
+
+    services: tuple[S, ...] = field(default=())
+    partial: bool = False
+
+    @property
+    def one(self) -> S | None:
+        """The service meant, when exactly one fits fully."""
+        return self.services[0] if len(self.services) == 1 and not self.partial else None
+
+
+# Kind -> the words and phrases (normalised, either language) that mention it, in a service's
+# name or in a message. Multi-word phrases are matched whole.
+KINDS: dict[str, tuple[str, ...]] = {
+    "cut": (
+        "taglio", "tagli", "tagliare", "tagliarmi", "tagliarli", "taglio capelli", "sforbiciata",
+        "spuntatina", "spuntata", "spuntare", "accorciare", "taglietto", "tagliettino", "cut",
+        "cuts", "haircut", "haircuts", "hair cut", "trim", "trims", "trimming", "cutting",
+    ),
+    "colour": (
+        "colore", "colori", "colorazione", "tinta", "tinte", "tingere", "tinture", "tintura",
+        "colpi di sole", "colpi di luce", "ritocco", "radici", "meches", "mesh", "shatush",
+        "balayage", "riflessante",
+        "colour", "color", "colours", "colors", "colouring", "coloring", "dye", "dyed",
+        "dyeing", "highlights", "lowlights", "tint", "roots", "haircolour", "haircolor",
+    ),
+    "blowdry": (
+        "piega", "pieghe", "messa in piega", "brushing", "asciugatura", "styling", "blow dry",
+        "blowdry", "blow dried", "blow out", "blowout", "blow",
+    ),
+    "shave": ("barba", "rasatura", "beard", "shave", "shaving"),
+    "wash": ("lavaggio", "shampoo", "wash", "hair wash"),
+    "treatment": ("trattamento", "trattamenti", "cheratina", "treatment", "keratin"),
+    "perm": ("permanente", "perm", "stiratura", "straightening", "lisciante"),
+    "nails": ("manicure", "pedicure", "unghie", "smalto", "nails"),
+}
+
+def _words_of(block: str) -> list[str]:
+    return block.split()
+
+
+# Ordinary words one typo away from a kind word, which must stay themselves.
+_PROTECTED = frozenset(
+    _words_of("""
+    piena pieno tanta tante tanto tinto volte colle colla color1 posti tagliando cute
+    dry blog blue glow flow trip trimestre ritorno radio mask task wash wish below slow allow
+    share shape shake slave dolore calore mails emails salto shavings perme prego
+    """)
+)
+
+_ALIASES = {"x": "per", "nn": "non", "colro": "colore", "coulor": "colour"}
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    single: set[str] = set()
+    for phrases in KINDS.values():
+        for phrase in phrases:
+            single.update(phrase.split())
+    return frozenset(single), KINDS
+
+
+def _tokens(text: str, extra: frozenset[str]) -> list[str]:
+    vocab, _ = _vocabulary()
+    vocab = vocab | extra
+    out: list[str] = []
+    for token in words(normalize(text).replace("-", " ")):
+        token = _ALIASES.get(token, token)
+        if token in vocab or token in _PROTECTED or not token.isalpha():
+            out.append(token)
+            continue
+        found = closest(token, vocab)
+        # Four-letter words are too close to everyday ones: only swapped letters ("tirm").
+        if found is not None and len(token) == 4 and sorted(token) != sorted(found):
+            found = None
+        out.append(found or token)
+    return out
+
+
+def _has(joined: str, phrase: str) -> bool:
+    return re.search(rf"(?<!\S){re.escape(phrase)}(?!\S)", joined) is not None
+
+
+def _kinds_in(joined: str) -> frozenset[str]:
+    found = set()
+    for kind, phrases in KINDS.items():
+        if any(_has(joined, phrase) for phrase in phrases):
+            found.add(kind)
+    return frozenset(found)
+
+
+def kinds_in_text(text: str) -> frozenset[str]:
+    """The kinds of service a message mentions ("fate anche la barba?" -> {shave})."""
+    return _kinds_in(" ".join(_tokens(text, frozenset())))
+
+
+@lru_cache(maxsize=256)
+def service_kinds(name: str) -> frozenset[str]:
+    """The kinds a service's name mentions: "Taglio e piega" -> {cut, blowdry}."""
+    return _kinds_in(" ".join(_tokens(name, frozenset())))
+
+
+def match_services(
+    text: str,
+    services: Sequence[S],
+    *,
+    aliases: Mapping[str, Sequence[str]] | None = None,
+) -> ServiceMatch[S]:
+    """The services the message names; all of them when they fit equally.
+
+    Order of evidence: the business's own words for a service (`aliases`), a service's full name,
+    then the kinds of service mentioned (a service whose kinds equal the message's beats one that
+    also has others: "taglio" is "Taglio", not "Taglio e piega"; "piega" alone fits every service
+    with a blow-dry in it when none is only a blow-dry).
+    """
+    aliases = aliases or {}
+    extra = frozenset(w for ws in aliases.values() for p in ws for w in normalize(p).split())
+    names = frozenset(w for s in services for w in normalize(s.name).split())
+    joined = " ".join(_tokens(text, extra | names))
+    if not joined:
+        return ServiceMatch()
+
+    by_alias = [
+        s
+        for s in services
+        if any(_has(joined, normalize(a)) for a in aliases.get(s.id, ()) if normalize(a))
+    ]
+    if by_alias:
+        return ServiceMatch(tuple(by_alias))
+
+    wanted = _kinds_in(joined)
+    # A full name counts when the message asks for nothing more ("taglio + piega" is not Taglio).
+    named = [
+        s
+        for s in services
+        if normalize(s.name) and _has(joined, normalize(s.name)) and wanted <= service_kinds(s.name)
+    ]
+    if named:
+        longest = max(len(normalize(s.name)) for s in named)
+        return ServiceMatch(tuple(s for s in named if len(normalize(s.name)) == longest))
+    if not wanted:
+        return ServiceMatch()
+    kinds = {s.id: service_kinds(s.name) for s in services}
+    exact = [s for s in services if kinds[s.id] == wanted]
+    if exact:
+        return ServiceMatch(tuple(exact))
+    wider = [s for s in services if kinds[s.id] and wanted <= kinds[s.id]]
+    if wider:
+        return ServiceMatch(tuple(wider), partial=True)
+    overlap = {s.id: len(kinds[s.id] & wanted) for s in services}
+    best = max(overlap.values())
+    if best == 0:
+        return ServiceMatch()
+    fits = [s for s in services if overlap[s.id] == best]
+    # "colore + taglio": the services that are one of the things asked, when there are several.
+    inside = [s for s in fits if kinds[s.id] <= wanted]
+    return ServiceMatch(tuple(inside if len(inside) > 1 else fits), partial=True)

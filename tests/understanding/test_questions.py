@@ -1,0 +1,122 @@
+"""Questions about the business, told apart from booking requests."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understanding.questions import QuestionKind, parse_question
+
+K = QuestionKind
+CASES = [
+    ("quanto costa un colore?", K.PRICE),
+    ("qnt costa la piega", K.PRICE),
+    ("prezzi?", K.PRICE),
+    ("mi dici il listino", K.PRICE),
+    ("how much is a cut", K.PRICE),
+    ("whats the price for highlights", K.PRICE),
+    ("quanto dura il colore", K.DURATION),
+    ("quanto ci vuole x un taglio?", K.DURATION),
+    ("how long does a colour take", K.DURATION),
+    ("dove siete?", K.ADDRESS),
+    ("mi dai l'indirizzo", K.ADDRESS),
+    ("where r u located", K.ADDRESS),
+    ("che orari fate?", K.HOURS),
+    ("a che ora aprite", K.HOURS),
+    ("what are your opening hours", K.HOURS),
+    ("orari?", K.HOURS),
+    ("what r your hours", K.HOURS),
+    ("a che ora chiudete il sabato", K.HOURS),
+    ("numero di telefono?", K.PHONE),
+    ("can i call you", K.PHONE),
+    ("posso scegliere il parrucchiere?", K.STYLIST),
+    ("can I choose my stylist?", K.STYLIST),
+    ("vorrei la mia parrucchiera di fiducia", K.STYLIST),
+    ("voglio parlare con qualcuno", K.PERSON),
+    ("operatore", K.PERSON),
+    ("talk to a person", K.PERSON),
+    ("can i speak with a human pls", K.PERSON),
+    ("are u a bot?", K.PERSON),
+    ("c'è una persona con cui parlare", K.PERSON),
+    ("quanto mi viene a costare un colore", K.PRICE),
+    ("ci vuole tanto per la tinta?", K.DURATION),
+    ("what's your number", K.PHONE),
+    ("can I book with Sara?", K.STYLIST),
+    ("fate anche la barba?", K.OFFER),
+    ("do you do highlights", K.OFFER),
+    ("che servizi fate", K.OFFER),
+    ("c'è parcheggio?", K.INFO),
+    ("accettate carte?", K.INFO),
+    ("can I pay by card?", K.INFO),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), CASES)
+def test_questions_are_recognised(text: str, kind: QuestionKind) -> None:
+    question = parse_question(text)
+    assert question is not None and question.kind is kind
+
+
+@pytest.mark.parametrize(
+    ("text", "weekday"),
+    [("siete aperti sabato?", 5), ("are you open on sundays", 6), ("che orari fate", None)],
+)
+def test_the_weekday_of_an_opening_hours_question(text: str, weekday: int | None) -> None:
+    question = parse_question(text)
+    assert question is not None and question.kind is K.HOURS
+    assert question.weekday == weekday
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vorrei un taglio domani alle 11",
+        "sposta il mio appuntamento a giovedì",
+        "cancel my booking",
+        "un altro orario",
+        "cambia orario",
+        "domani pomeriggio",
+        "ok grazie",
+        "il secondo",
+        "avete posto sabato?",
+        "Mario Rossi",
+        "ho un appuntamento?",
+        "the first one please",
+        "altri orari",
+        "che orari avete giovedì?",
+        "orari liberi domani?",
+        "can you do it in two hours",
+        "Anna Bianchi",
+        "prenotare con mia figlia",
+        "book with you tomorrow",
+        "a haircut for my kids",
+        "mi mandi un promemoria?",
+        "un taglio per mio figlio, pago con carta",
+        "avete anche sabato?",
+        "do you do saturdays?",
+    ],
+)
+def test_booking_messages_are_not_questions(text: str) -> None:
+    assert parse_question(text) is None
+
+
+def test_several_questions_in_one_message() -> None:
+    question = parse_question("ciao volevo sapere quanto viene una piega e se siete aperti sabato")
+    assert question is not None
+    assert question.kinds == (K.PRICE, K.HOURS) and question.weekday == 5
+    question = parse_question("how much is a colour and where are you")
+    assert question is not None and question.kinds == (K.PRICE, K.ADDRESS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can we change it to friday?",
+        "I'd like to change my booking",
+        "change language",
+        "Quando è il mio prossimo appuntamento?",
+        "quando posso venire?",
+    ],
+)
+def test_words_one_typo_away_are_not_questions(text: str) -> None:
+    # "change" is not "charge", "quando" is not "quanto".
+    assert parse_question(text) is None

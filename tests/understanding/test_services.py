@@ -1,0 +1,82 @@
+"""Services named in everyday words of either language, mapped onto the business's own names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from bot.understanding.services import match_services, service_kinds
+
+
+@dataclass(frozen=True)
+class Svc:
+    id: str
+    name: str
+
+
+SALONE = (Svc("s_taglio", "Taglio"), Svc("s_piega", "Taglio e piega"), Svc("s_colore", "Colore"))
+
+# message -> the services it fits (ids), and whether they only fit in part
+CASES = [
+    ("vorrei un taglio", ["s_taglio"], False),
+    ("I'd like a haircut on friday", ["s_taglio"], False),
+    ("just a quick trim pls", ["s_taglio"], False),
+    ("can i get a cut tmrw", ["s_taglio"], False),
+    ("una sforbiciata veloce", ["s_taglio"], False),
+    ("taglio capelli x domani", ["s_taglio"], False),
+    ("tagilo", ["s_taglio"], False),
+    ("haircutt", ["s_taglio"], False),
+    ("colour", ["s_colore"], False),
+    ("I want to dye my hair", ["s_colore"], False),
+    ("devo rifare la tinta", ["s_colore"], False),
+    ("colpi di sole", ["s_colore"], False),
+    ("meches", ["s_colore"], False),
+    ("some highlights please", ["s_colore"], False),
+    ("color", ["s_colore"], False),
+    ("cut and blow dry", ["s_piega"], False),
+    ("taglio e piega", ["s_piega"], False),
+    ("taglio + messa in piega", ["s_piega"], False),
+    ("una piega", ["s_piega"], True),
+    ("blow-dry", ["s_piega"], True),
+    ("brushing", ["s_piega"], True),
+    ("buongiorno", [], False),
+    ("la giornata è piena?", [], False),
+    ("tanta gente oggi", [], False),
+    ("domani alle 11", [], False),
+]
+
+
+@pytest.mark.parametrize(("text", "ids", "partial"), CASES)
+def test_everyday_words_find_the_business_services(
+    text: str, ids: list[str], partial: bool
+) -> None:
+    match = match_services(text, SALONE)
+    assert [s.id for s in match.services] == ids
+    assert match.partial is partial
+
+
+def test_one_word_that_fits_several_services_returns_all_of_them() -> None:
+    services = (Svc("a", "Piega corta"), Svc("b", "Piega lunga"), Svc("c", "Taglio uomo"))
+    match = match_services("solo una piega", services)
+    assert [s.id for s in match.services] == ["a", "b"]
+    assert match.one is None
+
+
+def test_a_service_name_in_english_works_the_same() -> None:
+    services = (Svc("1", "Haircut"), Svc("2", "Colour & blow dry"), Svc("3", "Beard trim"))
+    assert match_services("un taglio", services).one == services[0]
+    assert [s.id for s in match_services("tinta e piega", services).services] == ["2"]
+    assert match_services("la barba", services).services == (services[2],)
+
+
+def test_the_business_words_for_a_service_win() -> None:
+    aliases = {"s_colore": ["schiariture", "balayage"]}
+    assert match_services("vorrei delle schiariture", SALONE, aliases=aliases).one == SALONE[2]
+    assert match_services("just trim", SALONE, aliases=aliases).one == SALONE[0]
+
+
+def test_kinds_of_a_name() -> None:
+    assert service_kinds("Taglio e piega") == {"cut", "blowdry"}
+    assert service_kinds("Colore") == {"colour"}
+    assert service_kinds("Consulenza") == frozenset()
