@@ -127,6 +127,13 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
         # "annulla" in the middle of a booking means "forget this booking"; cancelling an
         # existing appointment stays one tap away in the menu that follows.
         return await stop(turn, session)
+    if (
+        kind is IntentKind.GOODBYE
+        and session.step not in (Step.IDLE, Step.CANCEL_REASON)
+        and (event.wish is None or event.wish.time is None)
+    ):
+        # "a presto" mid-flow: a goodbye, and the question stays where we left it.
+        return await ask(turn, session, session.step, turn.t("goodbye.flow"))
     if session.step not in CONTENT_STEPS and session.step is not Step.IDLE:
         if kind is IntentKind.THANKS:
             return await ask(turn, session, session.step, turn.t("idle.thanks"))

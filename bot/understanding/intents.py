@@ -33,7 +33,7 @@ from functools import lru_cache
 
 from bot.understanding.text import closest, normalize, words
 
-__all__ = ["Intent", "IntentKind", "parse_intent"]
+__all__ = ["Intent", "IntentKind", "is_acknowledgement", "parse_intent"]
 
 
 class IntentKind(StrEnum):
@@ -48,6 +48,7 @@ class IntentKind(StrEnum):
     NO = "no"
     GREETING = "greeting"
     THANKS = "thanks"
+    GOODBYE = "goodbye"
     CHOOSE_ORDINAL = "choose_ordinal"
     CHOOSE_TIME = "choose_time"
     EARLIER = "earlier"
@@ -157,6 +158,8 @@ _EMOJI = {
     "🙏": " grazie ",
     "👋": " ciao ",
 }
+# Smiles carry warmth, not meaning: dropped, and a message of nothing else is a friendly "ok".
+_SMILES = frozenset("😊🙂😀😃😄😁☺😉🥰😍❤♥💕🤗")
 
 
 def _c(pattern: str) -> re.Pattern[str]:
@@ -166,7 +169,8 @@ def _c(pattern: str) -> re.Pattern[str]:
 _LANG_EN = _c(r"\b(inglese|english|ingles|anglais|inglish)\b")
 _LANG_IT = _c(r"\b(italiano|italian|italiana|italien)\b")
 _LANG_TRIGGER = _c(
-    r"\b(parl\w*|speak|switch|change|cambia\w*|passa\w*|passiamo|in|lingua|language|write|scriv\w*|"
+    r"\b(back|go back|torn\w*|ritorn\w*|rimett\w*|parl\w*|speak|switch|change|cambia\w*|passa\w*|"
+    r"passiamo|in|lingua|language|write|scriv\w*|"
     r"rispond\w*|answer|reply|talk|please|per favore|use|usa)\b"
 )
 _LANG_ONLY = _c(r"\b(cambia\w* (la )?lingua|change (the )?language|lingua|language)\b")
@@ -417,8 +421,26 @@ _THANKS = _c(
 )
 _GREETING = _c(
     r"\b(ciao|buongiorno|buon giorno|buonasera|buona sera|buon pomeriggio|salve|hello|hi|hey|hiya|"
-    r"good morning|good afternoon|good evening|hola|bye|arrivederci|a presto|see you|goodbye|"
-    r"buona giornata|buona serata|a dopo|ci vediamo|yo)\b"
+    r"good morning|good afternoon|good evening|hola|yo)\b"
+)
+# Leave-taking, apart from hellos: it is answered with a goodbye, not with the menu.
+_GOODBYE = _c(
+    r"\b(ciao ciao|bye|bye bye|byee|arrivederci|arrivederla|a presto|see you|see ya|cya|goodbye|"
+    r"good bye|buona giornata|buona serata|buona notte|buonanotte|buon weekend|buona domenica|"
+    r"a dopo|ci vediamo|alla prossima|good night|have a (nice|good|great) (day|evening|weekend)|"
+    r"take care|talk soon|ci sentiamo|a risentirci|a domani|see you tomorrow)\b"
+)
+# What "ok" means and nothing more: an acknowledgement, not an explicit "yes, do it".
+_ACK_WORDS = frozenset(
+    _words_of("""
+    ok okay okey okk k kk perfetto perfetta perfect ottimo ottima benissimo bene va vabene vabbene
+    vabbe top cool great fine good nice lovely alright all right benone excellent d accordo
+    daccordo bello bellissimo super grande wow fantastico splendido capito understood got it noted
+    ricevuto
+    """)
+)
+_THANKS_WORDS = frozenset(
+    _words_of("grazie mille thanks thank you u thx ty tks ta cheers ringrazio molto tante a voi te")
 )
 # Words that carry no meaning for the "is this message only X" checks.
 _FILLERS = frozenset(
@@ -548,11 +570,12 @@ def _parse(text: str, language: str) -> Intent | None:
         return None
     if set(raw) <= {"?", "？", " "}:
         return Intent(IntentKind.HELP)
+    smiled = any(ch in _SMILES for ch in raw)
     for emoji, word in _EMOJI.items():
         raw = raw.replace(emoji, word)
     tokens = [_fix(t) for t in words(normalize(raw))]
     if not tokens:
-        return None
+        return Intent(IntentKind.YES) if smiled else None
     s = " ".join(tokens)
     core = _core(tokens)
 
@@ -596,15 +619,42 @@ def _parse(text: str, language: str) -> Intent | None:
     yes = _YES.search(s)
     if no and (not yes or no.start() <= yes.start() or _NO_STRONG.search(s)):
         return Intent(IntentKind.NO)
+    bye = _GOODBYE.search(s)
+    if bye and not _THANKS.search(s):
+        rest = _GOODBYE.sub(" ", s).split()
+        if yes is None or _only_ack(rest):
+            return Intent(IntentKind.GOODBYE)
     if yes:
         if _BUT.search(s[yes.end() :]):
             return None  # "sì, ma ..." with a condition we cannot read: not a plain yes.
         return Intent(IntentKind.YES)
     if _THANKS.search(s):
         return Intent(IntentKind.THANKS)
+    if _GOODBYE.search(s):
+        return Intent(IntentKind.GOODBYE)
     if _GREETING.search(s):
         return Intent(IntentKind.GREETING)
+    if smiled and not core:
+        return Intent(IntentKind.YES)
     return None
+
+
+def _only_ack(tokens: list[str]) -> bool:
+    return all(t in _ACK_WORDS or t in _FILLERS or t in _THANKS_WORDS for t in tokens)
+
+
+@lru_cache(maxsize=1024)
+def is_acknowledgement(text: str) -> bool:
+    """Whether a message only acknowledges ("ok", "👍", "perfetto grazie", "va bene"): no "yes"
+    strong enough to book on, no "sì", "conferma", "go ahead"."""
+    raw = text.strip()
+    smiled = any(ch in _SMILES for ch in raw)
+    for emoji, word in _EMOJI.items():
+        raw = raw.replace(emoji, word)
+    tokens = [_fix(t) for t in words(normalize(raw))]
+    if not tokens:
+        return smiled
+    return _only_ack(tokens) and any(t in _ACK_WORDS for t in tokens)
 
 
 def parse_intent(text: str, *, language: str) -> Intent | None:
