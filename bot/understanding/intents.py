@@ -426,7 +426,7 @@ _GREETING = _c(
 # Leave-taking, apart from hellos: it is answered with a goodbye, not with the menu.
 _GOODBYE = _c(
     r"\b(ciao ciao|bye|bye bye|byee|arrivederci|arrivederla|a presto|see you|see ya|cya|goodbye|"
-    r"good bye|buona giornata|buona serata|buona notte|buonanotte|buon weekend|buona domenica|"
+    r"good bye|buon\w* (giornat\w*|serat\w*|nott\w*|weekend|domenica|fine settimana)|buonanott\w*|"
     r"a dopo|ci vediamo|alla prossima|good night|have a (nice|good|great) (day|evening|weekend)|"
     r"take care|talk soon|ci sentiamo|a risentirci|a domani|see you tomorrow)\b"
 )
