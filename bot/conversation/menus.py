@@ -54,6 +54,9 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
         return session, quiet_menu(turn, t("idle.ack"))
     if kind is IntentKind.YES and session.done is not None:
         return session, already_booked(turn, session.done)
+    if kind is IntentKind.YES:
+        # A "sì" with no question pending: nothing to do, said kindly rather than "not understood".
+        return session, quiet_menu(turn, t("idle.ack"))
     if kind is IntentKind.NO:
         return session, menu(turn, t("idle.no"))
     return session, menu(turn, t("idle.unknown"))
