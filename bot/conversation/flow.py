@@ -61,6 +61,7 @@ from bot.conversation.menus import (
 from bot.conversation.session import Flow, Session, Step
 from bot.conversation.turn import Turn
 from bot.understanding import IntentKind
+from bot.understanding.intents import is_acknowledgement
 
 __all__ = ["CONTENT_STEPS", "FLOW", "PROMPTS", "command", "dispatch"]
 
@@ -98,6 +99,8 @@ FLOW: dict[Step, Handler] = {
 
 
 CONTENT_STEPS = frozenset({Step.NAME, Step.EMAIL, Step.CANCEL_REASON})
+# Steps that ask no yes-or-no question, where a bare "ok" is only a nod.
+ACK_STEPS = frozenset({Step.SERVICE, Step.WHEN, Step.CHOOSE_APPOINTMENT})
 
 
 async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
@@ -134,7 +137,14 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
     ):
         # "a presto" mid-flow: a goodbye, and the question stays where we left it.
         return await ask(turn, session, session.step, turn.t("goodbye.flow"))
-    if session.step not in CONTENT_STEPS and session.step is not Step.IDLE:
+    chatty = session.step not in CONTENT_STEPS or (
+        session.step is Step.EMAIL and "@" not in (event.text or "")
+    )
+    nod = kind is IntentKind.YES and is_acknowledgement(event.text or "")
+    if nod and session.step in ACK_STEPS:
+        # "ok" / "👍" where no yes-or-no was asked: a nod, answered with the question again.
+        return await ask(turn, session, session.step, turn.t("step.ack"))
+    if chatty and session.step is not Step.IDLE:
         if kind is IntentKind.THANKS:
             return await ask(turn, session, session.step, turn.t("idle.thanks"))
         if kind is IntentKind.GREETING and event.wish is None:

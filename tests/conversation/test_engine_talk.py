@@ -5,7 +5,7 @@ answer, and the language can be switched back."""
 from __future__ import annotations
 
 import pytest
-from engine_chat import Chat, Harness
+from engine_chat import ROME, Chat, Harness
 
 
 async def _at_summary(chat: Chat) -> str:
@@ -189,3 +189,34 @@ async def test_typed_yes_answers_the_cancel_confirmation(chat: Chat) -> None:
     await chat.press("Salta")
     appointment = next(iter(chat.world.appointments.values()))
     assert appointment.status == "cancelled"
+
+
+async def test_ok_where_nothing_was_asked_is_a_nod(chat: Chat) -> None:
+    await chat.command("book")
+    await chat.say("👍")
+    assert chat.text.startswith("Va bene! Quando vuoi, scegli qui sotto o scrivimelo.")
+    assert "Per quale servizio?" in chat.text
+
+
+async def test_small_talk_at_the_email_question_is_not_an_address(chat: Chat) -> None:
+    await chat.say("vorrei un taglio domani alle 11")
+    await chat.press("Mario Rossi")
+    await chat.say("grazie!")
+    assert chat.text.startswith("Figurati!")
+    await chat.say("ciao")
+    assert chat.text.startswith("Ciao! Eravamo rimasti qui.")
+    assert "Qual è la tua e-mail?" in chat.text
+
+
+@pytest.mark.parametrize("text", ["go ahead", "yes", "ok", "sure thing"])
+async def test_typed_yes_answers_the_move_confirmation(harness: Harness, text: str) -> None:
+    chat = harness.chat(language="en", first_name="Emma", last_name="Clarke")
+    await chat.say("I'd like a Taglio tomorrow at 11")
+    await chat.press("Emma Clarke")
+    await chat.say("emma@example.org")
+    await chat.say("confirm")
+    await chat.say("move my appointment to thursday at 10")
+    assert "Confirm" in " ".join(chat.labels()) or "?" in chat.text
+    await chat.say(text)
+    appointment = next(iter(chat.world.appointments.values()))
+    assert appointment.start.astimezone(ROME).day == 26
