@@ -28,6 +28,7 @@ from bot.storage import LedgerEntry, MetricKind
 from bot.understanding import ContactProblem, IntentKind, parse_email
 from bot.understanding.contacts import (
     ContactField,
+    find_address,
     is_self_reference,
     looks_like_name,
     read_contact_change,
@@ -168,6 +169,11 @@ async def take_email(
     on a slip, and the summary (or the next question) once it is settled."""
     t = turn.t
     check = parse_email(text)
+    address = find_address(text) if check.value is None else None
+    if address and address != text.strip():
+        # An address inside a sentence: "la mail è mario@x.it", "my email: jane@example.org".
+        text = address
+        check = parse_email(text)
     if check.suggestion:
         session = replace(session, step=Step.EMAIL)
         session = replace(session, email_suggestion=check.suggestion, email_typed=check.value)

@@ -22,6 +22,7 @@ __all__ = [
     "ContactProblem",
     "EmailCheck",
     "NameCheck",
+    "find_address",
     "is_self_reference",
     "looks_like_name",
     "parse_email",
@@ -192,10 +193,17 @@ _NAME_LEAD = re.compile(
 )
 
 
+_NAME_TAIL = re.compile(
+    r"[\s,;.!]*\b(?:grazie(?: mille)?|thanks|thank you|thx|please|pls|per favore|cordiali saluti)"
+    r"[\s!.]*$",
+    re.IGNORECASE,
+)
+
+
 def read_name(text: str) -> NameCheck:
     """`parse_name` of what a customer typed at the name question, without the lead-in
     ("ciao, sono Giulia Verdi") and the trailing punctuation."""
-    cleaned = text.strip().rstrip("!.?,;")
+    cleaned = _NAME_TAIL.sub("", text.strip()).rstrip("!.?,;") or text.strip()
     match = _NAME_LEAD.match(cleaned)
     if match and match.end() < len(cleaned):
         return parse_name(cleaned[match.end() :].strip())
@@ -265,12 +273,19 @@ _NEW_NAME = re.compile(
 )
 
 
+def find_address(text: str) -> str | None:
+    """The e-mail address inside a sentence ("la mail è mario@x.it, grazie"), spaces around @
+    removed; None when there is none."""
+    found = _ADDRESS.search(text)
+    return found.group(0).replace(" ", "").rstrip(".") if found else None
+
+
 def read_contact_change(text: str) -> ContactChange | None:
     """What the customer wants changed at the summary: "cambia nome", "wrong email", "ho
     sbagliato la mail, è mario@x.it", "il nome è Giulia Verdi", or a bare new address."""
-    address = _ADDRESS.search(text)
+    address = find_address(text)
     if address:
-        return ContactChange(ContactField.EMAIL, address.group(0).replace(" ", ""))
+        return ContactChange(ContactField.EMAIL, address)
     plain = _plain(text)
     named = _NEW_NAME.search(text.strip())
     if named:

@@ -128,6 +128,12 @@ _ALIASES = {
     "tks": "thanks",
     "k": "ok",
     "kk": "ok",
+    "oki": "ok",
+    "okie": "ok",
+    "okkk": "ok",
+    "okok": "ok",
+    "okey": "ok",
+    "dokey": "ok",
     "xke": "perche",
     "prenotaz": "prenotazione",
 }
@@ -620,9 +626,10 @@ def _parse(text: str, language: str) -> Intent | None:
     if no and (not yes or no.start() <= yes.start() or _NO_STRONG.search(s)):
         return Intent(IntentKind.NO)
     bye = _GOODBYE.search(s)
-    if bye and not _THANKS.search(s):
+    if bye:
+        # "ok, a presto" is a goodbye; "grazie a voi, a presto" stays thanks (answered in kind).
         rest = _GOODBYE.sub(" ", s).split()
-        if yes is None or _only_ack(rest):
+        if (yes is None and not _THANKS.search(s)) or (yes is not None and _only_ack(rest)):
             return Intent(IntentKind.GOODBYE)
     if yes:
         if _BUT.search(s[yes.end() :]):
@@ -654,6 +661,7 @@ def is_acknowledgement(text: str) -> bool:
     tokens = [_fix(t) for t in words(normalize(raw))]
     if not tokens:
         return smiled
+    tokens = _GOODBYE.sub(" ", " ".join(tokens)).split()  # "ok grazie, a presto"
     return _only_ack(tokens) and any(t in _ACK_WORDS for t in tokens)
 
 

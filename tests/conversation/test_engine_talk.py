@@ -220,3 +220,13 @@ async def test_typed_yes_answers_the_move_confirmation(harness: Harness, text: s
     await chat.say(text)
     appointment = next(iter(chat.world.appointments.values()))
     assert appointment.start.astimezone(ROME).day == 26
+
+
+@pytest.mark.parametrize(
+    "text", ["la mail è giulia@example.com", "my email: giulia@example.com", "giulia@example.com."]
+)
+async def test_an_address_inside_a_sentence_at_the_email_question(chat: Chat, text: str) -> None:
+    await chat.say("vorrei un taglio domani alle 11")
+    await chat.press("Mario Rossi")
+    await chat.say(text)
+    assert "E-mail: giulia@example.com" in chat.text

@@ -137,3 +137,23 @@ def test_a_name_at_the_email_question(text: str, name: bool) -> None:
 )  # fmt: skip
 def test_contact_changes_at_the_summary(text: str, change: ContactChange | None) -> None:
     assert read_contact_change(text) == change
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("sono Giulia Verdi, grazie", "Giulia Verdi"), ("Giulia Verdi grazie mille!", "Giulia Verdi"),
+     ("Grazia Bianchi", "Grazia Bianchi")],
+)  # fmt: skip
+def test_a_thank_you_after_the_name_is_not_part_of_it(text: str, name: str) -> None:
+    assert read_name(text).value == name
+
+
+@pytest.mark.parametrize("text", ["ok grazie mille, a presto!", "perfetto ciao ciao", "oki, bye"])
+def test_an_ok_with_a_goodbye_is_a_goodbye(text: str) -> None:
+    intent = parse_intent(text, language="it")
+    assert intent is not None and intent.kind is IntentKind.GOODBYE
+
+
+@pytest.mark.parametrize("text", ["oki", "okey dokey", "ok grazie mille, a presto!", "ok thx"])
+def test_more_acknowledgements(text: str) -> None:
+    assert is_acknowledgement(text)
