@@ -20,7 +20,9 @@ Precedence, highest first (a message gets the single best intent):
    request for `parse_when`, so None), then CHOOSE_ORDINAL ("il secondo", "2", "l'ultimo" = -1).
    A bare number 1-9 is an ordinal, 10-23 an hour.
 7. NO, YES (a conditional "sì, ma ..." whose condition is not understood gives None; "non lo so"
-   is None, not NO), THANKS, GREETING (hellos and goodbyes). In Italian chats a bare "fine" is STOP.
+   is None, not NO; "ok, a presto" is GOODBYE), THANKS, GOODBYE ("a presto", "ciao ciao",
+   "buona giornata"), GREETING. In Italian chats a bare "fine" is STOP. `is_acknowledgement`
+   tells a bare "ok"/"👍"/"perfetto" (a nod) from an explicit "sì"/"conferma"/"go ahead".
 """
 
 from __future__ import annotations
