@@ -114,6 +114,9 @@ async def on_name(turn: Turn, session: Session, event: Input) -> Outcome:
             return await contact_known(turn, replace(session, contact_name=name))
         return await ask(turn, session, Step.NAME)
     check = read_name(event.text)
+    if is_acknowledgement(event.text) or not any(ch.isalnum() for ch in event.text):
+        # "👍", "ok", "🙂": nobody's name, whatever characters they are made of.
+        check = replace(check, value=None, problem=ContactProblem.NOT_A_NAME)
     if check.value is None and wants_other_time(event):
         return await retime(turn, session, event)
     if check.value is None:

@@ -114,7 +114,7 @@ async def test_thats_me_without_a_profile_name_asks_kindly(harness: Harness) -> 
     assert "What name should I book under?" in chat.text
 
 
-@pytest.mark.parametrize("text", ["boh", "ok", "test", "asdf", "grazie", "ciao", "mah"])
+@pytest.mark.parametrize("text", ["boh", "ok", "test", "asdf", "grazie", "ciao", "mah", "👍", "🙏"])
 async def test_obvious_non_names_are_refused_in_one_sentence(chat: Chat, text: str) -> None:
     await chat.say("vorrei un taglio domani alle 11")
     await chat.say(text)
