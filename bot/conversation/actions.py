@@ -47,6 +47,8 @@ class Verb:
     OTHER_DAY = "otherday"
     NAME = "name"
     EMAIL = "email"
+    EDIT_NAME = "edname"
+    EDIT_EMAIL = "edmail"
     CONFIRM = "confirm"
     CHANGE_TIME = "chtime"
     YES = "yes"

@@ -25,7 +25,16 @@ from bot.conversation.events import Button, Reply
 from bot.conversation.session import Done, Session, Step
 from bot.conversation.turn import Turn
 from bot.storage import LedgerEntry, MetricKind
-from bot.understanding import ContactProblem, IntentKind, parse_email, parse_name
+from bot.understanding import ContactProblem, IntentKind, parse_email
+from bot.understanding.contacts import (
+    ContactField,
+    find_address,
+    is_self_reference,
+    looks_like_name,
+    read_contact_change,
+    read_name,
+)
+from bot.understanding.intents import is_acknowledgement
 from bot.zimun import Appointment, HoldExpired, NotFound, SlotUnavailable
 
 logger = logging.getLogger(__name__)
@@ -55,7 +64,14 @@ async def prompt_summary(turn: Turn, session: Session, lead: str | None) -> list
         name=session.contact_name or "",
         email=session.contact_email or "",
     )
-    rows = [[turn.button(t("button.confirm"), Verb.CONFIRM)], flow_rows(turn)]
+    rows = [
+        [turn.button(t("button.confirm"), Verb.CONFIRM)],
+        [
+            turn.button(t("button.edit_name"), Verb.EDIT_NAME),
+            turn.button(t("button.edit_email"), Verb.EDIT_EMAIL),
+        ],
+        flow_rows(turn),
+    ]
     return [turn.reply(join(lead, text), rows)]
 
 
@@ -67,6 +83,7 @@ NAME_PROBLEMS = {
     ContactProblem.EMAIL_AS_NAME: "name.problem.email",
     ContactProblem.DIGITS: "name.problem.digits",
     ContactProblem.INVALID_CHARS: "name.problem.chars",
+    ContactProblem.NOT_A_NAME: "name.problem.not_a_name",
 }
 
 
@@ -84,13 +101,22 @@ async def on_name(turn: Turn, session: Session, event: Input) -> Outcome:
             return await contact_known(turn, replace(session, contact_name=name))
     if event.text is None:
         return await unexpected(turn, session)
-    if event.kind in (IntentKind.YES, IntentKind.NO):
+    if is_self_reference(event.text):
+        # "sono io", "that's me": the name the profile shows, if it shows one.
+        name = profile_name(turn)
+        if name:
+            return await contact_known(turn, replace(session, contact_name=name))
+        return await ask(turn, session, Step.NAME, turn.t("name.no_profile"))
+    if event.kind in (IntentKind.YES, IntentKind.NO) and not is_acknowledgement(event.text):
         # "sì" answers the offered profile name; it is nobody's name.
         name = profile_name(turn) if event.kind is IntentKind.YES else None
         if name:
             return await contact_known(turn, replace(session, contact_name=name))
         return await ask(turn, session, Step.NAME)
-    check = parse_name(event.text)
+    check = read_name(event.text)
+    if is_acknowledgement(event.text) or not any(ch.isalnum() for ch in event.text):
+        # "👍", "ok", "🙂": nobody's name, whatever characters they are made of.
+        check = replace(check, value=None, problem=ContactProblem.NOT_A_NAME)
     if check.value is None and wants_other_time(event):
         return await retime(turn, session, event)
     if check.value is None:
@@ -124,7 +150,6 @@ async def email_chosen(turn: Turn, session: Session, email: str) -> Outcome:
 
 
 async def on_email(turn: Turn, session: Session, event: Input) -> Outcome:
-    t = turn.t
     if event.verb == Verb.EMAIL:
         chosen = session.email_suggestion if event.arg == "s" else session.email_typed
         if chosen:
@@ -137,8 +162,23 @@ async def on_email(turn: Turn, session: Session, event: Input) -> Outcome:
         chosen = session.email_suggestion if yes else session.email_typed
         if chosen:
             return await email_chosen(turn, session, chosen)
-    check = parse_email(event.text)
+    return await take_email(turn, session, event.text, event)
+
+
+async def take_email(
+    turn: Turn, session: Session, text: str, event: Input, lead: str | None = None
+) -> Outcome:
+    """An address typed at the e-mail question or at the summary: checked, "Did you mean …?"
+    on a slip, and the summary (or the next question) once it is settled."""
+    t = turn.t
+    check = parse_email(text)
+    address = find_address(text) if check.value is None else None
+    if address and address != text.strip():
+        # An address inside a sentence: "la mail è mario@x.it", "my email: jane@example.org".
+        text = address
+        check = parse_email(text)
     if check.suggestion:
+        session = replace(session, step=Step.EMAIL)
         session = replace(session, email_suggestion=check.suggestion, email_typed=check.value)
         rows = [[turn.button(check.suggestion, Verb.EMAIL, "s")]]
         if check.value:
@@ -147,16 +187,45 @@ async def on_email(turn: Turn, session: Session, event: Input) -> Outcome:
         return session, [turn.reply(t("email.did_you_mean", email=check.suggestion), rows)]
     if check.value is None and wants_other_time(event):
         return await retime(turn, session, event)
+    if check.value is None and looks_like_name(text):
+        # A name typed where the address was asked: it replaces the name; the address is next.
+        name = read_name(text).value
+        session = replace(session, contact_name=name)
+        return await ask(turn, session, Step.EMAIL, t("email.name_replaced", name=name or ""))
     if check.value is None:
         problem = EMAIL_PROBLEMS.get(
             check.problem or ContactProblem.EMAIL_SYNTAX, "email.problem.syntax"
         )
         return await ask(turn, session, Step.EMAIL, t(problem))
-    return await contact_known(turn, replace(session, contact_email=check.value))
+    session = replace(session, contact_email=check.value)
+    if lead is not None and next_contact_step(session) is Step.SUMMARY:
+        return await ask(turn, session, Step.SUMMARY, lead)
+    return await contact_known(turn, session)
 
 
 async def on_summary(turn: Turn, session: Session, event: Input) -> Outcome:
-    if event.verb == Verb.CONFIRM or event.kind is IntentKind.YES:
+    t = turn.t
+    if event.verb == Verb.CONFIRM:
+        return await confirm(turn, session)
+    if event.verb == Verb.EDIT_NAME:
+        return await ask(turn, replace(session, contact_name=None), Step.NAME, t("name.fix"))
+    if event.verb == Verb.EDIT_EMAIL:
+        return await ask(turn, replace(session, contact_email=None), Step.EMAIL, t("email.fix"))
+    change = read_contact_change(event.text) if event.text else None
+    if change is not None and change.field is ContactField.NAME:
+        if change.value is None:
+            return await ask(turn, replace(session, contact_name=None), Step.NAME, t("name.fix"))
+        session = replace(session, contact_name=change.value)
+        return await ask(turn, session, Step.SUMMARY, t("summary.name_changed", name=change.value))
+    if change is not None:
+        if change.value is None:
+            return await ask(turn, replace(session, contact_email=None), Step.EMAIL, t("email.fix"))
+        lead = t("summary.email_changed")
+        return await take_email(turn, session, change.value, event, lead)
+    if event.kind is IntentKind.YES:
+        if event.text and is_acknowledgement(event.text):
+            # "ok" or a thumbs-up acknowledges the summary; booking needs an explicit yes.
+            return await ask(turn, session, Step.SUMMARY, t("summary.say_confirm"))
         return await confirm(turn, session)
     if event.wish is not None:
         session = await drop_hold(turn, session)

@@ -74,6 +74,7 @@ from bot.conversation.questions import answer_question, answer_text
 from bot.conversation.session import Flow, Session, Step
 from bot.conversation.turn import Turn
 from bot.understanding import IntentKind
+from bot.understanding.intents import is_acknowledgement
 from bot.understanding.questions import QuestionKind, parse_question
 from bot.understanding.text import normalize
 
@@ -113,6 +114,8 @@ FLOW: dict[Step, Handler] = {
 
 
 CONTENT_STEPS = frozenset({Step.NAME, Step.EMAIL, Step.CANCEL_REASON})
+# Steps that ask no yes-or-no question, where a bare "ok" is only a nod.
+ACK_STEPS = frozenset({Step.SERVICE, Step.WHEN, Step.CHOOSE_APPOINTMENT})
 
 
 async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
@@ -194,7 +197,23 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
         # "annulla" in the middle of a booking means "forget this booking"; cancelling an
         # existing appointment stays one tap away in the menu that follows.
         return await stop(turn, session)
-    if session.step not in CONTENT_STEPS and session.step is not Step.IDLE:
+    if (
+        kind is IntentKind.GOODBYE
+        and session.step not in (Step.IDLE, Step.CANCEL_REASON)
+        and (event.wish is None or event.wish.time is None)
+    ):
+        # "a presto" mid-flow: a goodbye, and the question stays where we left it.
+        return await ask(turn, session, session.step, turn.t("goodbye.flow"))
+    chatty = session.step not in CONTENT_STEPS or (
+        session.step is Step.EMAIL and "@" not in (event.text or "")
+    )
+    nod = kind is IntentKind.YES and is_acknowledgement(event.text or "")
+    suggested = session.step is Step.SERVICE and len(session.choices) == 1
+    if nod and session.step in ACK_STEPS and not suggested:
+        # "ok" / "👍" where no yes-or-no was asked: a nod, answered with the question again
+        # ("Va bene Taglio e piega?", one service suggested, is such a question: "ok" takes it).
+        return await ask(turn, session, session.step, turn.t("step.ack"))
+    if chatty and session.step is not Step.IDLE:
         if kind is IntentKind.THANKS:
             return await ask(turn, session, session.step, turn.t("idle.thanks"))
         if kind is IntentKind.GREETING and event.wish is None:

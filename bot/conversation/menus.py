@@ -18,6 +18,7 @@ from bot.conversation.common import (
     expired,
     greeting,
     menu,
+    menu_rows,
     stop_button,
 )
 from bot.conversation.contact import already_booked
@@ -26,6 +27,7 @@ from bot.conversation.questions import talk_to_person
 from bot.conversation.session import Flow, Session, Step
 from bot.conversation.turn import Turn
 from bot.understanding import IntentKind
+from bot.understanding.intents import is_acknowledgement
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +39,9 @@ async def prompt_idle(turn: Turn, session: Session, lead: str | None) -> list[Re
 async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
     t = turn.t
     kind = event.kind
+    if kind is IntentKind.GOODBYE and (event.wish is None or event.wish.time is None):
+        # A goodbye gets a goodbye: the menu's buttons stay, without its question.
+        return session, quiet_menu(turn, t("goodbye"))
     if kind in (IntentKind.BOOK, IntentKind.ASAP) or event.wish is not None:
         return await start_booking(turn, session, wish=event.wish, text=event.text)
     if event.text and match_service(turn, event.text, await turn.services()).services:
@@ -45,11 +50,22 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
         return session, menu(turn, greeting(turn))
     if kind is IntentKind.THANKS:
         return session, menu(turn, t("idle.thanks"))
+    if kind is IntentKind.YES and event.text and is_acknowledgement(event.text):
+        # "ok va benissimo", "👍": nothing to do, and nothing to ask.
+        return session, quiet_menu(turn, t("idle.ack"))
     if kind is IntentKind.YES and session.done is not None:
         return session, already_booked(turn, session.done)
+    if kind is IntentKind.YES:
+        # A "sì" with no question pending: nothing to do, said kindly rather than "not understood".
+        return session, quiet_menu(turn, t("idle.ack"))
     if kind is IntentKind.NO:
         return session, menu(turn, t("idle.no"))
     return session, menu(turn, t("idle.unknown"))
+
+
+def quiet_menu(turn: Turn, text: str) -> list[Reply]:
+    """A short line with the menu's buttons under it, without asking "what can I do for you?"."""
+    return [turn.reply(text, menu_rows(turn))]
 
 
 async def stop(turn: Turn, session: Session) -> Outcome:

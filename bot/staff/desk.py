@@ -12,7 +12,7 @@ import importlib.metadata
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -60,6 +60,7 @@ from bot.storage import (
     StorageError,
 )
 from bot.storage.models import CANCELLED_STATUS
+from bot.understanding.intents import IntentKind, parse_intent
 from bot.understanding.when import When, parse_when
 from bot.zimun import (
     Appointment,
@@ -74,6 +75,11 @@ from bot.zimun import (
 logger = logging.getLogger(__name__)
 
 CONFIRM_TTL = timedelta(minutes=15)
+# Payload flag: the confirmation may still be answered by typing ("sì", "no"). Anything else
+# written in the chat clears it, so a later "sì" meant for the booking assistant is never taken.
+TYPED = "typed"
+# A typed word that repeats the Yes button's own verb ("Sì, annulla", "Sì, sposta") means yes.
+_YES_VERBS = {KIND_CANCEL: IntentKind.CANCEL, KIND_MOVE: IntentKind.MOVE}
 MAX_AGENDA_DAYS = 31
 WEEK_WORDS = frozenset({"settimana", "week", "questa settimana", "this week", "7"})
 MONTH_WORDS = frozenset({"mese", "month", "questo mese", "this month", "30"})
@@ -194,6 +200,41 @@ class StaffDesk:
         if pending.kind == KIND_FORGET:
             return await self._do_forget(pending, t)
         return None
+
+    async def typed(self, customer: Customer, text: str) -> list[Reply] | None:
+        """A typed answer to the confirmation on screen ("sì", "ok", "go ahead", "no", "annulla"),
+        acting exactly like its button, once; None when the text is not for the desk."""
+        latest = await self._store.latest_staff_action(customer.chat_id)
+        if latest is None or latest.user_id != customer.user_id:
+            return None
+        if not latest.payload.get(TYPED):
+            return None
+        intent = parse_intent(text, language=self.language(customer))
+        kind = intent.kind if intent else None
+        if kind is IntentKind.YES or (kind is not None and kind is _YES_VERBS.get(latest.kind)):
+            answer = YES
+        elif kind in (IntentKind.NO, IntentKind.STOP, IntentKind.CANCEL):
+            answer = NO
+        else:
+            await self.interrupted(customer)
+            return None
+        if latest.state == StaffActionState.DONE and answer == YES:
+            # A second "sì" after the action was carried out: said so, never done twice.
+            t = translator_for(self.language(customer))
+            return [Reply(t("staff.confirm.already_done"))]
+        if latest.state != StaffActionState.PENDING:
+            return None
+        replies = await self.press(customer, encode(latest.token, answer))
+        if replies is None:
+            await self.interrupted(customer)
+        return replies
+
+    async def interrupted(self, customer: Customer) -> None:
+        """Something else was written: the confirmation on screen now takes its buttons only."""
+        latest = await self._store.latest_staff_action(customer.chat_id)
+        if latest is not None and latest.payload.get(TYPED):
+            payload = {**latest.payload, TYPED: False}
+            await self._store.save_staff_action(replace(latest, payload=payload))
 
     # -- agenda -----------------------------------------------------------------------------
 
@@ -506,7 +547,7 @@ class StaffDesk:
                 user_id=customer.user_id,
                 chat_id=customer.chat_id,
                 kind=kind,
-                payload=dict(payload),
+                payload={**payload, TYPED: True},
                 created_at=self._clock.now(),
             )
         )

@@ -83,6 +83,15 @@ class StaffGateway:
                 return replies
             # Forged, foreign or stale: the engine answers it like any button it cannot place.
             logger.warning("staff button refused for user %s", customer.user_id)
+        elif isinstance(event, Text):
+            # "sì" / "no" typed under a confirmation (staff move or cancel, /forget).
+            async with self._lock(customer.chat_id):
+                replies = await self.desk.typed(customer, event.text)
+            if replies is not None:
+                return replies
+        else:
+            async with self._lock(customer.chat_id):
+                await self.desk.interrupted(customer)
         return await self._to_engine(customer, event)
 
     async def _to_engine(self, customer: Customer, event: Text | Press | Command) -> list[Reply]:

@@ -215,6 +215,9 @@ class NotifyingStore:
     async def finish_staff_action(self, token: str, state: str) -> bool:
         return await self._inner.finish_staff_action(token, state)
 
+    async def latest_staff_action(self, chat_id: int) -> StaffAction | None:
+        return await self._inner.latest_staff_action(chat_id)
+
     async def record_hold(self, hold: HoldNote) -> None:
         await self._inner.record_hold(hold)
 

@@ -162,6 +162,9 @@ class StaffStore(Store, UpdateLedger, Protocol):
     async def finish_staff_action(self, token: str, state: str) -> bool:
         """Move a pending action to `state`; False when it was no longer pending."""
 
+    async def latest_staff_action(self, chat_id: int) -> StaffAction | None:
+        """The chat's most recent action, whatever its state (typed yes/no answers it)."""
+
     async def record_hold(self, hold: HoldNote) -> None:
         """Remember a hold placed (the same hold id again replaces it)."""
 

@@ -659,6 +659,14 @@ class SqliteStore:
             state=row["state"],
         )
 
+    async def latest_staff_action(self, chat_id: int) -> StaffAction | None:
+        rows = await self._select(
+            "SELECT token FROM staff_actions WHERE chat_id = ?"
+            " ORDER BY created_at DESC, rowid DESC LIMIT 1",
+            (chat_id,),
+        )
+        return await self.load_staff_action(rows[0]["token"]) if rows else None
+
     async def finish_staff_action(self, token: str, state: str) -> bool:
         changed = await self._write_now(
             "UPDATE staff_actions SET state = ? WHERE token = ? AND state = ?",

@@ -16,7 +16,20 @@ from email_validator import EmailNotValidError, validate_email
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
-__all__ = ["ContactProblem", "EmailCheck", "NameCheck", "parse_email", "parse_name"]
+__all__ = [
+    "ContactChange",
+    "ContactField",
+    "ContactProblem",
+    "EmailCheck",
+    "NameCheck",
+    "find_address",
+    "is_self_reference",
+    "looks_like_name",
+    "parse_email",
+    "parse_name",
+    "read_contact_change",
+    "read_name",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +42,7 @@ class ContactProblem(StrEnum):
     EMAIL_AS_NAME = "email_as_name"
     DIGITS = "digits"
     INVALID_CHARS = "invalid_chars"
+    NOT_A_NAME = "not_a_name"
     EMAIL_SYNTAX = "email_syntax"
     EMAIL_DOMAIN = "email_domain"
 
@@ -106,9 +120,184 @@ def parse_name(text: str) -> NameCheck:
         return NameCheck(None, ContactProblem.TOO_SHORT)
     if len(name) > NAME_MAX:
         return NameCheck(None, ContactProblem.TOO_LONG)
+    if _not_a_name(name):
+        return NameCheck(None, ContactProblem.NOT_A_NAME)
     if name == name.lower() and name != name.upper():
         name = _title(name)
     return NameCheck(name, None)
+
+
+def _plain(text: str) -> str:
+    """Lower case, no accents, words separated by single spaces (for the word lists below)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = re.sub(r"[’ʼ‘`]", "'", bare)
+    return _SPACES.sub(" ", re.sub(r"[^\w'@.+-]+", " ", bare)).strip()
+
+
+# Words that are nobody's name: fillers, answers, greetings, keyboard tests, pronouns.
+def _word_set(block: str) -> frozenset[str]:
+    return frozenset(block.split())
+
+
+_NOT_NAMES = _word_set(
+    """
+    boh bho bo mah mha beh bah eh ehm uhm hmm ok okay okk si no non so nn lo sap saprei idk dunno
+    test testing prova asdf asd qwerty qwe abc aaa xxx xx yyy zzz ciao salve buongiorno buonasera
+    hello hi hey hiya grazie thanks thx grz me io mio mia my mine myself you tu nessuno niente
+    nulla nobody nothing anonimo anonima anonymous nome cognome name surname first last boo
+    perfetto bene yes yeah yep nope sure certo prego please the a il la nn
+    """
+)
+_VOWELS = frozenset("aeiouyàèéìòùáíóú")
+
+
+def _not_a_name(name: str) -> bool:
+    tokens = [t.strip("'.-") for t in _plain(name).split()]
+    tokens = [t for t in tokens if t]
+    if not tokens or all(t in _NOT_NAMES for t in tokens):
+        return True
+    # Keyboard mash ("sdfg", "hjkl"): Latin letters with no vowel at all.
+    latin = [t for t in tokens if t.isascii() and t.isalpha()]
+    return (
+        bool(latin)
+        and len(latin) == len(tokens)
+        and all(len(t) >= 3 and not (set(t) & _VOWELS) for t in latin)
+    )
+
+
+_SELF = re.compile(
+    r"^(?:(?:si|yes|ok|okay|si si)\s+)?(?:sono io|sn io|so io|io|me|it'?s me|its me|that'?s me|"
+    r"thats me|"
+    r"this is me|me stesso|me stessa|myself|il mio|la mia|mio|mine|il mio nome|my name|my own name|"
+    r"usa(?:te)? il mio(?: nome)?|use my(?: own)? name|use mine|quello del profilo|"
+    r"quello(?: li| la| sopra)?|that one|the one above|same|lo stesso|stesso|quello che vedi|"
+    r"(?:e )?il mio|sempre io|just me|only me)"
+    r"(?:\s+(?:grazie|thanks|please|pls|per favore|stesso|stessa))?$"
+)
+
+
+def is_self_reference(text: str) -> bool:
+    """Whether the customer means the name their profile shows ("sono io", "use my name")."""
+    return _SELF.match(_plain(text).strip(" .!?")) is not None
+
+
+# "mi chiamo Giulia Verdi", "sono Giulia Verdi", "my name is ...": the name after the lead-in.
+_NAME_LEAD = re.compile(
+    r"^\s*(?:(?:ciao|salve|buongiorno|buonasera|hi|hello|hey)[\s,!.]+)?(?:(?:allora|ok|okay|"
+    r"si|sì|yes|no|sorry|scusa|anzi)[\s,!.]+)?"
+    r"(?:(?:il\s+(?:mio\s+)?nome\s+(?:è|e|é)|il\s+nome\s+giusto\s+(?:è|e)|mi\s+chiamo|"
+    r"chiamami|sono|my\s+name\s+is|my\s+name'?s|name\s+(?:is|should\s+be|'s)|"
+    r"the\s+name\s+(?:is|should\s+be)|i'?m|i\s+am|it'?s|call\s+me|nome)\s*[:,]?\s+)",
+    re.IGNORECASE,
+)
+
+
+_NAME_TAIL = re.compile(
+    r"[\s,;.!]*\b(?:grazie(?: mille)?|thanks|thank you|thx|please|pls|per favore|cordiali saluti)"
+    r"[\s!.]*$",
+    re.IGNORECASE,
+)
+
+
+def read_name(text: str) -> NameCheck:
+    """`parse_name` of what a customer typed at the name question, without the lead-in
+    ("ciao, sono Giulia Verdi") and the trailing punctuation."""
+    cleaned = _NAME_TAIL.sub("", text.strip()).rstrip("!.?,;") or text.strip()
+    match = _NAME_LEAD.match(cleaned)
+    if match and match.end() < len(cleaned):
+        return parse_name(cleaned[match.end() :].strip())
+    return parse_name(cleaned)
+
+
+# Everyday words that a two-word "name" typed at the e-mail step would never contain.
+_COMMON = _word_set(
+    """
+    non no si ho ce c e è ma ma il lo la le gli un una di da in con per su tra fra mi ti ci vi
+    mail email e-mail indirizzo address posta ok grazie thanks please the a an of is are my your
+    i have don't dont do not it that this what mio mia tuo tua sono sei io tu lui lei noi voi loro
+    domani oggi dopo prima quando come cosa perche perché why when how where dove anche ancora
+    niente nulla boh mah test ciao hello hi hey yes sure certo quale quello quella at to for from
+    """
+)
+
+
+def looks_like_name(text: str) -> bool:
+    """Whether a message typed at the e-mail question is a person's name ("Giulia Verdi") rather
+    than an address or a sentence: two to four words, none an everyday word."""
+    if "@" in text:
+        return False
+    check = read_name(text)
+    if check.value is None:
+        return False
+    tokens = _plain(check.value).split()
+    if not 2 <= len(tokens) <= 4:
+        return False
+    return not any(t.strip("'.-") in _COMMON for t in tokens)
+
+
+class ContactField(StrEnum):
+    NAME = "name"
+    EMAIL = "email"
+
+
+@dataclass(frozen=True)
+class ContactChange:
+    """The customer wants to change their name or e-mail; `value` is the new one when typed."""
+
+    field: ContactField
+    value: str | None = None
+
+
+_ADDRESS = re.compile(r"[^\s<>()\[\],;:\"']+\s*@\s*[^\s<>()\[\],;:\"']+")
+_NAME_WORD = r"(?:nome|name|nominativo|cognome|surname)"
+_MAIL_WORD = r"(?:e ?mail|mail|email|indirizzo(?: e ?mail)?|address|posta)"
+_CHANGE_WORD = (
+    r"(?:cambi\w*|modific\w*|corregg\w*|corretto|sbagliat\w*|sbagliat|errat\w*|change|edit|fix|"
+    r"wrong|correct|update|different|altr[oa]|nuov[oa]|new|typo|mistake|errore|actually|invece|"
+    r"not right|non (?:e )?giust\w*|non va)"
+)
+_CHANGE = re.compile(rf"\b{_CHANGE_WORD}\b")
+_WANTS_NAME = re.compile(
+    rf"\b{_CHANGE_WORD}\b.*\b{_NAME_WORD}\b|\b{_NAME_WORD}\b.*\b{_CHANGE_WORD}\b"
+)
+_WANTS_MAIL = re.compile(
+    rf"\b{_CHANGE_WORD}\b.*\b{_MAIL_WORD}\b|\b{_MAIL_WORD}\b.*\b{_CHANGE_WORD}\b"
+)
+_NEW_NAME = re.compile(
+    r"(?:(?:il\s+)?(?:mio\s+)?nome\s+(?:giusto\s+|corretto\s+)?(?:è|e|é)|mi\s+chiamo|"
+    r"(?:my\s+)?name\s+(?:is|should\s+be|'s)|the\s+name\s+(?:is|should\s+be)|"
+    r"(?:metti|scrivi|usa|put|use|make\s+it)\s+(?:il\s+nome\s+)?)\s*(?:actually\s+|invece\s+)?:?\s*"
+    r"(?P<name>[^\d@,;:.!?]+?)\s*(?:,?\s*(?:grazie|please|pls|thanks|per favore))?[.!]*$",
+    re.IGNORECASE,
+)
+
+
+def find_address(text: str) -> str | None:
+    """The e-mail address inside a sentence ("la mail è mario@x.it, grazie"), spaces around @
+    removed; None when there is none."""
+    found = _ADDRESS.search(text)
+    return found.group(0).replace(" ", "").rstrip(".") if found else None
+
+
+def read_contact_change(text: str) -> ContactChange | None:
+    """What the customer wants changed at the summary: "cambia nome", "wrong email", "ho
+    sbagliato la mail, è mario@x.it", "il nome è Giulia Verdi", or a bare new address."""
+    address = find_address(text)
+    if address:
+        return ContactChange(ContactField.EMAIL, address)
+    plain = _plain(text)
+    named = _NEW_NAME.search(text.strip())
+    if named:
+        check = parse_name(named.group("name").strip())
+        value = check.value
+        if value and not is_self_reference(value) and not _CHANGE.search(_plain(value)):
+            return ContactChange(ContactField.NAME, value)
+    if _WANTS_MAIL.search(plain):
+        return ContactChange(ContactField.EMAIL)
+    if _WANTS_NAME.search(plain):
+        return ContactChange(ContactField.NAME)
+    return None
 
 
 # Mail providers people in Italy and abroad actually use; order breaks ties (".com" first).

@@ -20,7 +20,9 @@ Precedence, highest first (a message gets the single best intent):
    request for `parse_when`, so None), then CHOOSE_ORDINAL ("il secondo", "2", "l'ultimo" = -1).
    A bare number 1-9 is an ordinal, 10-23 an hour.
 7. NO, YES (a conditional "sì, ma ..." whose condition is not understood gives None; "non lo so"
-   is None, not NO), THANKS, GREETING (hellos and goodbyes). In Italian chats a bare "fine" is STOP.
+   is None, not NO; "ok, a presto" is GOODBYE), THANKS, GOODBYE ("a presto", "ciao ciao",
+   "buona giornata"), GREETING. In Italian chats a bare "fine" is STOP. `is_acknowledgement`
+   tells a bare "ok"/"👍"/"perfetto" (a nod) from an explicit "sì"/"conferma"/"go ahead".
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from functools import lru_cache
 
 from bot.understanding.text import closest, normalize, words
 
-__all__ = ["Intent", "IntentKind", "parse_intent"]
+__all__ = ["Intent", "IntentKind", "is_acknowledgement", "parse_intent"]
 
 
 class IntentKind(StrEnum):
@@ -48,6 +50,7 @@ class IntentKind(StrEnum):
     NO = "no"
     GREETING = "greeting"
     THANKS = "thanks"
+    GOODBYE = "goodbye"
     CHOOSE_ORDINAL = "choose_ordinal"
     CHOOSE_TIME = "choose_time"
     EARLIER = "earlier"
@@ -127,6 +130,12 @@ _ALIASES = {
     "tks": "thanks",
     "k": "ok",
     "kk": "ok",
+    "oki": "ok",
+    "okie": "ok",
+    "okkk": "ok",
+    "okok": "ok",
+    "okey": "ok",
+    "dokey": "ok",
     "xke": "perche",
     "prenotaz": "prenotazione",
 }
@@ -157,6 +166,8 @@ _EMOJI = {
     "🙏": " grazie ",
     "👋": " ciao ",
 }
+# Smiles carry warmth, not meaning: dropped, and a message of nothing else is a friendly "ok".
+_SMILES = frozenset("😊🙂😀😃😄😁☺😉🥰😍❤♥💕🤗")
 
 
 def _c(pattern: str) -> re.Pattern[str]:
@@ -166,7 +177,8 @@ def _c(pattern: str) -> re.Pattern[str]:
 _LANG_EN = _c(r"\b(inglese|english|ingles|anglais|inglish)\b")
 _LANG_IT = _c(r"\b(italiano|italian|italiana|italien)\b")
 _LANG_TRIGGER = _c(
-    r"\b(parl\w*|speak|switch|change|cambia\w*|passa\w*|passiamo|in|lingua|language|write|scriv\w*|"
+    r"\b(back|go back|torn\w*|ritorn\w*|rimett\w*|parl\w*|speak|switch|change|cambia\w*|passa\w*|"
+    r"passiamo|in|lingua|language|write|scriv\w*|"
     r"rispond\w*|answer|reply|talk|please|per favore|use|usa)\b"
 )
 _LANG_ONLY = _c(r"\b(cambia\w* (la )?lingua|change (the )?language|lingua|language)\b")
@@ -420,8 +432,26 @@ _THANKS = _c(
 )
 _GREETING = _c(
     r"\b(ciao|buongiorno|buon giorno|buonasera|buona sera|buon pomeriggio|salve|hello|hi|hey|hiya|"
-    r"good morning|good afternoon|good evening|hola|bye|arrivederci|a presto|see you|goodbye|"
-    r"buona giornata|buona serata|a dopo|ci vediamo|yo)\b"
+    r"good morning|good afternoon|good evening|hola|yo)\b"
+)
+# Leave-taking, apart from hellos: it is answered with a goodbye, not with the menu.
+_GOODBYE = _c(
+    r"\b(ciao ciao|bye|bye bye|byee|arrivederci|arrivederla|a presto|see you|see ya|cya|goodbye|"
+    r"good bye|buon\w* (giornat\w*|serat\w*|nott\w*|weekend|domenica|fine settimana)|buonanott\w*|"
+    r"a dopo|ci vediamo|alla prossima|good night|have a (nice|good|great) (day|evening|weekend)|"
+    r"take care|talk soon|ci sentiamo|a risentirci|a domani|see you tomorrow)\b"
+)
+# What "ok" means and nothing more: an acknowledgement, not an explicit "yes, do it".
+_ACK_WORDS = frozenset(
+    _words_of("""
+    ok okay okey okk k kk perfetto perfetta perfect ottimo ottima benissimo bene va vabene vabbene
+    vabbe top cool great fine good nice lovely alright all right benone excellent d accordo
+    daccordo bello bellissimo super grande wow fantastico splendido capito understood got it noted
+    ricevuto
+    """)
+)
+_THANKS_WORDS = frozenset(
+    _words_of("grazie mille thanks thank you u thx ty tks ta cheers ringrazio molto tante a voi te")
 )
 # Words that carry no meaning for the "is this message only X" checks.
 _FILLERS = frozenset(
@@ -551,11 +581,12 @@ def _parse(text: str, language: str) -> Intent | None:
         return None
     if set(raw) <= {"?", "？", " "}:
         return Intent(IntentKind.HELP)
+    smiled = any(ch in _SMILES for ch in raw)
     for emoji, word in _EMOJI.items():
         raw = raw.replace(emoji, word)
     tokens = [_fix(t) for t in words(normalize(raw))]
     if not tokens:
-        return None
+        return Intent(IntentKind.YES) if smiled else None
     s = " ".join(tokens)
     core = _core(tokens)
 
@@ -599,15 +630,44 @@ def _parse(text: str, language: str) -> Intent | None:
     yes = _YES.search(s)
     if no and (not yes or no.start() <= yes.start() or _NO_STRONG.search(s)):
         return Intent(IntentKind.NO)
+    bye = _GOODBYE.search(s)
+    if bye:
+        # "ok, a presto" is a goodbye; "grazie a voi, a presto" stays thanks (answered in kind).
+        rest = _GOODBYE.sub(" ", s).split()
+        if (yes is None and not _THANKS.search(s)) or (yes is not None and _only_ack(rest)):
+            return Intent(IntentKind.GOODBYE)
     if yes:
         if _BUT.search(s[yes.end() :]):
             return None  # "sì, ma ..." with a condition we cannot read: not a plain yes.
         return Intent(IntentKind.YES)
     if _THANKS.search(s):
         return Intent(IntentKind.THANKS)
+    if _GOODBYE.search(s):
+        return Intent(IntentKind.GOODBYE)
     if _GREETING.search(s):
         return Intent(IntentKind.GREETING)
+    if smiled and not core:
+        return Intent(IntentKind.YES)
     return None
+
+
+def _only_ack(tokens: list[str]) -> bool:
+    return all(t in _ACK_WORDS or t in _FILLERS or t in _THANKS_WORDS for t in tokens)
+
+
+@lru_cache(maxsize=1024)
+def is_acknowledgement(text: str) -> bool:
+    """Whether a message only acknowledges ("ok", "👍", "perfetto grazie", "va bene"): no "yes"
+    strong enough to book on, no "sì", "conferma", "go ahead"."""
+    raw = text.strip()
+    smiled = any(ch in _SMILES for ch in raw)
+    for emoji, word in _EMOJI.items():
+        raw = raw.replace(emoji, word)
+    tokens = [_fix(t) for t in words(normalize(raw))]
+    if not tokens:
+        return smiled
+    tokens = _GOODBYE.sub(" ", " ".join(tokens)).split()  # "ok grazie, a presto"
+    return _only_ack(tokens) and any(t in _ACK_WORDS for t in tokens)
 
 
 def parse_intent(text: str, *, language: str) -> Intent | None:

@@ -606,3 +606,87 @@ async def test_a_customer_cannot_use_reply(bench: Bench) -> None:
     text = await bench.command(DANA, "reply", f"{MARIO.chat_id} hi")
     assert "From the salon" not in text
     assert await bench.due() == {}
+# -- typed answers to a confirmation (issue 9, item 13) ------------------------------------------
+
+
+@pytest.mark.parametrize("answer", ["sì", "ok", "certo", "va bene", "Sì, annulla", "si dai"])
+async def test_a_typed_yes_cancels_like_the_button_and_only_once(bench: Bench, answer: str) -> None:
+    entry = await bench.book(MARIO, at(24, 10), name="Mario Rossi")
+    await bench.command(STAFF, "staff_cancel", f"{entry.booking_code} salone chiuso")
+
+    done = await bench.send(STAFF, Text(answer))
+
+    assert done == f"Prenotazione {entry.booking_code} annullata: ho avvisato Mario Rossi."
+    assert bench.world.appointments[entry.appointment_id].status == "cancelled"
+    assert "salone chiuso" in (await bench.due())[MARIO.chat_id]
+    # A second "sì" acts no more, and says so.
+    assert await bench.send(STAFF, Text("sì")) == "È già fatto."
+    assert await bench.due() == {}
+
+
+@pytest.mark.parametrize("answer", ["yes", "go ahead", "yes move it", "sure"])
+async def test_a_typed_yes_moves_like_the_button(bench: Bench, answer: str) -> None:
+    entry = await bench.book(DANA, at(24, 10), name="Dana Scully", language="en")
+    await bench.command(STAFF_EN, "staff_move", f"{entry.booking_code} thursday at 3pm")
+
+    done = await bench.send(STAFF_EN, Text(answer))
+
+    assert "moved" in done.lower() or "spostata" in done
+    moved = bench.world.appointments[entry.appointment_id]
+    assert moved.start == at(26, 15).astimezone(UTC)
+
+
+@pytest.mark.parametrize("answer", ["no", "annulla", "no grazie", "lascia perdere"])
+async def test_a_typed_no_drops_a_staff_move(bench: Bench, answer: str) -> None:
+    entry = await bench.book(MARIO, at(24, 10), name="Mario Rossi")
+    await bench.command(STAFF, "staff_move", f"{entry.booking_code} giovedì alle 15")
+    no_button = await bench.gateway.handle(STAFF, Press(bench.action(STAFF, "No")))
+
+    await bench.command(STAFF, "staff_move", f"{entry.booking_code} giovedì alle 15")
+    typed = await bench.gateway.handle(STAFF, Text(answer))
+
+    assert [r.text for r in typed] == [r.text for r in no_button]
+    assert bench.world.appointments[entry.appointment_id].start == at(24, 10).astimezone(UTC)
+
+
+async def test_something_else_typed_leaves_the_confirmation_to_its_buttons(bench: Bench) -> None:
+    entry = await bench.book(MARIO, at(24, 10), name="Mario Rossi")
+    await bench.command(STAFF, "staff_cancel", entry.booking_code or "")
+    yes = bench.action(STAFF, "Sì, annulla")
+
+    await bench.send(STAFF, Text("vorrei un taglio domani alle 11"))  # the assistant answers
+    await bench.send(STAFF, Text("sì"))  # meant for the assistant, not for the cancel
+
+    assert bench.world.appointments[entry.appointment_id].status == "confirmed"
+    # The button still works.
+    await bench.send(STAFF, Press(yes))
+    assert bench.world.appointments[entry.appointment_id].status == "cancelled"
+
+
+async def test_forget_takes_a_typed_yes(bench: Bench) -> None:
+    await bench.book_through_engine(MARIO, "vorrei un taglio domani alle 10", "Mario Rossi")
+    await bench.command(MARIO, "forget")
+
+    done = await bench.send(MARIO, Text("sì, certo"))
+
+    assert done.startswith("Fatto: ho dimenticato questa chat")
+    assert await bench.store.bookings_for_chat(MARIO.chat_id, include_cancelled=True) == []
+
+
+async def test_forget_takes_a_typed_no(bench: Bench) -> None:
+    entry = await bench.book(DANA, at(24, 11), name="Dana Scully", language="en")
+    await bench.command(DANA, "forget")
+
+    assert await bench.send(DANA, Text("no thanks")) == (
+        "All right, I have kept everything as it was."
+    )
+    assert await bench.store.find_booking(entry.appointment_id) == entry
+
+
+async def test_a_customer_cannot_answer_a_staff_confirmation_by_typing(bench: Bench) -> None:
+    entry = await bench.book(MARIO, at(24, 10), name="Mario Rossi")
+    await bench.command(STAFF, "staff_cancel", entry.booking_code or "")
+
+    await bench.send(MARIO, Text("sì"))
+
+    assert bench.world.appointments[entry.appointment_id].status == "confirmed"
