@@ -153,6 +153,7 @@ async def choose_service(turn: Turn, session: Session, service: Service) -> Outc
 async def search(turn: Turn, session: Session, wish: Wish, lead: str | None = None) -> Outcome:
     """Offer times for what the customer asked; an exact free time goes straight on."""
     t = turn.t
+    session = replace(session, asked_time=wish.time)  # what "same time" means on this screen
     assert session.service_id is not None
     today, last = turn.today(), turn.last_bookable_day()
     if wish.day < today:
@@ -273,6 +274,28 @@ async def rehold(turn: Turn, session: Session) -> tuple[Session, list[Reply] | N
     return await place_hold(turn, session, start, lead_if_taken=lead)
 
 
+def tentative(event: Input, wish: Wish) -> Wish:
+    """A time in a message that says no ("no, alle 4") is asked for, not taken: it is offered
+    with its neighbours instead of being held at once."""
+    if event.negated and wish.time is not None:
+        return replace(wish, approximate=True)
+    return wish
+
+
+async def change_when(turn: Turn, session: Session, event: Input) -> Outcome:
+    """A new day or time typed mid-flow (a change of mind): say so, let go of the time held or
+    about to be moved to, and look at the new one."""
+    assert event.wish is not None
+    wish = tentative(event, event.wish)
+    look = turn.day(wish.day)
+    if session.hold is not None:
+        lead = turn.t("change.look_released", old=turn.when(session.hold.start), day=look)
+    else:
+        lead = turn.t("change.look", day=look)
+    session = await drop_hold(turn, replace(session, new_start=None))
+    return await search(turn, session, wish, lead)
+
+
 async def change_time(turn: Turn, session: Session, lead: str | None = None) -> Outcome:
     session = await drop_hold(turn, session)
     return await ask(turn, replace(session, offer=None, new_start=None), Step.WHEN, lead)
@@ -343,7 +366,7 @@ async def on_when(turn: Turn, session: Session, event: Input) -> Outcome:
         if day is not None:
             return await search(turn, session, Wish(day=day))
     if event.wish is not None:
-        return await search(turn, session, event.wish)
+        return await search(turn, session, tentative(event, event.wish))
     if event.kind is IntentKind.ASAP:
         return await first_free(turn, session)
     if event.kind is IntentKind.OTHER_DAY:
@@ -381,10 +404,9 @@ async def on_slot(turn: Turn, session: Session, event: Input) -> Outcome:
             return await pick(turn, session, chosen)
         return await search(turn, session, Wish(day=offer.day, time=event.intent.time))
     if event.wish is not None:
-        wish = event.wish
-        if wish.time is not None and wish.day in (turn.today(), turn.today() + timedelta(days=1)):
-            # A bare time ("alle 11") is read by the parser as today or tomorrow; while times
-            # of another day are on screen, it means one of those.
+        # A bare time or day part was read against the day on screen (bot.understanding.reading).
+        wish = tentative(event, event.wish)
+        if wish.time is not None and wish.day == offer.day and not event.negated:
             chosen = offered_at(turn, offer.starts, wish.time)
             if chosen is not None:
                 return await pick(turn, session, chosen)

@@ -136,7 +136,9 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
         if kind is IntentKind.LIST:
             return await list_appointments(turn, session)
         if kind is IntentKind.MOVE and session.step is not Step.MOVE_CONFIRM:
-            return await start_change(turn, session, Flow.MOVE, wish=event.wish)
+            return await start_change(
+                turn, session, Flow.MOVE, wish=event.wish, same_time=event.same_time
+            )
         if kind is IntentKind.CANCEL and session.step not in (
             Step.CANCEL_CONFIRM,
             Step.SUMMARY,

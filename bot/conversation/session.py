@@ -106,6 +106,7 @@ class Session:
     cancel_reason: str | None = None
     done: Done | None = None
     retry: str | None = None
+    asked_time: dt.time | None = None  # the time asked for the day on screen ("same time")
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = _ADAPTER.dump_python(self, mode="json")
