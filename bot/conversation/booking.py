@@ -153,7 +153,8 @@ async def choose_service(turn: Turn, session: Session, service: Service) -> Outc
 async def search(turn: Turn, session: Session, wish: Wish, lead: str | None = None) -> Outcome:
     """Offer times for what the customer asked; an exact free time goes straight on."""
     t = turn.t
-    session = replace(session, asked_time=wish.time)  # what "same time" means on this screen
+    # What "same time" means from now on: the last time the customer asked for.
+    session = replace(session, asked_time=wish.time or session.asked_time)
     assert session.service_id is not None
     today, last = turn.today(), turn.last_bookable_day()
     if wish.day < today:
@@ -398,6 +399,9 @@ async def on_slot(turn: Turn, session: Session, event: Input) -> Outcome:
         index = event.intent.ordinal
         if shown and (1 <= index <= len(shown) or index == -1):
             return await pick(turn, session, shown[index - 1 if index > 0 else -1])
+        if not shown and offer.days and (1 <= index <= len(offer.days) or index == -1):
+            # Only days on screen (a closed or full day): "the second one" is the second day.
+            return await search(turn, session, Wish(day=offer.days[index - 1 if index > 0 else -1]))
     if kind is IntentKind.CHOOSE_TIME and event.intent and event.intent.time and offer.day:
         chosen = offered_at(turn, offer.starts, event.intent.time)
         if chosen is not None:

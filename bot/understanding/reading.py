@@ -124,6 +124,9 @@ _NUMBER_MARKERS = frozenset(
 )
 
 
+_DAY_MARKERS = frozenset({"il", "the", "on", "del", "for", "dal", "lo", "entro", "by"})
+
+
 @lru_cache(maxsize=4096)
 def _tokens(text: str) -> tuple[str, ...]:
     return tuple(_ALIASES.get(w, w) for w in words(normalize(text.replace("#", " numero "))))
@@ -164,9 +167,9 @@ def _pick(tokens: tuple[str, ...], screen: Screen) -> int | None:
         if word == "prima" and not ({"la", "l", "opzione", "one", "scelta"} & set(tokens)):
             return None  # "prima" alone is "earlier"
         return found[0]
-    # A number with words around it: only "la 3", "option 3", "numero 3" are buttons; "il 3"
-    # and "the 3" are days of the month wherever a day makes sense.
-    if marked or screen.step in _PICK_STEPS:
+    # "il 3", "the 3", "on the 3" are days of the month wherever a day makes sense; "la 3",
+    # "option 3", "3 please" are buttons.
+    if marked or screen.step in _PICK_STEPS or not (_DAY_MARKERS & set(tokens)):
         return found[0]
     return None
 
