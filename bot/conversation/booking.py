@@ -289,8 +289,11 @@ async def change_when(turn: Turn, session: Session, event: Input) -> Outcome:
     assert event.wish is not None
     wish = tentative(event, event.wish)
     look = turn.day(wish.day)
-    if session.hold is not None:
-        lead = turn.t("change.look_released", old=turn.when(session.hold.start), day=look)
+    held = session.hold
+    if held is not None and turn.local_day(held.start) == wish.day:
+        lead = turn.t("change.released", old=turn.when(held.start))
+    elif held is not None:
+        lead = turn.t("change.look_released", old=turn.when(held.start), day=look)
     else:
         lead = turn.t("change.look", day=look)
     session = await drop_hold(turn, replace(session, new_start=None))
@@ -338,6 +341,22 @@ async def earlier_or_later(turn: Turn, session: Session, later: bool) -> Outcome
     session = replace(session, offer=replace(offer, starts=chosen, page=0))
     key = "slot.later" if later else "slot.earlier"
     return await ask(turn, session, Step.SLOT, turn.t(key, day=day))
+
+
+async def shift(turn: Turn, session: Session, later: bool) -> Outcome:
+    """ "Un po' più tardi" / "a bit earlier" with a time held (or about to be moved to): the
+    times just after (before) it on the same day; the hold is let go."""
+    moment = session.hold.start if session.hold else session.new_start
+    if moment is None:
+        return await ask(turn, session, Step.WHEN)
+    session = await drop_hold(turn, replace(session, new_start=None))
+    offer = Offer(day=turn.local_day(moment), starts=(moment,))
+    return await earlier_or_later(turn, replace(session, step=Step.SLOT, offer=offer), later)
+
+
+def shifts(event: Input) -> bool:
+    """ "più tardi", "earlier", "later that day": a nudge of the time on screen, no new day."""
+    return event.kind in (IntentKind.EARLIER, IntentKind.LATER) and event.wish is None
 
 
 async def on_service(turn: Turn, session: Session, event: Input) -> Outcome:

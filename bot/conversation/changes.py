@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.conversation.actions import ARG_PATTERN, Verb, instant_arg
-from bot.conversation.booking import change_time, change_when, search
+from bot.conversation.booking import change_time, change_when, search, shift, shifts
 from bot.conversation.common import (
     Input,
     Outcome,
@@ -270,6 +270,8 @@ async def on_move_confirm(turn: Turn, session: Session, event: Input) -> Outcome
     if event.wish is not None and event.verb is None:
         # "anzi, giovedì": another day, even with "no" or "sposta" in the sentence.
         return await change_when(turn, session, event)
+    if shifts(event):
+        return await shift(turn, session, later=event.kind is IntentKind.LATER)
     if event.verb == Verb.CONFIRM or event.kind in (IntentKind.YES, IntentKind.MOVE):
         return await do_move(turn, session)
     if event.kind is IntentKind.NO:

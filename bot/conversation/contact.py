@@ -6,7 +6,14 @@ import logging
 from dataclasses import replace
 
 from bot.conversation.actions import Verb
-from bot.conversation.booking import change_when, next_contact_step, rehold, search
+from bot.conversation.booking import (
+    change_when,
+    next_contact_step,
+    rehold,
+    search,
+    shift,
+    shifts,
+)
 from bot.conversation.common import (
     Input,
     Outcome,
@@ -90,6 +97,8 @@ async def on_name(turn: Turn, session: Session, event: Input) -> Outcome:
         if name:
             return await contact_known(turn, replace(session, contact_name=name))
         return await ask(turn, session, Step.NAME)
+    if shifts(event):
+        return await shift(turn, session, later=event.kind is IntentKind.LATER)
     check = parse_name(event.text)
     if wants_other_time(event, check.value):
         return await change_when(turn, session, event)
@@ -136,6 +145,8 @@ async def on_email(turn: Turn, session: Session, event: Input) -> Outcome:
         chosen = session.email_suggestion if yes else session.email_typed
         if chosen:
             return await email_chosen(turn, session, chosen)
+    if shifts(event):
+        return await shift(turn, session, later=event.kind is IntentKind.LATER)
     check = parse_email(event.text)
     if check.suggestion:
         session = replace(session, email_suggestion=check.suggestion, email_typed=check.value)
@@ -159,6 +170,8 @@ async def on_summary(turn: Turn, session: Session, event: Input) -> Outcome:
         return await confirm(turn, session)
     if event.wish is not None:
         return await change_when(turn, session, event)
+    if shifts(event):
+        return await shift(turn, session, later=event.kind is IntentKind.LATER)
     if event.kind is IntentKind.NO:
         return await ask(turn, session, Step.SUMMARY, turn.t("summary.not_confirmed"))
     return await unexpected(turn, session)

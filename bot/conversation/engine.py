@@ -213,8 +213,8 @@ YES_NO_STEPS = frozenset({Step.SUMMARY, Step.MOVE_CONFIRM, Step.CANCEL_CONFIRM})
 
 
 def screen_of(turn: Turn, session: Session) -> Screen:
-    """What the customer is looking at: the day whose times are shown, the numbered choices,
-    the time held (or about to be moved to, or asked for)."""
+    """What the customer is looking at: the day whose times are shown (or of the time held or
+    about to be moved to), the numbered choices, the time held (or moved to, or asked for)."""
     offer = session.offer if session.step is Step.SLOT else None
     moment = session.hold.start if session.hold else session.new_start
     wall = moment.astimezone(turn.tz).time() if moment else None
@@ -223,9 +223,10 @@ def screen_of(turn: Turn, session: Session) -> Screen:
         choices = len(page_of(offer.starts, offer.page))
     elif session.step is Step.CHOOSE_APPOINTMENT:
         choices = len(session.choices)
+    day = offer.day if offer else (moment.astimezone(turn.tz).date() if moment else None)
     return Screen(
         step=session.step.value,
-        day=offer.day if offer else None,
+        day=day,
         choices=choices,
         time=wall or (session.asked_time if offer else None),
         yes_no=session.step in YES_NO_STEPS,
