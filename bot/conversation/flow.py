@@ -19,6 +19,7 @@ import logging
 from bot.conversation.actions import Verb
 from bot.conversation.booking import (
     change_time,
+    change_when,
     hold_again,
     on_service,
     on_slot,
@@ -135,6 +136,14 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
     if session.step not in CONTENT_STEPS:
         if kind is IntentKind.LIST:
             return await list_appointments(turn, session)
+        if (
+            kind is IntentKind.MOVE
+            and session.flow is Flow.BOOK
+            and session.service_id is not None
+            and event.wish is not None
+        ):
+            # "spostalo a giovedì" in the middle of a booking moves the booking in progress.
+            return await change_when(turn, session, event)
         if kind is IntentKind.MOVE and session.step is not Step.MOVE_CONFIRM:
             return await start_change(
                 turn, session, Flow.MOVE, wish=event.wish, same_time=event.same_time

@@ -40,6 +40,7 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
     if (
         event.wish is not None
         and (event.correction or event.same_time)
+        and kind is not IntentKind.BOOK  # "anzi, prenotane un altro giovedì" is a new booking
         and await upcoming(turn, refresh=False)
     ):
         return await start_change(
