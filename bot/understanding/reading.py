@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from bot.understanding.intents import Intent, IntentKind, parse_intent
@@ -82,6 +82,15 @@ _SAME_DAY = _c(
     r"in giornata|that afternoon|that morning|that evening|quel pomeriggio|quella mattina|"
     r"quella sera)\b"
 )
+# The day after / before the one on screen ("same time the day after").
+_NEXT_DAY = _c(
+    r"\b(il giorno dopo|giorno dopo|the day after|the next day|next day|the following day|"
+    r"il giorno seguente|giorno successivo|l indomani)\b(?! (tomorrow|domani))"
+)
+_PREVIOUS_DAY = _c(
+    r"\b(il giorno prima|giorno prima|the day before|the previous day|il giorno precedente)\b"
+    r"(?! (tomorrow|domani|yesterday|ieri))"
+)
 # Words that name today: the only day names that read the same as "no day" against the screen.
 _TODAY = _c(
     r"\b(oggi|ogi|today|tday|tdy|stasera|stamattina|stamani|stanotte|tonight|"
@@ -115,7 +124,7 @@ _PICK_FILLERS = frozenset(
     time button bottone tasto numero number num nr n please per favore grazie thanks ok okay
     va bene allora dai ehm uhm um beh then just oh ah pure fine alright sure si yes yeah
     prendo take scelgo choose vorrei i d like want voglio go with vada for me mi per
-    metti prendi dammi give metto facciamo let s do s
+    metti prendi dammi give metto facciamo let s do s ll d m ve
     """)
 )
 # "option 3", "numero 3", "la 3", "n 3", "#3": a number with a word that marks it as a button.
@@ -157,7 +166,7 @@ def _pick(tokens: tuple[str, ...], screen: Screen) -> int | None:
         return None
     if ordinal_word:
         word = next(t for t in tokens if t in _ORDINALS)
-        marks = ("one", "option", "opzione", "choice", "slot", "time")
+        marks = ("one", "option", "opzione", "choice", "slot", "time", "take", "prendo", "choose")
         if (
             word[0].isdigit()
             and screen.step not in _PICK_STEPS
@@ -207,6 +216,14 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
     change = bool(_CHANGE.search(s))
 
     picks = None if negated else _pick(tokens, screen)
+    if (
+        picks is None
+        and not negated
+        and intent is not None
+        and intent.kind is IntentKind.CHOOSE_ORDINAL
+        and any(t in _ORDINALS and t.isalpha() for t in tokens)
+    ):
+        picks = intent.ordinal  # an ordinal word in a sentence: "ok perfetto, il secondo"
     if picks is not None:
         # A pick is a button, not a date: "2" or "the 2nd one" never means the 2nd of the month.
         return Reading(
@@ -225,6 +242,12 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         and (same_day or not _names_a_day(text, s, screen.day, now, language))
     ):
         when = replace(when, date=screen.day)
+    step = 1 if _NEXT_DAY.search(s) else -1 if _PREVIOUS_DAY.search(s) else 0
+    if step and screen.day is not None:
+        beside = screen.day + timedelta(days=step)
+        when = replace(when, date=beside) if when is not None else When(date=beside)
+        if intent is not None and intent.kind in (IntentKind.LATER, IntentKind.EARLIER):
+            intent = None  # "il giorno dopo" is another day, not a later time
     if same_time and screen.time is not None:
         if when is None and screen.day is not None:
             when = When(date=screen.day)
