@@ -219,6 +219,8 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
     if (
         picks is None
         and not negated
+        and when is None  # "nel primo pomeriggio" is a part of the day
+        and (screen.choices > 0 or screen.step in _PICK_STEPS)
         and intent is not None
         and intent.kind is IntentKind.CHOOSE_ORDINAL
         and any(t in _ORDINALS and t.isalpha() for t in tokens)
