@@ -134,6 +134,7 @@ async def start_change(
     wish: Wish | None = None,
     appointment_id: str | None = None,
     same_time: bool = False,
+    lead: str | None = None,
 ) -> Outcome:
     """Begin a move or a cancel: pick the appointment (only if several), then go on.
 
@@ -155,7 +156,7 @@ async def start_change(
         if same_time and wish is not None and wish.time is None and wish.window_start is None:
             kept = entries[0].start.astimezone(turn.tz).time()
             session = replace(session, wish=replace(wish, time=kept, approximate=False))
-        return await appointment_chosen(turn, session, entries[0])
+        return await appointment_chosen(turn, session, entries[0], lead)
     choices = tuple(e.appointment_id for e in entries)
     return await ask(turn, replace(session, choices=choices), Step.CHOOSE_APPOINTMENT)
 
@@ -186,7 +187,9 @@ def book_arg(turn: Turn, wish: Wish) -> str:
     return wish.day.isoformat()
 
 
-async def appointment_chosen(turn: Turn, session: Session, entry: LedgerEntry) -> Outcome:
+async def appointment_chosen(
+    turn: Turn, session: Session, entry: LedgerEntry, lead: str | None = None
+) -> Outcome:
     session = replace(
         session,
         appointment_id=entry.appointment_id,
@@ -194,14 +197,15 @@ async def appointment_chosen(turn: Turn, session: Session, entry: LedgerEntry) -
         service_name=entry.service_name,
         duration_minutes=entry.duration_minutes,
         choices=(),
+        asked_time=entry.start.astimezone(turn.tz).time(),  # "stessa ora" = its time
     )
     if session.flow is Flow.CANCEL:
         return await ask(turn, session, Step.CANCEL_CONFIRM)
-    lead = turn.t("move.when", service=entry.service_name, when=turn.when(entry.start))
     if session.wish is not None:
         wish = session.wish
-        return await search(turn, replace(session, wish=None), wish)
-    return await ask(turn, session, Step.WHEN, lead)
+        return await search(turn, replace(session, wish=None), wish, lead)
+    intro = turn.t("move.when", service=entry.service_name, when=turn.when(entry.start))
+    return await ask(turn, session, Step.WHEN, join(lead, intro))
 
 
 async def prompt_choose_appointment(turn: Turn, session: Session, lead: str | None) -> list[Reply]:
@@ -308,6 +312,17 @@ async def do_move(turn: Turn, session: Session) -> Outcome:
 
 
 async def on_cancel_confirm(turn: Turn, session: Session, event: Input) -> Outcome:
+    if event.wish is not None and event.verb is None and session.appointment_id:
+        # "anzi, fammi venire venerdì": another day for this appointment is a move, not a cancel.
+        return await start_change(
+            turn,
+            session,
+            Flow.MOVE,
+            wish=event.wish,
+            appointment_id=session.appointment_id,
+            same_time=event.same_time,
+            lead=turn.t("cancel.to_move"),
+        )
     if event.verb in (Verb.YES, Verb.CONFIRM) or event.kind in (IntentKind.YES, IntentKind.CANCEL):
         return await ask(turn, session, Step.CANCEL_REASON)
     if event.verb == Verb.NO or event.kind is IntentKind.NO:

@@ -228,7 +228,7 @@ def screen_of(turn: Turn, session: Session) -> Screen:
         step=session.step.value,
         day=day,
         choices=choices,
-        time=wall or (session.asked_time if offer else None),
+        time=wall or session.asked_time,
         yes_no=session.step in YES_NO_STEPS,
     )
 
