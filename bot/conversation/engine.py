@@ -220,7 +220,8 @@ def screen_of(turn: Turn, session: Session) -> Screen:
     wall = moment.astimezone(turn.tz).time() if moment else None
     choices = 0
     if offer is not None:
-        choices = len(page_of(offer.starts, offer.page))
+        # The times shown, or the days when there is no time to show (a closed or full day).
+        choices = len(page_of(offer.starts, offer.page)) or len(offer.days)
     elif session.step is Step.CHOOSE_APPOINTMENT:
         choices = len(session.choices)
     day = offer.day if offer else (moment.astimezone(turn.tz).date() if moment else None)

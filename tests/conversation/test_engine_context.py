@@ -75,3 +75,13 @@ async def test_cancel_and_move_with_no_appointment_say_different_things(chat: Ch
     cancelled = chat.text
     await chat.say("ho prenotato qualcosa?")
     assert len({moved, cancelled, chat.text}) == 3
+
+
+async def test_with_only_days_on_screen_an_ordinal_picks_a_day(chat: Chat) -> None:
+    await chat.say("un taglio il 3 dicembre")
+    assert "chiusi" in chat.text
+    days = [label for label in chat.labels() if label[:3] in ("Ven", "Sab", "Lun")]
+    await chat.say("ok la seconda")
+    assert not chat.world.holds
+    assert "Ecco gli orari liberi per" in chat.text
+    assert days[1].split()[1] in chat.text
