@@ -217,6 +217,18 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
 
     picks = None if negated else _pick(tokens, screen)
     if (
+        picks is not None
+        and picks > screen.choices > 0
+        and screen.day is not None
+        and len(tokens) == 1
+    ):
+        # "9" with six times on screen is nine o'clock (rule 8: 1-7 afternoon, 8-11 morning).
+        hour = picks + 12 if picks <= 7 else picks
+        return Reading(
+            intent=Intent(IntentKind.CHOOSE_TIME, time=time(hour)),
+            when=When(date=screen.day, time=time(hour)),
+        )
+    if (
         picks is None
         and not negated
         and when is None  # "nel primo pomeriggio" is a part of the day
