@@ -59,6 +59,13 @@ class Input:
     def same_time(self) -> bool:
         return self.reading is not None and self.reading.same_time
 
+    @property
+    def change_request(self) -> bool:
+        """Asks to change something already settled ("invece", "same time", "no, domani"); a
+        polite "scusa, ..." or "sorry, ..." alone is not one."""
+        r = self.reading
+        return r is not None and (r.change or r.same_time or (r.negated and r.correction))
+
 
 Handler = Callable[[Turn, Session, Input], Awaitable[Outcome]]
 

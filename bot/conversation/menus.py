@@ -39,7 +39,7 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
     # "can we do tuesday same time instead": a change about the booking they have is a move.
     if (
         event.wish is not None
-        and (event.correction or event.same_time)
+        and event.change_request
         and kind is not IntentKind.BOOK  # "anzi, prenotane un altro giovedì" is a new booking
         and await upcoming(turn, refresh=False)
     ):

@@ -62,7 +62,8 @@ _NEGATION = _c(r"\b(no|non|not|nope|nah|don t|dont|doesn t|isn t|never|nessun[oa
 _CORRECTION = _c(
     r"^(ah |oh |eh |ops |oops |uh |hmm |mm )?(no|non|nono|no no|nope|anzi|scusa|scusami|sorry|wait|"
     r"aspetta|actually|in realta|meglio|better|rather|ops|oops)\b|"
-    r"\b(ho detto|avevo detto|intendevo|volevo dire|i said|i meant|i mean|i wrote|ho scritto|"
+    r"\b(wrong (day|date|time|one)|giorno sbagliato|ora sbagliata|orario sbagliato|"
+    r"ho detto|avevo detto|intendevo|volevo dire|i said|i meant|i mean|i wrote|ho scritto|"
     r"that s wrong|thats wrong|that is wrong|not what i|non (e )?quello che|e sbagliat\w*|"
     r"sbagliato|ho sbagliato|my mistake|mi sono sbagliat\w*|anzi|invece|instead|rather|"
     r"piuttosto|change (it|that) to|cambia(lo|la)? (a|in|con)|make it|meglio)\b"

@@ -85,3 +85,21 @@ async def test_with_only_days_on_screen_an_ordinal_picks_a_day(chat: Chat) -> No
     assert not chat.world.holds
     assert "Ecco gli orari liberi per" in chat.text
     assert days[1].split()[1] in chat.text
+
+
+async def test_a_change_request_with_an_appointment_is_a_move_a_polite_question_is_not(
+    harness: Harness,
+) -> None:
+    chat = harness.chat(language="en", first_name="Emma", last_name="Clarke")
+    await chat.say("a taglio tomorrow at 11")
+    await chat.press("Emma Clarke")
+    await chat.say("emma@example.org")
+    await chat.press("Confirm")
+    await chat.say("sorry, is friday at 10 free?")
+    assert "Shall I move" not in chat.text
+    await chat.say("never mind")
+    await chat.say("can we do thursday same time instead")
+    assert (
+        "Shall I move Taglio from Tuesday 24 November at 11:00 to Thursday 26 November at 11:00?"
+        in chat.text
+    )
