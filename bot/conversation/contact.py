@@ -118,7 +118,15 @@ def wants_other_time(event: Input, value: str | None) -> bool:
     if wish is None:
         return False
     timed = wish.time is not None or wish.window_start is not None or wish.window_end is not None
-    return value is None or timed or event.correction or event.same_time or " " not in value
+    day_word = event.reading is not None and event.reading.day_word
+    return (
+        value is None
+        or timed
+        or event.correction
+        or event.same_time
+        or day_word
+        or " " not in value
+    )
 
 
 async def contact_known(turn: Turn, session: Session) -> Outcome:

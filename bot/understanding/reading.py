@@ -50,6 +50,7 @@ class Reading:
     same_time: bool = False  # "same time", "stessa ora"
     same_day: bool = False  # "that day", "lo stesso giorno", "later that day"
     change: bool = False  # "instead", "invece", "can we do", "possiamo fare": a change request
+    day_word: bool = False  # a word that only ever names a day ("venerdì", "tomorrow")
 
 
 def _c(pattern: str) -> re.Pattern[str]:
@@ -60,12 +61,12 @@ _ALIASES = {"nn": "non", "x": "per", "tmrw": "tomorrow", "tmr": "tomorrow", "pls
 
 _NEGATION = _c(r"\b(no|non|not|nope|nah|don t|dont|doesn t|isn t|never|nessun[oa])\b")
 _CORRECTION = _c(
-    r"^(ah |oh |eh |ops |oops |uh |hmm |mm )?(no|non|nono|no no|nope|anzi|scusa|scusami|sorry|wait|"
-    r"aspetta|actually|in realta|meglio|better|rather|ops|oops)\b|"
+    r"^(ah |oh |eh |ops |oops |uh |hmm |mm )?(no|non|nono|no no|nope|anzi+|scusa|scusami|sorry|"
+    r"wait|aspetta|actually|in realta|meglio|better|rather|ops|oops)\b|"
     r"\b(wrong (day|date|time|one)|giorno sbagliato|ora sbagliata|orario sbagliato|"
     r"ho detto|avevo detto|intendevo|volevo dire|i said|i meant|i mean|i wrote|ho scritto|"
     r"that s wrong|thats wrong|that is wrong|not what i|non (e )?quello che|e sbagliat\w*|"
-    r"sbagliato|ho sbagliato|my mistake|mi sono sbagliat\w*|anzi|invece|instead|rather|"
+    r"sbagliato|ho sbagliato|my mistake|mi sono sbagliat\w*|anzi+|invece|instead|rather|"
     r"piuttosto|change (it|that) to|cambia(lo|la)? (a|in|con)|make it|meglio)\b"
 )
 _CHANGE = _c(
@@ -82,6 +83,18 @@ _SAME_DAY = _c(
     r"\b(that day|same day|that same day|quel giorno|lo stesso giorno|stesso giorno|"
     r"in giornata|that afternoon|that morning|that evening|quel pomeriggio|quella mattina|"
     r"quella sera)\b"
+)
+# Words that are never part of a name, only of a day ("Domenica", "Sabato" can be names).
+_DAY_WORDS = _c(
+    r"\b(lunedi|martedi|mercoledi|giovedi|venerdi|oggi|domani|dopodomani|stasera|stamattina|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight|"
+    r"settimana|week|mattina|pomeriggio|morning|afternoon|evening)\b"
+)
+# A day or time refused in the message ("non martedì", "not on tuesday"): the other one is meant.
+_REFUSED_DAY = _c(
+    r"\b(non|not|nn)( e| is| il| the| on| di)? (lunedi|martedi|mercoledi|giovedi|venerdi|"
+    r"sabato|domenica|oggi|domani|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"today|tomorrow)\b"
 )
 # The day after / before the one on screen ("same time the day after").
 _NEXT_DAY = _c(
@@ -210,6 +223,11 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
     s = " ".join(tokens)
     intent = parse_intent(text, language=language)
     when = parse_when(text, now=now, language=language)
+    refused = _REFUSED_DAY.sub(" ", s)
+    if refused != s and when is not None:
+        # "volevo dire giovedì, non martedì": the day refused is not the one asked for.
+        kept = parse_when(refused, now=now, language=language)
+        when = kept if kept is not None else when
     negated = bool(_NEGATION.search(s))
     correction = bool(_CORRECTION.search(s))
     same_time = bool(_SAME_TIME.search(s))
@@ -277,4 +295,5 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         same_time=same_time,
         same_day=same_day,
         change=change,
+        day_word=bool(_DAY_WORDS.search(s)),
     )
