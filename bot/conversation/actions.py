@@ -59,6 +59,7 @@ class Verb:
     RESUME = "resume"
     RETRY = "retry"
     PERSON = "person"
+    BOOK_DAY = "bookday"  # "Prenota giovedì": a step button, so it acts only while on screen
 
 
 # Verbs that mean the same whatever the step, so a press from an older keyboard still works.

@@ -210,6 +210,8 @@ async def choose_service(
 async def search(turn: Turn, session: Session, wish: Wish, lead: str | None = None) -> Outcome:
     """Offer times for what the customer asked; an exact free time goes straight on."""
     t = turn.t
+    # What "same time" means from now on: the last time the customer asked for.
+    session = replace(session, asked_time=wish.time or session.asked_time)
     assert session.service_id is not None
     today, last = turn.today(), turn.last_bookable_day()
     if wish.past or (wish.day < today and wish.last_day is None):
@@ -452,6 +454,31 @@ async def rehold(turn: Turn, session: Session) -> tuple[Session, list[Reply] | N
     return await place_hold(turn, session, start, lead_if_taken=lead)
 
 
+def tentative(event: Input, wish: Wish) -> Wish:
+    """A time in a message that says no ("no, alle 4") is asked for, not taken: it is offered
+    with its neighbours instead of being held at once."""
+    if event.negated and wish.time is not None:
+        return replace(wish, approximate=True)
+    return wish
+
+
+async def change_when(turn: Turn, session: Session, event: Input) -> Outcome:
+    """A new day or time typed mid-flow (a change of mind): say so, let go of the time held or
+    about to be moved to, and look at the new one."""
+    assert event.wish is not None
+    wish = tentative(event, event.wish)
+    look = turn.day(wish.day)
+    held = session.hold
+    if held is not None and turn.local_day(held.start) == wish.day:
+        lead = turn.t("change.released", old=turn.when(held.start))
+    elif held is not None:
+        lead = turn.t("change.look_released", old=turn.when(held.start), day=look)
+    else:
+        lead = turn.t("change.look", day=look)
+    session = await drop_hold(turn, replace(session, new_start=None))
+    return await search(turn, session, wish, lead)
+
+
 async def change_time(turn: Turn, session: Session, lead: str | None = None) -> Outcome:
     session = await drop_hold(turn, session)
     return await ask(turn, replace(session, offer=None, new_start=None), Step.WHEN, lead)
@@ -495,6 +522,22 @@ async def earlier_or_later(turn: Turn, session: Session, later: bool) -> Outcome
     return await ask(turn, session, Step.SLOT, turn.t(key, day=day))
 
 
+async def shift(turn: Turn, session: Session, later: bool) -> Outcome:
+    """ "Un po' più tardi" / "a bit earlier" with a time held (or about to be moved to): the
+    times just after (before) it on the same day; the hold is let go."""
+    moment = session.hold.start if session.hold else session.new_start
+    if moment is None:
+        return await ask(turn, session, Step.WHEN)
+    session = await drop_hold(turn, replace(session, new_start=None))
+    offer = Offer(day=turn.local_day(moment), starts=(moment,))
+    return await earlier_or_later(turn, replace(session, step=Step.SLOT, offer=offer), later)
+
+
+def shifts(event: Input) -> bool:
+    """ "più tardi", "earlier", "later that day": a nudge of the time on screen, no new day."""
+    return event.kind in (IntentKind.EARLIER, IntentKind.LATER) and event.wish is None
+
+
 async def on_service(turn: Turn, session: Session, event: Input) -> Outcome:
     services = await turn.services()
     chosen: Service | None = None
@@ -522,9 +565,7 @@ async def on_service(turn: Turn, session: Session, event: Input) -> Outcome:
                 chosen = shown[ordinal - 1]
     if event.wish is not None:
         session = replace(session, wish=event.wish)
-    if chosen is None and match.services and set(session.choices) != {
-        s.id for s in match.services
-    }:
+    if chosen is None and match.services and set(session.choices) != {s.id for s in match.services}:
         lead = turn.t("service.noted") if event.wish else None
         return await ask_between(turn, session, match, lead)
     if chosen is None:
@@ -542,7 +583,7 @@ async def on_when(turn: Turn, session: Session, event: Input) -> Outcome:
         if day is not None:
             return await search(turn, session, Wish(day=day))
     if event.wish is not None:
-        return await search(turn, session, event.wish)
+        return await search(turn, session, tentative(event, event.wish))
     if event.kind is IntentKind.ASAP:
         return await first_free(turn, session)
     if event.kind is IntentKind.OTHER_DAY:
@@ -574,16 +615,18 @@ async def on_slot(turn: Turn, session: Session, event: Input) -> Outcome:
         index = event.intent.ordinal
         if shown and (1 <= index <= len(shown) or index == -1):
             return await pick(turn, session, shown[index - 1 if index > 0 else -1])
+        if not shown and offer.days and (1 <= index <= len(offer.days) or index == -1):
+            # Only days on screen (a closed or full day): "the second one" is the second day.
+            return await search(turn, session, Wish(day=offer.days[index - 1 if index > 0 else -1]))
     if kind is IntentKind.CHOOSE_TIME and event.intent and event.intent.time and offer.day:
         chosen = offered_at(turn, offer.starts, event.intent.time)
         if chosen is not None:
             return await pick(turn, session, chosen)
         return await search(turn, session, Wish(day=offer.day, time=event.intent.time))
     if event.wish is not None:
-        wish = event.wish
-        if wish.time is not None and wish.day in (turn.today(), turn.today() + timedelta(days=1)):
-            # A bare time ("alle 11") is read by the parser as today or tomorrow; while times
-            # of another day are on screen, it means one of those.
+        # A bare time or day part was read against the day on screen (bot.understanding.reading).
+        wish = tentative(event, event.wish)
+        if wish.time is not None and wish.day == offer.day and not event.negated:
             chosen = offered_at(turn, offer.starts, wish.time)
             if chosen is not None:
                 return await pick(turn, session, chosen)

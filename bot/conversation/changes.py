@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.conversation.actions import ARG_PATTERN, Verb, instant_arg
-from bot.conversation.booking import change_time, search
+from bot.conversation.booking import change_time, change_when, search, shift, shifts
 from bot.conversation.common import (
     Input,
     Outcome,
@@ -133,8 +133,13 @@ async def start_change(
     *,
     wish: Wish | None = None,
     appointment_id: str | None = None,
+    same_time: bool = False,
+    lead: str | None = None,
 ) -> Outcome:
-    """Begin a move or a cancel: pick the appointment (only if several), then go on."""
+    """Begin a move or a cancel: pick the appointment (only if several), then go on.
+
+    `same_time` ("martedì stessa ora") keeps the appointment's time on the new day.
+    """
     session = await drop_hold(turn, session)
     session = replace(session.start_flow(flow, turn.now()), wish=wish)
     entries = await upcoming(turn)
@@ -143,17 +148,50 @@ async def start_change(
         if not entries:
             return session.idle(), expired(turn, session.idle())
     if not entries:
-        return session.idle(), menu(turn, turn.t("appointments.none"))
+        return session.idle(), nothing_to_change(turn, flow, wish)
     if len(entries) > 1 and wish is not None and wish.previous is not None:
         same_day = [e for e in entries if turn.local_day(e.start) == wish.previous]
         entries = same_day or entries
     if len(entries) == 1:
-        return await appointment_chosen(turn, session, entries[0])
+        if same_time and wish is not None and wish.time is None and wish.window_start is None:
+            kept = entries[0].start.astimezone(turn.tz).time()
+            session = replace(session, wish=replace(wish, time=kept, approximate=False))
+        return await appointment_chosen(turn, session, entries[0], lead)
     choices = tuple(e.appointment_id for e in entries)
     return await ask(turn, replace(session, choices=choices), Step.CHOOSE_APPOINTMENT)
 
 
-async def appointment_chosen(turn: Turn, session: Session, entry: LedgerEntry) -> Outcome:
+def nothing_to_change(turn: Turn, flow: Flow, wish: Wish | None) -> list[Reply]:
+    """No appointment to move or cancel: say which of the two was asked, and for a move to a
+    named day offer to book that day instead."""
+    t = turn.t
+    if flow is Flow.CANCEL:
+        return menu(turn, t("cancel.none"))
+    if wish is None or wish.day < turn.today():
+        return menu(turn, t("move.none"))
+    text = t("move.none_book", day=turn.day(wish.day))
+    rows = [
+        [
+            turn.button(
+                t("button.book_day", day=turn.short_day(wish.day)),
+                Verb.BOOK_DAY,
+                book_arg(turn, wish),
+            )
+        ]
+    ]
+    return [turn.reply(text, rows + menu_rows(turn)[1:])]
+
+
+def book_arg(turn: Turn, wish: Wish) -> str:
+    """A Book button's argument: the day, or the instant when a time was asked too."""
+    if wish.time is not None:
+        return instant_arg(datetime.combine(wish.day, wish.time, tzinfo=turn.tz))
+    return wish.day.isoformat()
+
+
+async def appointment_chosen(
+    turn: Turn, session: Session, entry: LedgerEntry, lead: str | None = None
+) -> Outcome:
     session = replace(
         session,
         appointment_id=entry.appointment_id,
@@ -161,14 +199,15 @@ async def appointment_chosen(turn: Turn, session: Session, entry: LedgerEntry) -
         service_name=entry.service_name,
         duration_minutes=entry.duration_minutes,
         choices=(),
+        asked_time=entry.start.astimezone(turn.tz).time(),  # "stessa ora" = its time
     )
     if session.flow is Flow.CANCEL:
         return await ask(turn, session, Step.CANCEL_CONFIRM)
-    lead = turn.t("move.when", service=entry.service_name, when=turn.when(entry.start))
     if session.wish is not None:
         wish = session.wish
-        return await search(turn, replace(session, wish=None), wish)
-    return await ask(turn, session, Step.WHEN, lead)
+        return await search(turn, replace(session, wish=None), wish, lead)
+    intro = turn.t("move.when", service=entry.service_name, when=turn.when(entry.start))
+    return await ask(turn, session, Step.WHEN, join(lead, intro))
 
 
 async def prompt_choose_appointment(turn: Turn, session: Session, lead: str | None) -> list[Reply]:
@@ -234,12 +273,15 @@ async def on_choose_appointment(turn: Turn, session: Session, event: Input) -> O
 
 
 async def on_move_confirm(turn: Turn, session: Session, event: Input) -> Outcome:
+    if event.wish is not None and event.verb is None:
+        # "anzi, giovedì": another day, even with "no" or "sposta" in the sentence.
+        return await change_when(turn, session, event)
+    if shifts(event):
+        return await shift(turn, session, later=event.kind is IntentKind.LATER)
     if event.verb == Verb.CONFIRM or event.kind in (IntentKind.YES, IntentKind.MOVE):
         return await do_move(turn, session)
     if event.kind is IntentKind.NO:
         return await change_time(turn, session)
-    if event.wish is not None:
-        return await search(turn, session, event.wish)
     return await unexpected(turn, session)
 
 
@@ -272,6 +314,17 @@ async def do_move(turn: Turn, session: Session) -> Outcome:
 
 
 async def on_cancel_confirm(turn: Turn, session: Session, event: Input) -> Outcome:
+    if event.wish is not None and event.verb is None and session.appointment_id:
+        # "anzi, fammi venire venerdì": another day for this appointment is a move, not a cancel.
+        return await start_change(
+            turn,
+            session,
+            Flow.MOVE,
+            wish=event.wish,
+            appointment_id=session.appointment_id,
+            same_time=event.same_time,
+            lead=turn.t("cancel.to_move"),
+        )
     if event.verb in (Verb.YES, Verb.CONFIRM) or event.kind in (IntentKind.YES, IntentKind.CANCEL):
         return await ask(turn, session, Step.CANCEL_REASON)
     if event.verb == Verb.NO or event.kind is IntentKind.NO:

@@ -18,6 +18,7 @@ from bot.conversation.session import HeldSlot, Session, Step, Wish
 from bot.conversation.turn import Turn
 from bot.storage import MetricKind, ScheduledMessage
 from bot.understanding import Intent, IntentKind, parse_name
+from bot.understanding.reading import Reading
 from bot.zimun import ZimunError
 
 logger = logging.getLogger(__name__)
@@ -38,10 +39,32 @@ class Input:
     arg: str = ""
     intent: Intent | None = None
     wish: Wish | None = None
+    reading: Reading | None = None
 
     @property
     def kind(self) -> IntentKind | None:
         return self.intent.kind if self.intent else None
+
+    @property
+    def negated(self) -> bool:
+        """The message says no somewhere ("no, il 2", "anzi"): it never places a hold."""
+        return self.reading is not None and self.reading.negated
+
+    @property
+    def correction(self) -> bool:
+        """A change of mind ("anzi no, meglio venerdì", "no that's wrong, december 3rd")."""
+        return self.reading is not None and (self.reading.correction or self.reading.change)
+
+    @property
+    def same_time(self) -> bool:
+        return self.reading is not None and self.reading.same_time
+
+    @property
+    def change_request(self) -> bool:
+        """Asks to change something already settled ("invece", "same time", "no, domani"); a
+        polite "scusa, ..." or "sorry, ..." alone is not one."""
+        r = self.reading
+        return r is not None and (r.change or r.same_time or (r.negated and r.correction))
 
 
 Handler = Callable[[Turn, Session, Input], Awaitable[Outcome]]

@@ -6,7 +6,14 @@ import logging
 from dataclasses import replace
 
 from bot.conversation.actions import Verb
-from bot.conversation.booking import next_contact_step, rehold, search
+from bot.conversation.booking import (
+    change_when,
+    next_contact_step,
+    rehold,
+    search,
+    shift,
+    shifts,
+)
 from bot.conversation.common import (
     Input,
     Outcome,
@@ -113,12 +120,14 @@ async def on_name(turn: Turn, session: Session, event: Input) -> Outcome:
         if name:
             return await contact_known(turn, replace(session, contact_name=name))
         return await ask(turn, session, Step.NAME)
+    if shifts(event):
+        return await shift(turn, session, later=event.kind is IntentKind.LATER)
     check = read_name(event.text)
     if is_acknowledgement(event.text) or not any(ch.isalnum() for ch in event.text):
         # "👍", "ok", "🙂": nobody's name, whatever characters they are made of.
         check = replace(check, value=None, problem=ContactProblem.NOT_A_NAME)
-    if check.value is None and wants_other_time(event):
-        return await retime(turn, session, event)
+    if wants_other_time(event, check.value):
+        return await change_when(turn, session, event)
     if check.value is None:
         problem = NAME_PROBLEMS.get(
             check.problem or ContactProblem.INVALID_CHARS, "name.problem.chars"
@@ -127,16 +136,23 @@ async def on_name(turn: Turn, session: Session, event: Input) -> Outcome:
     return await contact_known(turn, replace(session, contact_name=check.value))
 
 
-def wants_other_time(event: Input) -> bool:
-    """A day and a time typed where a name or address was expected ("anzi, domani alle 12")."""
+def wants_other_time(event: Input, value: str | None) -> bool:
+    """A new day or time typed where a name or address was expected ("anzi, domani alle 12",
+    "no that's wrong, december 3rd please", "venerdì"). A real name that happens to hold a date
+    word ("Domenica Rossi", "Mario Marzo") stays a name: two words or more, no correction."""
     wish = event.wish
-    return wish is not None and (wish.time is not None or wish.window_start is not None)
-
-
-async def retime(turn: Turn, session: Session, event: Input) -> Outcome:
-    assert event.wish is not None
-    session = await drop_hold(turn, session)
-    return await search(turn, session, event.wish)
+    if wish is None:
+        return False
+    timed = wish.time is not None or wish.window_start is not None or wish.window_end is not None
+    day_word = event.reading is not None and event.reading.day_word
+    return (
+        value is None
+        or timed
+        or event.correction
+        or event.same_time
+        or day_word
+        or " " not in value
+    )
 
 
 async def contact_known(turn: Turn, session: Session) -> Outcome:
@@ -162,6 +178,8 @@ async def on_email(turn: Turn, session: Session, event: Input) -> Outcome:
         chosen = session.email_suggestion if yes else session.email_typed
         if chosen:
             return await email_chosen(turn, session, chosen)
+    if shifts(event):
+        return await shift(turn, session, later=event.kind is IntentKind.LATER)
     return await take_email(turn, session, event.text, event)
 
 
@@ -185,8 +203,8 @@ async def take_email(
             rows.append([turn.button(t("email.keep", email=check.value), Verb.EMAIL, "t")])
         rows.append(flow_rows(turn))
         return session, [turn.reply(t("email.did_you_mean", email=check.suggestion), rows)]
-    if check.value is None and wants_other_time(event):
-        return await retime(turn, session, event)
+    if check.value is None and wants_other_time(event, None):
+        return await change_when(turn, session, event)
     if check.value is None and looks_like_name(text):
         # A name typed where the address was asked: it replaces the name; the address is next.
         name = read_name(text).value
@@ -228,8 +246,9 @@ async def on_summary(turn: Turn, session: Session, event: Input) -> Outcome:
             return await ask(turn, session, Step.SUMMARY, t("summary.say_confirm"))
         return await confirm(turn, session)
     if event.wish is not None:
-        session = await drop_hold(turn, session)
-        return await search(turn, session, event.wish)
+        return await change_when(turn, session, event)
+    if shifts(event):
+        return await shift(turn, session, later=event.kind is IntentKind.LATER)
     if event.kind is IntentKind.NO:
         return await ask(turn, session, Step.SUMMARY, turn.t("summary.not_confirmed"))
     return await unexpected(turn, session)

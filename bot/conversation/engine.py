@@ -24,12 +24,14 @@ from bot.conversation.common import Input, Outcome, expired, menu, stop_button
 from bot.conversation.contact import already_booked
 from bot.conversation.events import Command, Customer, Event, Press, Reply, Text
 from bot.conversation.menus import global_press, resume
+from bot.conversation.offers import page_of
 from bot.conversation.reminders import REMINDER
-from bot.conversation.session import Session, Wish
+from bot.conversation.session import Session, Step, Wish
 from bot.conversation.turn import BusinessInfo, Deps, Turn
 from bot.i18n import LANGUAGES, language_for
 from bot.storage import MetricKind
-from bot.understanding import When, parse_intent, parse_when
+from bot.understanding import When
+from bot.understanding.reading import Screen, read
 from bot.zimun import RateLimited, Unavailable, ZimunError
 
 if TYPE_CHECKING:
@@ -159,7 +161,7 @@ class Engine:
             return await flow.command(turn, session, event.name, event.args.strip())
         if isinstance(event, Press):
             return await self._press(turn, session, event.action)
-        return await flow.dispatch(turn, session, _read(turn, event))
+        return await flow.dispatch(turn, session, _read(turn, session, event))
 
     async def _press(self, turn: Turn, session: Session, raw: str) -> Outcome:
         # Whether a press acts is decided here, before any flow code runs: a forged, mutated,
@@ -195,7 +197,7 @@ class Engine:
             return await resume(turn, session)
         kind, _, body = remembered.partition(":")
         if kind == "t":
-            return await flow.dispatch(turn, session, _read(turn, Text(body)))
+            return await flow.dispatch(turn, session, _read(turn, session, Text(body)))
         if kind == "c":
             name, _, args = body.partition(" ")
             return await flow.command(turn, session, name, args)
@@ -277,13 +279,37 @@ def _step_buttons(issued: list[str], generation: int) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def _read(turn: Turn, event: Text) -> Input:
-    """A typed text with its meaning (intent, date and time) in the chat's language."""
+def _read(turn: Turn, session: Session, event: Text) -> Input:
+    """A typed text with its meaning (intent, date and time) read against what is on screen."""
     text = event.text.strip()
     now = turn.now().astimezone(turn.tz)
-    intent = parse_intent(text, language=turn.language)
-    when = parse_when(text, now=now, language=turn.language) if text else None
-    return Input(text=text, intent=intent, wish=wish_from(when))
+    reading = read(text, screen_of(turn, session), now=now, language=turn.language)
+    return Input(text=text, intent=reading.intent, wish=wish_from(reading.when), reading=reading)
+
+
+YES_NO_STEPS = frozenset({Step.SUMMARY, Step.MOVE_CONFIRM, Step.CANCEL_CONFIRM})
+
+
+def screen_of(turn: Turn, session: Session) -> Screen:
+    """What the customer is looking at: the day whose times are shown (or of the time held or
+    about to be moved to), the numbered choices, the time held (or moved to, or asked for)."""
+    offer = session.offer if session.step is Step.SLOT else None
+    moment = session.hold.start if session.hold else session.new_start
+    wall = moment.astimezone(turn.tz).time() if moment else None
+    choices = 0
+    if offer is not None:
+        # The times shown, or the days when there is no time to show (a closed or full day).
+        choices = len(page_of(offer.starts, offer.page)) or len(offer.days)
+    elif session.step is Step.CHOOSE_APPOINTMENT:
+        choices = len(session.choices)
+    day = offer.day if offer else (moment.astimezone(turn.tz).date() if moment else None)
+    return Screen(
+        step=session.step.value,
+        day=day,
+        choices=choices,
+        time=wall or session.asked_time,
+        yes_no=session.step in YES_NO_STEPS,
+    )
 
 
 def _remember(event: Event) -> str:

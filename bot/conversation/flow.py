@@ -20,6 +20,7 @@ from dataclasses import replace
 from bot.conversation.actions import Verb
 from bot.conversation.booking import (
     change_time,
+    change_when,
     hold_again,
     on_service,
     on_slot,
@@ -63,6 +64,7 @@ from bot.conversation.contact import (
 from bot.conversation.events import Reply
 from bot.conversation.menus import (
     ask_language,
+    booked_wish,
     on_idle,
     prompt_idle,
     resume,
@@ -127,6 +129,8 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
             return await resume(turn, session)
         if event.verb == Verb.REHOLD:
             return await hold_again(turn, session)
+        if event.verb == Verb.BOOK_DAY:
+            return await start_booking(turn, session, wish=booked_wish(turn, event.arg))
         if event.verb == Verb.CHANGE_TIME and session.flow is not None:
             # The "Cambia orario" button of every step of a flow (and of the hold-expired notice).
             return await change_time(turn, session)
@@ -221,8 +225,18 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
     if session.step not in CONTENT_STEPS:
         if kind is IntentKind.LIST:
             return await list_appointments(turn, session)
+        if (
+            kind is IntentKind.MOVE
+            and session.flow is Flow.BOOK
+            and session.service_id is not None
+            and event.wish is not None
+        ):
+            # "spostalo a giovedì" in the middle of a booking moves the booking in progress.
+            return await change_when(turn, session, event)
         if kind is IntentKind.MOVE and session.step is not Step.MOVE_CONFIRM:
-            return await start_change(turn, session, Flow.MOVE, wish=event.wish)
+            return await start_change(
+                turn, session, Flow.MOVE, wish=event.wish, same_time=event.same_time
+            )
         if kind is IntentKind.CANCEL and session.step not in (
             Step.CANCEL_CONFIRM,
             Step.SUMMARY,

@@ -7,9 +7,9 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from bot.conversation.actions import Verb
+from bot.conversation.actions import Verb, parse_day_arg, parse_instant_arg
 from bot.conversation.booking import match_service, start_booking
-from bot.conversation.changes import list_appointments, owned, start_change
+from bot.conversation.changes import list_appointments, owned, start_change, upcoming
 from bot.conversation.common import (
     Input,
     Outcome,
@@ -24,7 +24,7 @@ from bot.conversation.common import (
 from bot.conversation.contact import already_booked
 from bot.conversation.events import Reply
 from bot.conversation.questions import talk_to_person
-from bot.conversation.session import Flow, Session, Step
+from bot.conversation.session import Flow, Session, Step, Wish
 from bot.conversation.turn import Turn
 from bot.understanding import IntentKind
 from bot.understanding.intents import is_acknowledgement
@@ -42,6 +42,16 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
     if kind is IntentKind.GOODBYE and (event.wish is None or event.wish.time is None):
         # A goodbye gets a goodbye: the menu's buttons stay, without its question.
         return session, quiet_menu(turn, t("goodbye"))
+    # "can we do tuesday same time instead": a change about the booking they have is a move.
+    if (
+        event.wish is not None
+        and event.change_request
+        and kind is not IntentKind.BOOK  # "anzi, prenotane un altro giovedì" is a new booking
+        and await upcoming(turn, refresh=False)
+    ):
+        return await start_change(
+            turn, session, Flow.MOVE, wish=event.wish, same_time=event.same_time
+        )
     if kind in (IntentKind.BOOK, IntentKind.ASAP) or event.wish is not None:
         return await start_booking(turn, session, wish=event.wish, text=event.text)
     if event.text and match_service(turn, event.text, await turn.services()).services:
@@ -101,6 +111,18 @@ async def set_language(turn: Turn, session: Session, language: str) -> Outcome:
 
 async def resume(turn: Turn, session: Session) -> Outcome:
     return await ask(turn, session, session.step)
+
+
+def booked_wish(turn: Turn, arg: str) -> Wish | None:
+    """What a Book button carries: nothing, a day ("Prenota giovedì") or a day and time."""
+    day = parse_day_arg(arg)
+    if day is not None:
+        return Wish(day=day)
+    moment = parse_instant_arg(arg)
+    if moment is not None:
+        local = moment.astimezone(turn.tz)
+        return Wish(day=local.date(), time=local.time())
+    return None
 
 
 async def global_press(turn: Turn, session: Session, verb: str, arg: str) -> Outcome:

@@ -122,9 +122,7 @@ async def carry_on(
     return await ask(turn, session, session.step, answer)
 
 
-async def _price_or_duration(
-    turn: Turn, session: Session, kind: QuestionKind, text: str
-) -> str:
+async def _price_or_duration(turn: Turn, session: Session, kind: QuestionKind, text: str) -> str:
     t = turn.t
     services = await turn.services()
     if not services:

@@ -113,6 +113,7 @@ class Session:
     # "verb|arg" of every step button on the keyboards of `generation`: a press acts only if it
     # is one of them. None for a session saved before the bot kept them (any press is trusted).
     keyboard: tuple[str, ...] | None = None
+    asked_time: dt.time | None = None  # the time asked for the day on screen ("same time")
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = _ADAPTER.dump_python(self, mode="json")

@@ -237,6 +237,7 @@ _LIST = _c(
     r"(prossim\w* )?(appuntamento|prenotazione)\b|"
     r"\b(when|what time|what day) (is|s) my (next |upcoming )?(appointment|booking)\b|"
     r"\bho (gia )?prenotat\w*\b|\bwhat did i book\b|\bhave i (already )?booked\b|"
+    r"\bdid i (already )?(book|reserve|make an? (booking|appointment|reservation))\b|"
     r"\bwhat (have i|do i have) (got )?(booked|scheduled|coming up)\b|"
     r"\b(do|did) i have (anything|something|any appointments?|an appointment|appointments) "
     r"(booked|scheduled|coming up|planned)\b|\bam i (booked|in the system|down)\b|"

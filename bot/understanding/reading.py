@@ -1,0 +1,302 @@
+"""A message read against what the customer is looking at: the day whose times are on screen,
+the numbered choices, the time held or asked, the question asked.
+
+`parse_intent` and `parse_when` read one phrase on its own; people answer what they see. Here a
+bare time or a day part ("verso sera", "around 1pm") belongs to the day on screen, "same time" /
+"stessa ora" keeps the time on screen, only a bare number or an ordinal ("2", "la seconda", "the
+2nd one") picks a button, a number inside a sentence ("no, I said the 3rd") is a date or a time,
+and "no" / "anzi" / "I said" mark a correction, which never places a hold. Rule 21 of dates.md.
+The conversation step decides what to do with the `Reading`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+from bot.understanding.intents import Intent, IntentKind, parse_intent
+from bot.understanding.text import normalize, words
+from bot.understanding.when import When, parse_when
+
+__all__ = ["Reading", "Screen", "read"]
+
+
+# Steps whose screen shows no day, so "il 2" there is a button, not the 2nd of the month.
+_PICK_STEPS = frozenset({"service", "choose_appointment"})
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What the customer is looking at when they write."""
+
+    step: str = "idle"
+    day: date | None = None  # the day whose times are on screen (slot step)
+    choices: int = 0  # how many numbered choices are on screen
+    time: time | None = None  # the time held, about to be moved to, or asked for
+    yes_no: bool = False  # a yes/no question is asked
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The meaning of a message in context; the conversation step decides what to do."""
+
+    intent: Intent | None
+    when: When | None
+    correction: bool = False  # "no, ...", "anzi", "I said", "that's wrong", "meglio"
+    negated: bool = False  # the message says no somewhere: it never places a hold
+    picks: int | None = None  # a button index (1-based, -1 the last), only from a bare pick
+    same_time: bool = False  # "same time", "stessa ora"
+    same_day: bool = False  # "that day", "lo stesso giorno", "later that day"
+    change: bool = False  # "instead", "invece", "can we do", "possiamo fare": a change request
+    day_word: bool = False  # a word that only ever names a day ("venerdì", "tomorrow")
+
+
+def _c(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+_ALIASES = {"nn": "non", "x": "per", "tmrw": "tomorrow", "tmr": "tomorrow", "pls": "please"}
+
+_NEGATION = _c(r"\b(no|non|not|nope|nah|don t|dont|doesn t|isn t|never|nessun[oa])\b")
+_CORRECTION = _c(
+    r"^(ah |oh |eh |ops |oops |uh |hmm |mm )?(no|non|nono|no no|nope|anzi+|scusa|scusami|sorry|"
+    r"wait|aspetta|actually|in realta|meglio|better|rather|ops|oops)\b|"
+    r"\b(wrong (day|date|time|one)|giorno sbagliato|ora sbagliata|orario sbagliato|"
+    r"ho detto|avevo detto|intendevo|volevo dire|i said|i meant|i mean|i wrote|ho scritto|"
+    r"that s wrong|thats wrong|that is wrong|not what i|non (e )?quello che|e sbagliat\w*|"
+    r"sbagliato|ho sbagliato|my mistake|mi sono sbagliat\w*|anzi+|invece|instead|rather|"
+    r"piuttosto|change (it|that) to|cambia(lo|la)? (a|in|con)|make it|meglio)\b"
+)
+_CHANGE = _c(
+    r"\b(invece|instead|rather|piuttosto|can we do|could we do|can we make it|could we make it|"
+    r"can we go for|possiamo fare|potremmo fare|possiamo farlo|si puo fare|"
+    r"make it|change (it |that )?to|switch (it )?to|spostal\w*|spostam\w*|spostarl\w*|"
+    r"cambiamo|cambiarlo|cambiarla)\b"
+)
+_SAME_TIME = _c(
+    r"\b(stess[ao] ora|stess[ao] orario|stessa ora|alla stessa ora|allo stesso orario|"
+    r"same time|same hour|same slot|solita ora|same as before|stessa fascia)\b"
+)
+_SAME_DAY = _c(
+    r"\b(that day|same day|that same day|quel giorno|lo stesso giorno|stesso giorno|"
+    r"in giornata|that afternoon|that morning|that evening|quel pomeriggio|quella mattina|"
+    r"quella sera)\b"
+)
+# Words that are never part of a name, only of a day ("Domenica", "Sabato" can be names).
+_DAY_WORDS = _c(
+    r"\b(lunedi|martedi|mercoledi|giovedi|venerdi|oggi|domani|dopodomani|stasera|stamattina|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight|"
+    r"settimana|week|mattina|pomeriggio|morning|afternoon|evening)\b"
+)
+# A day or time refused in the message ("non martedì", "not on tuesday"): the other one is meant.
+_REFUSED_DAY = _c(
+    r"\b(non|not|nn)( e| is| il| the| on| di)? (lunedi|martedi|mercoledi|giovedi|venerdi|"
+    r"sabato|domenica|oggi|domani|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"today|tomorrow)\b"
+)
+# The day after / before the one on screen ("same time the day after").
+_NEXT_DAY = _c(
+    r"\b(il giorno dopo|giorno dopo|the day after|the next day|next day|the following day|"
+    r"il giorno seguente|giorno successivo|l indomani)\b(?! (tomorrow|domani))"
+)
+_PREVIOUS_DAY = _c(
+    r"\b(il giorno prima|giorno prima|the day before|the previous day|il giorno precedente)\b"
+    r"(?! (tomorrow|domani|yesterday|ieri))"
+)
+# Words that name today: the only day names that read the same as "no day" against the screen.
+_TODAY = _c(
+    r"\b(oggi|ogi|today|tday|tdy|stasera|stamattina|stamani|stanotte|tonight|"
+    r"this (morning|afternoon|evening)|questo pomeriggio|questa mattina|questa sera|now|adesso|"
+    r"ora stesso|in \d+ (hours?|minutes?|mins?)|tra \d+ (ore|minuti)|fra \d+ (ore|minuti))\b"
+)
+
+_ORDINALS = {
+    "primo": 1, "prima": 1, "first": 1, "1st": 1,
+    "secondo": 2, "seconda": 2, "second": 2, "2nd": 2,
+    "terzo": 3, "terza": 3, "third": 3, "3rd": 3,
+    "quarto": 4, "quarta": 4, "fourth": 4, "4th": 4,
+    "quinto": 5, "quinta": 5, "fifth": 5, "5th": 5,
+    "sesto": 6, "sesta": 6, "sixth": 6, "6th": 6,
+    "settimo": 7, "settima": 7, "seventh": 7, "7th": 7,
+    "ottavo": 8, "ottava": 8, "eighth": 8, "8th": 8,
+    "nono": 9, "nona": 9, "ninth": 9, "9th": 9,
+    "ultimo": -1, "ultima": -1, "last": -1,
+    "penultimo": -2, "penultima": -2, "penultimate": -2,
+}  # fmt: skip
+
+
+def _words_of(block: str) -> list[str]:
+    return block.split()
+
+
+# Words that may stand around a pick without changing it: "la seconda opzione, grazie".
+_PICK_FILLERS = frozenset(
+    _words_of("""
+    il la l lo the one quello quella quel option opzione opzioni scelta choice orario ora slot
+    time button bottone tasto numero number num nr n please per favore grazie thanks ok okay
+    va bene allora dai ehm uhm um beh then just oh ah pure fine alright sure si yes yeah
+    prendo take scelgo choose vorrei i d like want voglio go with vada for me mi per
+    metti prendi dammi give metto facciamo let s do s ll d m ve
+    """)
+)
+# "option 3", "numero 3", "la 3", "n 3", "#3": a number with a word that marks it as a button.
+_NUMBER_MARKERS = frozenset(
+    {"option", "opzione", "numero", "number", "num", "nr", "n", "la", "scelta", "choice", "slot"}
+)
+
+
+_DAY_MARKERS = frozenset({"il", "the", "on", "del", "for", "dal", "lo", "entro", "by"})
+
+
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_ALIASES.get(w, w) for w in words(normalize(text.replace("#", " numero "))))
+
+
+def _pick(tokens: tuple[str, ...], screen: Screen) -> int | None:
+    """A button index, only when the message is nothing but a number or an ordinal."""
+    if not tokens:
+        return None
+    if len(tokens) == 1 and tokens[0].isdigit():
+        n = int(tokens[0])
+        return n if 1 <= n <= 9 else None
+    found: list[int] = []
+    marked = False
+    ordinal_word = False
+    for i, token in enumerate(tokens):
+        if token in _ORDINALS:
+            found.append(_ORDINALS[token])
+            ordinal_word = True
+        elif token.isdigit():
+            if not 1 <= int(token) <= 9:
+                return None
+            found.append(int(token))
+            marked = marked or (i > 0 and tokens[i - 1] in _NUMBER_MARKERS)
+        elif token not in _PICK_FILLERS:
+            return None
+    if len(found) != 1:
+        return None
+    if ordinal_word:
+        word = next(t for t in tokens if t in _ORDINALS)
+        marks = ("one", "option", "opzione", "choice", "slot", "time", "take", "prendo", "choose")
+        if (
+            word[0].isdigit()
+            and screen.step not in _PICK_STEPS
+            and not any(t in marks for t in tokens)
+        ):
+            return None  # "the 3rd" alone is a day of the month; "the 3rd one" is a button
+        if word == "prima" and not ({"la", "l", "opzione", "one", "scelta"} & set(tokens)):
+            return None  # "prima" alone is "earlier"
+        return found[0]
+    # "il 3", "the 3", "on the 3" are days of the month wherever a day makes sense; "la 3",
+    # "option 3", "3 please" are buttons.
+    if marked or screen.step in _PICK_STEPS or not (_DAY_MARKERS & set(tokens)):
+        return found[0]
+    return None
+
+
+def _midnight(day: date, like: datetime) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=like.tzinfo)
+
+
+def _names_a_day(text: str, s: str, screen_day: date, now: datetime, language: str) -> bool:
+    """Whether the message names a day of its own, rather than a time or a part of the day.
+
+    Read against midnight of the day on screen, a message that names no day lands on that day
+    (rule 7: a time without a day is the same day if still ahead); one that names a day lands
+    elsewhere, except the words for today, which are looked for by name.
+    """
+    if _TODAY.search(s):
+        return True
+    anchored = parse_when(text, now=_midnight(screen_day, now), language=language)
+    # A period ("entro venerdì", "next week") names days of its own, even when it starts there.
+    return anchored is None or anchored.date != screen_day or anchored.last is not None
+
+
+def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
+    """What a message means, given what is on screen. `now` is aware, in the business timezone."""
+    text = text.strip()
+    if not text:
+        return Reading(intent=None, when=None)
+    tokens = _tokens(text)
+    s = " ".join(tokens)
+    intent = parse_intent(text, language=language)
+    when = parse_when(text, now=now, language=language)
+    refused = _REFUSED_DAY.sub(" ", s)
+    if refused != s and when is not None:
+        # "volevo dire giovedì, non martedì": the day refused is not the one asked for.
+        kept = parse_when(refused, now=now, language=language)
+        when = kept if kept is not None else when
+    negated = bool(_NEGATION.search(s))
+    correction = bool(_CORRECTION.search(s))
+    same_time = bool(_SAME_TIME.search(s))
+    same_day = bool(_SAME_DAY.search(s))
+    change = bool(_CHANGE.search(s))
+
+    picks = None if negated else _pick(tokens, screen)
+    if (
+        picks is not None
+        and picks > screen.choices > 0
+        and screen.day is not None
+        and len(tokens) == 1
+    ):
+        # "9" with six times on screen is nine o'clock (rule 8: 1-7 afternoon, 8-11 morning).
+        hour = picks + 12 if picks <= 7 else picks
+        return Reading(
+            intent=Intent(IntentKind.CHOOSE_TIME, time=time(hour)),
+            when=When(date=screen.day, time=time(hour)),
+        )
+    if (
+        picks is None
+        and not negated
+        and when is None  # "nel primo pomeriggio" is a part of the day
+        and (screen.choices > 0 or screen.step in _PICK_STEPS)
+        and intent is not None
+        and intent.kind is IntentKind.CHOOSE_ORDINAL
+        and any(t in _ORDINALS and t.isalpha() for t in tokens)
+    ):
+        picks = intent.ordinal  # an ordinal word in a sentence: "ok perfetto, il secondo"
+    if picks is not None:
+        # A pick is a button, not a date: "2" or "the 2nd one" never means the 2nd of the month.
+        return Reading(
+            intent=Intent(IntentKind.CHOOSE_ORDINAL, ordinal=picks), when=None, picks=picks
+        )
+    if intent is not None and intent.kind is IntentKind.CHOOSE_ORDINAL:
+        intent = None  # a number inside a sentence is a date or a time, never a button
+    if intent is not None and intent.kind is IntentKind.NO and when is not None:
+        intent = None  # "anzi no, meglio venerdì": the correction carries a new day
+    if intent is not None and intent.kind is IntentKind.CHOOSE_TIME and negated:
+        intent = None  # "no, alle 4" asks for 16:00, it does not take it
+
+    if (
+        when is not None
+        and screen.day is not None
+        and when.last is None
+        and not when.past
+        and (same_day or not _names_a_day(text, s, screen.day, now, language))
+    ):
+        when = replace(when, date=screen.day)
+    step = 1 if _NEXT_DAY.search(s) else -1 if _PREVIOUS_DAY.search(s) else 0
+    if step and screen.day is not None:
+        beside = screen.day + timedelta(days=step)
+        when = replace(when, date=beside) if when is not None else When(date=beside)
+        if intent is not None and intent.kind in (IntentKind.LATER, IntentKind.EARLIER):
+            intent = None  # "il giorno dopo" is another day, not a later time
+    if same_time and screen.time is not None:
+        if when is None and screen.day is not None:
+            when = When(date=screen.day)
+        if when is not None and when.time is None and when.window is None:
+            when = replace(when, time=screen.time)
+    return Reading(
+        intent=intent,
+        when=when,
+        correction=correction,
+        negated=negated,
+        picks=None,
+        same_time=same_time,
+        same_day=same_day,
+        change=change,
+        day_word=bool(_DAY_WORDS.search(s)),
+    )
