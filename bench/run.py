@@ -124,9 +124,20 @@ class Process:
             tail = self.log.read_text(errors="replace")[-2000:]
             raise RuntimeError(f"{self.name} exited with {self.popen.returncode}:\n{tail}")
 
+    terminated: bool = False
+
     def terminate(self) -> None:
-        if self.popen.poll() is None:
+        """SIGTERM once: a second one could land after the process left its event loop (where
+        the default action kills it), e.g. while cProfile is writing its file."""
+        if self.popen.poll() is None and not self.terminated:
+            self.terminated = True
             self.popen.send_signal(signal.SIGTERM)
+
+    async def exited(self, within: float) -> None:
+        """Wait for the process to exit without blocking the loop: the stubs in this process
+        must keep answering (the bot's last getUpdates) while it shuts down."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            await asyncio.to_thread(self.popen.wait, within)
 
     def stop(self) -> None:
         self.terminate()
@@ -243,6 +254,7 @@ async def started(limiter: str, workdir: Path, profile: Path | None = None) -> A
                 finally:
                     for proc in (echo, bot, sandbox):  # all at once: each takes a while
                         proc.terminate()
+                    await asyncio.gather(*(p.exited(15) for p in (echo, bot, sandbox)))
         finally:
             await relay.stop()
 
