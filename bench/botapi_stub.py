@@ -1,10 +1,14 @@
 """A loopback Telegram Bot API for the load driver, adapted from the end-to-end tests' stub.
 
 It plays Telegram for one bot: answers getMe, hands out the updates the driver feeds through
-getUpdates (long polling wakes as soon as one arrives), keeps each chat's newest keyboard, counts
-every call (chat-bound ones apart) and tells the driver when a chat's answer has arrived: the first
-message sent or edited with an inline keyboard after the driver's step. Bench code only: the tests
-keep their own, stricter stub (tests/telegram/botapi_stub.py).
+getUpdates (long polling wakes as soon as one arrives), keeps the bot's messages (text, or file and
+caption, and keyboard) so that a press carries the pressed message as Telegram would and an edit
+changes it, counts every call (chat-bound ones apart, refused ones too) and tells the driver when a
+chat's answer has arrived: the first message with an inline keyboard that appears after the
+driver's step, whether sent (`sendMessage`, `sendDocument` with its caption) or edited into place
+(`editMessageText`). Like Telegram it refuses text edits of a file, edits that change nothing and
+edits of a message it does not know. Bench code only: the tests keep their own, stricter stub
+(tests/telegram/botapi_stub.py).
 """
 
 from __future__ import annotations
@@ -42,13 +46,26 @@ _STRING_FIELDS = frozenset(
 _TAG = re.compile(r"</?[a-zA-Z-]+(?:\s[^<>]*)?>")
 
 
+Keyboard = list[list[tuple[str, str]]]
+
+
 @dataclass
 class Screen:
-    """What a customer sees of their chat: the newest keyboard and the bot's latest texts."""
+    """What a customer sees of their chat: the texts (or captions) the bot sent or edited into
+    place since the customer's last step, and the newest keyboard with the message bearing it."""
 
     texts: list[str] = field(default_factory=list)
-    keyboard: list[list[tuple[str, str]]] = field(default_factory=list)
+    keyboard: Keyboard = field(default_factory=list)
     keyboard_message_id: int = 0
+
+
+@dataclass
+class BotMessage:
+    """One message of the bot as it stands now: its text (a file's caption) and keyboard."""
+
+    text: str
+    keyboard: Keyboard
+    document: bool = False
 
 
 class _QuietServer(uvicorn.Server):
@@ -65,7 +82,9 @@ class BotApiStub:
         self.url = ""
         self.calls: Counter[str] = Counter()
         self.chat_calls = 0  # calls that write into a chat (send, edit, chat action)
+        self.refused: Counter[str] = Counter()  # calls answered with an error, by method
         self.screens: dict[int, Screen] = {}
+        self.messages: dict[int, dict[int, BotMessage]] = {}  # chat id -> message id -> message
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, Iterator[int]] = {}
@@ -111,6 +130,7 @@ class BotApiStub:
 
     def reset_counts(self) -> None:
         self.calls.clear()
+        self.refused.clear()
         self.chat_calls = 0
 
     # --- the customer's side ---------------------------------------------------------------
@@ -136,19 +156,17 @@ class BotApiStub:
         self._push({"message": message})
 
     def push_press(self, chat_id: int, data: str, user: dict[str, Any]) -> None:
+        """A tap on the newest keyboard; the update carries the pressed message as it stands
+        (a file comes with its caption and no text, which the bot must not edit as text)."""
         screen = self.screens.get(chat_id, Screen())
+        message_id = screen.keyboard_message_id
+        pressed = self.messages.get(chat_id, {}).get(message_id)
         self._push(
             {
                 "callback_query": {
                     "id": str(next(self._query_ids)),
                     "from": user,
-                    "message": {
-                        "message_id": screen.keyboard_message_id,
-                        "date": int(time.time()),
-                        "chat": {"id": chat_id, "type": "private"},
-                        "from": self._bot_user(),
-                        "text": "…",
-                    },
+                    "message": self._message_json(chat_id, message_id, pressed),
                     "chat_instance": f"ci{chat_id}",
                     "data": data,
                 }
@@ -167,10 +185,12 @@ class BotApiStub:
             self.chat_calls += 1
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
+            self.refused[method] += 1
             return _error(404, f"Not Found: method {method} is not in the bench stub")
         try:
             result = await handler(params)
         except ValueError as exc:
+            self.refused[method] += 1
             return _error(400, str(exc))
         return JSONResponse({"ok": True, "result": result})
 
@@ -201,24 +221,39 @@ class BotApiStub:
 
     async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
-        message_id = self._next_message_id(chat_id)
-        self._show(chat_id, message_id, params)
-        return self._message_json(chat_id, message_id, params)
+        message = BotMessage(_visible(params, "text"), _keyboard(params))
+        if not message.text.strip():
+            raise ValueError("Bad Request: message text is empty")
+        return self._show(chat_id, self._next_message_id(chat_id), message)
 
     async def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
-        result = self._message_json(chat_id, self._next_message_id(chat_id), {})
-        result["document"] = {"file_id": "d", "file_unique_id": "u", "file_name": "x.ics"}
-        return result
+        message = BotMessage(_visible(params, "caption"), _keyboard(params), document=True)
+        return self._show(chat_id, self._next_message_id(chat_id), message)
 
     async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
-        self._show(chat_id, message_id, params)
-        return self._message_json(chat_id, message_id, params)
+        old = self._find(chat_id, message_id)
+        if old.document:
+            raise ValueError("Bad Request: there is no text in the message to edit")
+        message = BotMessage(_visible(params, "text"), _keyboard(params))
+        if not message.text.strip():
+            raise ValueError("Bad Request: message text is empty")
+        if (message.text, message.keyboard) == (old.text, old.keyboard):
+            raise ValueError("Bad Request: message is not modified")
+        return self._show(chat_id, message_id, message)
 
     async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
-        return self._message_json(chat_id, message_id, params)
+        message = self._find(chat_id, message_id)
+        keyboard = _keyboard(params)
+        if keyboard == message.keyboard:
+            raise ValueError("Bad Request: message is not modified")
+        message.keyboard = keyboard
+        screen = self.screens.setdefault(chat_id, Screen())
+        if screen.keyboard_message_id == message_id:
+            screen.keyboard = keyboard  # the keyboard the customer sees changed (or went)
+        return self._message_json(chat_id, message_id, message)
 
     async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
         return True
@@ -228,23 +263,27 @@ class BotApiStub:
 
     # --- helpers ---------------------------------------------------------------------------
 
-    def _show(self, chat_id: int, message_id: int, params: dict[str, Any]) -> None:
+    def _show(self, chat_id: int, message_id: int, message: BotMessage) -> dict[str, Any]:
+        """`message` appears as `message_id` (new, or edited into place): the customer reads its
+        text and, when it has buttons, that is the keyboard their next tap uses and the answer
+        the driver was waiting for."""
+        self.messages.setdefault(chat_id, {})[message_id] = message
         screen = self.screens.setdefault(chat_id, Screen())
-        text = str(params.get("text", ""))
-        if params.get("parse_mode") == "HTML":
-            text = html.unescape(_TAG.sub("", text))
-        screen.texts.append(text)
-        markup = params.get("reply_markup") or {}
-        rows = [
-            [(str(b["text"]), str(b.get("callback_data", ""))) for b in row]
-            for row in markup.get("inline_keyboard", [])
-        ]
-        if rows:
-            screen.keyboard = rows
+        if message.text:
+            screen.texts.append(message.text)
+        if message.keyboard:
+            screen.keyboard = message.keyboard
             screen.keyboard_message_id = message_id
             waiter = self._waiters.pop(chat_id, None)
             if waiter is not None and not waiter.done():
                 waiter.set_result(None)
+        return self._message_json(chat_id, message_id, message)
+
+    def _find(self, chat_id: int, message_id: int) -> BotMessage:
+        message = self.messages.get(chat_id, {}).get(message_id)
+        if message is None:
+            raise ValueError("Bad Request: message to edit not found")
+        return message
 
     def _push(self, update: dict[str, Any]) -> None:
         self._updates.append({"update_id": next(self._update_ids), **update})
@@ -257,19 +296,54 @@ class BotApiStub:
         return {"id": BOT_ID, "is_bot": True, "first_name": "Bench", "username": "bench_bot"}
 
     def _message_json(
-        self, chat_id: int, message_id: int, params: dict[str, Any]
+        self, chat_id: int, message_id: int, message: BotMessage | None
     ) -> dict[str, Any]:
+        """The message as Telegram returns it: text, or a file with its caption; its keyboard."""
         result: dict[str, Any] = {
             "message_id": message_id,
             "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private"},
             "from": self._bot_user(),
         }
-        if params.get("text"):
-            result["text"] = params["text"]
-        if params.get("reply_markup"):
-            result["reply_markup"] = params["reply_markup"]
+        if message is None:  # not one the stub has seen (not expected): a plain text message
+            result["text"] = "…"
+            return result
+        if message.document:
+            result["document"] = {
+                "file_id": f"d{message_id}",
+                "file_unique_id": f"u{message_id}",
+                "file_name": "booking.ics",
+            }
+            if message.text:
+                result["caption"] = message.text
+        else:
+            result["text"] = message.text
+        if message.keyboard:
+            result["reply_markup"] = {
+                "inline_keyboard": [
+                    [{"text": label, "callback_data": data} for label, data in row]
+                    for row in message.keyboard
+                ]
+            }
         return result
+
+
+def _visible(params: dict[str, Any], name: str) -> str:
+    """The text (or caption) a customer reads: HTML tags dropped and entities resolved."""
+    text = str(params.get(name) or "")
+    if params.get("parse_mode") == "HTML":
+        text = html.unescape(_TAG.sub("", text))
+    return text
+
+
+def _keyboard(params: dict[str, Any]) -> Keyboard:
+    markup = params.get("reply_markup") or {}
+    if isinstance(markup, str):  # PTB sends it JSON-encoded; tolerate a second encoding
+        markup = json.loads(markup)
+    return [
+        [(str(b["text"]), str(b.get("callback_data", ""))) for b in row]
+        for row in markup.get("inline_keyboard", [])
+    ]
 
 
 async def _read_params(request: Request) -> dict[str, Any]:

@@ -124,9 +124,20 @@ class Process:
             tail = self.log.read_text(errors="replace")[-2000:]
             raise RuntimeError(f"{self.name} exited with {self.popen.returncode}:\n{tail}")
 
+    terminated: bool = False
+
     def terminate(self) -> None:
-        if self.popen.poll() is None:
+        """SIGTERM once: a second one could land after the process left its event loop (where
+        the default action kills it), e.g. while cProfile is writing its file."""
+        if self.popen.poll() is None and not self.terminated:
+            self.terminated = True
             self.popen.send_signal(signal.SIGTERM)
+
+    async def exited(self, within: float) -> None:
+        """Wait for the process to exit without blocking the loop: the stubs in this process
+        must keep answering (the bot's last getUpdates) while it shuts down."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            await asyncio.to_thread(self.popen.wait, within)
 
     def stop(self) -> None:
         self.terminate()
@@ -243,6 +254,7 @@ async def started(limiter: str, workdir: Path, profile: Path | None = None) -> A
                 finally:
                     for proc in (echo, bot, sandbox):  # all at once: each takes a while
                         proc.terminate()
+                    await asyncio.gather(*(p.exited(15) for p in (echo, bot, sandbox)))
         finally:
             await relay.stop()
 
@@ -262,6 +274,7 @@ class Run:
     peak_rss_mb: float
     calls: Counter[str]
     chat_calls: int
+    refused: Counter[str]
     zimun_requests: int
 
 
@@ -309,6 +322,7 @@ async def measure(
         peak_rss_mb=peak,
         calls=Counter(stub.calls),
         chat_calls=stub.chat_calls,
+        refused=Counter(stub.refused),
         zimun_requests=bots.relay.requests - zimun_before,
     )
 
@@ -327,11 +341,14 @@ def summarise(runs: list[Run]) -> dict[str, Any]:
     wall = sum(r.wall for r in runs)
     latencies = [x for r in runs for x in r.result.latencies]
     calls: Counter[str] = Counter()
+    refused: Counter[str] = Counter()
     for r in runs:
         calls.update(r.calls)
+        refused.update(r.refused)
     api = sum(calls.values()) - calls["getUpdates"]
     zimun = sum(r.zimun_requests for r in runs)
-    per_step = max(steps, 1)
+    # Calls and CPU are per update offered: a step that timed out still cost what it made.
+    per_update = max(steps + sum(r.result.timeouts for r in runs), 1)
     return {
         "bot": runs[0].bot,
         "shape": runs[0].shape,
@@ -346,13 +363,14 @@ def summarise(runs: list[Run]) -> dict[str, Any]:
         "p50_ms": percentile(latencies, 0.50) * 1000,
         "p95_ms": percentile(latencies, 0.95) * 1000,
         "p99_ms": percentile(latencies, 0.99) * 1000,
-        "cpu_ms_per_update": 1000 * sum(r.cpu for r in runs) / per_step,
+        "cpu_ms_per_update": 1000 * sum(r.cpu for r in runs) / per_update,
         "rss_mb": max(r.rss_mb for r in runs),
         "peak_rss_mb": max(r.peak_rss_mb for r in runs),
-        "api_calls_per_step": api / per_step,
-        "chat_calls_per_step": sum(r.chat_calls for r in runs) / per_step,
-        "get_updates_per_step": calls["getUpdates"] / per_step,
+        "api_calls_per_step": api / per_update,
+        "chat_calls_per_step": sum(r.chat_calls for r in runs) / per_update,
+        "get_updates_per_step": calls["getUpdates"] / per_update,
         "calls_by_method": dict(sorted(calls.items())),
+        "refused_by_method": dict(sorted(refused.items())),
         "zimun_calls_per_booking": zimun / bookings if bookings else None,
         "zimun_calls": zimun,
     }
