@@ -51,7 +51,7 @@ class App:
     settings: Settings
     clock: Clock
     engine: ConversationEngine  # the staff gateway in front of the conversation engine
-    store: Store  # the store as the engine sees it (ledger writes also alert staff)
+    store: StaffStore  # as the engine sees it (ledger writes also alert staff), update ids too
     zimun: ZimunClient
     organization_id: str
     world: World | None = None

@@ -370,8 +370,15 @@ async def scheduled_reminder(turn: Turn, appointment_id: str, start: str) -> lis
         planned = datetime.fromisoformat(start)
     except ValueError:
         return []
-    if entry is None or entry.start != planned:
-        return []  # cancelled or moved since (a move schedules its own reminder)
+    if entry is None:
+        return []  # cancelled since, or no longer this chat's
+    entry = await current_entry(turn, entry)
+    if entry is None or entry.start <= turn.now():
+        return []  # cancelled at Zimun behind the ledger's back, or moved into the past
+    if entry.start != planned:
+        # Moved since without the reminder following (at Zimun, or a crash between the move and
+        # re-arming it): say the new time now rather than stay silent or state the old one.
+        logger.info("reminder for %s states its new time", entry.appointment_id)
     text = t("reminder.text", service=entry.service_name, when=turn.when(entry.start))
     rows = [
         [
@@ -380,3 +387,27 @@ async def scheduled_reminder(turn: Turn, appointment_id: str, start: str) -> lis
         ]
     ]
     return [turn.reply(text, rows)]
+
+
+async def current_entry(turn: Turn, entry: LedgerEntry) -> LedgerEntry | None:
+    """The ledger entry as Zimun has it now, the ledger brought up to date (issue 10, item 3):
+    None when Zimun says cancelled or does not know it; the entry as it is when Zimun cannot be
+    asked (the ledger is the best truth then)."""
+    try:
+        appointment = await turn.zimun.get_appointment(entry.appointment_id)
+    except NotFound:
+        logger.warning("appointment %s unknown at Zimun", entry.appointment_id)
+        return None
+    except ZimunError as exc:
+        logger.info(
+            "appointment %s not read (%s); the ledger decides", entry.appointment_id, exc.summary
+        )
+        return entry
+    now = turn.now()
+    if appointment.status is AppointmentStatus.CANCELLED:
+        await turn.store.record_cancel(entry.appointment_id, None, now, by="staff")
+        return None
+    if appointment.start != entry.start:
+        await turn.store.record_move(entry.appointment_id, appointment.start, now)
+        return replace(entry, start=appointment.start)
+    return entry

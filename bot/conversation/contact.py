@@ -42,7 +42,7 @@ from bot.understanding.contacts import (
     read_name,
 )
 from bot.understanding.intents import is_acknowledgement
-from bot.zimun import Appointment, HoldExpired, NotFound, SlotUnavailable
+from bot.zimun import Appointment, HoldExpired, InvalidRequest, NotFound, SlotUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -264,7 +264,10 @@ async def confirm(turn: Turn, session: Session) -> Outcome:
             return session, alternatives
     for attempt in range(2):
         assert session.hold is not None
-        key = turn.key(session, "confirm", session.hold.hold_id)
+        # The contact is part of the key: after Zimun refused an address, the corrected one is a
+        # new request (the refusal is stored under the old key, which must not be reused).
+        contact = f"{session.contact_name or ''}|{session.contact_email or ''}"
+        key = turn.key(session, "confirm", f"{session.hold.hold_id}|{contact}")
         await turn.checkpoint(session)
         try:
             appointment = await turn.zimun.confirm(
@@ -280,6 +283,11 @@ async def confirm(turn: Turn, session: Session) -> Outcome:
             if alternatives is not None:
                 return session, alternatives
             continue
+        except InvalidRequest as exc:
+            field = refused_field(exc)
+            if field is None:
+                raise
+            return contact_refused(turn, session, field)
         except SlotUnavailable:
             assert session.hold is not None
             start = session.hold.start
@@ -288,6 +296,34 @@ async def confirm(turn: Turn, session: Session) -> Outcome:
             return await search(turn, session, wish_at(turn, start), lead)
         return await booked(turn, session, appointment)
     raise AssertionError("unreachable")
+
+
+def refused_field(exc: InvalidRequest) -> Step | None:
+    """Which of the customer's answers Zimun refused at confirm (issue 10, item 6): a 422 about the
+    data is about the name when it says so, else about the e-mail (what Zimun checks hardest);
+    None for a refusal that is not about the customer's data (a reused key, a 400)."""
+    if exc.status != 422 or (exc.code is not None and "valid" not in exc.code):
+        return None
+    said = f"{exc.code or ''} {exc.message}".lower()
+    if "mail" not in said and "name" in said:
+        return Step.NAME
+    return Step.EMAIL
+
+
+def contact_refused(turn: Turn, session: Session, field: Step) -> Outcome:
+    """Back to the refused answer with the hold kept: the customer corrects it and confirms."""
+    assert session.hold is not None
+    expires = turn.clock_time(session.hold.expires_at)
+    logger.info("zimun refused the %s at confirm in chat %s", field.value, turn.customer.chat_id)
+    if field is Step.NAME:
+        text = turn.t("confirm.refused_name", name=session.contact_name or "", expires=expires)
+        session = replace(session, contact_name=None, step=Step.NAME)
+    else:
+        text = turn.t("confirm.refused_email", email=session.contact_email or "", expires=expires)
+        session = replace(
+            session, contact_email=None, email_suggestion=None, email_typed=None, step=Step.EMAIL
+        )
+    return session, [turn.reply(text, [flow_rows(turn)])]
 
 
 async def booked(turn: Turn, session: Session, appointment: Appointment) -> Outcome:

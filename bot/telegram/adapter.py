@@ -5,17 +5,20 @@ the pressed message into the answer (text and keyboard), a typed answer just get
 a calendar file carries its text as caption. Keyboards left on older messages are not tidied up
 (that would cost a call each): the engine's button generations answer their presses "expired",
 so nothing stale can act. The second tap of a double tap, on its way while the first was being
-answered, is answered but not echoed. "typing…" is shown only while the engine is slow.
+answered, is answered but not echoed. "typing…" is shown only while the engine is slow. With an
+update ledger, every update is claimed by its id before it is handled (`bot.telegram.once`): a
+redelivered update is not handled again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from telegram import Bot, Message, Update
@@ -26,6 +29,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 from bot.conversation import Command, ConversationEngine, Customer, Press, Reply, Text
 from bot.i18n import language_for, translator_for
 from bot.telegram.mapping import CallbackDataTooLong, Outgoing, customer_from, event_from, render
+from bot.telegram.once import ProcessedUpdates
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +82,7 @@ class TelegramAdapter:
         typing_after: float = 0.6,
         typing_every: float = 4.5,
         presses: RecentPresses | None = None,
+        updates: ProcessedUpdates | None = None,
     ) -> None:
         self._engine = engine
         self._default_language = default_language
@@ -86,6 +91,8 @@ class TelegramAdapter:
         # The only per-chat state, bounded: after a restart it is empty, and a repeated tap then
         # reaches the engine, which answers it as any stale press.
         self.presses = presses or RecentPresses()
+        # The durable memory of handled update ids; None handles every delivery (tests, fakes).
+        self._updates = updates
 
     def install(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         application.add_handler(CallbackQueryHandler(self.on_press))
@@ -95,16 +102,19 @@ class TelegramAdapter:
         application.add_error_handler(self.on_error)
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._once(update, self._message(update, context))
+
+    async def _message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
         customer = customer_from(update)
         if customer is None:
-            return
+            return True
         event = event_from(update, bot_username=context.bot.username)
         if event is None:
             # A sticker or a photo: say what works, but keep the keyboard they are looking at.
             notice = translator_for(self.language_for(customer))(TEXT_ONLY)
             await self.deliver(context.bot, customer.chat_id, [Reply(text=notice)])
-            return
-        await self.converse(context.bot, customer, event)
+            return True
+        return await self.converse(context.bot, customer, event)
 
     async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -113,11 +123,16 @@ class TelegramAdapter:
         # Answer first and always, so the button stops spinning whatever happens next.
         with contextlib.suppress(TelegramError):
             await query.answer()
+        await self._once(update, self._press(update, context))
+
+    async def _press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+        query = update.callback_query
+        assert query is not None  # checked by on_press
         customer = customer_from(update)
         event = event_from(update)
         chat = update.effective_chat
         if customer is None or event is None or chat is None or chat.type != ChatType.PRIVATE:
-            return
+            return True
         message = query.message
         # Telegram sends an InaccessibleMessage for one too old to show: nothing to edit then.
         pressed = message if isinstance(message, Message) else None
@@ -129,11 +144,27 @@ class TelegramAdapter:
             logger.debug(
                 "repeated press on message %s in chat %s ignored", pressed.message_id, chat.id
             )
-            return
+            return True
         # The answer replaces the pressed message, unless that is a file with a caption (the
         # booking confirmation, with its code and calendar file, stays as it is).
         edit = pressed.message_id if pressed is not None and pressed.text is not None else None
-        await self.converse(context.bot, customer, event, edit=edit)
+        return await self.converse(context.bot, customer, event, edit=edit)
+
+    async def _once(self, update: Update, work: Awaitable[bool]) -> None:
+        """Run `work` (the handling of `update`, already inside the chat's turn) unless the
+        update was claimed before; settle the claim with how it went."""
+        if self._updates is None:
+            await work
+            return
+        if not await self._updates.claim(update.update_id):
+            if inspect.iscoroutine(work):
+                work.close()
+            return
+        ok = False
+        try:
+            ok = await work
+        finally:
+            await self._updates.settle(update.update_id, ok=ok)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.error("update could not be handled", exc_info=context.error)
@@ -145,9 +176,10 @@ class TelegramAdapter:
         event: Text | Press | Command,
         *,
         edit: int | None = None,
-    ) -> None:
+    ) -> bool:
         """Hand one event to the engine and deliver its replies (the first one into the pressed
-        message `edit`, when given)."""
+        message `edit`, when given); False when the engine failed (the customer was told)."""
+        answered = True
         # Only a slow answer deserves "typing…": a quick one costs neither a call nor a task.
         typing: asyncio.Task[None] | None = None
 
@@ -165,6 +197,7 @@ class TelegramAdapter:
             replies = [Reply(text=translator_for(self.language_for(customer))(FAILURE))]
             # The pressed message keeps its buttons: the customer may simply try again.
             edit = None
+            answered = False
         finally:
             timer.cancel()
             if typing is not None:
@@ -178,6 +211,8 @@ class TelegramAdapter:
             logger.exception("reply for chat %s not sendable", customer.chat_id)
             failure = Reply(text=translator_for(self.language_for(customer))(FAILURE))
             await self.deliver(bot, customer.chat_id, [failure])
+            return False
+        return answered
 
     async def deliver(
         self, bot: Bot, chat_id: int, replies: Sequence[Reply], *, edit: int | None = None

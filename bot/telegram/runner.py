@@ -26,9 +26,11 @@ from bot.clock import Clock
 from bot.config import ConfigError, Settings
 from bot.conversation import ConversationEngine, Reply
 from bot.staff import STAFF_COMMANDS
+from bot.storage import UpdateLedger
 from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.due import DueMessageSender, DueMessageStore
 from bot.telegram.menu import register_commands
+from bot.telegram.once import ProcessedUpdates
 from bot.telegram.turns import ChatTurns, PerChatUpdateProcessor
 from bot.telegram.webhook import create_webhook_app
 
@@ -40,6 +42,10 @@ DEFAULT_WEBHOOK_PATH = "/telegram"
 TelegramApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
+class RunningStore(DueMessageStore, UpdateLedger, Protocol):
+    """The store as the runner uses it: due messages, and the ids of updates already handled."""
+
+
 class RunningApp(Protocol):
     """What the runner needs of `bot.bootstrap.App`; closing it closes the store and client."""
 
@@ -47,7 +53,7 @@ class RunningApp(Protocol):
     def engine(self) -> ConversationEngine: ...
 
     @property
-    def store(self) -> DueMessageStore: ...
+    def store(self) -> RunningStore: ...
 
     @property
     def clock(self) -> Clock: ...
@@ -159,6 +165,7 @@ async def serve(
             engine=app.engine,
             default_language=settings.bot_default_language,
             typing_after=tuning.typing_after,
+            updates=ProcessedUpdates(app.store, app.clock),
         )
         adapter.install(application)
 

@@ -135,6 +135,8 @@ def key_from(
     )
     turn = Turn(deps, Customer(CHAT_ID, CHAT_ID), session)
     attempt = session.hold_seq if action == "hold" else 0
+    if action == "confirm":  # the contact is part of a confirm's key (a refused one is not reused)
+        target = f"{target}|{session.contact_name or ''}|{session.contact_email or ''}"
     return turn.key(session, action, target, attempt)
 
 

@@ -142,6 +142,9 @@ class BotApiStub:
         self.reject_token = False
         self.failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self._updates: list[dict[str, Any]] = []
+        # Every update ever fed, by id, and those to deliver again (see `redeliver`).
+        self.fed: dict[int, dict[str, Any]] = {}
+        self._again: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, Iterator[int]] = {}
         self._query_ids = itertools.count(1)
@@ -294,6 +297,23 @@ class BotApiStub:
         shown = [m.labels for m in self.chats.get(chat_id, []) if m.keyboard]
         raise AssertionError(f"no button {label!r} in chat {chat_id}; keyboards: {shown}")
 
+    def redeliver(self, update_id: int) -> None:
+        """Deliver update `update_id` again, as Telegram does when it thinks the bot never got it
+        (a restart before the next getUpdates confirmed it, a deploy overlap): the same JSON, the
+        same update id, returned by the next getUpdates whatever its offset."""
+        self._again.append(self.fed[update_id])
+        with contextlib.suppress(RuntimeError):
+            asyncio.get_running_loop().create_task(self._notify())
+
+    def take_updates(self) -> list[dict[str, Any]]:
+        """The pending updates, taken out of the queue (for a test that POSTs them to a webhook)."""
+        taken, self._updates = self._updates, []
+        return taken
+
+    @property
+    def last_update_id(self) -> int:
+        return max(self.fed)
+
     # --- looking -----------------------------------------------------------------------------
 
     def bot_messages(self, chat_id: int) -> list[ChatMessage]:
@@ -354,7 +374,7 @@ class BotApiStub:
         while time.monotonic() < deadline:
             sent = [call.at for call in self.calls if call.method != "getUpdates"]
             last = sent[-1] if sent else 0.0
-            if not self._updates and time.monotonic() - last >= quiet:
+            if not self._updates and not self._again and time.monotonic() - last >= quiet:
                 return
             await asyncio.sleep(quiet / 3)
         raise AssertionError("the bot never went quiet")
@@ -403,12 +423,16 @@ class BotApiStub:
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
         # Long polling, but capped so that the bot stops quickly at the end of a test.
         timeout = min(float(params.get("timeout") or 0), 0.1)
-        if not self._updates and timeout:
+        if not self._updates and not self._again and timeout:
             async with self._changed:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(
-                        self._changed.wait_for(lambda: bool(self._updates)), timeout
+                        self._changed.wait_for(lambda: bool(self._updates or self._again)),
+                        timeout,
                     )
+        if self._again:
+            again, self._again = self._again, []
+            return again
         limit = int(params.get("limit") or 100)
         return self._updates[:limit]
 
@@ -511,7 +535,9 @@ class BotApiStub:
         raise ValueError("Bad Request: message to edit not found")
 
     def _push(self, update: dict[str, Any]) -> None:
-        self._updates.append({"update_id": next(self._update_ids), **update})
+        fed = {"update_id": next(self._update_ids), **update}
+        self.fed[fed["update_id"]] = fed
+        self._updates.append(fed)
         # Wake a waiting getUpdates; a plain notify needs the lock, so do it from a task.
         with contextlib.suppress(RuntimeError):
             asyncio.get_running_loop().create_task(self._notify())

@@ -25,7 +25,7 @@ from bot.clock import ManualClock
 from bot.config import ConfigError, Settings
 from bot.conversation import Attachment, Button, Command, Customer, Press, Reply, Text
 from bot.staff import STAFF_COMMANDS
-from bot.storage import ScheduledMessage, Store, open_store
+from bot.storage import ScheduledMessage, StaffStore, open_store
 from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.runner import StartupError, Tuning, build_application, serve
 from bot.telegram.turns import ChatTurns
@@ -97,7 +97,7 @@ class ScriptedEngine:
 @dataclass
 class FakeApp:
     engine: ScriptedEngine
-    store: Store
+    store: StaffStore
     clock: ManualClock
     closed: bool = False
     warmed: bool = False
