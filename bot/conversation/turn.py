@@ -18,11 +18,12 @@ from bot import i18n
 from bot.clock import Clock
 from bot.conversation.actions import encode
 from bot.conversation.events import Attachment, Button, Customer, Reply
+from bot.conversation.journal import JournaledZimun
 from bot.conversation.session import Session
 from bot.zimun.models import Location, Service
 
 if TYPE_CHECKING:
-    from bot.storage import Store
+    from bot.storage import IntentJournal, Store
     from bot.zimun import ZimunApi
 
 __all__ = ["SERVICES_TTL", "Deps", "Turn"]
@@ -48,6 +49,8 @@ class Deps:
     reminder_hours: float
     services_cache: tuple[datetime, list[Service]] | None = field(default=None)
     location_cache: tuple[datetime, Location | None] | None = field(default=None)
+    # Where Zimun writes are journaled as intents (issue 10); None: not journaled.
+    journal: IntentJournal | None = field(default=None)
 
     async def services(self) -> list[Service]:
         """Every service at Zimun, read at most once per SERVICES_TTL for all chats together."""
@@ -62,7 +65,11 @@ class Deps:
 class Turn:
     def __init__(self, deps: Deps, customer: Customer, session: Session) -> None:
         self.deps = deps
-        self.zimun = deps.zimun
+        self.zimun: ZimunApi = deps.zimun
+        # The intents Zimun answered this turn; the engine settles them once the session is saved.
+        self.journaled: list[str] = []
+        if deps.journal is not None:
+            self.zimun = JournaledZimun(deps.zimun, deps.journal, self)
         self.store = deps.store
         self.tz = deps.timezone
         self.customer = customer
