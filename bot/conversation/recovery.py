@@ -15,22 +15,25 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.conversation.actions import Verb
 from bot.conversation.common import ics_for, schedule_reminder
 from bot.conversation.events import Reply
-from bot.conversation.journal import appointment_from, hold_from, replay
+from bot.conversation.journal import appointment_from, appointment_to, hold_from, replay
 from bot.conversation.reminders import reminder_key
 from bot.conversation.session import Done, Session
 from bot.conversation.turn import Turn
 from bot.storage import IntentKind, LedgerEntry, MetricKind, ZimunIntent
-from bot.zimun import RateLimited, Unavailable, ZimunError
+from bot.zimun import AppointmentStatus, RateLimited, Unavailable, ZimunError
 
 __all__ = ["NOTICE", "Notice", "notice_replies", "resolve"]
 
 logger = logging.getLogger(__name__)
+
+# Zimun replays a key's answer for 24 hours; after that a replay could act anew.
+REPLAY_WINDOW = timedelta(hours=23)
 
 # The kind of the scheduled message that carries a notice found at start-up to its chat.
 NOTICE = "intent_resolved"
@@ -106,6 +109,8 @@ async def _resolve_one(
         # Never answered, so the customer holds nothing: a hold Zimun may have placed runs out by
         # itself, and the same key (kept) gets it back if the customer asks for that time again.
         return session, None
+    if result is None and turn.now() - intent.created_at >= REPLAY_WINDOW:
+        return await _read_back(turn, session, intent)
     if result is None:
         try:
             result = await replay(turn.deps.zimun, intent.kind, intent.key, intent.args)
@@ -131,6 +136,35 @@ async def _resolve_one(
         return await _cancelled(turn, session, intent, result)
     logger.warning("unknown intent kind %s dropped", intent.kind)
     return session, None
+
+
+async def _read_back(
+    turn: Turn, session: Session, intent: ZimunIntent
+) -> tuple[Session, Notice | None]:
+    """Past Zimun's memory of keys a replay could act anew, so the appointment is read instead:
+    what it shows is what happened. A confirm that old cannot be read back (its hold is long
+    gone; a booking made by it is found by staff in Zimun's list)."""
+    appointment_id = intent.args.get("appointment_id")
+    if intent.kind not in (IntentKind.MOVE, IntentKind.CANCEL) or not appointment_id:
+        logger.warning(
+            "%s intent of chat %s too old to replay; dropped", intent.kind, intent.chat_id
+        )
+        return session, None
+    try:
+        appointment = await turn.deps.zimun.get_appointment(str(appointment_id))
+    except (Unavailable, RateLimited):
+        raise
+    except ZimunError:
+        return session, None
+    result = appointment_to(appointment)
+    if intent.kind == IntentKind.MOVE:
+        wanted = datetime.fromisoformat(str(intent.args.get("start")))
+        if appointment.status is AppointmentStatus.CANCELLED or appointment.start != wanted:
+            return session, None  # not moved; the ledger is refreshed from Zimun when listed
+        return await _moved(turn, session, result)
+    if appointment.status is not AppointmentStatus.CANCELLED:
+        return session, None
+    return await _cancelled(turn, session, intent, result)
 
 
 async def _held(

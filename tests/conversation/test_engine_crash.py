@@ -381,3 +381,26 @@ async def test_the_journal_is_empty_after_a_whole_booking(world2: World2) -> Non
     await book(life.chat)
     await life.chat.engine.handle(_customer(1001), Text("ciao"))
     assert await life.store.open_intents() == []
+
+
+@pytest.mark.parametrize("point", ["before", "answered"])
+async def test_a_move_older_than_zimuns_key_memory_is_read_back_not_replayed(
+    world2: World2, point: str
+) -> None:
+    first = await world2.life(crash=("move", point))
+    await book(first.chat)
+    await crash_during("move", first.chat)
+    first.chat.advance(hours=24)  # a replay now could move it anew: it is read instead
+    second = await world2.life()
+    chat = second.chat
+    await chat.say("ciao")
+    [appointment] = chat.world.appointments.values()
+    if point == "before":
+        assert appointment.start == TUESDAY_11  # never moved, and not moved now
+        assert "spostato" not in chat.text
+    else:
+        assert appointment.start == THURSDAY_15
+        assert TOLD["move"] in chat.text
+    [entry] = await second.store.bookings_for_chat(chat.customer.chat_id)
+    assert entry.start == appointment.start
+    assert await second.store.open_intents() == []
