@@ -234,7 +234,10 @@ class JournaledZimun:
         try:
             result = await call
         except (Unavailable, RateLimited):
-            # Zimun may or may not have acted: the intent stays open and is replayed later.
+            # Zimun may or may not have acted: the intent stays open and is replayed later. Not
+            # a hold: the customer is told to try again, which asks for it with the same key.
+            if kind == IntentKind.HOLD:
+                await self._journal.settle_intent(key)
             raise
         except ZimunError:
             # Zimun answered and refused: nothing was done, nothing to resolve.

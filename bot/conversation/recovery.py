@@ -105,10 +105,6 @@ async def _resolve_one(
     turn: Turn, session: Session, intent: ZimunIntent
 ) -> tuple[Session, Notice | None]:
     result = intent.result
-    if result is None and intent.kind == IntentKind.HOLD:
-        # Never answered, so the customer holds nothing: a hold Zimun may have placed runs out by
-        # itself, and the same key (kept) gets it back if the customer asks for that time again.
-        return session, None
     if result is None and turn.now() - intent.created_at >= REPLAY_WINDOW:
         return await _read_back(turn, session, intent)
     if result is None:
