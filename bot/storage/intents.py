@@ -20,9 +20,6 @@ from bot.storage.codec import json_from_db, json_to_db, time_from_db, time_to_db
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Iterable
-    from contextlib import AbstractAsyncContextManager
-
-    import aiosqlite
 
 __all__ = ["IntentJournal", "IntentKind", "IntentState", "SqliteIntents", "ZimunIntent"]
 
@@ -84,11 +81,19 @@ class SqliteIntents:
 
     if TYPE_CHECKING:
 
-        def _transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]: ...
-
         async def _select(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]: ...
 
-        async def _write(self, sql: str, params: Iterable[Any] = ()) -> int: ...
+        async def _write(self, sql: str, params: Iterable[Any] = ()) -> object: ...
+
+    async def _journal_write(self, sql: str, params: Iterable[Any]) -> None:
+        # An intent must be on disk before Zimun is called. Where the store batches an update's
+        # writes into one transaction (`_write` queued until commit), `_write_now` commits the
+        # batch so far together with this statement; otherwise `_write` already commits.
+        write_now = getattr(self, "_write_now", None)
+        if write_now is not None:
+            await write_now(sql, params)
+        else:
+            await self._write(sql, params)
 
     async def record_intent(
         self,
@@ -102,7 +107,7 @@ class SqliteIntents:
     ) -> None:
         if kind not in tuple(IntentKind):
             raise ValueError(f"unknown intent kind {kind!r}")
-        await self._write(
+        await self._journal_write(
             "INSERT INTO zimun_intents"
             " (idempotency_key, chat_id, kind, args, context, state, result, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, NULL, ?)"
@@ -120,7 +125,7 @@ class SqliteIntents:
         )
 
     async def record_result(self, key: str, result: dict[str, Any]) -> None:
-        await self._write(
+        await self._journal_write(
             "UPDATE zimun_intents SET state = ?, result = ? WHERE idempotency_key = ?",
             (str(IntentState.ANSWERED), json_to_db(result, "result"), key),
         )
