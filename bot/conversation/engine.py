@@ -256,6 +256,17 @@ class Engine:
             turn.generation = session.generation
             payload = message.payload
             if message.kind in ("hold_warning", "hold_expired"):
+                # A confirm the bot died in may have booked this hold: settle that first, and
+                # never say a hold ran out while that is unknown.
+                try:
+                    session, notices = await resolve(turn, session)
+                except ZimunError:
+                    logger.warning(
+                        "hold notice for chat %s held back: Zimun unreachable", message.chat_id
+                    )
+                    return []
+                if notices:
+                    return [r for notice in notices for r in notice_replies(turn, notice)]
                 replies = await scheduled_hold(
                     turn, session, message.kind, str(payload.get("hold_id", ""))
                 )

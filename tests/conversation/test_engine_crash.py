@@ -415,3 +415,19 @@ async def test_a_move_older_than_zimuns_key_memory_is_read_back_not_replayed(
     [entry] = await second.store.bookings_for_chat(chat.customer.chat_id)
     assert entry.start == appointment.start
     assert await second.store.open_intents() == []
+
+
+async def test_a_hold_notice_due_after_the_crash_tells_the_booking_not_the_hold_ran_out(
+    world2: World2,
+) -> None:
+    first = await world2.life(crash=("confirm", "answered"))
+    await crash_during("confirm", first.chat)
+    first.chat.advance(minutes=11)  # the hold notices fall due before the customer writes
+    second = await world2.life()
+    chat = second.chat
+    told = await chat.due()
+    text = "\n".join(r.text for r in told)
+    assert TOLD["confirm"] in text
+    assert text.count(TOLD["confirm"]) == 1
+    assert "scadut" not in text
+    await assert_truth(second.store, chat.world, chat.customer.chat_id)
