@@ -32,7 +32,7 @@ from bot.sandbox import (
     default_seed,
 )
 from bot.staff.wiring import observe_zimun, with_staff, wrap_store
-from bot.storage import StaffStore, Store, open_store
+from bot.storage import IntentJournal, StaffStore, Store, open_store
 from bot.understanding import warm_up as understanding_warm_up
 from bot.zimun import ZimunApi, ZimunClient, ZimunError
 
@@ -69,6 +69,22 @@ class App:
             await self.conversation.warm_up()
         except ZimunError as exc:
             logger.warning("services not read at start-up (%r); the first turn will read them", exc)
+        await self.recover()
+
+    async def recover(self) -> int:
+        """Resolve the Zimun writes a crash left unfinished, telling each customer through a
+        message due now (issue 10). Best effort: with Zimun unreachable each chat's next update
+        resolves its own. Returns how many chats were resolved."""
+        if self.conversation is None:
+            return 0
+        try:
+            chats = await self.conversation.recover()
+        except ZimunError as exc:
+            logger.warning("unfinished Zimun writes not resolved at start-up (%r)", exc)
+            return 0
+        if chats:
+            logger.info("unfinished Zimun writes of %d chats resolved at start-up", chats)
+        return chats
 
     async def deliver_due(self, send: SendReplies, *, limit: int = 100) -> int:
         """Hand every time-based message that has fallen due to the engine, then to `send`.
@@ -161,6 +177,7 @@ async def bootstrap(
             store=staff_store,
             clock=clock,
             organization_id=organization_id,
+            journal=store if isinstance(store, IntentJournal) else None,
         )
         gateway = with_staff(
             engine,
@@ -192,9 +209,16 @@ async def bootstrap(
 
 
 def make_engine(
-    settings: Settings, *, zimun: ZimunApi, store: Store, clock: Clock, organization_id: str
+    settings: Settings,
+    *,
+    zimun: ZimunApi,
+    store: Store,
+    clock: Clock,
+    organization_id: str,
+    journal: IntentJournal | None = None,
 ) -> Engine:
-    """The conversation engine with the business's settings."""
+    """The conversation engine with the business's settings; Zimun writes are journaled in
+    `journal` (the store, by default, when it can keep intents)."""
     return Engine(
         zimun=zimun,
         store=store,
@@ -210,4 +234,5 @@ def make_engine(
             info=settings.business_info,
             staff_reachable=bool(settings.bot_admin_ids),
         ),
+        journal=journal,
     )

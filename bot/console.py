@@ -119,6 +119,7 @@ class Console:
 
     async def run(self, stream: TextIO) -> None:
         lines = _Lines(stream)
+        await self.app.recover()  # what a crash left unfinished is told first, as due messages
         while True:
             await self.deliver_due()
             self.prompt()

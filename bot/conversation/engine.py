@@ -25,17 +25,18 @@ from bot.conversation.contact import already_booked
 from bot.conversation.events import Command, Customer, Event, Press, Reply, Text
 from bot.conversation.menus import global_press, resume
 from bot.conversation.offers import page_of
+from bot.conversation.recovery import NOTICE, Notice, notice_replies, resolve
 from bot.conversation.reminders import REMINDER
 from bot.conversation.session import Session, Step, Wish
 from bot.conversation.turn import BusinessInfo, Deps, Turn
 from bot.i18n import LANGUAGES, language_for
-from bot.storage import MetricKind
+from bot.storage import IntentJournal, MetricKind, ScheduledMessage
 from bot.understanding import When
 from bot.understanding.reading import Screen, read
 from bot.zimun import RateLimited, Unavailable, ZimunError
 
 if TYPE_CHECKING:
-    from bot.storage import ScheduledMessage, Store
+    from bot.storage import Store
     from bot.zimun import ZimunApi
 
 __all__ = ["Engine"]
@@ -77,7 +78,10 @@ class Engine:
         reminder_hours: float = 24.0,
         service_aliases: Mapping[str, tuple[str, ...]] | None = None,
         business: BusinessInfo | None = None,
+        journal: IntentJournal | None = None,
     ) -> None:
+        """`journal` keeps Zimun writes as intents (issue 10); by default the store, when it
+        can (`SqliteStore` does)."""
         if default_language not in LANGUAGES:
             raise ValueError(f"default_language must be one of {LANGUAGES}")
         self._deps = Deps(
@@ -92,6 +96,7 @@ class Engine:
             reminder_hours=reminder_hours,
             service_aliases=dict(service_aliases or {}),
             business=business or BusinessInfo(),
+            journal=journal if journal is not None else _journal_of(store),
         )
         # One lock per chat, forgotten once no event of that chat holds or awaits it.
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -126,8 +131,16 @@ class Engine:
         async with self._lock(customer.chat_id), self._deps.store.transaction():
             session = await self._load(customer, count_first=True)
             turn = Turn(self._deps, customer, session)
+            told: list[Reply] = []
             try:
-                new, replies = await self._route(turn, session, event)
+                # What an earlier turn left unfinished at Zimun is settled, and told, first.
+                session, notices = await resolve(turn, session)
+                told = [reply for notice in notices for reply in notice_replies(turn, notice)]
+                if told and isinstance(event, Press):
+                    # Pressed on a keyboard from before the crash: the truth is the answer.
+                    new, replies = session, list[Reply]()
+                else:
+                    new, replies = await self._route(turn, session, event)
             except (Unavailable, RateLimited) as exc:
                 logger.warning("zimun unavailable for chat %s: %s", customer.chat_id, exc.summary)
                 turn.issued.clear()  # buttons of a reply never sent
@@ -154,7 +167,45 @@ class Engine:
                     new = replace(new, keyboard=_step_buttons(turn.issued, turn.generation))
                 new = replace(new, generation=turn.generation)
             await self._deps.store.save_session(customer.chat_id, new.to_dict())
-            return replies
+            # Settled only now that their effects are saved (wrap both in one transaction when
+            # the store offers it): a crash before this resolves them again, harmlessly.
+            await self._settle(turn)
+            return told + replies
+
+    async def _settle(self, turn: Turn) -> None:
+        journal = self._deps.journal
+        if journal is not None:
+            for key in turn.journaled:
+                await journal.settle_intent(key)
+
+    async def recover(self) -> int:
+        """At start-up: resolve every chat's unfinished Zimun intents; each chat's notice is
+        scheduled as a message due now, so the transport's due loop tells the customer.
+        Returns how many chats were resolved; Zimun unreachable raises (they stay open)."""
+        journal = self._deps.journal
+        if journal is None:
+            return 0
+        chats = sorted({intent.chat_id for intent in await journal.open_intents()})
+        for chat_id in chats:
+            customer = Customer(chat_id=chat_id, user_id=chat_id)
+            async with self._lock(chat_id):
+                session = await self._load(customer)
+                turn = Turn(self._deps, customer, session)
+                turn.generation = session.generation
+
+                async def deliver(key: str, notice: Notice, chat_id: int = chat_id) -> None:
+                    await self._deps.store.schedule(
+                        ScheduledMessage(
+                            f"{NOTICE}:{key}",
+                            chat_id,
+                            self._deps.clock.now(),
+                            NOTICE,
+                            notice.to_payload(),
+                        )
+                    )
+
+                await resolve(turn, session, deliver)
+        return len(chats)
 
     async def _route(self, turn: Turn, session: Session, event: Event) -> Outcome:
         if isinstance(event, Command):
@@ -216,9 +267,23 @@ class Engine:
             turn.generation = session.generation
             payload = message.payload
             if message.kind in ("hold_warning", "hold_expired"):
+                # A confirm the bot died in may have booked this hold: settle that first, and
+                # never say a hold ran out while that is unknown.
+                try:
+                    session, notices = await resolve(turn, session)
+                except ZimunError:
+                    logger.warning(
+                        "hold notice for chat %s held back: Zimun unreachable", message.chat_id
+                    )
+                    return []
+                if notices:
+                    return [r for notice in notices for r in notice_replies(turn, notice)]
                 replies = await scheduled_hold(
                     turn, session, message.kind, str(payload.get("hold_id", ""))
                 )
+            elif message.kind == NOTICE:
+                notice = Notice.from_payload(payload)
+                replies = notice_replies(turn, notice) if notice is not None else []
             elif message.kind == REMINDER:
                 replies = await scheduled_reminder(
                     turn, str(payload.get("appointment_id", "")), str(payload.get("start", ""))
@@ -238,6 +303,10 @@ class Engine:
             return
         keyboard = session.keyboard + tuple(a for a in added if a not in session.keyboard)
         await self._deps.store.save_session(chat_id, replace(session, keyboard=keyboard).to_dict())
+
+
+def _journal_of(store: Store) -> IntentJournal | None:
+    return store if isinstance(store, IntentJournal) else None
 
 
 def _refuse(turn: Turn, session: Session, why: str) -> Outcome:

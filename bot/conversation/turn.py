@@ -18,11 +18,12 @@ from bot import i18n
 from bot.clock import Clock
 from bot.conversation.actions import encode
 from bot.conversation.events import Attachment, Button, Customer, Reply
+from bot.conversation.journal import JournaledZimun
 from bot.conversation.session import Session
 from bot.zimun.models import Location, Service
 
 if TYPE_CHECKING:
-    from bot.storage import Store
+    from bot.storage import IntentJournal, Store
     from bot.zimun import ZimunApi
 
 __all__ = ["SERVICES_TTL", "BusinessInfo", "Deps", "Turn"]
@@ -59,6 +60,8 @@ class Deps:
     business: BusinessInfo = field(default_factory=BusinessInfo)
     services_cache: tuple[datetime, list[Service]] | None = field(default=None)
     location_cache: tuple[datetime, Location | None] | None = field(default=None)
+    # Where Zimun writes are journaled as intents (issue 10); None: not journaled.
+    journal: IntentJournal | None = field(default=None)
 
     async def services(self) -> list[Service]:
         """Every service at Zimun, read at most once per SERVICES_TTL for all chats together."""
@@ -73,7 +76,11 @@ class Deps:
 class Turn:
     def __init__(self, deps: Deps, customer: Customer, session: Session) -> None:
         self.deps = deps
-        self.zimun = deps.zimun
+        self.zimun: ZimunApi = deps.zimun
+        # The intents Zimun answered this turn; the engine settles them once the session is saved.
+        self.journaled: list[str] = []
+        if deps.journal is not None:
+            self.zimun = JournaledZimun(deps.zimun, deps.journal, self)
         self.store = deps.store
         self.tz = deps.timezone
         self.customer = customer
@@ -142,7 +149,10 @@ class Turn:
         idempotency keys.
         """
         await self.store.save_session(self.customer.chat_id, session.to_dict())
-        await self.store.commit()
+        if self.deps.journal is None:
+            await self.store.commit()
+        # else the intent recorded next, before the call, commits the session with it: one
+        # round trip instead of two, and the session is still on disk before Zimun is called.
         self.checkpointed = session
 
     def key(self, session: Session, action: str, target: str, attempt: int = 0) -> str:

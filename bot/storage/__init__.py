@@ -4,6 +4,7 @@ the metrics staff read, behind the `Store` protocol (SQLite today; PostgreSQL a 
 
 from bot.storage.base import StaffStore, Store, UpdateLedger
 from bot.storage.errors import StorageError, UnknownBooking
+from bot.storage.intents import IntentJournal, IntentKind, IntentState, ZimunIntent
 from bot.storage.models import (
     UPDATE_MEMORY,
     CancelledBy,
@@ -29,6 +30,9 @@ __all__ = [
     "EventKind",
     "ForgetCounts",
     "HoldNote",
+    "IntentJournal",
+    "IntentKind",
+    "IntentState",
     "LedgerEntry",
     "LedgerEvent",
     "LedgerRecord",
@@ -44,6 +48,7 @@ __all__ = [
     "UnknownBooking",
     "UpdateLedger",
     "UpdateOutcome",
+    "ZimunIntent",
     "open_store",
     "sqlite_path",
 ]

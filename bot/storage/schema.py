@@ -106,6 +106,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         )""",
         "CREATE INDEX processed_updates_time ON processed_updates (claimed_at)",
     ),
+    # 5: Zimun writes as intents, recorded before the call and deleted once settled (issue 10).
+    (
+        """CREATE TABLE zimun_intents (
+            idempotency_key TEXT PRIMARY KEY,
+            chat_id BIGINT NOT NULL,
+            kind TEXT NOT NULL,
+            args TEXT NOT NULL,
+            context TEXT NOT NULL,
+            state TEXT NOT NULL,
+            result TEXT,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX zimun_intents_chat ON zimun_intents (chat_id, created_at)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

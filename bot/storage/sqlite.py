@@ -29,6 +29,7 @@ import aiosqlite
 
 from bot.storage.codec import json_from_db, json_to_db, time_from_db, time_to_db
 from bot.storage.errors import StorageError, UnknownBooking
+from bot.storage.intents import SqliteIntents
 from bot.storage.models import (
     CANCELLED_STATUS,
     UPDATE_MEMORY,
@@ -163,7 +164,7 @@ class _Pending:
     flushed: int = 0  # operations committed early (by `commit()` or a write needing its result)
 
 
-class SqliteStore:
+class SqliteStore(SqliteIntents):
     """`Store` on one aiosqlite connection; build it with `open_sqlite` or `open_store`."""
 
     def __init__(self, db: aiosqlite.Connection) -> None:
@@ -507,6 +508,7 @@ class SqliteStore:
                 (chat_id, chat_id),
             )
             await db.execute("DELETE FROM holds WHERE chat_id = ?", (chat_id,))
+            await db.execute("DELETE FROM zimun_intents WHERE chat_id = ?", (chat_id,))
             # A private chat's id is its user's: a staff member forgetting their chat also drops
             # the notification preference it set.
             await db.execute("DELETE FROM staff_prefs WHERE user_id = ?", (chat_id,))
