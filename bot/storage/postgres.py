@@ -212,7 +212,11 @@ class PgStore:
             try:
                 yield
             finally:
-                await conn.execute("SELECT pg_advisory_unlock($1)", key)
+                try:
+                    await conn.execute("SELECT pg_advisory_unlock($1)", key)
+                except (asyncpg.InterfaceError, asyncpg.PostgresConnectionError, OSError):
+                    # The connection is gone, and the server dropped its locks with it.
+                    logger.warning("chat %s lock: connection lost before unlocking", chat_id)
 
     # -- sessions ---------------------------------------------------------------------------
 
