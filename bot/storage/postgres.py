@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -400,6 +400,32 @@ class PgStore:
     async def pending_count(self) -> int:
         rows = await self._select("SELECT COUNT(*) FROM scheduled_messages WHERE NOT sent")
         return int(rows[0][0])
+
+    async def claim_due(
+        self, now: datetime, lease: timedelta, limit: int = 100
+    ) -> list[ScheduledMessage]:
+        if limit < 1:
+            raise ValueError(f"limit must be positive, got {limit}")
+        when = time_to_db(now, "now")
+        # SKIP LOCKED: a row another instance is claiming right now is passed over, not waited
+        # for, so concurrent claimers get disjoint messages without queueing behind each other.
+        rows = await self._select(
+            "UPDATE scheduled_messages SET claimed_until = $2 WHERE key IN"
+            " (SELECT key FROM scheduled_messages WHERE NOT sent AND due_at <= $1"
+            " AND (claimed_until IS NULL OR claimed_until <= $1)"
+            ' ORDER BY due_at, key COLLATE "C" LIMIT $3 FOR UPDATE SKIP LOCKED)'
+            " RETURNING key, chat_id, due_at, kind, payload",
+            when,
+            time_to_db(now + lease, "now"),
+            limit,
+        )
+        messages = [message_from_row(row) for row in rows]
+        return sorted(messages, key=lambda message: (message.due_at, message.key))
+
+    async def release_claim(self, key: str) -> None:
+        await self._write(
+            "UPDATE scheduled_messages SET claimed_until = NULL WHERE key = $1 AND NOT sent", key
+        )
 
     # -- staff: privacy, statistics, health -------------------------------------------------
 

@@ -10,8 +10,8 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
-from datetime import datetime
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import aiosqlite
 
 from bot.storage.codec import json_from_db, json_to_db, time_from_db, time_to_db
 from bot.storage.errors import StorageError, UnknownBooking
+from bot.storage.locks import ChatLocks
 from bot.storage.models import (
     CANCELLED_STATUS,
     UPDATE_MEMORY,
@@ -144,6 +145,7 @@ class SqliteStore:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
         self._lock = asyncio.Lock()
+        self._chat_locks = ChatLocks()
         self._closed = False
 
     async def close(self) -> None:
@@ -357,6 +359,36 @@ class SqliteStore:
     async def pending_count(self) -> int:
         rows = await self._select("SELECT COUNT(*) FROM scheduled_messages WHERE NOT sent")
         return int(rows[0][0])
+
+    # -- several instances (issue 12): SQLite serves one process, so they coordinate tasks ---
+
+    def chat_lock(self, chat_id: int) -> AbstractAsyncContextManager[None]:
+        return self._chat_locks.hold(chat_id)
+
+    async def claim_due(
+        self, now: datetime, lease: timedelta, limit: int = 100
+    ) -> list[ScheduledMessage]:
+        if limit < 1:
+            raise ValueError(f"limit must be positive, got {limit}")
+        when = time_to_db(now, "now")
+        async with self._transaction() as db:
+            async with db.execute(
+                "SELECT key, chat_id, due_at, kind, payload FROM scheduled_messages"
+                " WHERE NOT sent AND due_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)"
+                " ORDER BY due_at, key LIMIT ?",
+                (when, when, limit),
+            ) as cursor:
+                rows = list(await cursor.fetchall())
+            await db.executemany(
+                "UPDATE scheduled_messages SET claimed_until = ? WHERE key = ?",
+                [(time_to_db(now + lease, "now"), row["key"]) for row in rows],
+            )
+        return [_message_from_row(row) for row in rows]
+
+    async def release_claim(self, key: str) -> None:
+        await self._write(
+            "UPDATE scheduled_messages SET claimed_until = NULL WHERE key = ? AND NOT sent", (key,)
+        )
 
     # -- staff: privacy, statistics, health -------------------------------------------------
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 from bot.config import ConfigError
-from bot.storage.base import StaffStore
+from bot.storage.base import SharedStore
 from bot.storage.postgres import open_postgres
 from bot.storage.sqlite import MEMORY, open_sqlite
 
@@ -38,7 +38,7 @@ def sqlite_path(database_url: str) -> str:
     return unquote(path)
 
 
-async def open_store(database_url: str) -> StaffStore:
+async def open_store(database_url: str) -> SharedStore:
     """Open the store `DATABASE_URL` names, creating or migrating its schema."""
     if is_postgres(database_url):
         return await open_postgres(database_url)
