@@ -1,10 +1,16 @@
-"""Per-chat locks inside one process: SQLite's `chat_lock` (one process is all SQLite serves)."""
+"""SQLite's locks: per-chat locks inside its one process (`chat_lock`), and the lock on the
+database that keeps a second process from using the same file.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+
+from bot.config import ConfigError
 
 
 class ChatLocks:
@@ -29,3 +35,55 @@ class ChatLocks:
 
     def __len__(self) -> int:
         return len(self._locks)
+
+
+# -- one instance per SQLite file --------------------------------------------------------------
+
+INSTANCE_LOCK_SUFFIX = ".lock"
+
+
+class AnotherInstance(ConfigError):
+    """A second process opened the SQLite file another bot instance is using."""
+
+
+# Lock file -> (open descriptor, stores of this process using it). flock belongs to an open file,
+# so a second open in this process would refuse itself: stores of one process share one lock.
+_held: dict[str, tuple[int, int]] = {}
+
+
+class InstanceLock:
+    """An exclusive `flock` on `<database>.lock`, held while the store is open.
+
+    The operating system drops it when the process ends however it ends, so a crash never leaves
+    the file locked; a second process (a second instance, or an old one still running during a
+    deploy) is refused at start-up instead of sharing a file SQLite cannot share across hosts
+    and this bot does not coordinate across processes.
+    """
+
+    def __init__(self, database_path: str) -> None:
+        self._key = os.path.realpath(database_path + INSTANCE_LOCK_SUFFIX)
+        self._released = False
+        fd, users = _held.get(self._key, (-1, 0))
+        if users == 0:
+            fd = os.open(self._key, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                name = os.path.basename(database_path)
+                raise AnotherInstance(
+                    f"DATABASE_URL: another instance of the bot is already using {name}; "
+                    "SQLite serves one instance, so stop the other one, or point DATABASE_URL "
+                    "at PostgreSQL (postgresql://...) to run several."
+                ) from None
+        _held[self._key] = (fd, users + 1)
+
+    def release(self) -> None:
+        if self._released:
+            return
+        self._released = True
+        fd, users = _held.pop(self._key)
+        if users > 1:
+            _held[self._key] = (fd, users - 1)
+        else:
+            os.close(fd)  # closing the file releases the flock

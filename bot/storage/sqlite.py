@@ -19,7 +19,7 @@ import aiosqlite
 
 from bot.storage.codec import json_from_db, json_to_db, time_from_db, time_to_db
 from bot.storage.errors import StorageError, UnknownBooking
-from bot.storage.locks import ChatLocks
+from bot.storage.locks import ChatLocks, InstanceLock
 from bot.storage.models import (
     CANCELLED_STATUS,
     UPDATE_MEMORY,
@@ -58,10 +58,17 @@ async def open_sqlite(path: str, *, migrations: Sequence[Migration] = MIGRATIONS
 
     `migrations` is for tests that need a database at an older schema version.
     """
+    instance = None
     if path != MEMORY:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        instance = InstanceLock(path)  # refuses a second process on this file
     # isolation_level=None: we issue BEGIN/COMMIT ourselves, so every transaction is explicit.
-    db = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        db = await aiosqlite.connect(path, isolation_level=None)
+    except BaseException:
+        if instance is not None:
+            instance.release()
+        raise
     try:
         db.row_factory = sqlite3.Row
         await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -73,9 +80,11 @@ async def open_sqlite(path: str, *, migrations: Sequence[Migration] = MIGRATIONS
         version = await _migrate(db, migrations)
     except BaseException:
         await db.close()
+        if instance is not None:
+            instance.release()
         raise
     logger.info("storage opened at %s (schema version %d)", path, version)
-    return SqliteStore(db)
+    return SqliteStore(db, instance)
 
 
 async def _migrate(db: aiosqlite.Connection, migrations: Sequence[Migration]) -> int:
@@ -142,8 +151,9 @@ def _message_from_row(row: sqlite3.Row) -> ScheduledMessage:
 class SqliteStore:
     """`Store` on one aiosqlite connection; build it with `open_sqlite` or `open_store`."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: aiosqlite.Connection, instance: InstanceLock | None = None) -> None:
         self._db = db
+        self._instance = instance
         self._lock = asyncio.Lock()
         self._chat_locks = ChatLocks()
         self._closed = False
@@ -154,6 +164,8 @@ class SqliteStore:
         self._closed = True
         async with self._lock:
             await self._db.close()
+        if self._instance is not None:
+            self._instance.release()
 
     # -- plumbing ---------------------------------------------------------------------------
 
