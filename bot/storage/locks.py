@@ -5,12 +5,16 @@ database that keeps a second process from using the same file.
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bot.config import ConfigError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; the one-instance check is skipped there
+    fcntl = None  # type: ignore[assignment]
 
 
 class ChatLocks:
@@ -64,7 +68,7 @@ class InstanceLock:
         self._key = os.path.realpath(database_path + INSTANCE_LOCK_SUFFIX)
         self._released = False
         fd, users = _held.get(self._key, (-1, 0))
-        if users == 0:
+        if users == 0 and fcntl is not None:
             fd = os.open(self._key, os.O_RDWR | os.O_CREAT, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -85,5 +89,5 @@ class InstanceLock:
         fd, users = _held.pop(self._key)
         if users > 1:
             _held[self._key] = (fd, users - 1)
-        else:
+        elif fd >= 0:
             os.close(fd)  # closing the file releases the flock

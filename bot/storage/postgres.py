@@ -22,6 +22,7 @@ import asyncpg
 
 from bot.storage.codec import json_from_db, json_to_db, time_from_db, time_to_db
 from bot.storage.errors import StorageError, UnknownBooking
+from bot.storage.locks import ChatLocks
 from bot.storage.models import (
     CANCELLED_STATUS,
     UPDATE_MEMORY,
@@ -55,6 +56,9 @@ logger = logging.getLogger(__name__)
 
 POOL_MIN_SIZE = 1
 POOL_MAX_SIZE = 10
+# Chats whose lock this instance holds at once: each holds a connection of its own, apart from
+# the statement pool, so chats holding their locks can never starve their own statements.
+LOCK_POOL_MAX_SIZE = 20
 # "postgresql+asyncpg://" is SQLAlchemy's spelling; asyncpg itself wants the plain scheme.
 _DRIVER_SUFFIX = "+asyncpg"
 
@@ -87,22 +91,23 @@ async def open_postgres(
     migrations: Sequence[Migration] = MIGRATIONS,
     min_size: int = POOL_MIN_SIZE,
     max_size: int = POOL_MAX_SIZE,
+    lock_pool_size: int = LOCK_POOL_MAX_SIZE,
 ) -> PgStore:
-    """Connect a pool and migrate; `migrations` is for tests that need an older schema."""
+    """Connect the pools and migrate; `migrations` is for tests that need an older schema."""
+    dsn = asyncpg_dsn(database_url)
     try:
-        pool = await asyncpg.create_pool(
-            asyncpg_dsn(database_url), min_size=min_size, max_size=max_size
-        )
+        pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size)
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
         # Not chained into the message: the URL (and its password) must not reach the logs.
         raise StorageError(f"cannot connect to PostgreSQL: {type(exc).__name__}") from exc
     try:
         version = await _migrate(pool, migrations)
+        lock_pool = await asyncpg.create_pool(dsn, min_size=0, max_size=lock_pool_size)
     except BaseException:
         await pool.close()
         raise
     logger.info("storage opened on PostgreSQL (schema version %d)", version)
-    return PgStore(pool)
+    return PgStore(pool, lock_pool)
 
 
 async def _migrate(pool: asyncpg.Pool, migrations: Sequence[Migration]) -> int:
@@ -144,8 +149,10 @@ class _Scope:
 class PgStore:
     """`StaffStore` on an asyncpg pool; build it with `open_postgres` or `open_store`."""
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, lock_pool: asyncpg.Pool) -> None:
         self._pool = pool
+        self._lock_pool = lock_pool
+        self._local_chats = ChatLocks()
         self._scope: ContextVar[_Scope | None] = ContextVar(f"pg_scope_{id(self)}", default=None)
         self._closed = False
 
@@ -153,6 +160,7 @@ class PgStore:
         if self._closed:
             return
         self._closed = True
+        await self._lock_pool.close()
         await self._pool.close()
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -204,10 +212,11 @@ class PgStore:
 
         A session-level advisory lock on a connection kept for the block: a crashed instance's
         connection closes and PostgreSQL releases its locks; asyncpg's pool also runs
-        `pg_advisory_unlock_all()` on every connection returned to it.
+        `pg_advisory_unlock_all()` on every connection returned to it. Tasks of this instance
+        queue on an in-process lock first, so a busy chat takes one connection, not one a task.
         """
         key = advisory_key("chat", chat_id)
-        async with self._pool.acquire() as conn:
+        async with self._local_chats.hold(chat_id), self._lock_pool.acquire() as conn:
             await conn.execute("SELECT pg_advisory_lock($1)", key)
             try:
                 yield

@@ -167,3 +167,19 @@ async def test_a_crashed_instance_leaves_no_chat_locked(
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+
+
+async def test_chats_holding_their_locks_never_starve_their_own_statements(pg_url: str) -> None:
+    store = await open_postgres(pg_url, max_size=2)
+    try:
+
+        async def update(chat_id: int) -> None:
+            async with store.chat_lock(chat_id):
+                await store.save_session(chat_id, {"step": "idle"})
+                await asyncio.sleep(0.01)
+                assert await store.load_session(chat_id) == {"step": "idle"}
+
+        # More chats at once than the statement pool has connections; one chat three times.
+        await asyncio.wait_for(asyncio.gather(*(update(n % 6) for n in range(8))), timeout=10)
+    finally:
+        await store.close()
