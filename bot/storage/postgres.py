@@ -194,7 +194,8 @@ class PgStore:
         """Every store call of this task inside the block commits together, or none does.
 
         Nested blocks join the outer transaction. Keep Zimun calls and sends outside: the
-        transaction holds a pooled connection and row locks until it ends.
+        transaction holds a pooled connection and row locks until it ends. Tasks started inside
+        share it (the context is copied) and must end before the block does.
         """
         if self._scope.get() is not None:
             yield
