@@ -89,7 +89,9 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
-        if not value.startswith(("sqlite://", "postgresql://", "postgres://")):
+        if not value.startswith(
+            ("sqlite://", "postgresql://", "postgres://", "postgresql+asyncpg://")
+        ):
             raise ValueError("must start with sqlite:/// or postgresql://")
         return value
 

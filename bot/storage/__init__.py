@@ -1,8 +1,9 @@
 """Durable state: chat sessions, the bookings ledger with its history, time-based messages, and
-the metrics staff read, behind the `Store` protocol (SQLite today; PostgreSQL a sibling backend).
+the metrics staff read, behind the `Store` protocol (SQLite by default; PostgreSQL for several
+instances).
 """
 
-from bot.storage.base import StaffStore, Store, UpdateLedger
+from bot.storage.base import Coordination, SharedStore, StaffStore, Store, UpdateLedger
 from bot.storage.errors import StorageError, UnknownBooking
 from bot.storage.intents import IntentJournal, IntentKind, IntentState, ZimunIntent
 from bot.storage.models import (
@@ -27,6 +28,7 @@ from bot.storage.url import open_store, sqlite_path
 __all__ = [
     "UPDATE_MEMORY",
     "CancelledBy",
+    "Coordination",
     "EventKind",
     "ForgetCounts",
     "HoldNote",
@@ -39,6 +41,7 @@ __all__ = [
     "Metric",
     "MetricKind",
     "ScheduledMessage",
+    "SharedStore",
     "StaffAction",
     "StaffActionState",
     "StaffPref",

@@ -7,7 +7,7 @@ this protocol only and get an instance from `open_store(DATABASE_URL)`.
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.storage.models import (
@@ -138,6 +138,32 @@ class UpdateLedger(Protocol):
         """How the update ended, or None when it was never claimed (or its claim was pruned)."""
 
 
+class Coordination(Protocol):
+    """What lets several instances share one database (issue 12): one update per chat at a time
+    across instances, and each due scheduled message claimed by one instance.
+
+    `PgStore` coordinates every instance on the database; `SqliteStore` only its own process,
+    which is all SQLite serves.
+    """
+
+    def chat_lock(self, chat_id: int) -> AbstractAsyncContextManager[None]:
+        """Hold the chat's lock for the block; a crashed holder never leaves it locked."""
+        ...
+
+    async def claim_due(
+        self, now: datetime, lease: timedelta, limit: int = 100
+    ) -> list[ScheduledMessage]:
+        """Claim unsent messages with due_at <= now that no live lease holds, until now + lease.
+
+        Concurrent claimers get disjoint messages, earliest first; a claim not followed by
+        `mark_sent` (the claimer died) can be claimed again once its lease has run out.
+        """
+        ...
+
+    async def release_claim(self, key: str) -> None:
+        """Give up a claim (the send failed): the message can be claimed again at once."""
+
+
 class StaffStore(Store, UpdateLedger, Protocol):
     """`Store` plus what staff commands keep (issue 6) and the processed update ids (issue 10);
     `SqliteStore` implements it.
@@ -176,3 +202,7 @@ class StaffStore(Store, UpdateLedger, Protocol):
 
     async def forget_staff_records(self, chat_id: int) -> int:
         """Erase the chat's pending actions and holds (what `forget_chat` does not know of)."""
+
+
+class SharedStore(StaffStore, Coordination, Protocol):
+    """What `open_store` returns: every backend implements all of it."""

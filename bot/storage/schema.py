@@ -1,7 +1,9 @@
 """The schema as an ordered list of migrations, in SQL that SQLite and PostgreSQL both accept.
 
 Migration N (1-based) is applied once, inside one transaction with the others pending at open, and
-recorded in `schema_version`. Never edit a released migration; append a new one.
+recorded in `schema_version`. Never edit a released migration; append a new one. Both backends run
+every statement as written (the store tests run on both), so keep to the common SQL: TEXT, BIGINT,
+INTEGER, BOOLEAN, CREATE TABLE/INDEX, ALTER TABLE ... ADD COLUMN.
 """
 
 from __future__ import annotations
@@ -120,6 +122,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         )""",
         "CREATE INDEX zimun_intents_chat ON zimun_intents (chat_id, created_at)",
     ),
+    # 6: a scheduled message is claimed by one instance until its lease ends (issue 12).
+    ("ALTER TABLE scheduled_messages ADD COLUMN claimed_until TEXT",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -18,10 +18,10 @@ import itertools
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ import aiosqlite
 from bot.storage.codec import json_from_db, json_to_db, time_from_db, time_to_db
 from bot.storage.errors import StorageError, UnknownBooking
 from bot.storage.intents import SqliteIntents
+from bot.storage.locks import ChatLocks, InstanceLock
 from bot.storage.models import (
     CANCELLED_STATUS,
     UPDATE_MEMORY,
@@ -68,10 +69,17 @@ async def open_sqlite(path: str, *, migrations: Sequence[Migration] = MIGRATIONS
 
     `migrations` is for tests that need a database at an older schema version.
     """
+    instance = None
     if path != MEMORY:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        instance = InstanceLock(path)  # refuses a second process on this file
     # isolation_level=None: we issue BEGIN/COMMIT ourselves, so every transaction is explicit.
-    db = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        db = await aiosqlite.connect(path, isolation_level=None)
+    except BaseException:
+        if instance is not None:
+            instance.release()
+        raise
     try:
         db.row_factory = sqlite3.Row
         await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -83,9 +91,11 @@ async def open_sqlite(path: str, *, migrations: Sequence[Migration] = MIGRATIONS
         version = await _migrate(db, migrations)
     except BaseException:
         await db.close()
+        if instance is not None:
+            instance.release()
         raise
     logger.info("storage opened at %s (schema version %d)", path, version)
-    return SqliteStore(db)
+    return SqliteStore(db, instance)
 
 
 async def _migrate(db: aiosqlite.Connection, migrations: Sequence[Migration]) -> int:
@@ -167,9 +177,11 @@ class _Pending:
 class SqliteStore(SqliteIntents):
     """`Store` on one aiosqlite connection; build it with `open_sqlite` or `open_store`."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: aiosqlite.Connection, instance: InstanceLock | None = None) -> None:
         self._db = db
+        self._instance = instance
         self._lock = asyncio.Lock()
+        self._chat_locks = ChatLocks()
         self._closed = False
         self._commits = 0
         # Per store and per task (asyncio copies the context into each task it starts).
@@ -188,6 +200,8 @@ class SqliteStore(SqliteIntents):
         self._closed = True
         async with self._lock:
             await self._db.close()
+        if self._instance is not None:
+            self._instance.release()
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -485,6 +499,40 @@ class SqliteStore(SqliteIntents):
     async def pending_count(self) -> int:
         rows = await self._select("SELECT COUNT(*) FROM scheduled_messages WHERE NOT sent")
         return int(rows[0][0])
+
+    # -- several instances (issue 12): SQLite serves one process, so they coordinate tasks ---
+
+    def chat_lock(self, chat_id: int) -> AbstractAsyncContextManager[None]:
+        return self._chat_locks.hold(chat_id)
+
+    async def claim_due(
+        self, now: datetime, lease: timedelta, limit: int = 100
+    ) -> list[ScheduledMessage]:
+        if limit < 1:
+            raise ValueError(f"limit must be positive, got {limit}")
+        when = time_to_db(now, "now")
+
+        async def claim(db: aiosqlite.Connection) -> list[sqlite3.Row]:
+            async with db.execute(
+                "SELECT key, chat_id, due_at, kind, payload FROM scheduled_messages"
+                " WHERE NOT sent AND due_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)"
+                " ORDER BY due_at, key LIMIT ?",
+                (when, when, limit),
+            ) as cursor:
+                found = list(await cursor.fetchall())
+            await db.executemany(
+                "UPDATE scheduled_messages SET claimed_until = ? WHERE key = ?",
+                [(time_to_db(now + lease, "now"), row["key"]) for row in found],
+            )
+            return found
+
+        rows: list[sqlite3.Row] = await self._apply_now(claim)
+        return [_message_from_row(row) for row in rows]
+
+    async def release_claim(self, key: str) -> None:
+        await self._write(
+            "UPDATE scheduled_messages SET claimed_until = NULL WHERE key = ? AND NOT sent", (key,)
+        )
 
     # -- staff: privacy, statistics, health -------------------------------------------------
 

@@ -1,5 +1,6 @@
 """Turning `DATABASE_URL` into a backend, SQLAlchemy-style: `sqlite:///relative.db`,
-`sqlite:////absolute/path.db`, `sqlite:///:memory:` (or `sqlite://`).
+`sqlite:////absolute/path.db`, `sqlite:///:memory:` (or `sqlite://`), and
+`postgresql://user:password@host:5432/db` (also `postgres://`, `postgresql+asyncpg://`).
 """
 
 from __future__ import annotations
@@ -7,27 +8,27 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 from bot.config import ConfigError
-from bot.storage.base import StaffStore
+from bot.storage.base import SharedStore
+from bot.storage.postgres import open_postgres
 from bot.storage.sqlite import MEMORY, open_sqlite
 
 _SQLITE_PREFIX = "sqlite:///"
-_POSTGRES_PREFIXES = ("postgresql://", "postgres://", "postgresql+")
+_POSTGRES_PREFIXES = ("postgresql://", "postgres://", "postgresql+asyncpg://")
+
+
+def is_postgres(database_url: str) -> bool:
+    return database_url.strip().startswith(_POSTGRES_PREFIXES)
 
 
 def sqlite_path(database_url: str) -> str:
     """The file path (or ":memory:") a sqlite URL names; `ConfigError` for anything else."""
     url = database_url.strip()
-    if url.startswith(_POSTGRES_PREFIXES):
-        # The URL is not echoed: it may carry a password.
-        raise ConfigError(
-            "DATABASE_URL: PostgreSQL support is coming; use sqlite for now, "
-            "e.g. sqlite:///bot.sqlite3"
-        )
     if url == "sqlite://":
         return MEMORY
     if not url.startswith(_SQLITE_PREFIX):
         raise ConfigError(
-            "DATABASE_URL must be sqlite:///relative/path.sqlite3 or sqlite:////absolute/path"
+            "DATABASE_URL must be sqlite:///relative/path.sqlite3, sqlite:////absolute/path "
+            "or postgresql://user:password@host/database"
         )
     path = url[len(_SQLITE_PREFIX) :]
     if not path or "?" in path:
@@ -37,6 +38,8 @@ def sqlite_path(database_url: str) -> str:
     return unquote(path)
 
 
-async def open_store(database_url: str) -> StaffStore:
+async def open_store(database_url: str) -> SharedStore:
     """Open the store `DATABASE_URL` names, creating or migrating its schema."""
+    if is_postgres(database_url):
+        return await open_postgres(database_url)
     return await open_sqlite(sqlite_path(database_url))

@@ -1,9 +1,8 @@
 """What staff features keep in storage, the alerting store wrapper, /stats arithmetic and the
-confirmation buttons' actions; on a real in-memory SQLite store."""
+confirmation buttons' actions; on a real store of each backend."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,7 +21,6 @@ from bot.storage import (
     StaffActionState,
     StaffPref,
     StaffStore,
-    open_store,
 )
 
 NOW = datetime(2026, 11, 23, 8, 15, tzinfo=UTC)
@@ -44,15 +42,6 @@ def entry(appointment_id: str, chat_id: int, start: datetime) -> LedgerEntry:
         booking_code=f"C{appointment_id}",
         created_at=NOW,
     )
-
-
-@pytest.fixture
-async def store() -> AsyncIterator[StaffStore]:
-    opened = await open_store("sqlite:///:memory:")
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 async def test_a_pending_action_is_finished_only_once(store: StaffStore) -> None:

@@ -14,6 +14,7 @@ from bot.storage import (
     StaffPref,
     StaffStore,
     open_store,
+    sqlite_path,
 )
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -82,10 +83,9 @@ async def fill(store: StaffStore, chat_id: int, name: str) -> None:
 
 
 async def test_forget_erases_staff_alerts_confirmations_and_holds_about_the_chat(
-    tmp_path: Path,
+    database_url: str, backend: str
 ) -> None:
-    path = tmp_path / "bot.sqlite3"
-    store = await open_store(f"sqlite:///{path}")
+    store = await open_store(database_url)
     try:
         await fill(store, 1, "Ottavia Pellegrinotti")
         await fill(store, 2, "Dana Scully")
@@ -107,6 +107,8 @@ async def test_forget_erases_staff_alerts_confirmations_and_holds_about_the_chat
     finally:
         await store.close()
 
-    files = database_bytes(path)
+    if backend != "sqlite":
+        return  # PostgreSQL keeps dead row versions until vacuum: see README, "Backups"
+    files = database_bytes(Path(sqlite_path(database_url)))
     assert b"Ottavia" not in files and b"CODEA1" not in files
     assert b"Dana Scully" in files and b"CODEA2" in files

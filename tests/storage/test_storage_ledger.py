@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -38,13 +36,6 @@ def entry(
         booking_code=code,
         created_at=NOW,
     )
-
-
-@pytest.fixture
-async def store() -> AsyncIterator[Store]:
-    opened = await open_store("sqlite:///:memory:")
-    yield opened
-    await opened.close()
 
 
 async def test_recorded_booking_is_found_by_id_and_writes_a_booked_event(store: Store) -> None:
@@ -208,8 +199,8 @@ async def test_naive_datetimes_are_refused(store: Store) -> None:
     assert [e.kind for e in await store.booking_history("a_1")] == ["booked"]
 
 
-async def test_ledger_survives_a_restart(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+async def test_ledger_survives_a_restart(database_url: str) -> None:
+    url = database_url
     first = await open_store(url)
     await first.record_booking(entry())
     await first.record_move("a_1", datetime(2026, 11, 25, 9, 0, tzinfo=UTC), NOW)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -24,13 +22,6 @@ def message(
         kind=kind,
         payload={"appointment_id": f"a_{key}"},
     )
-
-
-@pytest.fixture
-async def store() -> AsyncIterator[Store]:
-    opened = await open_store("sqlite:///:memory:")
-    yield opened
-    await opened.close()
 
 
 async def test_due_messages_returns_only_due_ones_earliest_first(store: Store) -> None:
@@ -110,8 +101,8 @@ async def test_concurrent_schedule_and_mark_sent(store: Store) -> None:
     assert await store.pending_count() == 20
 
 
-async def test_restart_loses_nothing_and_duplicates_nothing(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'queue.sqlite3'}"
+async def test_restart_loses_nothing_and_duplicates_nothing(database_url: str) -> None:
+    url = database_url
     first = await open_store(url)
     await first.schedule(message("sent", -10))
     await first.schedule(message("due", -5))

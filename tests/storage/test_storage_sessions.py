@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.storage import Store, open_store
-
-
-@pytest.fixture
-async def store() -> AsyncIterator[Store]:
-    opened = await open_store("sqlite:///:memory:")
-    yield opened
-    await opened.close()
 
 
 async def test_unknown_chat_has_no_session(store: Store) -> None:
@@ -72,8 +63,8 @@ async def test_concurrent_saves_on_one_chat_leave_one_whole_document(store: Stor
     assert loaded["n"] == loaded["copy"]
 
 
-async def test_sessions_survive_a_restart(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+async def test_sessions_survive_a_restart(database_url: str) -> None:
+    url = database_url
     first = await open_store(url)
     await first.save_session(10, {"step": "ask_email", "name": "Dana"})
     await first.save_session(11, {"step": "idle"})

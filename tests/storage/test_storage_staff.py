@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -36,13 +35,6 @@ def entry(appointment_id: str, chat_id: int) -> LedgerEntry:
         booking_code=f"code-{appointment_id}",
         created_at=NOW,
     )
-
-
-@pytest.fixture
-async def store() -> AsyncIterator[Store]:
-    opened = await open_store("sqlite:///:memory:")
-    yield opened
-    await opened.close()
 
 
 async def fill_chat(store: Store, chat_id: int) -> None:
@@ -115,8 +107,10 @@ async def test_every_stats_kind_is_accepted_and_unknown_ones_refused(store: Stor
     )
 
 
-async def test_ping_succeeds_on_an_open_store_and_fails_clearly_when_closed() -> None:
-    store = await open_store("sqlite:///:memory:")
+async def test_ping_succeeds_on_an_open_store_and_fails_clearly_when_closed(
+    database_url: str,
+) -> None:
+    store = await open_store(database_url)
     await store.ping()
     await store.ping()
     await store.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,15 +15,6 @@ from bot.storage.schema import MIGRATIONS
 from bot.storage.sqlite import open_sqlite
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def store() -> AsyncIterator[StaffStore]:
-    opened = await open_store("sqlite:///:memory:")
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 async def test_an_update_is_claimed_the_first_time_only(store: StaffStore) -> None:
