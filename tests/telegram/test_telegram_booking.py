@@ -442,3 +442,29 @@ async def test_questions_a_person_and_a_staff_reply_through_telegram(harness: Ha
         await staff.say(f"/reply {code} Ciao Mario, ti chiamo io.")
         await mario.stub.wait_replies(41, seen + 1)
     assert mario.text().endswith(IT("staff.reply.customer", text="Ciao Mario, ti chiamo io."))
+
+
+async def test_corrections_and_the_day_on_screen_through_telegram(harness: Harness) -> None:
+    """Issue 9: with Friday's times on screen "no, il 2" is 2 December and holds nothing; "verso
+    sera" stays on the day shown; only a bare "2" takes the second time; "sono io" is the
+    profile's name; after booking, "can we do ... same time instead" is a move, not a booking."""
+    mario = harness.chat(42, first_name="Mario", last_name="Rossi")
+    async with harness.up():
+        await mario.say("vorrei un taglio venerdì")
+        corrected = (await mario.say("no, il 2"))[-1].text
+        assert "mercoledì 2 dicembre" in corrected and IT("slot.choose") in corrected
+        assert not harness.world.holds
+        evening = (await mario.say("verso sera"))[-1].text
+        assert "mercoledì 2 dicembre" in evening
+        held = (await mario.say("2"))[-1].text
+        assert says(held, "it", "hold.placed")
+        assert len(harness.world.holds) == 1
+        assert says((await mario.say("sono io"))[-1].text, "it", "email.ask")
+        await mario.say("mario@example.com")
+        await mario.say("sì")
+        [booked] = harness.confirmed()
+        moving = (await mario.say("possiamo fare giovedì alla stessa ora invece?"))[-1].text
+        assert says(moving, "it", "move.confirm")
+        held_time = booked.start.astimezone(ROME).strftime("%H:%M").lstrip("0")
+        assert f"giovedì 26 novembre alle {held_time}" in moving  # the same time, Thursday
+    assert [a.id for a in harness.confirmed()] == [booked.id]  # still one booking, not two
