@@ -29,6 +29,7 @@ from bot.conversation.recovery import NOTICE, Notice, notice_replies, resolve
 from bot.conversation.reminders import REMINDER
 from bot.conversation.session import Session, Step, Wish
 from bot.conversation.turn import BusinessInfo, Deps, Turn
+from bot.conversation.waitlist import CHECK, OFFER, offer_ran_out, scheduled_check, scheduled_offer
 from bot.i18n import LANGUAGES, language_for
 from bot.storage import IntentJournal, MetricKind, ScheduledMessage
 from bot.understanding import When
@@ -278,9 +279,29 @@ class Engine:
                     return []
                 if notices:
                     return [r for notice in notices for r in notice_replies(turn, notice)]
+                held = session.hold
+                if (
+                    message.kind == "hold_expired"
+                    and session.step is Step.WAIT_OFFER
+                    and held is not None
+                    and held.hold_id == payload.get("hold_id")
+                ):
+                    # A waiting-list offer nobody answered: the time goes to the next one.
+                    session, replies = await offer_ran_out(turn, session)
+                    await self._deps.store.save_session(customer.chat_id, session.to_dict())
+                    return replies
                 replies = await scheduled_hold(
                     turn, session, message.kind, str(payload.get("hold_id", ""))
                 )
+            elif message.kind == CHECK:
+                replies = await scheduled_check(
+                    turn, str(payload.get("day", "")), str(payload.get("service_id", ""))
+                )
+            elif message.kind == OFFER:
+                offered, replies = await scheduled_offer(turn, session, payload)
+                if offered is not None:
+                    await self._deps.store.save_session(customer.chat_id, offered.to_dict())
+                    await self._settle(turn)
             elif message.kind == NOTICE:
                 notice = Notice.from_payload(payload)
                 replies = notice_replies(turn, notice) if notice is not None else []

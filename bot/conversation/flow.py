@@ -75,6 +75,12 @@ from bot.conversation.menus import (
 from bot.conversation.questions import answer_question, answer_text
 from bot.conversation.session import Flow, Session, Step
 from bot.conversation.turn import Turn
+from bot.conversation.waitlist import (
+    join_waitlist,
+    leave_waitlist,
+    on_wait_offer,
+    prompt_wait_offer,
+)
 from bot.understanding import IntentKind
 from bot.understanding.intents import is_acknowledgement
 from bot.understanding.questions import QuestionKind, parse_question
@@ -97,6 +103,7 @@ PROMPTS: dict[Step, Prompt] = {
     Step.MOVE_CONFIRM: prompt_move_confirm,
     Step.CANCEL_CONFIRM: prompt_cancel_confirm,
     Step.CANCEL_REASON: prompt_cancel_reason,
+    Step.WAIT_OFFER: prompt_wait_offer,
 }
 
 
@@ -112,6 +119,7 @@ FLOW: dict[Step, Handler] = {
     Step.MOVE_CONFIRM: on_move_confirm,
     Step.CANCEL_CONFIRM: on_cancel_confirm,
     Step.CANCEL_REASON: on_cancel_reason,
+    Step.WAIT_OFFER: on_wait_offer,
 }
 
 
@@ -131,6 +139,10 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
             return await hold_again(turn, session)
         if event.verb == Verb.BOOK_DAY:
             return await start_booking(turn, session, wish=booked_wish(turn, event.arg))
+        if event.verb == Verb.WAIT:
+            return await join_waitlist(turn, session, event.arg)
+        if event.verb == Verb.UNWAIT:
+            return await leave_waitlist(turn, session, event.arg)
         if event.verb == Verb.CHANGE_TIME and session.flow is not None:
             # The "Cambia orario" button of every step of a flow (and of the hold-expired notice).
             return await change_time(turn, session)

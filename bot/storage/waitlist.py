@@ -42,7 +42,10 @@ class WaitEntry:
         require_aware(self.created_at, "WaitEntry.created_at")
 
     def wants(self, local: time) -> bool:
-        """Whether a start at this local wall-clock time is in the window."""
+        """Whether a start at this local wall-clock time is in the window (start == end: exactly
+        that time)."""
+        if self.window_start is not None and self.window_start == self.window_end:
+            return local == self.window_start
         if self.window_start is not None and local < self.window_start:
             return False
         return self.window_end is None or local < self.window_end
