@@ -18,6 +18,7 @@ import logging
 from dataclasses import replace
 
 from bot.conversation.actions import Verb
+from bot.conversation.again import again_press, book_again, same_again
 from bot.conversation.booking import (
     change_time,
     change_when,
@@ -126,6 +127,8 @@ FLOW: dict[Step, Handler] = {
 CONTENT_STEPS = frozenset({Step.NAME, Step.EMAIL, Step.CANCEL_REASON})
 # Steps that ask no yes-or-no question, where a bare "ok" is only a nod.
 ACK_STEPS = frozenset({Step.SERVICE, Step.WHEN, Step.CHOOSE_APPOINTMENT})
+# issue 13: where "come l'ultima volta" starts a booking of the same again.
+SAME_AGAIN_STEPS = frozenset({Step.IDLE, Step.SERVICE, Step.WHEN})
 
 
 async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
@@ -139,6 +142,8 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
             return await hold_again(turn, session)
         if event.verb == Verb.BOOK_DAY:
             return await start_booking(turn, session, wish=booked_wish(turn, event.arg))
+        if event.verb in (Verb.REBOOK, Verb.RATE):
+            return await again_press(turn, session, event.verb, event.arg)
         if event.verb == Verb.WAIT:
             return await join_waitlist(turn, session, event.arg)
         if event.verb == Verb.UNWAIT:
@@ -234,6 +239,9 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
             return await ask(turn, session, session.step, turn.t("idle.thanks"))
         if kind is IntentKind.GREETING and event.wish is None:
             return await ask(turn, session, session.step, turn.t("step.hello"))
+    if session.step in SAME_AGAIN_STEPS and same_again(event.text or ""):
+        # "come l'ultima volta (giovedì alle 10)": the last booking's service and contact.
+        return await book_again(turn, session, None, wish=event.wish)
     if session.step not in CONTENT_STEPS:
         if kind is IntentKind.LIST:
             return await list_appointments(turn, session)
