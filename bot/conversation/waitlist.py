@@ -39,7 +39,7 @@ from bot.conversation.offers import Plan, PlanKind, starts_on
 from bot.conversation.session import Flow, HeldSlot, Session, Step, Wish
 from bot.conversation.turn import Turn, with_service
 from bot.storage import MetricKind, ScheduledMessage
-from bot.storage.waitlist import WaitEntry, Waitlist
+from bot.storage.waitlist import WaitEntry, Waitlist, waitlist_in
 from bot.understanding import IntentKind
 from bot.zimun import SlotUnavailable, ZimunError
 
@@ -68,8 +68,7 @@ BUSINESS_CHAT = 0  # the chat a check is scheduled in: it sends nothing itself
 
 
 def waitlist_of(turn: Turn) -> Waitlist | None:
-    store = turn.store
-    return store if isinstance(store, Waitlist) else None
+    return waitlist_in(turn.store)
 
 
 # -- joining --------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Iterable, Mapping
 
-__all__ = ["PgWaitlist", "SqliteWaitlist", "WaitEntry", "Waitlist"]
+__all__ = ["PgWaitlist", "SqliteWaitlist", "WaitEntry", "Waitlist", "waitlist_in"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,18 @@ class Waitlist(Protocol):
 
     async def prune_waiting(self, before: date) -> int:
         """Drop entries for days before `before`; how many went."""
+
+
+def waitlist_in(store: object) -> Waitlist | None:
+    """The store's waiting list, looking through wrappers that expose `inner` (the staff's
+    notifying store); None when the backend keeps none (a test fake)."""
+    for _ in range(5):
+        if isinstance(store, Waitlist):
+            return store
+        store = getattr(store, "inner", None)
+        if store is None:
+            break
+    return None
 
 
 _COLUMNS = (
