@@ -288,7 +288,7 @@ async def offer_day(
         offer = Offer(day=plan.day, starts=plan.starts, days=plan.days)
     session = replace(session, step=Step.SLOT, offer=offer)
     replies = await prompt_slot(turn, session, join(lead, headline(turn, plan, wish)))
-    return session, wait_button_rows(turn, replies, plan, wish)
+    return session, wait_button_rows(turn, session, replies, plan, wish)
 
 
 async def search_period(turn: Turn, session: Session, wish: Wish, lead: str | None) -> Outcome:

@@ -91,11 +91,15 @@ def _wall_arg(value: time | None) -> str:
     return value.strftime("%H%M") if value is not None else ""
 
 
-def wait_button_rows(turn: Turn, replies: list[Reply], plan: Plan, wish: Wish) -> list[Reply]:
-    """The slot question with "Avvisami se si libera" above its last row, when the day (or the
-    time asked) is full and the store keeps a waiting list."""
+def wait_button_rows(
+    turn: Turn, session: Session, replies: list[Reply], plan: Plan, wish: Wish
+) -> list[Reply]:
+    """The slot question with "Avvisami se si libera" above its last row, when booking (not
+    moving), the day (or the time asked) is full and the store keeps a waiting list."""
     window = _window(plan, wish)
-    if window is None or not replies or waitlist_of(turn) is None or plan.day < turn.today():
+    if window is None or not replies or session.flow is not Flow.BOOK:
+        return replies
+    if waitlist_of(turn) is None or plan.day < turn.today():
         return replies
     arg = plan.day.isoformat()
     if window != (None, None):
