@@ -3,7 +3,7 @@ and "Prenota di nuovo"; past appointments in "I miei appuntamenti"; "come l'ulti
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from engine_chat import ROME, Chat, Harness
 
@@ -83,4 +83,3 @@ async def test_a_cancelled_appointment_gets_no_message_after_it(
 async def test_nothing_to_book_again_is_said(chat: Chat) -> None:
     await chat.say("come l'ultima volta")
     assert "Non vedo un appuntamento passato" in chat.text
-    _ = timedelta
