@@ -40,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 # The sandbox is served in-process; httpx still needs an absolute URL to build requests.
 SANDBOX_BASE_URL = "http://sandbox.invalid"
+# Passes of `App.deliver_due`: what one pass schedules due at once is handled by the next.
+DELIVERY_PASSES = 3
 
 SendReplies = Callable[[int, Sequence[Reply]], Awaitable[None]]
 
@@ -90,15 +92,22 @@ class App:
         """Hand every time-based message that has fallen due to the engine, then to `send`.
 
         A message is marked sent only after `send` returns, so a crash in between repeats it
-        rather than losing it. Returns how many messages were handled.
+        rather than losing it. Messages that handling schedules due at once (a waiting-list check
+        that finds a free time schedules its offer, issue 13) are handled too, in a few passes.
+        Returns how many messages were handled.
         """
-        due = await self.store.due_messages(self.clock.now(), limit=limit)
-        for message in due:
-            replies = await self.engine.scheduled(message)
-            if replies:
-                await send(message.chat_id, replies)
-            await self.store.mark_sent(message.key)
-        return len(due)
+        handled = 0
+        for _ in range(DELIVERY_PASSES):
+            due = await self.store.due_messages(self.clock.now(), limit=limit)
+            for message in due:
+                replies = await self.engine.scheduled(message)
+                if replies:
+                    await send(message.chat_id, replies)
+                await self.store.mark_sent(message.key)
+            handled += len(due)
+            if not due:
+                break
+        return handled
 
     async def aclose(self) -> None:
         await self.zimun.aclose()

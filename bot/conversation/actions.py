@@ -60,6 +60,11 @@ class Verb:
     RETRY = "retry"
     PERSON = "person"
     BOOK_DAY = "bookday"  # "Prenota giovedì": a step button, so it acts only while on screen
+    # issue 13: the waiting list, booking the same again, the rating after a visit
+    WAIT = "wait"
+    UNWAIT = "unwait"
+    REBOOK = "rebook"
+    RATE = "rate"
 
 
 # Verbs that mean the same whatever the step, so a press from an older keyboard still works.

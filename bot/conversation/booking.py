@@ -40,6 +40,7 @@ from bot.conversation.offers import (
 )
 from bot.conversation.session import Flow, HeldSlot, Offer, Session, Step, Wish
 from bot.conversation.turn import Turn, with_service
+from bot.conversation.waitlist import wait_button_rows
 from bot.i18n import format_weekday
 from bot.storage import MetricKind
 from bot.understanding import IntentKind
@@ -286,7 +287,8 @@ async def offer_day(
     else:
         offer = Offer(day=plan.day, starts=plan.starts, days=plan.days)
     session = replace(session, step=Step.SLOT, offer=offer)
-    return session, await prompt_slot(turn, session, join(lead, headline(turn, plan, wish)))
+    replies = await prompt_slot(turn, session, join(lead, headline(turn, plan, wish)))
+    return session, wait_button_rows(turn, session, replies, plan, wish)
 
 
 async def search_period(turn: Turn, session: Session, wish: Wish, lead: str | None) -> Outcome:

@@ -28,6 +28,8 @@ from bot.conversation.events import Reply
 from bot.conversation.reminders import reminder_key
 from bot.conversation.session import Flow, Session, Step, Wish
 from bot.conversation.turn import Turn
+from bot.conversation.visits import after_visit_key
+from bot.conversation.waitlist import freed, waiting_lines
 from bot.storage import LedgerEntry, MetricKind
 from bot.understanding import IntentKind
 from bot.zimun import AppointmentStatus, Conflict, NotFound, SlotUnavailable, ZimunError
@@ -101,7 +103,11 @@ async def owned(turn: Turn, appointment_id: str | None) -> LedgerEntry | None:
 async def list_appointments(turn: Turn, session: Session) -> Outcome:
     t = turn.t
     entries = await upcoming(turn)
-    if not entries:
+    from bot.conversation.again import past_lines  # `again` imports this module
+
+    waiting, waiting_rows = await waiting_lines(turn)
+    past, past_rows = await past_lines(turn)
+    if not entries and not waiting and not past:
         return session, menu(turn, t("appointments.none"))
     lines = [
         t(
@@ -120,10 +126,17 @@ async def list_appointments(turn: Turn, session: Session) -> Outcome:
         ]
         for i, e in enumerate(entries, start=1)
     ]
+    rows += waiting_rows + past_rows
     rows.append(
         [turn.button(t("button.book"), Verb.BOOK), turn.button(t("button.menu"), Verb.MENU)]
     )
-    return session, [turn.reply(join(t("appointments.title"), "\n".join(lines)), rows)]
+    title = t("appointments.title") if entries else None
+    waiting_title = t("waitlist.title") if waiting else None
+    past_title = t("appointments.past_title") if past else None
+    text = join(
+        title, "\n".join(lines), waiting_title, "\n".join(waiting), past_title, "\n".join(past)
+    )
+    return session, [turn.reply(text, rows)]
 
 
 async def start_change(
@@ -305,6 +318,7 @@ async def do_move(turn: Turn, session: Session) -> Outcome:
     await turn.store.record_move(entry.appointment_id, appointment.start, turn.now())
     await turn.store.record_metric(MetricKind.MOVED, turn.customer.chat_id, turn.now())
     await schedule_reminder(turn, appointment.id, appointment.start)
+    await freed(turn, entry.service_id, entry.start)
     logger.info("appointment %s moved", appointment.id)
     text = t("moved.text", service=entry.service_name, when=turn.when(appointment.start))
     ics = ics_for(
@@ -355,6 +369,8 @@ async def do_cancel(turn: Turn, session: Session) -> Outcome:
     await turn.store.record_cancel(entry.appointment_id, session.cancel_reason, now)
     await turn.store.record_metric(MetricKind.CANCELLED, turn.customer.chat_id, now)
     await turn.store.cancel_scheduled(reminder_key(entry.appointment_id))
+    await turn.store.cancel_scheduled(after_visit_key(entry.appointment_id))
+    await freed(turn, entry.service_id, entry.start)
     logger.info("appointment %s cancelled", entry.appointment_id)
     text = t("cancelled.text", service=entry.service_name, when=turn.when(entry.start))
     rows = [

@@ -16,6 +16,7 @@ from bot.conversation.events import Attachment, Button, Reply
 from bot.conversation.reminders import reminder_key, reminder_message
 from bot.conversation.session import HeldSlot, Session, Step, Wish
 from bot.conversation.turn import Turn
+from bot.conversation.visits import after_visit_key, after_visit_message
 from bot.storage import MetricKind, ScheduledMessage
 from bot.understanding import Intent, IntentKind, parse_name
 from bot.understanding.reading import Reading
@@ -177,6 +178,10 @@ async def schedule_reminder(turn: Turn, appointment_id: str, start: datetime) ->
     )
     if message is not None:
         await turn.store.schedule(message)
+    # issue 13: thanks, a rating and the same again after the visit; re-armed like the reminder
+    await turn.store.cancel_scheduled(after_visit_key(appointment_id))
+    visit = after_visit_message(appointment_id, turn.customer.chat_id, start, timezone=turn.tz)
+    await turn.store.schedule(visit)
 
 
 def wish_at(turn: Turn, moment: datetime, *, approximate: bool = True) -> Wish:

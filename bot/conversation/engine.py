@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from bot.clock import Clock
 from bot.conversation import flow
 from bot.conversation.actions import GLOBAL_VERBS, Action, Verb, decode
+from bot.conversation.again import scheduled_after_visit
 from bot.conversation.booking import scheduled_hold
 from bot.conversation.changes import appointment_ref, owned, scheduled_reminder
 from bot.conversation.common import Input, Outcome, expired, menu, stop_button
@@ -29,6 +30,8 @@ from bot.conversation.recovery import NOTICE, Notice, notice_replies, resolve
 from bot.conversation.reminders import REMINDER
 from bot.conversation.session import Session, Step, Wish
 from bot.conversation.turn import BusinessInfo, Deps, Turn
+from bot.conversation.visits import AFTER_VISIT
+from bot.conversation.waitlist import CHECK, OFFER, offer_ran_out, scheduled_check, scheduled_offer
 from bot.i18n import LANGUAGES, language_for
 from bot.storage import IntentJournal, MetricKind, ScheduledMessage
 from bot.understanding import When
@@ -278,9 +281,31 @@ class Engine:
                     return []
                 if notices:
                     return [r for notice in notices for r in notice_replies(turn, notice)]
+                held = session.hold
+                if (
+                    message.kind == "hold_expired"
+                    and session.step is Step.WAIT_OFFER
+                    and held is not None
+                    and held.hold_id == payload.get("hold_id")
+                ):
+                    # A waiting-list offer nobody answered: the time goes to the next one.
+                    session, replies = await offer_ran_out(turn, session)
+                    await self._deps.store.save_session(customer.chat_id, session.to_dict())
+                    return replies
                 replies = await scheduled_hold(
                     turn, session, message.kind, str(payload.get("hold_id", ""))
                 )
+            elif message.kind == AFTER_VISIT:
+                replies = await scheduled_after_visit(turn, str(payload.get("appointment_id", "")))
+            elif message.kind == CHECK:
+                replies = await scheduled_check(
+                    turn, str(payload.get("day", "")), str(payload.get("service_id", ""))
+                )
+            elif message.kind == OFFER:
+                offered, replies = await scheduled_offer(turn, session, payload)
+                if offered is not None:
+                    await self._deps.store.save_session(customer.chat_id, offered.to_dict())
+                    await self._settle(turn)
             elif message.kind == NOTICE:
                 notice = Notice.from_payload(payload)
                 replies = notice_replies(turn, notice) if notice is not None else []

@@ -18,6 +18,7 @@ import logging
 from dataclasses import replace
 
 from bot.conversation.actions import Verb
+from bot.conversation.again import again_press, book_again, same_again
 from bot.conversation.booking import (
     change_time,
     change_when,
@@ -75,6 +76,12 @@ from bot.conversation.menus import (
 from bot.conversation.questions import answer_question, answer_text
 from bot.conversation.session import Flow, Session, Step
 from bot.conversation.turn import Turn
+from bot.conversation.waitlist import (
+    join_waitlist,
+    leave_waitlist,
+    on_wait_offer,
+    prompt_wait_offer,
+)
 from bot.understanding import IntentKind
 from bot.understanding.intents import is_acknowledgement
 from bot.understanding.questions import QuestionKind, parse_question
@@ -97,6 +104,7 @@ PROMPTS: dict[Step, Prompt] = {
     Step.MOVE_CONFIRM: prompt_move_confirm,
     Step.CANCEL_CONFIRM: prompt_cancel_confirm,
     Step.CANCEL_REASON: prompt_cancel_reason,
+    Step.WAIT_OFFER: prompt_wait_offer,
 }
 
 
@@ -112,12 +120,15 @@ FLOW: dict[Step, Handler] = {
     Step.MOVE_CONFIRM: on_move_confirm,
     Step.CANCEL_CONFIRM: on_cancel_confirm,
     Step.CANCEL_REASON: on_cancel_reason,
+    Step.WAIT_OFFER: on_wait_offer,
 }
 
 
 CONTENT_STEPS = frozenset({Step.NAME, Step.EMAIL, Step.CANCEL_REASON})
 # Steps that ask no yes-or-no question, where a bare "ok" is only a nod.
 ACK_STEPS = frozenset({Step.SERVICE, Step.WHEN, Step.CHOOSE_APPOINTMENT})
+# issue 13: where "come l'ultima volta" starts a booking of the same again.
+SAME_AGAIN_STEPS = frozenset({Step.IDLE, Step.SERVICE, Step.WHEN})
 
 
 async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
@@ -131,6 +142,12 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
             return await hold_again(turn, session)
         if event.verb == Verb.BOOK_DAY:
             return await start_booking(turn, session, wish=booked_wish(turn, event.arg))
+        if event.verb in (Verb.REBOOK, Verb.RATE):
+            return await again_press(turn, session, event.verb, event.arg)
+        if event.verb == Verb.WAIT:
+            return await join_waitlist(turn, session, event.arg)
+        if event.verb == Verb.UNWAIT:
+            return await leave_waitlist(turn, session, event.arg)
         if event.verb == Verb.CHANGE_TIME and session.flow is not None:
             # The "Cambia orario" button of every step of a flow (and of the hold-expired notice).
             return await change_time(turn, session)
@@ -222,6 +239,9 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
             return await ask(turn, session, session.step, turn.t("idle.thanks"))
         if kind is IntentKind.GREETING and event.wish is None:
             return await ask(turn, session, session.step, turn.t("step.hello"))
+    if session.step in SAME_AGAIN_STEPS and same_again(event.text or ""):
+        # "come l'ultima volta (giovedì alle 10)": the last booking's service and contact.
+        return await book_again(turn, session, None, wish=event.wish)
     if session.step not in CONTENT_STEPS:
         if kind is IntentKind.LIST:
             return await list_appointments(turn, session)

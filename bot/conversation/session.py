@@ -34,6 +34,7 @@ class Step(StrEnum):
     MOVE_CONFIRM = "move_confirm"
     CANCEL_CONFIRM = "cancel_confirm"
     CANCEL_REASON = "cancel_reason"
+    WAIT_OFFER = "wait_offer"  # a freed time held for this customer (issue 13): yes or no
 
 
 class Flow(StrEnum):

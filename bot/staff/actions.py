@@ -18,6 +18,7 @@ STAFF_COMMANDS = (
     "staff_cancel",
     "staff_move",
     "holds",
+    "waitlist",  # issue 13
     "stats",
     "health",
     "notify",

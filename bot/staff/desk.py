@@ -60,6 +60,7 @@ from bot.storage import (
     StorageError,
 )
 from bot.storage.models import CANCELLED_STATUS
+from bot.storage.waitlist import waitlist_in
 from bot.understanding.intents import IntentKind, parse_intent
 from bot.understanding.when import When, parse_when
 from bot.zimun import (
@@ -144,6 +145,7 @@ class StaffDesk:
             "staff_cancel": self._cancel,
             "staff_move": self._move,
             "holds": self._holds,
+            "waitlist": self._waitlist,
             "stats": self._stats,
             "health": self._health,
             "notify": self._notify,
@@ -727,6 +729,39 @@ class StaffDesk:
                     service=services.get(hold.service_id, hold.service_id),
                     when=self._when(hold.start, t),
                     expires=format_time(hold.expires_at, t.language, self._tz),
+                )
+            )
+        return [Reply("\n".join(rows))]
+
+    async def _waitlist(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
+        """Who waits for a day (default today), first come first, with their window."""
+        days = self._days(args, t.language, forward=True)
+        if days is None:
+            return [Reply(t("staff.agenda.unclear", text=args))]
+        store = waitlist_in(self._store)
+        day = days[0]
+        entries = await store.waiting_on(day) if store is not None else []
+        when = format_date(day, t.language)
+        if not entries:
+            return [Reply(t("staff.waitlist.empty", day=when))]
+        rows = [t("staff.waitlist.title", day=when, count=len(entries))]
+        for number, entry in enumerate(entries, start=1):
+            booked = await self._store.bookings_for_chat(entry.chat_id, include_cancelled=True)
+            name = booked[-1].contact_name if booked else t("staff.waitlist.no_name")
+            start, end = entry.window_start, entry.window_end
+            if start is None and end is None:
+                span = t("staff.waitlist.whole_day")
+            elif start == end and start is not None:
+                span = start.strftime("%H:%M")
+            else:
+                span = "–".join(v.strftime("%H:%M") if v else "" for v in (start, end))
+            rows.append(
+                t(
+                    "staff.waitlist.line",
+                    number=number,
+                    service=entry.service_name,
+                    name=name,
+                    span=span,
                 )
             )
         return [Reply("\n".join(rows))]

@@ -37,6 +37,8 @@ class MetricKind(StrEnum):
     BOOKED = "booked"
     MOVED = "moved"
     CANCELLED = "cancelled"
+    WAITLIST_JOINED = "waitlist_joined"  # issue 13
+    RATED = "rated"  # issue 13: details {"score": 1..5}
 
 
 CANCELLED_STATUS = "cancelled"

@@ -51,6 +51,7 @@ from bot.storage.rows import (
     message_from_row,
 )
 from bot.storage.schema import MIGRATIONS, Migration
+from bot.storage.waitlist import PgWaitlist
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +148,7 @@ class _Scope:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
-class PgStore:
+class PgStore(PgWaitlist):
     """`StaffStore` on an asyncpg pool; build it with `open_postgres` or `open_store`."""
 
     def __init__(self, pool: asyncpg.Pool, lock_pool: asyncpg.Pool) -> None:
@@ -481,6 +482,7 @@ class PgStore:
                 chat_id,
             )
             await conn.execute("DELETE FROM holds WHERE chat_id = $1", chat_id)
+            await conn.execute("DELETE FROM waitlist WHERE chat_id = $1", chat_id)
             await conn.execute("DELETE FROM staff_prefs WHERE user_id = $1", chat_id)
             events = _affected(
                 await conn.execute(

@@ -124,6 +124,22 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     # 6: a scheduled message is claimed by one instance until its lease ends (issue 12).
     ("ALTER TABLE scheduled_messages ADD COLUMN claimed_until TEXT",),
+    # 7: the waiting list, one entry per chat, day and service (issue 13, item 2).
+    (
+        """CREATE TABLE waitlist (
+            chat_id BIGINT NOT NULL,
+            service_id TEXT NOT NULL,
+            service_name TEXT NOT NULL,
+            day TEXT NOT NULL,
+            language TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            window_start TEXT,
+            window_end TEXT,
+            passed TEXT NOT NULL,
+            PRIMARY KEY (chat_id, day, service_id)
+        )""",
+        "CREATE INDEX waitlist_day ON waitlist (day, service_id, created_at)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -50,6 +50,7 @@ from bot.storage.models import (
     UpdateOutcome,
 )
 from bot.storage.schema import MIGRATIONS, Migration
+from bot.storage.waitlist import SqliteWaitlist
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +175,7 @@ class _Pending:
     flushed: int = 0  # operations committed early (by `commit()` or a write needing its result)
 
 
-class SqliteStore(SqliteIntents):
+class SqliteStore(SqliteIntents, SqliteWaitlist):
     """`Store` on one aiosqlite connection; build it with `open_sqlite` or `open_store`."""
 
     def __init__(self, db: aiosqlite.Connection, instance: InstanceLock | None = None) -> None:
@@ -557,6 +558,7 @@ class SqliteStore(SqliteIntents):
             )
             await db.execute("DELETE FROM holds WHERE chat_id = ?", (chat_id,))
             await db.execute("DELETE FROM zimun_intents WHERE chat_id = ?", (chat_id,))
+            await db.execute("DELETE FROM waitlist WHERE chat_id = ?", (chat_id,))
             # A private chat's id is its user's: a staff member forgetting their chat also drops
             # the notification preference it set.
             await db.execute("DELETE FROM staff_prefs WHERE user_id = ?", (chat_id,))

@@ -361,6 +361,7 @@ STAFF_ATTEMPTS = {
     "staff_cancel": "{code} ciao",
     "staff_move": "{code} giovedì alle 15",
     "holds": "",
+    "waitlist": "giovedì",  # issue 13
     "stats": "",
     "health": "",
     "notify": "on",

@@ -1,0 +1,85 @@
+"""Booking the same again (issue 13, item 3): the message after the visit with a one-tap rating
+and "Prenota di nuovo"; past appointments in "I miei appuntamenti"; "come l'ultima volta"."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from engine_chat import ROME, Chat, Harness
+
+from bot.storage import MetricKind
+
+
+async def book_tomorrow_at_11(chat: Chat) -> None:
+    await chat.say("vorrei un taglio domani alle 11")
+    await chat.press("Mario Rossi")
+    await chat.say("mario.rossi@example.com")
+    await chat.press("Conferma")
+    assert "Codice prenotazione" in chat.text
+
+
+async def due_texts(chat: Chat) -> list[str]:
+    return [r.text for r in await chat.due()]
+
+
+async def test_after_the_visit_one_tap_rates_and_one_tap_plus_a_time_books_again(
+    harness: Harness, chat: Chat
+) -> None:
+    await book_tomorrow_at_11(chat)
+    harness.clock.set(datetime(2026, 11, 24, 14, 59, tzinfo=ROME))
+    assert not any("Grazie della visita" in t for t in await due_texts(chat))
+    chat.advance(minutes=1)
+    (after,) = await chat.due()
+    assert after.text.startswith("Grazie della visita di oggi per Taglio!")
+    assert chat.labels()[:5] == ["1", "2", "3", "4", "5"]
+
+    five = chat.action("5")
+    await chat.press("5")
+    assert chat.text == "Grazie per il tuo voto!"
+    await chat.press_action(five)  # a double tap counts once
+    metrics = await harness.store.metrics_between(
+        datetime(2026, 11, 1, tzinfo=ROME), datetime(2026, 12, 1, tzinfo=ROME)
+    )
+    assert [m.details for m in metrics if m.kind == MetricKind.RATED] == [
+        {"score": 5, "service_id": "s_taglio"}
+    ]
+
+    await chat.press("I miei appuntamenti")
+    assert "I tuoi ultimi appuntamenti:\n\n1. Taglio, martedì 24 novembre alle 11:00" in chat.text
+    await chat.press("Prenota di nuovo 1")
+    assert chat.text.startswith("Come l'ultima volta: Taglio, a nome di Mario Rossi.")
+    await chat.say("giovedì alle 10")
+    assert "Nome: Mario Rossi" in chat.text and "mario.rossi@example.com" in chat.text
+    await chat.press("Conferma")
+    assert "Codice prenotazione" in chat.text
+    starts = sorted(a.start for a in harness.world.appointments.values())
+    assert starts[-1] == datetime(2026, 11, 26, 10, 0, tzinfo=ROME)
+
+
+async def test_same_as_last_time_typed_in_both_languages(harness: Harness, chat: Chat) -> None:
+    await book_tomorrow_at_11(chat)
+    await chat.say("vorrei prenotare come l'ultima volta venerdì alle 10")
+    assert chat.text.startswith("Come l'ultima volta: Taglio, a nome di Mario Rossi.")
+    assert "Nome: Mario Rossi" in chat.text
+    await chat.command("stop")
+    english = harness.chat(chat_id=1001, language="en")
+    await english.command("language")
+    await english.press("English")
+    await english.say("same as last time please")
+    assert english.text.startswith("Same as last time: Taglio, in the name of Mario Rossi.")
+
+
+async def test_a_cancelled_appointment_gets_no_message_after_it(
+    harness: Harness, chat: Chat
+) -> None:
+    await book_tomorrow_at_11(chat)
+    await chat.say("disdici il mio appuntamento")
+    await chat.press("Sì, disdici")
+    await chat.press("Salta")
+    chat.advance(days=2)
+    assert not any("Grazie della visita" in t for t in await due_texts(chat))
+
+
+async def test_nothing_to_book_again_is_said(chat: Chat) -> None:
+    await chat.say("come l'ultima volta")
+    assert "Non vedo un appuntamento passato" in chat.text
