@@ -66,15 +66,14 @@ def match_service(turn: Turn, text: str, services: Sequence[Service]) -> Service
 
 
 async def service_rows(turn: Turn, session: Session) -> list[list[Button]]:
-    """One button per service; only the ones in `session.choices` when the customer's words fit
-    several ("piega")."""
+    """One button per service; when the customer's words fit some of them ("piega"), only those
+    (`session.choices`) and an "Altri servizi" button that shows the whole list."""
     t = turn.t
     services = await turn.services()
+    others = False
     if session.choices:
         chosen = [s for s in services if s.id in session.choices]
-        if len(chosen) == 1:
-            # One suggestion that is not quite what was asked: first, with the others after it.
-            chosen += [s for s in services if s.id not in session.choices]
+        others = bool(chosen) and len(chosen) < len(services)
         services = chosen or services
     rows = [
         [
@@ -84,6 +83,9 @@ async def service_rows(turn: Turn, session: Session) -> list[list[Button]]:
         ]
         for s in services
     ]
+    if others:
+        # "Altri servizi": a service button without a service shows the whole list.
+        rows.append([turn.button(t("button.other_services"), Verb.SERVICE)])
     rows.append([stop_button(turn)])
     return rows
 
@@ -159,7 +161,9 @@ async def prompt_slot(turn: Turn, session: Session, lead: str | None) -> list[Re
     offer = session.offer
     if offer is None:
         return await prompt_when(turn, session, lead)
-    if offer.starts:
+    if offer.starts and len({turn.local_day(s) for s in offer.starts}) > 1:
+        question = turn.t("slot.choose_same_time")  # one time on several days: which day
+    elif offer.starts:
         question = turn.t("slot.choose")
     elif offer.days:
         question = turn.t("slot.choose_day")
@@ -214,6 +218,10 @@ async def search(turn: Turn, session: Session, wish: Wish, lead: str | None = No
     session = replace(session, asked_time=wish.time or session.asked_time)
     assert session.service_id is not None
     today, last = turn.today(), turn.last_bookable_day()
+    if wish.past or (wish.day < today and wish.last_day is None) or wish.day > last:
+        # A new question answered with the day buttons: they start from today, not after the
+        # day offered before (that is only for "another day" asked at the times on screen).
+        session = replace(session, offer=None)
     if wish.past or (wish.day < today and wish.last_day is None):
         # Rule 17: name the past day, then the nearest days with room (the question's buttons).
         note = t("when.past_day", day=turn.day(wish.day, capital=True))
@@ -314,10 +322,12 @@ async def search_period(turn: Turn, session: Session, wish: Wish, lead: str | No
         else:
             note = t("period.no_room", period=between)
         return await ask(turn, replace(session, offer=None), Step.WHEN, join(lead, note))
-    note = t("period.first", period=between, day=turn.day(found[0]))
+    # When the period's first day has room, its times say it all ("la settimana prossima" on a
+    # Monday); otherwise the day found is named first.
+    said = None if found[0] == first else t("period.first", period=between, day=turn.day(found[0]))
     day_wish = replace(wish, day=found[0], last_day=None)
     others = tuple(found[1 : OTHER_DAYS_COUNT + 1])
-    return await offer_day(turn, session, day_wish, join(lead, note), period_days=others)
+    return await offer_day(turn, session, day_wish, join(lead, said), period_days=others)
 
 
 def wish_window(wish: Wish) -> bool:
@@ -541,9 +551,10 @@ def shifts(event: Input) -> bool:
 async def on_service(turn: Turn, session: Session, event: Input) -> Outcome:
     services = await turn.services()
     chosen: Service | None = None
+    if event.verb == Verb.SERVICE and not event.arg:
+        session = replace(session, choices=())
+        return session, [turn.reply(turn.t("service.ask"), await service_rows(turn, session))]
     shown = [s for s in services if s.id in session.choices] if session.choices else services
-    if len(shown) == 1 and len(services) > 1:
-        shown += [s for s in services if s.id not in session.choices]
     shown = shown or services
     match: ServiceMatch[Service] = ServiceMatch()
     if event.verb == Verb.SERVICE:

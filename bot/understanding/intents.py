@@ -671,6 +671,20 @@ def is_acknowledgement(text: str) -> bool:
     return _only_ack(tokens) and any(t in _ACK_WORDS for t in tokens)
 
 
+@lru_cache(maxsize=1024)
+def is_nod(text: str) -> bool:
+    """Whether a message is a reaction, not an answer to a yes/no question: an emoji alone
+    ("👍", "👌", "😊") or an acknowledgement with thanks ("ok grazie", "perfetto, thanks").
+    "ok", "va bene", "perfetto" alone answer a question that was asked."""
+    raw = text.strip()
+    if raw and not any(ch.isalnum() for ch in raw):
+        return True
+    tokens = [_fix(t) for t in words(normalize(raw))]
+    if not is_acknowledgement(text):
+        return False
+    return any(t in _THANKS_WORDS and t not in _ACK_WORDS for t in tokens)
+
+
 def parse_intent(text: str, *, language: str) -> Intent | None:
     """The single best intent of a customer's message, or None when it carries none.
 

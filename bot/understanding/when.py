@@ -2,6 +2,12 @@
 
 A `When` may be a period of days ("la settimana prossima", "entro venerdì": `date` to `last`) and
 may be in the past ("lunedì scorso": `past`); the conversation decides what to offer for either.
+Parts of a month: the beginning ("inizio mese") is days 1-10, the middle ("metà dicembre") days
+11-20, the end ("fine mese", "end of the month") its last seven days.
+
+In a message naming several days, a day after a self-correction ("anzi", "actually", "I mean",
+"o meglio", "cioè", "no wait") replaces the one before it, and a day said to be impossible ("we
+have a wedding on saturday", "venerdì sono via", "giovedì non posso") gives way to the others.
 
 A fast rule layer over the normalised text follows the rules of shared/dates.md; dateparser is
 only asked about what the layer cannot read at all (unusual date formats).
@@ -10,6 +16,7 @@ only asked about what the layer cannot read at all (unusual date formats).
 from __future__ import annotations
 
 import calendar
+import itertools
 import logging
 import re
 import time as _clock
@@ -75,6 +82,37 @@ _BUSY_AFTER = _words(
 _BUSY_BEFORE = _words(
     "tranne eccetto except not non nn no cant cannot t busy impegnato impegnata lavoro work "
     "working but"
+)
+# Events that keep the customer away on a day said near them ("we have a wedding on saturday",
+# "c'è la comunione sabato"): that day is the impossible one, within a few words either side.
+_BUSY_EVENTS = _words(
+    "wedding party christening baptism funeral birthday dinner meeting trip holiday holidays "
+    "vacation exam concert away busy matrimonio comunione battesimo cresima funerale compleanno "
+    "festa cena pranzo riunione impegno impegni viaggio vacanza vacanze esame concerto partita "
+    "match game via fuori impegnato impegnata occupato occupata"
+)
+_NEGATED_GOOD = re.compile(
+    r"\b(?:no|not|non|nn) (?:e |is |va |so |very |molto |)(?:good|bene|ok|fine)\b"
+)
+# Within one message, a day after one of these replaces the day before it ("domani... anzi no,
+# meglio venerdì", "tomorrow, I mean friday", "giovedì o meglio venerdì").
+_SELF_CORRECTION = (
+    ("anzi",),
+    ("actually",),
+    ("cioe",),
+    ("i", "mean"),
+    ("wait",),
+    ("aspetta",),
+    ("o", "meglio"),
+    ("no", "meglio"),
+    ("or", "rather"),
+    ("rather",),
+    ("scusa",),
+    ("sorry",),
+    ("volevo", "dire"),
+    ("intendevo",),
+    ("make", "that"),
+    ("no", "no"),
 )
 _WANTED_NEAR = _words(
     "libero libera liberi libere free ok bene good fine works perfetto meglio better "
@@ -438,7 +476,11 @@ def _is_day_alone(tok: tuple[str, ...], i: int) -> bool:
     nxt = tok[i + 1] if i + 1 < len(tok) else ""
     if nxt == "~" and _vague_time_next(tok, i):
         pass  # "il 3 verso ora di pranzo": the day, then a vague time
-    elif nxt in ("AM", "PM", "+30", "+15", "+45", "-15", "e", "and", "-", "BEFORE", "~"):
+    elif nxt in ("e", "and"):
+        after = tok[i + 2] if i + 2 < len(tok) else ""
+        if not after or _number(after) is not None or after in ("il", "the", "AT"):
+            return False  # "il 4 e il 5", "il 4 e 30"; "il 4 è meglio" is the 4th
+    elif nxt in ("AM", "PM", "+30", "+15", "+45", "-15", "-", "BEFORE", "~"):
         return False
     prev = tok[i - 1] if i > 0 else ""
     if prev in _TIME_CUES or prev.startswith("REL") or prev.startswith("DP"):
@@ -746,17 +788,34 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
     monday") drop out when another day remains (rule 14)."""
     if len(dates) < 2:
         return dates
+    corrected = [d for d, nxt in itertools.pairwise(dates) if _corrects(tok[d.end : nxt.start])]
+    if corrected:
+        dates = [d for d in dates if d not in corrected]
+        if len(dates) < 2:
+            return dates
     for k, d in enumerate(dates):
         stop = dates[k + 1].start if k + 1 < len(dates) else len(tok)
         # A "no" right after the previous day is about that day ("mercoledì no, giovedì sì").
-        begin = (dates[k - 1].end + (1 if dates[k - 1].busy else 0)) if k else 0
+        begin = min(dates[k - 1].end + (4 if dates[k - 1].busy else 0), d.start) if k else 0
         after = set(tok[d.end : min(d.end + 3, stop)])
         before = set(tok[max(begin, d.start - 2) : d.start])
-        d.busy = bool((after & _BUSY_AFTER) or (before & _BUSY_BEFORE)) and not (
-            after & _WANTED_NEAR
-        )
+        near = set(tok[max(begin, d.start - 5) : d.start]) | set(tok[d.end : min(d.end + 4, stop)])
+        refused = _NEGATED_GOOD.search(" ".join(tok[d.end : min(d.end + 4, stop)])) is not None
+        d.busy = (
+            bool((after & _BUSY_AFTER) or (before & _BUSY_BEFORE) or (near & _BUSY_EVENTS))
+            and not (after & _WANTED_NEAR and not refused)
+        ) or refused
     kept = [d for d in dates if not d.busy]
     return kept or dates
+
+
+def _corrects(between: tuple[str, ...]) -> bool:
+    """Whether the words between two days say the second replaces the first."""
+    for marks in _SELF_CORRECTION:
+        n = len(marks)
+        if any(between[k : k + n] == marks for k in range(len(between) - n + 1)):
+            return True
+    return False
 
 
 def _period(tok: tuple[str, ...], today: date) -> tuple[date, date] | None:
@@ -803,7 +862,7 @@ def _period(tok: tuple[str, ...], today: date) -> tuple[date, date] | None:
             elif part == "PMID":
                 first, end = 11, 20
             elif part == "PEND":
-                first = 21
+                first = days - 6  # the end of a month is its last seven days
             span = (month_start.replace(day=first), month_start.replace(day=end))
     if span is None:
         return None
