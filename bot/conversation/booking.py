@@ -179,6 +179,7 @@ async def start_booking(
     wish: Wish | None = None,
     service_id: str | None = None,
     text: str | None = None,
+    asap: bool = False,
 ) -> Outcome:
     session = await drop_hold(turn, session)
     session = replace(session.start_flow(Flow.BOOK, turn.now()), wish=wish)
@@ -199,6 +200,9 @@ async def start_booking(
     if chosen is None:
         return await ask(turn, session, Step.SERVICE)
     lead = turn.t("service.chosen", name=chosen.name) if named else None
+    if asap and wish is None:
+        # "what's the earliest you have for a colour": the first day with room, at once.
+        return await first_free(turn, replace(with_service(session, chosen), choices=()), lead)
     return await choose_service(turn, session, chosen, lead)
 
 
@@ -494,7 +498,7 @@ async def change_time(turn: Turn, session: Session, lead: str | None = None) -> 
     return await ask(turn, replace(session, offer=None, new_start=None), Step.WHEN, lead)
 
 
-async def first_free(turn: Turn, session: Session) -> Outcome:
+async def first_free(turn: Turn, session: Session, lead: str | None = None) -> Outcome:
     """ "As soon as possible": the first day with room, all its times."""
     assert session.service_id is not None
     availability = await turn.zimun.get_availability(
@@ -502,8 +506,8 @@ async def first_free(turn: Turn, session: Session) -> Outcome:
     )
     days = days_with_room(availability, turn.tz, limit=1)
     if not days:
-        return await ask(turn, session, Step.WHEN)
-    return await search(turn, session, Wish(day=days[0]))
+        return await ask(turn, session, Step.WHEN, lead)
+    return await search(turn, session, Wish(day=days[0]), lead)
 
 
 async def earlier_or_later(turn: Turn, session: Session, later: bool) -> Outcome:

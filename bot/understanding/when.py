@@ -114,6 +114,7 @@ _SELF_CORRECTION = (
     ("make", "that"),
     ("no", "no"),
 )
+_ROOM_ASKED = _words("posto posti spazio room space disponibilita available availability free")
 _WANTED_NEAR = _words(
     "libero libera liberi libere free ok bene good fine works perfetto meglio better "
     "preferisco prefer vorrei like want"
@@ -185,7 +186,11 @@ def _tokens(text: str) -> tuple[str, ...]:
         s = pattern.sub(replacement, s)
     s = " ".join(_fix_word(w) for w in s.split())
     s = v.PHRASES.sub(lambda m: f" {v.PHRASE_REPLACEMENTS[int(str(m.lastgroup)[1:])]} ", s)
-    words = [v.NUMBERS.get(w, w) for w in s.split()]
+    raw_words = s.split()
+    words = [
+        w if w in _ARTICLES and not _one_here(raw_words, i) else v.NUMBERS.get(w, w)
+        for i, w in enumerate(raw_words)
+    ]
     # "twenty seven" -> 27
     merged: list[str] = []
     for w in words:
@@ -206,6 +211,21 @@ def _tokens(text: str) -> tuple[str, ...]:
             continue
         out.extend(v.WORDS.get(w, w).split())
     return tuple(out)
+
+
+# "un", "uno", "una" are articles ("pomeriggio una piega") unless a time or an amount is meant:
+# "alle una", "l'una e mezza", "tra un'ora", "una e un quarto".
+_ARTICLES = frozenset({"un", "uno", "una"})
+_ONE_BEFORE = frozenset(
+    {"alle", "all", "l", "la", "le", "ore", "verso", "dopo", "prima", "entro", "tra", "fra", "in",
+     "dall", "dalle", "dalla", "per", "AT", "~", "e", "o", "and", "or", "-", "a"}
+)  # fmt: skip
+
+
+def _one_here(words: list[str], i: int) -> bool:
+    before = words[i - 1] if i > 0 else ""
+    after = words[i + 1] if i + 1 < len(words) else ""
+    return before in _ONE_BEFORE or after in ("e", "meno", "and") or not after or after.isdigit()
 
 
 def _offset_token(m: re.Match[str]) -> str:
@@ -585,8 +605,12 @@ def _looks_like_time(tok: tuple[str, ...], i: int) -> bool:
         and (tok[i + 1] == "past" or (tok[i + 1] == "to" and t in ("20", "25")))
     ):
         return True
-    if _INT.match(t) and i > 0 and (tok[i - 1].startswith("REL") or tok[i - 1] in DAY_PARTS):
-        return int(t) <= 23  # "domani 11", "stasera 9"
+    if _INT.match(t) and i > 0 and tok[i - 1] in DAY_PARTS:
+        # "stasera 9", "pomeriggio 3"; not "mattina un taglio" (1 is no morning hour)
+        start, end = DAY_PARTS[tok[i - 1]]
+        return any(start.hour <= h <= end.hour for h in (int(t), int(t) + 12))
+    if _INT.match(t) and i > 0 and tok[i - 1].startswith("REL"):
+        return int(t) <= 23  # "domani 11"
     if _INT.match(t) and i + 1 < len(tok):
         return tok[i + 1] in ("AM", "PM", "+30", "+15", "+45", "-15", "~", "ONW")
     return t in ("HALFPAST", "QPAST", "QTO")
@@ -731,6 +755,12 @@ def _layer(text: str, now: datetime) -> When | None:
     mine = [m for m in times if _owner(m, dates) is target] if target else times
     if alternatives:
         mine = times  # "giovedì o venerdì pomeriggio": the day part is for either day
+    # "alle 10... anzi no, alle 11": a time after a self-correction replaces the one before it.
+    mine = [
+        m
+        for k, m in enumerate(mine)
+        if k + 1 == len(mine) or not _corrects(tok[m.end : mine[k + 1].start])
+    ]
     part = next((m.part for m in mine if m.kind == "part"), None)
     minutes = next((m for m in mine if m.kind == "minutes"), None)
     if minutes is not None:
@@ -801,9 +831,12 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
         before = set(tok[max(begin, d.start - 2) : d.start])
         near = set(tok[max(begin, d.start - 5) : d.start]) | set(tok[d.end : min(d.end + 4, stop)])
         refused = _NEGATED_GOOD.search(" ".join(tok[d.end : min(d.end + 4, stop)])) is not None
+        # "giovedì pomeriggio c'è posto?": asking for room is wanting the day.
+        room = set(tok[d.end : min(d.end + 5, stop)]) & _ROOM_ASKED
         d.busy = (
             bool((after & _BUSY_AFTER) or (before & _BUSY_BEFORE) or (near & _BUSY_EVENTS))
             and not (after & _WANTED_NEAR and not refused)
+            and not room
         ) or refused
     kept = [d for d in dates if not d.busy]
     return kept or dates
@@ -881,6 +914,11 @@ def _owner(m: _Mention, dates: list[_Mention]) -> _Mention | None:
     return before[-1] if before else (dates[0] if dates else None)
 
 
+# Between two days, words that make the second a fallback ("mercoledì, se no va bene anche
+# giovedì", "wednesday or else thursday"): the first one is the wish.
+_ALTERNATIVE = _words("o or oppure anche altrimenti otherwise else also sennò senno too")
+
+
 def _pick_target(
     tok: tuple[str, ...], dates: list[_Mention]
 ) -> tuple[_Mention | None, _Mention | None]:
@@ -890,7 +928,7 @@ def _pick_target(
         return dates[0], None
     first, last = dates[0], dates[-1]
     between = tok[first.end : last.start]
-    if any(w in ("o", "or", "oppure") for w in between) and "INSTEAD" not in between:
+    if any(w in _ALTERNATIVE for w in between) and "INSTEAD" not in between:
         return first, None  # alternatives, not a move: the first is the wish
     for d in dates:
         # "l'appuntamento di giovedì", "my thursday appointment", "invece di giovedì"

@@ -132,3 +132,12 @@ async def test_one_time_on_several_days_asks_which_day(chat: Chat) -> None:
     assert "Alle 11:00 ho posto in questi giorni." in chat.text
     assert "Quale giorno preferisci?" in chat.text
     assert "Quale orario preferisci?" not in chat.text
+
+
+async def test_the_earliest_for_a_named_service_gives_the_first_day_at_once(
+    harness_chat_en: Chat,
+) -> None:
+    chat = harness_chat_en
+    await chat.say("hey whats the earliest u have for a colour")
+    assert "Here are the free times on Monday 23 November" in chat.text
+    assert "When would you like to come?" not in chat.text
