@@ -200,10 +200,17 @@ _CANT_COME = _c(
     r"passare|presentarmi)\b|\bnon voglio piu venire\b|\bdon t want to come any ?more\b|"
     r"\bnon ce la (faccio|faro)\b|\bnon vengo\b|\bnon (ci )?saro\b"
 )
+# "volevo un taglio", "i'd like a cut": asking for something, so a "can't make it" in the same
+# message is about a day, not an appointment to cancel ("volevo dirvi che..." is not this).
+_WANTS_ONE = _c(
+    r"\b(vorrei|volevo|voglio|vorremmo|mi serve|mi servirebbe|would like|d like|i want|i wanted|"
+    r"i need|was hoping for|looking for) (fare |prenotare |to book |to get |get )?"
+    r"(un|una|uno|a|an)\b"
+)
 _INSTEAD = _c(
     r"\b(invece|instead|rather|can we|could we|possiamo|potremmo|si puo fare|altro giorno|"
     r"altra data|another day|different day|other day|another time|un altro orario|altra settimana|"
-    r"another week|different week)\b"
+    r"another week|different week|facciamo|let s do|let s make it|how about|what about)\b"
 )
 _MOVE = _c(
     r"\b(spost\w*|anticip\w*|posticip\w*|rimand\w*|rinvi\w*|reschedul\w*|postpon\w*|move|moving|"
@@ -559,6 +566,8 @@ def _action(s: str) -> Intent | None:
             return Intent(IntentKind.MOVE)  # "annulla e prenota venerdì"
         return Intent(IntentKind.CANCEL)
     if cant_come:
+        if _WANTS_ONE.search(s):
+            return Intent(IntentKind.BOOK)  # "volevo un taglio sabato ma nn ce la faccio, lunedì"
         if _INSTEAD.search(s):
             return Intent(IntentKind.MOVE)
         return Intent(IntentKind.CANCEL)

@@ -659,6 +659,15 @@ def _time_mentions(tok: tuple[str, ...], taken: set[int]) -> list[_Mention]:
         elif cue in ("BETWEEN", "FROM", "AFTER", "BEFORE"):
             while j < n and tok[j] in ("le", "la", "l", "AT", "~", "the"):
                 j += 1
+        if cue in ("AFTER", "BEFORE") and j < n and tok[j] in DAY_PARTS:
+            # "any time after lunch": from the end of the part; "before lunch": until its start.
+            start, stop = DAY_PARTS[tok[j]]
+            edge = stop if cue == "AFTER" else start
+            moment = _Moment(edge.hour, edge.minute, None, True)
+            kind = "after" if cue == "AFTER" else "before"
+            found.append(_Mention(i, j + 1, kind, moments=[moment]))
+            i = j + 1
+            continue
         if cue not in _TIME_CUES and not _looks_like_time(tok, i):
             i += 1
             continue

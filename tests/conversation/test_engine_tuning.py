@@ -141,3 +141,12 @@ async def test_the_earliest_for_a_named_service_gives_the_first_day_at_once(
     await chat.say("hey whats the earliest u have for a colour")
     assert "Here are the free times on Monday 23 November" in chat.text
     assert "When would you like to come?" not in chat.text
+
+
+async def test_how_long_and_how_much_for_one_service_is_one_answer(
+    harness_chat_en: Chat,
+) -> None:
+    chat = harness_chat_en
+    await chat.say("how long does a colour take and how much is it")
+    assert chat.text.count("90 minutes") == 1
+    assert "€70.00" in chat.text
