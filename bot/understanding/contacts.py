@@ -209,6 +209,7 @@ _FOR_LEAD = re.compile(
     r"(?:"
     r"(?:(?:intesta\w*|mett\w*|prenota\w*|segna\w*|fall[oa]|fai)\s+)?"
     r"(?:(?:a|al|in|sotto)\s+(?:il\s+)?nome\s+d(?:i|el(?:la)?)|intestat[oa]\s+a|intestal[oa]\s+a|"
+    r"(?:(?:put\s+it|book\s+it|it)\s+)?under\s+(?:my|our)\s+(?:" + _RELATIVES + r")['’]?s\s+name|"
     r"(?:(?:put\s+it|book\s+it|it)\s+)?under(?:\s+the\s+name)?(?:\s+of)?|in\s+the\s+name\s+of|"
     r"book\s+it\s+for|prenota(?:lo|la|re)?\s+(?:per|a\s+nome\s+di))"
     r"(?:\s+(?:(?:la\s+|il\s+)?(?:mia|mio|my|our)\s+)?(?:" + _RELATIVES + r"))?"
@@ -301,9 +302,27 @@ _NEW_NAME = re.compile(
 )
 
 
+# A dictated address (voice to text): "mario punto rossi chiocciola gmail punto com",
+# "jane dot doe at gmail dot com"; the domain needs at least one "dot".
+_DICTATED = re.compile(
+    r"([\w+-]+(?:\s+(?:punto|dot)\s+[\w+-]+)*)\s+(?:chiocciola|at)\s+"
+    r"([\w-]+(?:\s+(?:punto|dot)\s+[\w-]+)+)",
+    re.IGNORECASE,
+)
+_SPOKEN_DOT = re.compile(r"\s+(?:punto|dot)\s+", re.IGNORECASE)
+
+
+def _undictate(text: str) -> str:
+    return _DICTATED.sub(
+        lambda m: _SPOKEN_DOT.sub(".", m.group(1)) + "@" + _SPOKEN_DOT.sub(".", m.group(2)), text
+    )
+
+
 def find_address(text: str) -> str | None:
     """The e-mail address inside a sentence ("la mail è mario@x.it, grazie"), spaces around @
     removed; None when there is none."""
+    if "@" not in text:
+        text = _undictate(text)
     found = _ADDRESS.search(text)
     return found.group(0).replace(" ", "").rstrip(".") if found else None
 
@@ -447,6 +466,8 @@ def _clean_email(text: str) -> str:
     if address.lower().startswith("mailto:"):
         address = address[len("mailto:") :]
     address = address.split("?", 1)[0]  # mailto query part
+    if "@" not in address:
+        address = _undictate(address)
     address = re.sub(r"\s*@\s*", "@", address)
     return address.strip().rstrip(".,;:!").strip()
 
