@@ -133,6 +133,7 @@ _GLUED = [
     (re.compile(r"(?<=[a-z])-(?=[a-z])|'"), " "),
 ]
 _INT = re.compile(r"^\d{1,2}$")
+_WEEKDAY_TOKEN = re.compile(r"^WD\d$")
 _ORD = re.compile(r"^(\d{1,2})ORDW?$")
 _HM = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})(?:\2(\d{2}|\d{4}))?$")
@@ -420,6 +421,13 @@ def _date_mentions(tok: tuple[str, ...], today: date, now: datetime) -> list[_Me
                 ):
                     n = _number(tok[j])
                     by_day = _weekday_date(n or 0, int(t[2:]), today)
+                    if (
+                        by_day is not None
+                        and by_day.weekday() != int(t[2:])
+                        and not _ORD.match(tok[j])
+                        and (n or 0) <= 23
+                    ):
+                        by_day = None  # "sunday 11" with no Sunday the 11th near: 11 o'clock
                     if by_day is not None:
                         day, end = by_day, j + 1
             if _by_before(tok, i) and day >= today:
@@ -609,8 +617,12 @@ def _looks_like_time(tok: tuple[str, ...], i: int) -> bool:
         # "stasera 9", "pomeriggio 3"; not "mattina un taglio" (1 is no morning hour)
         start, end = DAY_PARTS[tok[i - 1]]
         return any(start.hour <= h <= end.hour for h in (int(t), int(t) + 12))
-    if _INT.match(t) and i > 0 and tok[i - 1].startswith("REL"):
-        return int(t) <= 23  # "domani 11"
+    if (
+        _INT.match(t)
+        and i > 0
+        and (tok[i - 1].startswith("REL") or _WEEKDAY_TOKEN.match(tok[i - 1]))
+    ):
+        return int(t) <= 23  # "domani 11", "sunday 11" (no Sunday the 11th near)
     if _INT.match(t) and i + 1 < len(tok):
         return tok[i + 1] in ("AM", "PM", "+30", "+15", "+45", "-15", "~", "ONW")
     return t in ("HALFPAST", "QPAST", "QTO")
