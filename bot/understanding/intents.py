@@ -194,8 +194,11 @@ _CANCEL_NEGATED = _c(
     rf"\b{_NEGATOR} (lo |la |l |it |my |the )?(annull\w*|disdic\w*|disdir\w*|cancell\w*|cancel\w*)"
 )
 _CANT_COME = _c(
-    r"\b(can t|cannot|can not|cant|won t be able to|will not be able to|unable to|not able to) "
-    r"(make it|come|attend|be there|go)\b|"
+    r"\b(can t|cannot|can not|cant|won t be able to|wont be able to|will not be able to|"
+    r"unable to|not able to|won t|wont|will not|couldn t|couldnt) "
+    r"(make it|come|attend|be there|go|do it)\b|"
+    r"\b(don t|dont|do not) think i( can| will| ll| could)? (make it|come|be there)\b|"
+    r"\bnon (penso|credo) (di )?(farcela|riuscire a venire|poter venire)\b|"
     r"\bnon (posso|riesco|potro|potrei|riusciro|ce la faccio)( piu)?( a)? (venire|esserci|farcela|"
     r"passare|presentarmi)\b|\bnon voglio piu venire\b|\bdon t want to come any ?more\b|"
     r"\bnon ce la (faccio|faro)\b|\bnon vengo\b|\bnon (ci )?saro\b"
