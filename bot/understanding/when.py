@@ -129,6 +129,7 @@ _GLUED = [
     (re.compile(r"\b(\d{1,2}(?::\d{2})?)\s?-\s?(\d{1,2}(?::\d{2})?)\b"), r"\1-\2"),
     (re.compile(r"(\d)\s*([ap])\s?m\b"), r"\1 \2m"),
     (re.compile(r"\b(\d{1,2})(ish)\b"), r"\1 ish"),
+    (re.compile(r"\b(noon|midday|lunch|lunchtime|morning|afternoon|evening)ish\b"), r"around \1"),
     (re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b"), r"\1ORD"),
     (re.compile(r"(?<=[a-z])-(?=[a-z])|'"), " "),
 ]
@@ -189,7 +190,10 @@ def _tokens(text: str) -> tuple[str, ...]:
     s = v.PHRASES.sub(lambda m: f" {v.PHRASE_REPLACEMENTS[int(str(m.lastgroup)[1:])]} ", s)
     raw_words = s.split()
     words = [
-        w if w in _ARTICLES and not _one_here(raw_words, i) else v.NUMBERS.get(w, w)
+        w
+        if (w in _ARTICLES and not _one_here(raw_words, i))
+        or (w == "one" and i > 0 and raw_words[i - 1] in _ONE_PRONOUN)
+        else v.NUMBERS.get(w, w)
         for i, w in enumerate(raw_words)
     ]
     # "twenty seven" -> 27
@@ -220,6 +224,13 @@ _ARTICLES = frozenset({"un", "uno", "una"})
 _ONE_BEFORE = frozenset(
     {"alle", "all", "l", "la", "le", "ore", "verso", "dopo", "prima", "entro", "tra", "fra", "in",
      "dall", "dalle", "dalla", "per", "AT", "~", "e", "o", "and", "or", "-", "a"}
+)  # fmt: skip
+
+
+# "the one at half 10", "that one": a pronoun, not the 1st.
+_ONE_PRONOUN = frozenset(
+    {"the", "that", "this", "which", "any", "other", "another", "earlier", "later", "first",
+     "last", "next", "same", "no"}
 )  # fmt: skip
 
 

@@ -150,3 +150,10 @@ async def test_how_long_and_how_much_for_one_service_is_one_answer(
     await chat.say("how long does a colour take and how much is it")
     assert chat.text.count("90 minutes") == 1
     assert "€70.00" in chat.text
+
+
+async def test_the_one_at_a_time_is_that_time_on_the_day_shown(harness_chat_en: Chat) -> None:
+    chat = harness_chat_en
+    await chat.say("cut friday")
+    await chat.say("the one at half 10")
+    assert "Friday 27 November at 10:30" in chat.text
