@@ -888,10 +888,12 @@ def _period(tok: tuple[str, ...], today: date) -> tuple[date, date] | None:
     it, as its first day still ahead and its last day."""
     part = next((t for t in tok if t in ("PSTART", "PMID", "PEND")), None)
     span: tuple[date, date] | None = None
-    if "NEXTWEEK" in tok or "THISWEEK" in tok:
+    if "NEXTWEEK" in tok or "THISWEEK" in tok or "WEEKAFTERNEXT" in tok:
         monday = today - timedelta(days=today.weekday())
         if "NEXTWEEK" in tok:
             monday += timedelta(days=7)
+        if "WEEKAFTERNEXT" in tok:
+            monday += timedelta(days=14)
         span = (monday, monday + timedelta(days=6))
         if part is not None:
             offset = {"PSTART": 0, "PMID": 2, "PEND": 4}[part]

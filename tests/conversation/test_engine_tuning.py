@@ -157,3 +157,16 @@ async def test_the_one_at_a_time_is_that_time_on_the_day_shown(harness_chat_en: 
     await chat.say("cut friday")
     await chat.say("the one at half 10")
     assert "Friday 27 November at 10:30" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("un taglio la prossima settimana ma nn lunedì", "martedì 1 dicembre"),
+        ("un colore la settimana dopo la prossima", "lunedì 7 dicembre"),
+    ],
+)
+async def test_periods_said_around_a_day(chat: Chat, text: str, day: str) -> None:
+    await chat.say(text)
+    assert day in chat.text
+    assert "lunedì 30 novembre" not in chat.text.split("\n")[0]
