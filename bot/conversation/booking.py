@@ -67,15 +67,14 @@ def match_service(turn: Turn, text: str, services: Sequence[Service]) -> Service
 
 
 async def service_rows(turn: Turn, session: Session) -> list[list[Button]]:
-    """One button per service; only the ones in `session.choices` when the customer's words fit
-    several ("piega")."""
+    """One button per service; when the customer's words fit some of them ("piega"), only those
+    (`session.choices`) and an "Altri servizi" button that shows the whole list."""
     t = turn.t
     services = await turn.services()
+    others = False
     if session.choices:
         chosen = [s for s in services if s.id in session.choices]
-        if len(chosen) == 1:
-            # One suggestion that is not quite what was asked: first, with the others after it.
-            chosen += [s for s in services if s.id not in session.choices]
+        others = bool(chosen) and len(chosen) < len(services)
         services = chosen or services
     rows = [
         [
@@ -85,6 +84,9 @@ async def service_rows(turn: Turn, session: Session) -> list[list[Button]]:
         ]
         for s in services
     ]
+    if others:
+        # "Altri servizi": a service button without a service shows the whole list.
+        rows.append([turn.button(t("button.other_services"), Verb.SERVICE)])
     rows.append([stop_button(turn)])
     return rows
 
@@ -160,7 +162,9 @@ async def prompt_slot(turn: Turn, session: Session, lead: str | None) -> list[Re
     offer = session.offer
     if offer is None:
         return await prompt_when(turn, session, lead)
-    if offer.starts:
+    if offer.starts and len({turn.local_day(s) for s in offer.starts}) > 1:
+        question = turn.t("slot.choose_same_time")  # one time on several days: which day
+    elif offer.starts:
         question = turn.t("slot.choose")
     elif offer.days:
         question = turn.t("slot.choose_day")
@@ -176,6 +180,7 @@ async def start_booking(
     wish: Wish | None = None,
     service_id: str | None = None,
     text: str | None = None,
+    asap: bool = False,
 ) -> Outcome:
     session = await drop_hold(turn, session)
     session = replace(session.start_flow(Flow.BOOK, turn.now()), wish=wish)
@@ -196,6 +201,9 @@ async def start_booking(
     if chosen is None:
         return await ask(turn, session, Step.SERVICE)
     lead = turn.t("service.chosen", name=chosen.name) if named else None
+    if asap and wish is None:
+        # "what's the earliest you have for a colour": the first day with room, at once.
+        return await first_free(turn, replace(with_service(session, chosen), choices=()), lead)
     return await choose_service(turn, session, chosen, lead)
 
 
@@ -215,6 +223,10 @@ async def search(turn: Turn, session: Session, wish: Wish, lead: str | None = No
     session = replace(session, asked_time=wish.time or session.asked_time)
     assert session.service_id is not None
     today, last = turn.today(), turn.last_bookable_day()
+    if wish.past or (wish.day < today and wish.last_day is None) or wish.day > last:
+        # A new question answered with the day buttons: they start from today, not after the
+        # day offered before (that is only for "another day" asked at the times on screen).
+        session = replace(session, offer=None)
     if wish.past or (wish.day < today and wish.last_day is None):
         # Rule 17: name the past day, then the nearest days with room (the question's buttons).
         note = t("when.past_day", day=turn.day(wish.day, capital=True))
@@ -316,10 +328,12 @@ async def search_period(turn: Turn, session: Session, wish: Wish, lead: str | No
         else:
             note = t("period.no_room", period=between)
         return await ask(turn, replace(session, offer=None), Step.WHEN, join(lead, note))
-    note = t("period.first", period=between, day=turn.day(found[0]))
+    # When the period's first day has room, its times say it all ("la settimana prossima" on a
+    # Monday); otherwise the day found is named first.
+    said = None if found[0] == first else t("period.first", period=between, day=turn.day(found[0]))
     day_wish = replace(wish, day=found[0], last_day=None)
     others = tuple(found[1 : OTHER_DAYS_COUNT + 1])
-    return await offer_day(turn, session, day_wish, join(lead, note), period_days=others)
+    return await offer_day(turn, session, day_wish, join(lead, said), period_days=others)
 
 
 def wish_window(wish: Wish) -> bool:
@@ -486,7 +500,7 @@ async def change_time(turn: Turn, session: Session, lead: str | None = None) -> 
     return await ask(turn, replace(session, offer=None, new_start=None), Step.WHEN, lead)
 
 
-async def first_free(turn: Turn, session: Session) -> Outcome:
+async def first_free(turn: Turn, session: Session, lead: str | None = None) -> Outcome:
     """ "As soon as possible": the first day with room, all its times."""
     assert session.service_id is not None
     availability = await turn.zimun.get_availability(
@@ -494,8 +508,8 @@ async def first_free(turn: Turn, session: Session) -> Outcome:
     )
     days = days_with_room(availability, turn.tz, limit=1)
     if not days:
-        return await ask(turn, session, Step.WHEN)
-    return await search(turn, session, Wish(day=days[0]))
+        return await ask(turn, session, Step.WHEN, lead)
+    return await search(turn, session, Wish(day=days[0]), lead)
 
 
 async def earlier_or_later(turn: Turn, session: Session, later: bool) -> Outcome:
@@ -543,9 +557,10 @@ def shifts(event: Input) -> bool:
 async def on_service(turn: Turn, session: Session, event: Input) -> Outcome:
     services = await turn.services()
     chosen: Service | None = None
+    if event.verb == Verb.SERVICE and not event.arg:
+        session = replace(session, choices=())
+        return session, [turn.reply(turn.t("service.ask"), await service_rows(turn, session))]
     shown = [s for s in services if s.id in session.choices] if session.choices else services
-    if len(shown) == 1 and len(services) > 1:
-        shown += [s for s in services if s.id not in session.choices]
     shown = shown or services
     match: ServiceMatch[Service] = ServiceMatch()
     if event.verb == Verb.SERVICE:

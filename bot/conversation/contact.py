@@ -41,7 +41,7 @@ from bot.understanding.contacts import (
     read_contact_change,
     read_name,
 )
-from bot.understanding.intents import is_acknowledgement
+from bot.understanding.intents import is_acknowledgement, is_nod
 from bot.zimun import Appointment, HoldExpired, InvalidRequest, NotFound, SlotUnavailable
 
 logger = logging.getLogger(__name__)
@@ -241,8 +241,9 @@ async def on_summary(turn: Turn, session: Session, event: Input) -> Outcome:
         lead = t("summary.email_changed")
         return await take_email(turn, session, change.value, event, lead)
     if event.kind is IntentKind.YES:
-        if event.text and is_acknowledgement(event.text):
-            # "ok" or a thumbs-up acknowledges the summary; booking needs an explicit yes.
+        if event.text and is_nod(event.text):
+            # The summary asks "Confermo?": "ok", "va bene", "sì" answer it; a thumbs-up alone
+            # or "ok grazie" is a reaction, so the customer is asked to tap or write "sì".
             return await ask(turn, session, Step.SUMMARY, t("summary.say_confirm"))
         return await confirm(turn, session)
     if event.wish is not None:

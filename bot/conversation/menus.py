@@ -53,7 +53,8 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
             turn, session, Flow.MOVE, wish=event.wish, same_time=event.same_time
         )
     if kind in (IntentKind.BOOK, IntentKind.ASAP) or event.wish is not None:
-        return await start_booking(turn, session, wish=event.wish, text=event.text)
+        asap = kind is IntentKind.ASAP
+        return await start_booking(turn, session, wish=event.wish, text=event.text, asap=asap)
     if event.text and match_service(turn, event.text, await turn.services()).services:
         return await start_booking(turn, session, text=event.text)
     if kind is IntentKind.GREETING:

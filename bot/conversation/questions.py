@@ -61,7 +61,13 @@ async def answer_text(
     offer passing the message to the staff because something is not known here."""
     answers: list[str] = []
     offer_person = False
-    for kind in question.kinds:
+    kinds = question.kinds
+    if QuestionKind.PRICE in kinds and QuestionKind.DURATION in kinds:
+        # "how long and how much": one service's price answer says its duration too.
+        priced = await _price_or_duration(turn, session, QuestionKind.PRICE, text or "")
+        if priced[1]:
+            kinds = tuple(k for k in kinds if k is not QuestionKind.DURATION)
+    for kind in kinds:
         if kind is QuestionKind.PERSON:
             continue
         answer, offer = await _answer_one(turn, session, kind, question.weekday, text or "")
@@ -80,7 +86,7 @@ async def _answer_one(
 ) -> tuple[str, bool]:
     business = turn.deps.business
     if kind in (QuestionKind.PRICE, QuestionKind.DURATION):
-        return await _price_or_duration(turn, session, kind, text), False
+        return (await _price_or_duration(turn, session, kind, text))[0], False
     if kind is QuestionKind.ADDRESS:
         location = await turn.location()
         if location is not None and location.address:
@@ -122,11 +128,14 @@ async def carry_on(
     return await ask(turn, session, session.step, answer)
 
 
-async def _price_or_duration(turn: Turn, session: Session, kind: QuestionKind, text: str) -> str:
+async def _price_or_duration(
+    turn: Turn, session: Session, kind: QuestionKind, text: str
+) -> tuple[str, bool]:
+    """The answer, and whether it also says the duration (one service with its price)."""
     t = turn.t
     services = await turn.services()
     if not services:
-        return t("question.no_services")
+        return t("question.no_services"), False
     named: Sequence[Service] = match_services(
         text, services, aliases=turn.deps.service_aliases
     ).services
@@ -144,10 +153,11 @@ async def _price_or_duration(turn: Turn, session: Session, kind: QuestionKind, t
                 service=service.name,
                 price=_money(turn, service),
                 minutes=service.duration_minutes,
-            )
+            ), True
         if kind is QuestionKind.PRICE:
-            return t("question.price_unknown_one", service=service.name)
-        return t("question.duration_one", service=service.name, minutes=service.duration_minutes)
+            return t("question.price_unknown_one", service=service.name), False
+        minutes = service.duration_minutes
+        return t("question.duration_one", service=service.name, minutes=minutes), False
     listed = named or services
     if kind is QuestionKind.PRICE:
         lines = [
@@ -156,11 +166,11 @@ async def _price_or_duration(turn: Turn, session: Session, kind: QuestionKind, t
             else t("question.price_line_unknown", service=s.name)
             for s in listed
         ]
-        return "\n".join([t("question.prices"), *lines])
+        return "\n".join([t("question.prices"), *lines]), False
     lines = [
         t("question.duration_line", service=s.name, minutes=s.duration_minutes) for s in listed
     ]
-    return "\n".join([t("question.durations"), *lines])
+    return "\n".join([t("question.durations"), *lines]), False
 
 
 async def _offer(turn: Turn, text: str) -> str:

@@ -188,6 +188,10 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     (r"sometime in|some time in|nel mese di|in the month of|durante", ""),
     (r"prima (?:di |del )?pranzo|before lunch", "BEFORE 12"),
     (
+        r"(?:the |a )?week after next|(?:la )?settimana dopo la prossima",
+        "WEEKAFTERNEXT",
+    ),
+    (
         r"(?:del|della|di|the|of) (?:settimana prossima|prossima settimana|next week|week after)"
         r"|(?:la )?(?:settimana prossima|prossima settimana|settimana dopo)|next week"
         r"|(?:la )?(?:settimana prox|prox settimana|sett prossima|prossima sett|prox sett)"

@@ -147,6 +147,7 @@ _NOT_NAMES = _word_set(
     hello hi hey hiya grazie thanks thx grz me io mio mia my mine myself you tu nessuno niente
     nulla nobody nothing anonimo anonima anonymous nome cognome name surname first last boo
     perfetto bene yes yeah yep nope sure certo prego please the a il la nn
+    per for di of mia mio miei mie our moglie marito figlio figlia wife husband son daughter
     """
 )
 _VOWELS = frozenset("aeiouyàèéìòùáíóú")
@@ -193,6 +194,31 @@ _NAME_LEAD = re.compile(
 )
 
 
+_RELATIVES = (
+    r"moglie|marito|figli[oa]|madre|mamma|padre|pap[aà]|fratello|sorella|nonn[oa]|compagn[oa]|"
+    r"fidanzat[oa]|amic[oa]|ragazz[oa]|zi[oa]|suocer[oa]|cugin[oa]|collega|nipote|"
+    r"wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|grandma|grandmother|"
+    r"grandpa|grandfather|partner|girlfriend|boyfriend|friend|fianc[ée]e?|aunt|uncle|cousin|"
+    r"colleague|niece|nephew|kid|child"
+)
+# Booking for someone else: "a nome di mia moglie, Laura Verdi", "per mio marito Marco Bianchi",
+# "it's for my husband, James Clarke", "under the name Jane Doe", "book it for Jane Doe".
+_FOR_LEAD = re.compile(
+    r"^\s*(?:(?:ciao|salve|hi|hello|hey|allora|ok|okay|si|sì|yes|no|sorry|scusa|anzi)[\s,!.]+)*"
+    r"(?:(?:it'?s|it\s+is|è|e|é|this\s+is|the\s+booking\s+is|la\s+prenotazione\s+(?:è|e))\s+)?"
+    r"(?:"
+    r"(?:(?:intesta\w*|mett\w*|prenota\w*|segna\w*|fall[oa]|fai)\s+)?"
+    r"(?:(?:a|al|in|sotto)\s+(?:il\s+)?nome\s+d(?:i|el(?:la)?)|intestat[oa]\s+a|intestal[oa]\s+a|"
+    r"(?:(?:put\s+it|book\s+it|it)\s+)?under\s+(?:my|our)\s+(?:" + _RELATIVES + r")['’]?s\s+name|"
+    r"(?:(?:put\s+it|book\s+it|it)\s+)?under(?:\s+the\s+name)?(?:\s+of)?|in\s+the\s+name\s+of|"
+    r"book\s+it\s+for|prenota(?:lo|la|re)?\s+(?:per|a\s+nome\s+di))"
+    r"(?:\s+(?:(?:la\s+|il\s+)?(?:mia|mio|my|our)\s+)?(?:" + _RELATIVES + r"))?"
+    r"|(?:per|x|for)\s+(?:(?:la\s+|il\s+)?(?:mia|mio|my|our)\s+)(?:" + _RELATIVES + r")"
+    r")\s*[:,]?\s+",
+    re.IGNORECASE,
+)
+
+
 _NAME_TAIL = re.compile(
     r"[\s,;.!]*\b(?:grazie(?: mille)?|thanks|thank you|thx|please|pls|per favore|cordiali saluti)"
     r"[\s!.]*$",
@@ -204,6 +230,9 @@ def read_name(text: str) -> NameCheck:
     """`parse_name` of what a customer typed at the name question, without the lead-in
     ("ciao, sono Giulia Verdi") and the trailing punctuation."""
     cleaned = _NAME_TAIL.sub("", text.strip()).rstrip("!.?,;") or text.strip()
+    match = _FOR_LEAD.match(cleaned)
+    if match and match.end() < len(cleaned):
+        return parse_name(cleaned[match.end() :].strip())
     match = _NAME_LEAD.match(cleaned)
     if match and match.end() < len(cleaned):
         return parse_name(cleaned[match.end() :].strip())
@@ -273,9 +302,27 @@ _NEW_NAME = re.compile(
 )
 
 
+# A dictated address (voice to text): "mario punto rossi chiocciola gmail punto com",
+# "jane dot doe at gmail dot com"; the domain needs at least one "dot".
+_DICTATED = re.compile(
+    r"([\w+-]+(?:\s+(?:punto|dot)\s+[\w+-]+)*)\s+(?:chiocciola|at)\s+"
+    r"([\w-]+(?:\s+(?:punto|dot)\s+[\w-]+)+)",
+    re.IGNORECASE,
+)
+_SPOKEN_DOT = re.compile(r"\s+(?:punto|dot)\s+", re.IGNORECASE)
+
+
+def _undictate(text: str) -> str:
+    return _DICTATED.sub(
+        lambda m: _SPOKEN_DOT.sub(".", m.group(1)) + "@" + _SPOKEN_DOT.sub(".", m.group(2)), text
+    )
+
+
 def find_address(text: str) -> str | None:
     """The e-mail address inside a sentence ("la mail è mario@x.it, grazie"), spaces around @
     removed; None when there is none."""
+    if "@" not in text:
+        text = _undictate(text)
     found = _ADDRESS.search(text)
     return found.group(0).replace(" ", "").rstrip(".") if found else None
 
@@ -419,6 +466,8 @@ def _clean_email(text: str) -> str:
     if address.lower().startswith("mailto:"):
         address = address[len("mailto:") :]
     address = address.split("?", 1)[0]  # mailto query part
+    if "@" not in address:
+        address = _undictate(address)
     address = re.sub(r"\s*@\s*", "@", address)
     return address.strip().rstrip(".,;:!").strip()
 

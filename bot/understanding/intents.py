@@ -194,16 +194,26 @@ _CANCEL_NEGATED = _c(
     rf"\b{_NEGATOR} (lo |la |l |it |my |the )?(annull\w*|disdic\w*|disdir\w*|cancell\w*|cancel\w*)"
 )
 _CANT_COME = _c(
-    r"\b(can t|cannot|can not|cant|won t be able to|will not be able to|unable to|not able to) "
-    r"(make it|come|attend|be there|go)\b|"
+    r"\b(can t|cannot|can not|cant|won t be able to|wont be able to|will not be able to|"
+    r"unable to|not able to|won t|wont|will not|couldn t|couldnt) "
+    r"(make it|come|attend|be there|go|do it)\b|"
+    r"\b(don t|dont|do not) think i( can| will| ll| could)? (make it|come|be there)\b|"
+    r"\bnon (penso|credo) (di )?(farcela|riuscire a venire|poter venire)\b|"
     r"\bnon (posso|riesco|potro|potrei|riusciro|ce la faccio)( piu)?( a)? (venire|esserci|farcela|"
     r"passare|presentarmi)\b|\bnon voglio piu venire\b|\bdon t want to come any ?more\b|"
     r"\bnon ce la (faccio|faro)\b|\bnon vengo\b|\bnon (ci )?saro\b"
 )
+# "volevo un taglio", "i'd like a cut": asking for something, so a "can't make it" in the same
+# message is about a day, not an appointment to cancel ("volevo dirvi che..." is not this).
+_WANTS_ONE = _c(
+    r"\b(vorrei|volevo|voglio|vorremmo|mi serve|mi servirebbe|would like|d like|i want|i wanted|"
+    r"i need|was hoping for|looking for) (fare |prenotare |to book |to get |get )?"
+    r"(un|una|uno|a|an)\b"
+)
 _INSTEAD = _c(
     r"\b(invece|instead|rather|can we|could we|possiamo|potremmo|si puo fare|altro giorno|"
     r"altra data|another day|different day|other day|another time|un altro orario|altra settimana|"
-    r"another week|different week)\b"
+    r"another week|different week|facciamo|let s do|let s make it|how about|what about)\b"
 )
 _MOVE = _c(
     r"\b(spost\w*|anticip\w*|posticip\w*|rimand\w*|rinvi\w*|reschedul\w*|postpon\w*|move|moving|"
@@ -559,6 +569,8 @@ def _action(s: str) -> Intent | None:
             return Intent(IntentKind.MOVE)  # "annulla e prenota venerdì"
         return Intent(IntentKind.CANCEL)
     if cant_come:
+        if _WANTS_ONE.search(s):
+            return Intent(IntentKind.BOOK)  # "volevo un taglio sabato ma nn ce la faccio, lunedì"
         if _INSTEAD.search(s):
             return Intent(IntentKind.MOVE)
         return Intent(IntentKind.CANCEL)
@@ -669,6 +681,20 @@ def is_acknowledgement(text: str) -> bool:
         return smiled
     tokens = _GOODBYE.sub(" ", " ".join(tokens)).split()  # "ok grazie, a presto"
     return _only_ack(tokens) and any(t in _ACK_WORDS for t in tokens)
+
+
+@lru_cache(maxsize=1024)
+def is_nod(text: str) -> bool:
+    """Whether a message is a reaction, not an answer to a yes/no question: an emoji alone
+    ("👍", "👌", "😊") or an acknowledgement with thanks ("ok grazie", "perfetto, thanks").
+    "ok", "va bene", "perfetto" alone answer a question that was asked."""
+    raw = text.strip()
+    if raw and not any(ch.isalnum() for ch in raw):
+        return True
+    tokens = [_fix(t) for t in words(normalize(raw))]
+    if not is_acknowledgement(text):
+        return False
+    return any(t in _THANKS_WORDS and t not in _ACK_WORDS for t in tokens)
 
 
 def parse_intent(text: str, *, language: str) -> Intent | None:

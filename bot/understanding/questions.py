@@ -67,6 +67,8 @@ _SHORTHAND = {
     "x": "per",
     "nn": "non",
     "wat": "what",
+    "ke": "che",
+    "kosa": "cosa",
 }
 _KEYWORDS = frozenset(
     _words_of("""
@@ -161,7 +163,9 @@ _HOURS = _c(
     r"open|close|siete aperti)\b|\b(siete|sei|e) (aperti|aperto|chiusi|chiuso)\b|"
     r"\b(are you|r you|are u|you) (open|closed)\b|\bopen(ing)? (hours|times)\b|^hours$|"
     r"\b(your|the|salon|shop) hours\b|"
-    r"\bclosing time\b|\bbusiness hours\b|\bdo you (open|work) on\b|\blavorate (il|di|la)\b"
+    r"\bclosing time\b|\bbusiness hours\b|\bdo you (open|work) on\b|\blavorate (il|di|la)\b|"
+    r"\b(che|quali) orari (fate|fai|tenete|hai)\b|\borari (del|di) (lunedi|martedi|mercoledi|"
+    r"giovedi|venerdi|sabato|domenica)\b"
 )
 _PHONE = _c(
     r"\b(numero (di )?(telefono|cellulare|tel|whatsapp)|telefon\w*|cellulare|whatsapp|"

@@ -229,6 +229,12 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         # "volevo dire giovedì, non martedì": the day refused is not the one asked for.
         kept = parse_when(refused, now=now, language=language)
         when = kept if kept is not None else when
+        if when.last is not None:
+            # "la settimana prossima ma non lunedì": the period without the day refused.
+            for found in _REFUSED_DAY.finditer(s):
+                day = parse_when(found.group(found.lastindex or 0), now=now, language=language)
+                if day is not None and day.date == when.date and when.date < when.last:
+                    when = replace(when, date=when.date + timedelta(days=1))
     negated = bool(_NEGATION.search(s))
     correction = bool(_CORRECTION.search(s))
     same_time = bool(_SAME_TIME.search(s))

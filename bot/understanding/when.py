@@ -2,6 +2,12 @@
 
 A `When` may be a period of days ("la settimana prossima", "entro venerdì": `date` to `last`) and
 may be in the past ("lunedì scorso": `past`); the conversation decides what to offer for either.
+Parts of a month: the beginning ("inizio mese") is days 1-10, the middle ("metà dicembre") days
+11-20, the end ("fine mese", "end of the month") its last seven days.
+
+In a message naming several days, a day after a self-correction ("anzi", "actually", "I mean",
+"o meglio", "cioè", "no wait") replaces the one before it, and a day said to be impossible ("we
+have a wedding on saturday", "venerdì sono via", "giovedì non posso") gives way to the others.
 
 A fast rule layer over the normalised text follows the rules of shared/dates.md; dateparser is
 only asked about what the layer cannot read at all (unusual date formats).
@@ -10,6 +16,7 @@ only asked about what the layer cannot read at all (unusual date formats).
 from __future__ import annotations
 
 import calendar
+import itertools
 import logging
 import re
 import time as _clock
@@ -76,6 +83,38 @@ _BUSY_BEFORE = _words(
     "tranne eccetto except not non nn no cant cannot t busy impegnato impegnata lavoro work "
     "working but"
 )
+# Events that keep the customer away on a day said near them ("we have a wedding on saturday",
+# "c'è la comunione sabato"): that day is the impossible one, within a few words either side.
+_BUSY_EVENTS = _words(
+    "wedding party christening baptism funeral birthday dinner meeting trip holiday holidays "
+    "vacation exam concert away busy matrimonio comunione battesimo cresima funerale compleanno "
+    "festa cena pranzo riunione impegno impegni viaggio vacanza vacanze esame concerto partita "
+    "match game via fuori impegnato impegnata occupato occupata"
+)
+_NEGATED_GOOD = re.compile(
+    r"\b(?:no|not|non|nn) (?:e |is |va |so |very |molto |)(?:good|bene|ok|fine)\b"
+)
+# Within one message, a day after one of these replaces the day before it ("domani... anzi no,
+# meglio venerdì", "tomorrow, I mean friday", "giovedì o meglio venerdì").
+_SELF_CORRECTION = (
+    ("anzi",),
+    ("actually",),
+    ("cioe",),
+    ("i", "mean"),
+    ("wait",),
+    ("aspetta",),
+    ("o", "meglio"),
+    ("no", "meglio"),
+    ("or", "rather"),
+    ("rather",),
+    ("scusa",),
+    ("sorry",),
+    ("volevo", "dire"),
+    ("intendevo",),
+    ("make", "that"),
+    ("no", "no"),
+)
+_ROOM_ASKED = _words("posto posti spazio room space disponibilita available availability free")
 _WANTED_NEAR = _words(
     "libero libera liberi libere free ok bene good fine works perfetto meglio better "
     "preferisco prefer vorrei like want"
@@ -90,10 +129,12 @@ _GLUED = [
     (re.compile(r"\b(\d{1,2}(?::\d{2})?)\s?-\s?(\d{1,2}(?::\d{2})?)\b"), r"\1-\2"),
     (re.compile(r"(\d)\s*([ap])\s?m\b"), r"\1 \2m"),
     (re.compile(r"\b(\d{1,2})(ish)\b"), r"\1 ish"),
+    (re.compile(r"\b(noon|midday|lunch|lunchtime|morning|afternoon|evening)ish\b"), r"around \1"),
     (re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b"), r"\1ORD"),
     (re.compile(r"(?<=[a-z])-(?=[a-z])|'"), " "),
 ]
 _INT = re.compile(r"^\d{1,2}$")
+_WEEKDAY_TOKEN = re.compile(r"^WD\d$")
 _ORD = re.compile(r"^(\d{1,2})ORDW?$")
 _HM = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})(?:\2(\d{2}|\d{4}))?$")
@@ -147,7 +188,14 @@ def _tokens(text: str) -> tuple[str, ...]:
         s = pattern.sub(replacement, s)
     s = " ".join(_fix_word(w) for w in s.split())
     s = v.PHRASES.sub(lambda m: f" {v.PHRASE_REPLACEMENTS[int(str(m.lastgroup)[1:])]} ", s)
-    words = [v.NUMBERS.get(w, w) for w in s.split()]
+    raw_words = s.split()
+    words = [
+        w
+        if (w in _ARTICLES and not _one_here(raw_words, i))
+        or (w == "one" and i > 0 and raw_words[i - 1] in _ONE_PRONOUN)
+        else v.NUMBERS.get(w, w)
+        for i, w in enumerate(raw_words)
+    ]
     # "twenty seven" -> 27
     merged: list[str] = []
     for w in words:
@@ -168,6 +216,28 @@ def _tokens(text: str) -> tuple[str, ...]:
             continue
         out.extend(v.WORDS.get(w, w).split())
     return tuple(out)
+
+
+# "un", "uno", "una" are articles ("pomeriggio una piega") unless a time or an amount is meant:
+# "alle una", "l'una e mezza", "tra un'ora", "una e un quarto".
+_ARTICLES = frozenset({"un", "uno", "una"})
+_ONE_BEFORE = frozenset(
+    {"alle", "all", "l", "la", "le", "ore", "verso", "dopo", "prima", "entro", "tra", "fra", "in",
+     "dall", "dalle", "dalla", "per", "AT", "~", "e", "o", "and", "or", "-", "a"}
+)  # fmt: skip
+
+
+# "the one at half 10", "that one": a pronoun, not the 1st.
+_ONE_PRONOUN = frozenset(
+    {"the", "that", "this", "which", "any", "other", "another", "earlier", "later", "first",
+     "last", "next", "same", "no"}
+)  # fmt: skip
+
+
+def _one_here(words: list[str], i: int) -> bool:
+    before = words[i - 1] if i > 0 else ""
+    after = words[i + 1] if i + 1 < len(words) else ""
+    return before in _ONE_BEFORE or after in ("e", "meno", "and") or not after or after.isdigit()
 
 
 def _offset_token(m: re.Match[str]) -> str:
@@ -362,6 +432,13 @@ def _date_mentions(tok: tuple[str, ...], today: date, now: datetime) -> list[_Me
                 ):
                     n = _number(tok[j])
                     by_day = _weekday_date(n or 0, int(t[2:]), today)
+                    if (
+                        by_day is not None
+                        and by_day.weekday() != int(t[2:])
+                        and not _ORD.match(tok[j])
+                        and (n or 0) <= 23
+                    ):
+                        by_day = None  # "sunday 11" with no Sunday the 11th near: 11 o'clock
                     if by_day is not None:
                         day, end = by_day, j + 1
             if _by_before(tok, i) and day >= today:
@@ -438,7 +515,11 @@ def _is_day_alone(tok: tuple[str, ...], i: int) -> bool:
     nxt = tok[i + 1] if i + 1 < len(tok) else ""
     if nxt == "~" and _vague_time_next(tok, i):
         pass  # "il 3 verso ora di pranzo": the day, then a vague time
-    elif nxt in ("AM", "PM", "+30", "+15", "+45", "-15", "e", "and", "-", "BEFORE", "~"):
+    elif nxt in ("e", "and"):
+        after = tok[i + 2] if i + 2 < len(tok) else ""
+        if not after or _number(after) is not None or after in ("il", "the", "AT"):
+            return False  # "il 4 e il 5", "il 4 e 30"; "il 4 è meglio" is the 4th
+    elif nxt in ("AM", "PM", "+30", "+15", "+45", "-15", "-", "BEFORE", "~"):
         return False
     prev = tok[i - 1] if i > 0 else ""
     if prev in _TIME_CUES or prev.startswith("REL") or prev.startswith("DP"):
@@ -543,8 +624,16 @@ def _looks_like_time(tok: tuple[str, ...], i: int) -> bool:
         and (tok[i + 1] == "past" or (tok[i + 1] == "to" and t in ("20", "25")))
     ):
         return True
-    if _INT.match(t) and i > 0 and (tok[i - 1].startswith("REL") or tok[i - 1] in DAY_PARTS):
-        return int(t) <= 23  # "domani 11", "stasera 9"
+    if _INT.match(t) and i > 0 and tok[i - 1] in DAY_PARTS:
+        # "stasera 9", "pomeriggio 3"; not "mattina un taglio" (1 is no morning hour)
+        start, end = DAY_PARTS[tok[i - 1]]
+        return any(start.hour <= h <= end.hour for h in (int(t), int(t) + 12))
+    if (
+        _INT.match(t)
+        and i > 0
+        and (tok[i - 1].startswith("REL") or _WEEKDAY_TOKEN.match(tok[i - 1]))
+    ):
+        return int(t) <= 23  # "domani 11", "sunday 11" (no Sunday the 11th near)
     if _INT.match(t) and i + 1 < len(tok):
         return tok[i + 1] in ("AM", "PM", "+30", "+15", "+45", "-15", "~", "ONW")
     return t in ("HALFPAST", "QPAST", "QTO")
@@ -593,6 +682,15 @@ def _time_mentions(tok: tuple[str, ...], taken: set[int]) -> list[_Mention]:
         elif cue in ("BETWEEN", "FROM", "AFTER", "BEFORE"):
             while j < n and tok[j] in ("le", "la", "l", "AT", "~", "the"):
                 j += 1
+        if cue in ("AFTER", "BEFORE") and j < n and tok[j] in DAY_PARTS:
+            # "any time after lunch": from the end of the part; "before lunch": until its start.
+            start, stop = DAY_PARTS[tok[j]]
+            edge = stop if cue == "AFTER" else start
+            moment = _Moment(edge.hour, edge.minute, None, True)
+            kind = "after" if cue == "AFTER" else "before"
+            found.append(_Mention(i, j + 1, kind, moments=[moment]))
+            i = j + 1
+            continue
         if cue not in _TIME_CUES and not _looks_like_time(tok, i):
             i += 1
             continue
@@ -689,6 +787,12 @@ def _layer(text: str, now: datetime) -> When | None:
     mine = [m for m in times if _owner(m, dates) is target] if target else times
     if alternatives:
         mine = times  # "giovedì o venerdì pomeriggio": the day part is for either day
+    # "alle 10... anzi no, alle 11": a time after a self-correction replaces the one before it.
+    mine = [
+        m
+        for k, m in enumerate(mine)
+        if k + 1 == len(mine) or not _corrects(tok[m.end : mine[k + 1].start])
+    ]
     part = next((m.part for m in mine if m.kind == "part"), None)
     minutes = next((m for m in mine if m.kind == "minutes"), None)
     if minutes is not None:
@@ -746,17 +850,37 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
     monday") drop out when another day remains (rule 14)."""
     if len(dates) < 2:
         return dates
+    corrected = [d for d, nxt in itertools.pairwise(dates) if _corrects(tok[d.end : nxt.start])]
+    if corrected:
+        dates = [d for d in dates if d not in corrected]
+        if len(dates) < 2:
+            return dates
     for k, d in enumerate(dates):
         stop = dates[k + 1].start if k + 1 < len(dates) else len(tok)
         # A "no" right after the previous day is about that day ("mercoledì no, giovedì sì").
-        begin = (dates[k - 1].end + (1 if dates[k - 1].busy else 0)) if k else 0
+        begin = min(dates[k - 1].end + (4 if dates[k - 1].busy else 0), d.start) if k else 0
         after = set(tok[d.end : min(d.end + 3, stop)])
         before = set(tok[max(begin, d.start - 2) : d.start])
-        d.busy = bool((after & _BUSY_AFTER) or (before & _BUSY_BEFORE)) and not (
-            after & _WANTED_NEAR
-        )
+        near = set(tok[max(begin, d.start - 5) : d.start]) | set(tok[d.end : min(d.end + 4, stop)])
+        refused = _NEGATED_GOOD.search(" ".join(tok[d.end : min(d.end + 4, stop)])) is not None
+        # "giovedì pomeriggio c'è posto?": asking for room is wanting the day.
+        room = set(tok[d.end : min(d.end + 5, stop)]) & _ROOM_ASKED
+        d.busy = (
+            bool((after & _BUSY_AFTER) or (before & _BUSY_BEFORE) or (near & _BUSY_EVENTS))
+            and not (after & _WANTED_NEAR and not refused)
+            and not room
+        ) or refused
     kept = [d for d in dates if not d.busy]
     return kept or dates
+
+
+def _corrects(between: tuple[str, ...]) -> bool:
+    """Whether the words between two days say the second replaces the first."""
+    for marks in _SELF_CORRECTION:
+        n = len(marks)
+        if any(between[k : k + n] == marks for k in range(len(between) - n + 1)):
+            return True
+    return False
 
 
 def _period(tok: tuple[str, ...], today: date) -> tuple[date, date] | None:
@@ -764,10 +888,12 @@ def _period(tok: tuple[str, ...], today: date) -> tuple[date, date] | None:
     it, as its first day still ahead and its last day."""
     part = next((t for t in tok if t in ("PSTART", "PMID", "PEND")), None)
     span: tuple[date, date] | None = None
-    if "NEXTWEEK" in tok or "THISWEEK" in tok:
+    if "NEXTWEEK" in tok or "THISWEEK" in tok or "WEEKAFTERNEXT" in tok:
         monday = today - timedelta(days=today.weekday())
         if "NEXTWEEK" in tok:
             monday += timedelta(days=7)
+        if "WEEKAFTERNEXT" in tok:
+            monday += timedelta(days=14)
         span = (monday, monday + timedelta(days=6))
         if part is not None:
             offset = {"PSTART": 0, "PMID": 2, "PEND": 4}[part]
@@ -803,7 +929,7 @@ def _period(tok: tuple[str, ...], today: date) -> tuple[date, date] | None:
             elif part == "PMID":
                 first, end = 11, 20
             elif part == "PEND":
-                first = 21
+                first = days - 6  # the end of a month is its last seven days
             span = (month_start.replace(day=first), month_start.replace(day=end))
     if span is None:
         return None
@@ -822,6 +948,11 @@ def _owner(m: _Mention, dates: list[_Mention]) -> _Mention | None:
     return before[-1] if before else (dates[0] if dates else None)
 
 
+# Between two days, words that make the second a fallback ("mercoledì, se no va bene anche
+# giovedì", "wednesday or else thursday"): the first one is the wish.
+_ALTERNATIVE = _words("o or oppure anche altrimenti otherwise else also sennò senno too")
+
+
 def _pick_target(
     tok: tuple[str, ...], dates: list[_Mention]
 ) -> tuple[_Mention | None, _Mention | None]:
@@ -831,7 +962,7 @@ def _pick_target(
         return dates[0], None
     first, last = dates[0], dates[-1]
     between = tok[first.end : last.start]
-    if any(w in ("o", "or", "oppure") for w in between) and "INSTEAD" not in between:
+    if any(w in _ALTERNATIVE for w in between) and "INSTEAD" not in between:
         return first, None  # alternatives, not a move: the first is the wish
     for d in dates:
         # "l'appuntamento di giovedì", "my thursday appointment", "invece di giovedì"

@@ -30,3 +30,8 @@ async def harness() -> AsyncIterator[Harness]:
 @pytest.fixture
 def chat(harness: Harness) -> Chat:
     return harness.chat()
+
+
+@pytest.fixture
+def harness_chat_en(harness: Harness) -> Chat:
+    return harness.chat(chat_id=1002, language="en", first_name="Emma", last_name="Clarke")

@@ -82,15 +82,31 @@ async def test_asking_to_change_the_name_asks_it(chat: Chat, text: str) -> None:
     assert "A che nome prenoto?" in chat.text
 
 
-@pytest.mark.parametrize("text", ["ok", "👍", "perfetto", "ok va bene"])
-async def test_ok_at_the_summary_asks_for_an_explicit_confirm(chat: Chat, text: str) -> None:
+@pytest.mark.parametrize("text", ["👍", "👌", "ok grazie", "perfetto grazie mille", "😊"])
+async def test_a_reaction_at_the_summary_asks_for_an_explicit_confirm(
+    chat: Chat, text: str
+) -> None:
     await _at_summary(chat)
     await chat.say(text)
     assert "Per prenotare tocca «Conferma»" in chat.text
     assert not chat.world.appointments
 
 
-@pytest.mark.parametrize("text", ["sì", "confermo", "conferma", "sì, va bene"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sì",
+        "confermo",
+        "conferma",
+        "sì, va bene",
+        "va bene",
+        "ok",
+        "certo",
+        "ok va bene",
+        "si grazie",
+        "vabbene",
+    ],
+)
 async def test_an_explicit_yes_at_the_summary_books(chat: Chat, text: str) -> None:
     await _at_summary(chat)
     await chat.say(text)

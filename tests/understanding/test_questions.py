@@ -120,3 +120,14 @@ def test_several_questions_in_one_message() -> None:
 def test_words_one_typo_away_are_not_questions(text: str) -> None:
     # "change" is not "charge", "quando" is not "quanto".
     assert parse_question(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "weekday"),
+    [("ke orari fate il sabato?", 5), ("che orari fate di lunedi", 0), ("orari del venerdì?", 4)],
+)
+def test_opening_hours_of_a_day_asked_with_orari(text: str, weekday: int) -> None:
+    question = parse_question(text)
+    assert question is not None
+    assert question.kind is QuestionKind.HOURS
+    assert question.weekday == weekday
