@@ -93,6 +93,11 @@ def miniapp_routes(deps: MiniAppDeps, *, prefix: str = "/app") -> list[BaseRoute
 
         return serve
 
+    async def texts(request: Request) -> Response:
+        # Public: the page's own words, so even a refused visitor reads why in their language.
+        language = language_for(request.query_params.get("language"), deps.default_language)
+        return JSONResponse({"language": language, "texts": _Api._texts(language)})
+
     async def to_slash(_: Request) -> Response:
         return RedirectResponse(f"{prefix}/")
 
@@ -101,6 +106,7 @@ def miniapp_routes(deps: MiniAppDeps, *, prefix: str = "/app") -> list[BaseRoute
         Route(f"{prefix}/", static("index.html"), methods=["GET"]),
         Route(f"{prefix}/app.js", static("app.js"), methods=["GET"]),
         Route(f"{prefix}/app.css", static("app.css"), methods=["GET"]),
+        Route(f"{prefix}/api/texts", texts, methods=["GET"]),
         Route(f"{prefix}/api/me", api.guarded(api.me), methods=["GET"]),
         Route(f"{prefix}/api/month", api.guarded(api.month), methods=["GET"]),
         Route(f"{prefix}/api/times", api.guarded(api.times), methods=["GET"]),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -88,10 +89,14 @@ async def mini_app_server(
             lifespan="off",
         )
     )
-    serving = asyncio.create_task(server.serve(), name="mini-app-server")
+    # Bound and listening before serving starts: a port in use fails here, at start-up, and
+    # the first requests wait in the backlog instead of being refused.
+    sock = socket.create_server((tuning.listen_host, settings.port), reuse_port=False)
+    serving = asyncio.create_task(server.serve(sockets=[sock]), name="mini-app-server")
     logger.info("mini app listening on port %s", settings.port)
     try:
         yield
     finally:
         server.should_exit = True
         await serving
+        sock.close()

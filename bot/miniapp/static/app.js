@@ -79,6 +79,12 @@
     let data = {};
     try { data = await response.json(); } catch (e) { data = {}; }
     if (response.status === 401) {
+      if (!me) {
+        // Not told who we are: Telegram's (unverified) language, only to say so in it.
+        let code = navigator.language || "";
+        try { code = JSON.parse(new URLSearchParams(initData).get("user")).language_code || code; } catch (e) { /* keep */ }
+        try { texts = (await (await fetch("api/texts?language=" + encodeURIComponent(code))).json()).texts; } catch (e) { /* keep */ }
+      }
       screen(T("unauthorized"), null, el("p", { text: T("unauthorized_hint") }));
       throw new Error("unauthorized");
     }
