@@ -321,3 +321,11 @@ def test_every_text_the_page_shows_is_in_both_catalogs() -> None:
     for language in LANGUAGES:
         translator = translator_for(language)
         assert sorted(k for k in used if not translator.has(k)) == [], language
+
+
+def test_the_page_is_small_and_loads_nothing_from_elsewhere() -> None:
+    static = Path(__file__).parents[2] / "bot/miniapp/static"
+    files = {path.name: path.read_text(encoding="utf-8") for path in static.iterdir()}
+    assert set(files) == {"index.html", "app.js", "app.css"}
+    assert sum(len(text.encode()) for text in files.values()) < 100_000
+    assert not [name for name, text in files.items() if "http://" in text or "https://" in text]
