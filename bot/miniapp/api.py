@@ -396,14 +396,10 @@ class _Api:
         return self._answer(ok, session, replies, refused=422 if session.hold else 409)
 
     async def confirm(self, request: Request, user: WebAppUser) -> Response:
-        before = await self._session(user)
         session, replies = await self._run(user, Form(ops.CONFIRM))
-        booked = (
-            before.step is Step.SUMMARY
-            and session.done is not None
-            and session.done != before.done
-            and session.step is Step.IDLE
-        )
+        # Booked by this request: the chat's confirmation, which carries the .ics ("already
+        # booked", after a chat that was quicker, carries none).
+        booked = session.done is not None and _with_calendar(replies)
         if booked:
             await self._tell_chat(user.id, replies)
         return self._answer(booked, session, replies)
@@ -427,7 +423,7 @@ class _Api:
         session, replies = await self._run(user, Form(ops.MOVE, fields))
         after = await self.deps.store.find_booking(entry.appointment_id)
         moved = after is not None and instant_arg(after.start) == body.get("start")
-        moved = moved and after is not None and after.start != entry.start
+        moved = moved and _with_calendar(replies)  # the chat's "moved", with the new .ics
         if moved:
             await self._tell_chat(user.id, replies)
         return self._answer(moved, session, replies)
@@ -444,3 +440,7 @@ class _Api:
         if cancelled:
             await self._tell_chat(user.id, replies)
         return self._answer(cancelled, session, replies)
+
+
+def _with_calendar(replies: list[Reply]) -> bool:
+    return any(reply.attachments for reply in replies)

@@ -329,3 +329,27 @@ def test_the_page_is_small_and_loads_nothing_from_elsewhere() -> None:
     assert set(files) == {"index.html", "app.js", "app.css"}
     assert sum(len(text.encode()) for text in files.values()) < 100_000
     assert not [name for name, text in files.items() if "http://" in text or "https://" in text]
+
+
+@pytest.mark.parametrize("first", ["chat", "app"])
+async def test_whichever_face_confirms_second_is_told_it_is_booked(
+    business: Business, first: str
+) -> None:
+    giulia = Customer(chat_id=GIULIA.id, user_id=GIULIA.id, first_name="Giulia", language_code="it")
+    engine = business.app.engine
+    await engine.handle(giulia, Text("taglio giovedì alle 15"))
+    await engine.handle(giulia, Text("Giulia Verdi"))
+    summary = await engine.handle(giulia, Text("giulia@example.org"))
+    confirm = next(b for row in summary[-1].buttons for b in row if "|confirm|" in b.action)
+    if first == "chat":
+        await engine.handle(giulia, Press(confirm.action))
+        app = await business.post(GIULIA, "confirm")
+        assert app.status_code == 409
+        assert app.json()["messages"][0].startswith(IT("booked.already", when="", code="")[:12])
+        assert business.told == []  # the chat already has its confirmation
+    else:
+        assert (await business.post(GIULIA, "confirm")).status_code == 200
+        [late] = await engine.handle(giulia, Press(confirm.action))
+        assert late.text.startswith(IT("booked.already", when="", code="")[:12])
+        assert len(business.told) == 1
+    assert len(business.confirmed()) == 1
