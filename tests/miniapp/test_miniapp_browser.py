@@ -179,7 +179,11 @@ async def test_english_dark_theme_at_phone_width_then_move_and_cancel(site: Site
     background = await page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert background == "rgb(23, 33, 43)"
     assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    await page.locator('[data-service="s_taglio"]').click()
+    # Keyboard only: from the screen's title, Tab reaches "My appointments", then the services.
+    await page.keyboard.press("Tab")
+    await page.keyboard.press("Tab")
+    await expect(page.locator('[data-service="s_taglio"]')).to_be_focused()
+    await page.keyboard.press("Enter")
     await page.locator('[data-date="2026-11-26"]').click()
     await page.get_by_role("button", name="Thursday 26 November 15:00").click()
     await expect(page.get_by_label(en("miniapp.name"))).to_have_value("Jane Doe")

@@ -66,8 +66,9 @@
     backBtn.hidden = !back;
     backBtn.onclick = back || null;
     main.replaceChildren(...children.filter(Boolean));
-    const first = main.querySelector("button:not([disabled]), input");
-    if (first && document.activeElement === document.body) first.focus({ preventScroll: true });
+    // A new screen: its title takes the focus, so a screen reader reads where we are and Tab
+    // goes on from there.
+    titleEl.focus({ preventScroll: true });
   }
 
   async function api(method, path, body) {
