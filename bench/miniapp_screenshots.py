@@ -57,7 +57,6 @@ async def run(out: Path) -> int:
     if chromium is None:
         print("no Chromium found: apt-get install chromium", file=sys.stderr)
         return 1
-    out.mkdir(parents=True, exist_ok=True)
     clock = ManualClock(NOW)
     world = World(seed=replace(default_seed(), staff=1), clock=clock)
     folder = tempfile.mkdtemp(prefix="miniapp-shots-")
@@ -113,7 +112,9 @@ async def run(out: Path) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/miniapp"))
-    return asyncio.run(run(parser.parse_args().out))
+    out: Path = parser.parse_args().out
+    out.mkdir(parents=True, exist_ok=True)
+    return asyncio.run(run(out))
 
 
 if __name__ == "__main__":

@@ -88,3 +88,29 @@ async def test_polling_bot_serves_the_mini_app_and_tells_the_chat(
     [booked] = [m for m in stub.bot_messages(7) if m.document]
     assert says(booked.text, "it", "booked.text", when="giovedì 26 novembre alle 15:00")
     assert booked.document is not None and booked.document[0].endswith(".ics")
+
+
+async def test_webhook_server_serves_the_mini_app_beside_the_webhook(tmp_path: Path) -> None:
+    from telegram.ext import ApplicationBuilder
+
+    from bot.miniapp import miniapp_routes
+    from bot.miniapp.server import deps_for
+    from bot.telegram.webhook import create_webhook_app
+
+    settings = Settings(
+        _env_file=None,
+        telegram_bot_token=TOKEN,
+        database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        mini_app_url=URL,
+    )
+    clock = ManualClock(NOW)
+    world = World(seed=default_seed(), clock=clock)
+    application = ApplicationBuilder().token(TOKEN).updater(None).build()
+    async with await bootstrap(settings, clock=clock, world=world, warm_up=None) as app:
+        routes = miniapp_routes(deps_for(app, bot_token=TOKEN))
+        asgi = create_webhook_app(application, path="/hook", secret="s3cret", routes=routes)
+        transport = httpx.ASGITransport(app=asgi)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bot.test") as client:
+            assert (await client.get("/app/")).status_code == 200
+            assert (await client.get("/app/api/me")).status_code == 401
+            assert (await client.post("/hook", json={})).status_code == 403
