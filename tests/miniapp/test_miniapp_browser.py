@@ -178,6 +178,11 @@ async def test_english_dark_theme_at_phone_width_then_move_and_cancel(site: Site
     await expect(page.locator("h1")).to_have_text(en("miniapp.title"))
     background = await page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert background == "rgb(23, 33, 43)"
+    # Telegram switching theme while the app is open (the event its clients send).
+    switch = "(p) => window.Telegram.WebView.receiveEvent('theme_changed', {theme_params: p})"
+    await page.evaluate(switch, {"bg_color": "#fffffe"})
+    await expect(page.locator("body")).to_have_css("background-color", "rgb(255, 255, 254)")
+    await page.evaluate(switch, DARK)
     assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     # Keyboard only: from the screen's title, Tab reaches "My appointments", then the services.
     await page.keyboard.press("Tab")

@@ -16,8 +16,32 @@
   let timer = null;
   const flow = { service: null, month: null, day: null, moving: null };
 
-  function theme() {
-    let params = tg && tg.themeParams;
+  // Telegram's Mini App bridge without its script (nothing loaded from elsewhere): events out
+  // through the webview proxy (phones), window.external (desktop) or postMessage (Telegram Web).
+  function postEvent(type, data) {
+    const body = JSON.stringify({ eventType: type, eventData: data || {} });
+    try {
+      if (window.TelegramWebviewProxy) window.TelegramWebviewProxy.postEvent(type, JSON.stringify(data || {}));
+      else if (window.external && "notify" in window.external) window.external.notify(body);
+      else if (window.parent !== window) window.parent.postMessage(body, "https://web.telegram.org");
+    } catch (e) { /* not inside Telegram */ }
+  }
+
+  // ...and events in: a theme switched while the app is open is followed at once.
+  function received(type, data) {
+    if (type === "theme_changed" && data && data.theme_params) theme(data.theme_params);
+  }
+  if (!tg) {
+    window.Telegram = window.Telegram || {};
+    window.Telegram.WebView = window.Telegram.WebView || { receiveEvent: received };
+    window.addEventListener("message", (event) => {
+      if (event.origin !== "https://web.telegram.org") return;
+      try { const m = JSON.parse(event.data); received(m.eventType, m.eventData); } catch (e) { /* not ours */ }
+    });
+  }
+
+  function theme(given) {
+    let params = given || (tg && tg.themeParams);
     if (!params && launch.get("tgWebAppThemeParams")) {
       try { params = JSON.parse(launch.get("tgWebAppThemeParams")); } catch (e) { params = null; }
     }
@@ -277,6 +301,7 @@
   async function start() {
     theme();
     if (tg && tg.ready) tg.ready();
+    else { postEvent("web_app_ready"); postEvent("web_app_expand"); }
     if (!initData) {
       // Development only: `python -m bot miniapp --sandbox` signs initData for a fake user.
       try {
