@@ -606,8 +606,6 @@ async def test_a_customer_cannot_use_reply(bench: Bench) -> None:
     text = await bench.command(DANA, "reply", f"{MARIO.chat_id} hi")
     assert "From the salon" not in text
     assert await bench.due() == {}
-
-
 # -- typed answers to a confirmation (issue 9, item 13) ------------------------------------------
 
 
