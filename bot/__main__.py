@@ -46,6 +46,19 @@ def _build_parser() -> argparse.ArgumentParser:
         "throwaway SQLite file when chatting with the sandbox)",
     )
 
+    miniapp = commands.add_parser(
+        "miniapp", help="serve the Telegram Mini App on localhost (with --sandbox: a fake user)"
+    )
+    miniapp.add_argument(
+        "--sandbox",
+        action="store_true",
+        required=True,
+        help="against the built-in sandbox, with a development-only initData signer",
+    )
+    miniapp.add_argument("--host", default="127.0.0.1")
+    miniapp.add_argument("--port", type=int, default=8090)
+    miniapp.add_argument("--now", help="start the clock at this ISO-8601 instant")
+
     replay = commands.add_parser("replay", help="play conversation transcripts (YAML)")
     replay.add_argument("paths", nargs="+", metavar="PATH", help="transcript files or folders")
     replay.add_argument(
@@ -97,6 +110,18 @@ def _chat(args: argparse.Namespace) -> int:
         return 0
 
 
+def _miniapp(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from bot.config import load_settings
+    from bot.miniapp.server import serve_sandbox
+
+    now = datetime.fromisoformat(args.now) if args.now else None
+    if now is not None and now.tzinfo is None:
+        raise ConfigError(f"--now {args.now!r} needs a UTC offset, e.g. +01:00")
+    return serve_sandbox(load_settings(), host=args.host, port=args.port, now=now)
+
+
 def _run_telegram() -> int:
     from bot.config import load_settings
     from bot.telegram.runner import StartupError, run
@@ -124,6 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve(host=args.host, port=args.port, now=args.now)
         if args.command == "chat":
             return _chat(args)
+        if args.command == "miniapp":
+            return _miniapp(args)
         if args.command == "replay":
             from bot.replay.cli import main as replay_main
 

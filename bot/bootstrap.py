@@ -244,4 +244,5 @@ def make_engine(
             staff_reachable=bool(settings.bot_admin_ids),
         ),
         journal=journal,
+        mini_app_url=str(settings.mini_app_url) if settings.mini_app_url else None,
     )

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     # For benchmarks only (bench/run.py): "off" drops PTB's AIORateLimiter, to measure its cost.
     # Production keeps it on: it keeps the bot inside Telegram's flood limits.
     telegram_rate_limiter: Literal["on", "off"] = "on"
+    # Issue 14: the Mini App's public HTTPS address (the page this bot serves at /app/), and how
+    # old a signed initData may be before the Mini App's API refuses it.
+    mini_app_url: HttpUrl | None = None
+    mini_app_max_age_seconds: int = Field(default=86400, ge=60)
 
     zimun_api_url: HttpUrl = HttpUrl("https://api.zimun.online")
     zimun_client_id: str | None = None
@@ -58,6 +62,14 @@ class Settings(BaseSettings):
     business_phone: str | None = None
     business_info_it: str | None = None
     business_info_en: str | None = None
+
+    @field_validator("mini_app_url")
+    @classmethod
+    def _https_only(cls, value: HttpUrl | None) -> HttpUrl | None:
+        # Telegram opens Mini Apps only over HTTPS (Bot API, WebAppInfo.url).
+        if value is not None and value.scheme != "https":
+            raise ValueError("MINI_APP_URL must be an https:// address")
+        return value
 
     @field_validator("bot_timezone")
     @classmethod

@@ -21,7 +21,7 @@ from bot.conversation.common import (
     unexpected,
     wish_at,
 )
-from bot.conversation.events import Button, Reply
+from bot.conversation.events import Button, ButtonKind, Reply
 from bot.conversation.offers import (
     NEAREST_COUNT,
     OTHER_DAYS_COUNT,
@@ -131,6 +131,9 @@ async def prompt_when(turn: Turn, session: Session, lead: str | None) -> list[Re
         days = days_with_room(availability, turn.tz, limit=QUICK_DAYS)
     day_buttons = [turn.button(turn.short_day(d), Verb.DAY, d.isoformat()) for d in days]
     rows += [day_buttons[:2], day_buttons[2:]]
+    if turn.deps.mini_app_url:
+        # Issue 14: the month at a glance, in the Mini App (a web_app button, not a press).
+        rows.append([Button(t("button.calendar"), turn.deps.mini_app_url, ButtonKind.WEB_APP)])
     rows.append([stop_button(turn)])
     question = t("when.ask") if days else t("when.ask_no_days")
     return [turn.reply(join(lead, question), rows)]

@@ -16,14 +16,14 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock
-from bot.conversation import flow
+from bot.conversation import flow, webapp
 from bot.conversation.actions import GLOBAL_VERBS, Action, Verb, decode
 from bot.conversation.again import scheduled_after_visit
 from bot.conversation.booking import scheduled_hold
 from bot.conversation.changes import appointment_ref, owned, scheduled_reminder
 from bot.conversation.common import Input, Outcome, expired, menu, stop_button
 from bot.conversation.contact import already_booked
-from bot.conversation.events import Command, Customer, Event, Press, Reply, Text
+from bot.conversation.events import Command, Customer, Event, Form, Press, Reply, Text
 from bot.conversation.menus import global_press, resume
 from bot.conversation.offers import page_of
 from bot.conversation.recovery import NOTICE, Notice, notice_replies, resolve
@@ -82,6 +82,7 @@ class Engine:
         service_aliases: Mapping[str, tuple[str, ...]] | None = None,
         business: BusinessInfo | None = None,
         journal: IntentJournal | None = None,
+        mini_app_url: str | None = None,
     ) -> None:
         """`journal` keeps Zimun writes as intents (issue 10); by default the store, when it
         can (`SqliteStore` does)."""
@@ -100,6 +101,7 @@ class Engine:
             service_aliases=dict(service_aliases or {}),
             business=business or BusinessInfo(),
             journal=journal if journal is not None else _journal_of(store),
+            mini_app_url=mini_app_url,
         )
         # One lock per chat, forgotten once no event of that chat holds or awaits it.
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -127,7 +129,7 @@ class Engine:
             session = replace(session, language=language)
         return session
 
-    async def handle(self, customer: Customer, event: Event) -> list[Reply]:
+    async def handle(self, customer: Customer, event: Event | Form) -> list[Reply]:
         """Answer one event; the chat's events are handled one at a time."""
         # One transaction per event, committed before the chat's lock is let go (so the next
         # event of the chat reads what this one wrote); checkpoints commit it early.
@@ -210,7 +212,9 @@ class Engine:
                 await resolve(turn, session, deliver)
         return len(chats)
 
-    async def _route(self, turn: Turn, session: Session, event: Event) -> Outcome:
+    async def _route(self, turn: Turn, session: Session, event: Event | Form) -> Outcome:
+        if isinstance(event, Form):
+            return await webapp.perform(turn, session, event)
         if isinstance(event, Command):
             return await flow.command(turn, session, event.name, event.args.strip())
         if isinstance(event, Press):
@@ -406,7 +410,9 @@ def screen_of(turn: Turn, session: Session) -> Screen:
     )
 
 
-def _remember(event: Event) -> str:
+def _remember(event: Event | Form) -> str | None:
+    if isinstance(event, Form):
+        return None  # the Mini App asks again itself; the chat's Retry resumes the step
     if isinstance(event, Text):
         return f"t:{event.text}"
     if isinstance(event, Command):

@@ -7,12 +7,24 @@ no transport detail. Reply text is plain text: a transport escapes it for its ow
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from bot.storage import ScheduledMessage
 
-__all__ = ["Attachment", "Button", "Command", "Customer", "Event", "Press", "Reply", "Text"]
+__all__ = [
+    "Attachment",
+    "Button",
+    "ButtonKind",
+    "Command",
+    "Customer",
+    "Event",
+    "Form",
+    "Press",
+    "Reply",
+    "Text",
+]
 
 
 @dataclass(frozen=True)
@@ -52,9 +64,27 @@ Event = Text | Press | Command
 
 
 @dataclass(frozen=True)
+class Form:
+    """A structured request from another face of the engine (the Mini App, issue 14): an
+    operation of `bot.conversation.webapp` and its fields, run on the chat's own session."""
+
+    operation: str
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def get(self, name: str) -> str:
+        return next((value for key, value in self.fields if key == name), "")
+
+
+class ButtonKind(StrEnum):
+    CALLBACK = "callback"  # `action` comes back as a `Press`
+    WEB_APP = "web_app"  # `action` is the https URL of the Mini App, opened inside Telegram
+
+
+@dataclass(frozen=True)
 class Button:
     label: str
     action: str
+    kind: ButtonKind = ButtonKind.CALLBACK
 
 
 @dataclass(frozen=True)

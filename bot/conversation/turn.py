@@ -62,6 +62,8 @@ class Deps:
     location_cache: tuple[datetime, Location | None] | None = field(default=None)
     # Where Zimun writes are journaled as intents (issue 10); None: not journaled.
     journal: IntentJournal | None = field(default=None)
+    # The Mini App's https URL (issue 14): the "when" step offers it as a calendar button.
+    mini_app_url: str | None = field(default=None)
 
     async def services(self) -> list[Service]:
         """Every service at Zimun, read at most once per SERVICES_TTL for all chats together."""

@@ -10,10 +10,11 @@ import html
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, WebAppInfo
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
 from bot.conversation import Attachment, Button, Command, Customer, Press, Reply, Text
+from bot.conversation.events import ButtonKind
 
 # Telegram refuses callback_data longer than this many bytes (Bot API, InlineKeyboardButton).
 CALLBACK_DATA_LIMIT = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)
@@ -102,17 +103,21 @@ def keyboard_for(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarku
         return None
     for row in rows:
         for button in row:
+            if button.kind is ButtonKind.WEB_APP:
+                continue  # a URL, not callback data
             if len(button.action.encode("utf-8")) > CALLBACK_DATA_LIMIT:
                 raise CallbackDataTooLong(
                     f"button action of {len(button.action.encode('utf-8'))} bytes is longer than "
                     f"Telegram's {CALLBACK_DATA_LIMIT}"
                 )
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(text=button.label, callback_data=button.action) for button in row]
-            for row in rows
-        ]
-    )
+    return InlineKeyboardMarkup([[_inline_button(button) for button in row] for row in rows])
+
+
+def _inline_button(button: Button) -> InlineKeyboardButton:
+    if button.kind is ButtonKind.WEB_APP:
+        # Bot API, InlineKeyboardButton.web_app: opens the Mini App at this https URL.
+        return InlineKeyboardButton(text=button.label, web_app=WebAppInfo(url=button.action))
+    return InlineKeyboardButton(text=button.label, callback_data=button.action)
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:

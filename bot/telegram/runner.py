@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import uvicorn
+from starlette.routing import BaseRoute
 from telegram import Update
 from telegram.error import BadRequest, InvalidToken, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
@@ -30,6 +31,8 @@ from bot.storage import UpdateLedger
 from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.due import DueMessageSender, DueMessageStore
 from bot.telegram.menu import register_commands
+from bot.telegram.miniapp import mini_app_routes, set_mini_app_button
+from bot.telegram.miniapp import mini_app_server as _mini_app_server
 from bot.telegram.once import ProcessedUpdates
 from bot.telegram.turns import ChatTurns, PerChatUpdateProcessor
 from bot.telegram.webhook import create_webhook_app
@@ -183,10 +186,14 @@ async def serve(
         )
         await _check_token(application, settings)
         await _warm_up(app, tuning.warm_up_timeout)
+        routes = mini_app_routes(app, settings, deliver)
         try:
             await _announce(application, settings)
             if webhook:
-                await _run_webhook(application, settings, sender, stop, tuning)
+                await _run_webhook(application, settings, sender, stop, tuning, routes)
+            elif routes:
+                async with _mini_app_server(routes, settings, tuning):
+                    await _run_polling(application, sender, stop, tuning)
             else:
                 await _run_polling(application, sender, stop, tuning)
         finally:
@@ -227,6 +234,8 @@ async def _warm_up(app: RunningApp, within: float) -> None:
 
 async def _announce(application: TelegramApplication, settings: Settings) -> None:
     """The commands menu; a failure here is worth a warning, not a refusal to start."""
+    if settings.mini_app_url is not None:
+        await set_mini_app_button(application.bot, settings)
     try:
         await register_commands(
             application.bot,
@@ -272,6 +281,7 @@ async def _run_webhook(
     sender: DueMessageSender,
     stop: asyncio.Event,
     tuning: Tuning,
+    routes: Sequence[BaseRoute] = (),
 ) -> None:
     assert settings.telegram_webhook_url is not None and settings.telegram_webhook_secret
     secret = settings.telegram_webhook_secret.get_secret_value()
@@ -293,7 +303,7 @@ async def _run_webhook(
         raise ConfigError(f"TELEGRAM_WEBHOOK_URL was refused by Telegram: {exc.message}.") from None
     server = uvicorn.Server(
         uvicorn.Config(
-            create_webhook_app(application, path=path, secret=secret),
+            create_webhook_app(application, path=path, secret=secret, routes=routes),
             host=tuning.listen_host,
             port=settings.port,
             log_level="warning",

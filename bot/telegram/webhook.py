@@ -9,12 +9,13 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from telegram import Update
 from telegram.ext import Application
 
@@ -29,8 +30,10 @@ def create_webhook_app(
     *,
     path: str,
     secret: str,
+    routes: Sequence[BaseRoute] = (),
 ) -> Starlette:
-    """Routes: POST `path` for updates (secret checked), GET /healthz for the platform."""
+    """Routes: POST `path` for updates (secret checked), GET /healthz for the platform, and
+    `routes` served beside them (the Mini App's page and API, issue 14)."""
     expected = secret.encode("utf-8")
 
     async def receive(request: Request) -> Response:
@@ -61,5 +64,6 @@ def create_webhook_app(
         routes=[
             Route(path, receive, methods=["POST"]),
             Route(HEALTH_PATH, health, methods=["GET"]),
+            *routes,
         ]
     )

@@ -452,6 +452,9 @@ class BotApiStub:
         self.commands[(scope_key, params.get("language_code") or "")] = commands
         return True
 
+    async def _api_setChatMenuButton(self, params: dict[str, Any], files: Any) -> bool:
+        return True
+
     async def _api_getMyCommands(self, params: dict[str, Any], files: Any) -> list[Any]:
         scope = params.get("scope") or {"type": "default"}
         return self.commands.get((scope["type"], params.get("language_code") or ""), [])
@@ -586,6 +589,9 @@ def _keyboard(markup: dict[str, Any] | None) -> list[list[tuple[str, str]]]:
     for row in markup.get("inline_keyboard", []):
         buttons = []
         for button in row:
+            if "web_app" in button:  # a Mini App button carries a URL, not callback data
+                buttons.append((button["text"], f"web_app:{button['web_app']['url']}"))
+                continue
             data = button.get("callback_data", "")
             if not 1 <= len(data.encode("utf-8")) <= 64:
                 raise ValueError("Bad Request: BUTTON_DATA_INVALID")
