@@ -10,6 +10,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from bot.storage.intents import IntentJournal
 from bot.storage.models import (
     ForgetCounts,
     HoldNote,
@@ -204,5 +205,5 @@ class StaffStore(Store, UpdateLedger, Protocol):
         """Erase the chat's pending actions and holds (what `forget_chat` does not know of)."""
 
 
-class SharedStore(StaffStore, Coordination, Protocol):
+class SharedStore(StaffStore, Coordination, IntentJournal, Protocol):
     """What `open_store` returns: every backend implements all of it."""
