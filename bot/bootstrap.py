@@ -15,6 +15,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from types import TracebackType
 
 import httpx
@@ -32,7 +33,7 @@ from bot.sandbox import (
     default_seed,
 )
 from bot.staff.wiring import observe_zimun, with_staff, wrap_store
-from bot.storage import IntentJournal, StaffStore, Store, open_store
+from bot.storage import Coordination, IntentJournal, StaffStore, Store, open_store
 from bot.understanding import warm_up as understanding_warm_up
 from bot.zimun import ZimunApi, ZimunClient, ZimunError
 
@@ -40,6 +41,9 @@ logger = logging.getLogger(__name__)
 
 # The sandbox is served in-process; httpx still needs an absolute URL to build requests.
 SANDBOX_BASE_URL = "http://sandbox.invalid"
+
+# How long a claim of due messages keeps them from other instances (see bot/telegram/due.py).
+DUE_CLAIM_LEASE = timedelta(seconds=60)
 
 SendReplies = Callable[[int, Sequence[Reply]], Awaitable[None]]
 
@@ -57,6 +61,8 @@ class App:
     world: World | None = None
     conversation: Engine | None = field(default=None, repr=False)  # the engine behind `engine`
     _owned_store: bool = field(default=True, repr=False)
+    # The store's chat locks and leased claims, for several instances on one database (issue 12).
+    coordination: Coordination | None = field(default=None, repr=False)
 
     async def warm_up(self) -> None:
         """Read now what the first customer would otherwise wait for: the bookable services.
@@ -92,11 +98,23 @@ class App:
         A message is marked sent only after `send` returns, so a crash in between repeats it
         rather than losing it. Returns how many messages were handled.
         """
-        due = await self.store.due_messages(self.clock.now(), limit=limit)
-        for message in due:
-            replies = await self.engine.scheduled(message)
-            if replies:
-                await send(message.chat_id, replies)
+        claims = self.coordination
+        now = self.clock.now()
+        if claims is None:
+            due = await self.store.due_messages(now, limit=limit)
+        else:
+            # Claimed under a lease, so another instance never sends the same message.
+            due = await claims.claim_due(now, DUE_CLAIM_LEASE, limit=limit)
+        for index, message in enumerate(due):
+            try:
+                replies = await self.engine.scheduled(message)
+                if replies:
+                    await send(message.chat_id, replies)
+            except BaseException:
+                if claims is not None:
+                    for unsent in due[index:]:
+                        await claims.release_claim(unsent.key)
+                raise
             await self.store.mark_sent(message.key)
         return len(due)
 
@@ -205,6 +223,7 @@ async def bootstrap(
         world=world,
         conversation=engine,
         _owned_store=owned_store,
+        coordination=store if isinstance(store, Coordination) else None,
     )
 
 

@@ -26,7 +26,7 @@ from bot.clock import Clock
 from bot.config import ConfigError, Settings
 from bot.conversation import ConversationEngine, Reply
 from bot.staff import STAFF_COMMANDS
-from bot.storage import UpdateLedger
+from bot.storage import Coordination, UpdateLedger
 from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.due import DueMessageSender, DueMessageStore
 from bot.telegram.menu import register_commands
@@ -153,7 +153,9 @@ async def serve(
         stop = _stop_on_signals()
     webhook = settings.telegram_webhook_url is not None
     async with await build(settings) as app:
-        turns = ChatTurns()
+        coordination = _coordination_of(app)
+        # Each chat's turn holds the store's chat lock too, respected by every instance.
+        turns = ChatTurns(coordination.chat_lock if coordination is not None else None)
         application = build_application(
             settings,
             turns=turns,
@@ -180,6 +182,7 @@ async def serve(
             turns=turns,
             interval=tuning.due_interval,
             stagger=tuning.due_stagger,
+            claims=coordination,
         )
         await _check_token(application, settings)
         await _warm_up(app, tuning.warm_up_timeout)
@@ -316,6 +319,12 @@ async def _run_webhook(
         await sender.stop()
         if application.running:
             await application.stop()
+
+
+def _coordination_of(app: RunningApp) -> Coordination | None:
+    """The store's chat locks and claims (`bootstrap.App.coordination`), when it has them."""
+    coordination = getattr(app, "coordination", None)
+    return coordination if isinstance(coordination, Coordination) else None
 
 
 def _stop_on_signals() -> asyncio.Event:
