@@ -3,10 +3,11 @@
 Three `python -m bot run` processes in webhook mode share the test's PostgreSQL, the loopback Bot
 API stub and one Zimun sandbox process (`python -m bot sandbox`). The test plays Telegram and the
 platform's balancer: it POSTs each update to the next instance in turn. Six customers book at once,
-step by step; meanwhile one instance is killed with SIGKILL, a new one starts and an old one is
-stopped (a rolling restart), some updates are delivered twice to two instances at once, and every
-reminder falls due together with three instances polling for it. Afterwards every chat shows its
-replies in order and nothing twice, and Zimun's appointments match the ledger one to one.
+step by step, then three move and three cancel at once; meanwhile one instance is killed with
+SIGKILL, a new one starts and an old one is stopped (a rolling restart), updates are delivered twice
+to two instances at once, and the reminders fall due together while the instances poll for them.
+Afterwards every chat shows its replies in order and nothing twice, and Zimun's appointments match
+the ledger one to one.
 
 The kill lands between a chat's steps: an update an instance had acknowledged (webhooks answer
 before handling) dies with it, as with Telegram, and the customer would type it again.
@@ -34,6 +35,7 @@ import pytest
 from botapi_stub import TOKEN, BotApiStub, says
 from conftest import fresh_postgres_schema
 
+from bot.i18n import translator_for
 from bot.sandbox import (
     SANDBOX_CLIENT_ID,
     SANDBOX_CLIENT_SECRET,
@@ -48,6 +50,7 @@ from bot.telegram.webhook import SECRET_HEADER
 from bot.zimun import ZimunClient
 
 ROME = ZoneInfo("Europe/Rome")
+IT = translator_for("it")
 SECRET = "several-instances-secret"
 WEEKDAYS_IT = ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì")
 MONTHS_IT = (
@@ -63,6 +66,8 @@ CUSTOMERS = (
     (506, "Esposito", 17),
 )
 START_WITHIN = 60.0
+MOVE = ("move.confirm", "moved.text")
+CANCEL = ("cancel.confirm", "cancel.reason", "cancelled.text")
 
 
 def free_port() -> int:
@@ -183,6 +188,7 @@ class Customer:
         self.platform, self.chat_id, self.hour = platform, chat_id, hour
         self.name = f"Mario {surname}"
         self.email = f"mario.{surname.lower()}@example.com"
+        self.answers: list[str] = []  # each step's answer as it appeared
 
     async def say(self, text: str, *, twice: bool = False) -> str:
         stub = self.platform.stub
@@ -190,6 +196,16 @@ class Customer:
         stub.text(self.chat_id, text, first_name="Mario", last_name=self.name.split()[1])
         await self.platform.deliver(twice=twice)
         shown = await stub.wait_shown(self.chat_id, seen + 1, within=30)
+        self.answers.append(shown[seen].text)
+        return shown[seen].text
+
+    async def tap(self, label: str) -> str:
+        stub = self.platform.stub
+        seen = len(stub.shown_in(self.chat_id))
+        stub.tap(self.chat_id, label, first_name="Mario", last_name=self.name.split()[1])
+        await self.platform.deliver()
+        shown = await stub.wait_shown(self.chat_id, seen + 1, within=30)
+        self.answers.append(shown[seen].text)
         return shown[seen].text
 
 
@@ -206,9 +222,7 @@ async def database_url(postgres_server_url: str) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def platform(
-    stub: BotApiStub, database_url: str, tmp_path: Path
-) -> AsyncIterator[Platform]:
+async def platform(stub: BotApiStub, database_url: str, tmp_path: Path) -> AsyncIterator[Platform]:
     sandbox_port = free_port()
     sandbox_log = tmp_path / "sandbox.log"
     base = {
@@ -281,6 +295,28 @@ async def test_three_instances_serve_one_bot_through_a_kill_a_restart_and_duplic
         booked = await lockstep(customers, lambda c: c.say("sì"))
         assert all(says(text, "it", "booked.text", service="Taglio") for text in booked), booked
 
+        # Half move theirs, half cancel it, at once.
+        movers, cancellers = customers[:3], customers[3:]
+
+        async def move(c: Customer) -> list[str]:
+            return [
+                await c.say(f"sposta il mio appuntamento a {when} alle {c.hour}:30"),
+                await c.tap(IT("button.move_yes")),
+            ]
+
+        async def cancel(c: Customer) -> list[str]:
+            return [
+                await c.say("vorrei disdire il mio appuntamento"),
+                await c.tap(IT("button.cancel_yes")),
+                await c.tap(IT("button.skip")),
+            ]
+
+        changes = await asyncio.gather(*map(move, movers), *map(cancel, cancellers))
+        for texts in changes[: len(movers)]:
+            assert [says(t, "it", k) for t, k in zip(texts, MOVE, strict=True)] == [True] * 2
+        for texts in changes[len(movers) :]:
+            assert [says(t, "it", k) for t, k in zip(texts, CANCEL, strict=True)] == [True] * 3
+
         # Every reminder falls due at once while the instances poll for due messages.
         admin = await asyncpg.connect(asyncpg_dsn(database_url))
         try:
@@ -288,15 +324,16 @@ async def test_three_instances_serve_one_bot_through_a_kill_a_restart_and_duplic
             moved = await admin.execute(
                 "UPDATE scheduled_messages SET due_at = $1 WHERE kind = 'reminder'", past
             )
-            assert moved == f"UPDATE {len(customers)}"
-            for customer in customers:
+            assert moved == f"UPDATE {len(movers)}"  # a cancelled booking has none
+            for customer in movers:
                 await stub.wait_for(
-                    lambda c=customer: any(  # type: ignore[misc]
+                    lambda c=customer: any(
                         says(m.text, "it", "reminder.text") for m in stub.shown_in(c.chat_id)
                     ),
                     within=30,
                     what=f"the reminder in chat {customer.chat_id}",
                 )
+            await stub.settled(quiet=0.5, within=30)
             # Marked sent right after Telegram took it (the stub shows it a moment before).
             deadline = asyncio.get_running_loop().time() + 30
             while await admin.fetchval(
@@ -306,7 +343,9 @@ async def test_three_instances_serve_one_bot_through_a_kill_a_restart_and_duplic
                 await asyncio.sleep(0.05)  # waiting for the other processes, not for time
         finally:
             await admin.close()
-        await stub.settled(quiet=0.5, within=30)
+        for customer in movers:
+            shown = stub.shown_in(customer.chat_id)
+            customer.answers += [m.text for m in shown if says(m.text, "it", "reminder.text")]
     except BaseException:
         print("\n".join(instance.tail() for instance in platform.everyone))
         raise
@@ -316,11 +355,13 @@ async def test_three_instances_serve_one_bot_through_a_kill_a_restart_and_duplic
     assert logs.count("was delivered again; already claimed, not handled") == len(customers)
 
     # Every chat: each answer once, in the order of its steps.
-    expected = ["hold.placed", "email.ask", "summary.text", "booked.text", "reminder.text"]
+    booking = ["hold.placed", "email.ask", "summary.text", "booked.text"]
     for customer in customers:
-        shown = [m.text for m in stub.shown_in(customer.chat_id)]
-        assert len(shown) == len(expected), (customer.chat_id, shown)
-        for text, key in zip(shown, expected, strict=True):
+        changed = [*MOVE, "reminder.text"] if customer in movers else [*CANCEL]
+        expected = [*booking, *changed]
+        # What appeared or changed (a tapped message edited into the answer counts again).
+        assert len(stub.shown_in(customer.chat_id)) == len(expected), customer.answers
+        for text, key in zip(customer.answers, expected, strict=True):
             assert says(text, "it", key), (customer.chat_id, key, text)
 
     # Zimun and the ledger agree: one confirmed appointment per customer, none twice.
@@ -336,7 +377,7 @@ async def test_three_instances_serve_one_bot_through_a_kill_a_restart_and_duplic
         appointments = [
             a
             for a in await zimun.list_appointments(start=start, end=start + timedelta(days=1))
-            if a.contact_email.endswith("@example.com") and a.status == "confirmed"
+            if a.contact_email.endswith("@example.com")
         ]
         ledger = await store.bookings_between(start, start + timedelta(days=1))
         assert await store.open_intents() == []
@@ -345,8 +386,12 @@ async def test_three_instances_serve_one_bot_through_a_kill_a_restart_and_duplic
         await store.close()
     assert sorted(a.contact_email for a in appointments) == sorted(c.email for c in customers)
     assert sorted((e.appointment_id, e.start, e.status) for e in ledger) == sorted(
-        (a.id, a.start, "confirmed") for a in appointments
+        (a.id, a.start, str(a.status)) for a in appointments
     )
     for customer in customers:
         [entry] = [e for e in ledger if e.chat_id == customer.chat_id]
-        assert entry.start.astimezone(ROME).hour == customer.hour
+        local = entry.start.astimezone(ROME)
+        if customer in movers:
+            assert (entry.status, local.hour, local.minute) == ("confirmed", customer.hour, 30)
+        else:
+            assert (entry.status, local.hour, local.minute) == ("cancelled", customer.hour, 0)
