@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
-from conftest import fresh_postgres_schema
 from telegram.error import NetworkError
 
 from bot.clock import ManualClock
@@ -19,6 +18,7 @@ from bot.storage import ScheduledMessage, SharedStore, open_store
 from bot.storage.postgres import asyncpg_dsn
 from bot.telegram.due import DueMessageSender
 from bot.telegram.turns import ChatTurns
+from tests.conftest import fresh_postgres_schema
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 

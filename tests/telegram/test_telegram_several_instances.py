@@ -33,7 +33,6 @@ import asyncpg
 import httpx
 import pytest
 from botapi_stub import TOKEN, BotApiStub, says
-from conftest import fresh_postgres_schema
 
 from bot.i18n import translator_for
 from bot.sandbox import (
@@ -48,6 +47,7 @@ from bot.storage.codec import time_to_db
 from bot.storage.postgres import asyncpg_dsn
 from bot.telegram.webhook import SECRET_HEADER
 from bot.zimun import ZimunClient
+from tests.conftest import fresh_postgres_schema
 
 ROME = ZoneInfo("Europe/Rome")
 IT = translator_for("it")
