@@ -25,6 +25,7 @@ import contextlib
 import itertools
 import os
 import platform
+import shutil
 import sys
 import tempfile
 import time
@@ -72,9 +73,11 @@ def postgres_server() -> Iterator[str]:
         yield server.get_uri()
     finally:
         server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-async def fresh_schema(server_url: str) -> str:
+async def fresh_schema(server_url: str) -> tuple[str, str]:
+    """A URL whose tables land in a new schema, and the schema's name (dropped afterwards)."""
     schema = f"bench_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(asyncpg_dsn(server_url))
     try:
@@ -83,7 +86,7 @@ async def fresh_schema(server_url: str) -> str:
         await admin.close()
     parts = urlsplit(server_url)
     query = [*parse_qsl(parts.query), ("search_path", schema)]
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    return urlunsplit(parts._replace(query=urlencode(query))), schema
 
 
 @dataclass
@@ -183,13 +186,18 @@ async def instances(
 
 
 async def one_config(
-    name: str, args: argparse.Namespace, stub: BotApiStub, relay: CountingRelay, pg_url: str | None
+    name: str,
+    args: argparse.Namespace,
+    stub: BotApiStub,
+    relay: CountingRelay,
+    pg_url: str | None,
+    workdir: Path,
 ) -> dict[str, Any]:
     kind, count = CONFIGS[name]
-    workdir = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
+    schema = ""
     if kind == "pg":
         assert pg_url is not None
-        database_url = await fresh_schema(pg_url)
+        database_url, schema = await fresh_schema(pg_url)
     else:
         database_url = f"sqlite:///{workdir / 'bot.sqlite3'}"
     admin = await asyncpg.connect(asyncpg_dsn(pg_url)) if kind == "pg" else None
@@ -249,6 +257,7 @@ async def one_config(
         # Start-up and the warm-up are in it too: spread over the updates of both.
         await backends_gone(admin)
         transactions = await commits(admin) - commits_before
+        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
         await admin.close()
     updates = max(result.steps + result.timeouts, 1)
     return {
@@ -297,8 +306,11 @@ async def bench(args: argparse.Namespace) -> list[dict[str, Any]]:
     if unknown:
         raise SystemExit(f"unknown configurations {unknown}; choose from {', '.join(CONFIGS)}")
     rows = []
-    workdir = Path(tempfile.mkdtemp(prefix="bench-instances-"))
-    with postgres_server() if any(CONFIGS[n][0] == "pg" for n in names) else _none() as pg_url:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-instances-") as tmp,
+        postgres_server() if any(CONFIGS[n][0] == "pg" for n in names) else _none() as pg_url,
+    ):
+        workdir = Path(tmp)
         sandbox_port = free_port()
         relay = CountingRelay(sandbox_port)
         await relay.start()
@@ -308,7 +320,9 @@ async def bench(args: argparse.Namespace) -> list[dict[str, Any]]:
                 await wait_port(sandbox_port, sandbox)
                 for name in names:
                     async with BotApiStub(BOT_TOKEN).serving() as stub:
-                        row = await one_config(name, args, stub, relay, pg_url)
+                        folder = workdir / name
+                        folder.mkdir()
+                        row = await one_config(name, args, stub, relay, pg_url, folder)
                     rows.append(row)
                     print(
                         f"  {name}: {row['updates']} updates, {row['bookings']} bookings",
