@@ -95,10 +95,23 @@ class DueMessageSender:
         self._stopping = asyncio.Event()
 
     async def send_due(self) -> int:
-        """One pass over what is due now; returns how many messages were settled."""
+        """One pass over what is due now; returns how many messages were settled.
+
+        Claimed batch after batch while full ones keep settling something, so a burst of
+        reminders is not held to one small batch per interval.
+        """
+        settled = 0
+        while True:
+            due = await self._due()
+            done = await self._send_batch(due)
+            settled += done
+            full = self._claims is not None and len(due) >= CLAIM_BATCH
+            if not full or not done or self._stopping.is_set():
+                return settled
+
+    async def _send_batch(self, due: Sequence[ScheduledMessage]) -> int:
         settled = 0
         loop = asyncio.get_running_loop()
-        due = await self._due()
         for index, message in enumerate(due):
             if self._stopping.is_set():
                 await self._release(due[index:])

@@ -73,6 +73,17 @@ async def test_two_instances_send_every_due_message_once(
     assert await first.pending_count() == 0
 
 
+async def test_a_burst_of_due_messages_is_sent_in_one_pass_batch_after_batch(
+    instances: tuple[SharedStore, SharedStore],
+) -> None:
+    first, _ = instances
+    for n in range(25):
+        await first.schedule(ScheduledMessage(f"r{n:02}", n, NOW, "reminder"))
+    delivered: list[tuple[str, str]] = []
+    assert await sender(first, delivered, "a").send_due() == 25
+    assert len(delivered) == 25
+
+
 async def test_a_send_that_failed_is_given_back_and_sent_by_another_instance_at_once(
     instances: tuple[SharedStore, SharedStore],
 ) -> None:
