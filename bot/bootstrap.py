@@ -15,6 +15,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from types import TracebackType
 
 import httpx
@@ -32,7 +33,7 @@ from bot.sandbox import (
     default_seed,
 )
 from bot.staff.wiring import observe_zimun, with_staff, wrap_store
-from bot.storage import IntentJournal, StaffStore, Store, open_store
+from bot.storage import Coordination, IntentJournal, StaffStore, Store, open_store
 from bot.understanding import warm_up as understanding_warm_up
 from bot.zimun import ZimunApi, ZimunClient, ZimunError
 
@@ -42,6 +43,9 @@ logger = logging.getLogger(__name__)
 SANDBOX_BASE_URL = "http://sandbox.invalid"
 # Passes of `App.deliver_due`: what one pass schedules due at once is handled by the next.
 DELIVERY_PASSES = 3
+
+# How long a claim of due messages keeps them from other instances (see bot/telegram/due.py).
+DUE_CLAIM_LEASE = timedelta(seconds=60)
 
 SendReplies = Callable[[int, Sequence[Reply]], Awaitable[None]]
 
@@ -59,6 +63,8 @@ class App:
     world: World | None = None
     conversation: Engine | None = field(default=None, repr=False)  # the engine behind `engine`
     _owned_store: bool = field(default=True, repr=False)
+    # The store's chat locks and leased claims, for several instances on one database (issue 12).
+    coordination: Coordination | None = field(default=None, repr=False)
 
     async def warm_up(self) -> None:
         """Read now what the first customer would otherwise wait for: the bookable services.
@@ -96,13 +102,25 @@ class App:
         that finds a free time schedules its offer, issue 13) are handled too, in a few passes.
         Returns how many messages were handled.
         """
+        claims = self.coordination
         handled = 0
         for _ in range(DELIVERY_PASSES):
-            due = await self.store.due_messages(self.clock.now(), limit=limit)
-            for message in due:
-                replies = await self.engine.scheduled(message)
-                if replies:
-                    await send(message.chat_id, replies)
+            now = self.clock.now()
+            if claims is None:
+                due = await self.store.due_messages(now, limit=limit)
+            else:
+                # Claimed under a lease, so another instance never sends the same message.
+                due = await claims.claim_due(now, DUE_CLAIM_LEASE, limit=limit)
+            for index, message in enumerate(due):
+                try:
+                    replies = await self.engine.scheduled(message)
+                    if replies:
+                        await send(message.chat_id, replies)
+                except BaseException:
+                    if claims is not None:
+                        for unsent in due[index:]:
+                            await claims.release_claim(unsent.key)
+                    raise
                 await self.store.mark_sent(message.key)
             handled += len(due)
             if not due:
@@ -214,6 +232,7 @@ async def bootstrap(
         world=world,
         conversation=engine,
         _owned_store=owned_store,
+        coordination=store if isinstance(store, Coordination) else None,
     )
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
+from bot.storage.intents import IntentJournal
 from bot.storage.models import (
     ForgetCounts,
     HoldNote,
@@ -138,6 +139,7 @@ class UpdateLedger(Protocol):
         """How the update ended, or None when it was never claimed (or its claim was pruned)."""
 
 
+@runtime_checkable
 class Coordination(Protocol):
     """What lets several instances share one database (issue 12): one update per chat at a time
     across instances, and each due scheduled message claimed by one instance.
@@ -204,5 +206,5 @@ class StaffStore(Store, UpdateLedger, Protocol):
         """Erase the chat's pending actions and holds (what `forget_chat` does not know of)."""
 
 
-class SharedStore(StaffStore, Coordination, Protocol):
+class SharedStore(StaffStore, Coordination, IntentJournal, Protocol):
     """What `open_store` returns: every backend implements all of it."""

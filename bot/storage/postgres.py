@@ -22,6 +22,7 @@ import asyncpg
 
 from bot.storage.codec import json_from_db, json_to_db, time_from_db, time_to_db
 from bot.storage.errors import StorageError, UnknownBooking
+from bot.storage.intents import IntentKind, IntentState, ZimunIntent
 from bot.storage.locks import ChatLocks
 from bot.storage.models import (
     CANCELLED_STATUS,
@@ -483,6 +484,7 @@ class PgStore(PgWaitlist):
             )
             await conn.execute("DELETE FROM holds WHERE chat_id = $1", chat_id)
             await conn.execute("DELETE FROM waitlist WHERE chat_id = $1", chat_id)
+            await conn.execute("DELETE FROM zimun_intents WHERE chat_id = $1", chat_id)
             await conn.execute("DELETE FROM staff_prefs WHERE user_id = $1", chat_id)
             events = _affected(
                 await conn.execute(
@@ -701,6 +703,74 @@ class PgStore(PgWaitlist):
             "SELECT outcome FROM processed_updates WHERE update_id = $1", update_id
         )
         return str(rows[0]["outcome"]) if rows else None
+
+    # -- the journal of Zimun writes (issue 10; `IntentJournal`) ------------------------------
+
+    async def record_intent(
+        self,
+        *,
+        key: str,
+        chat_id: int,
+        kind: str,
+        args: dict[str, Any],
+        context: dict[str, Any],
+        at: datetime,
+    ) -> None:
+        if kind not in tuple(IntentKind):
+            raise ValueError(f"unknown intent kind {kind!r}")
+        await self._write(
+            "INSERT INTO zimun_intents"
+            " (idempotency_key, chat_id, kind, args, context, state, result, created_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)"
+            " ON CONFLICT (idempotency_key) DO UPDATE SET args = excluded.args,"
+            " context = excluded.context, state = excluded.state, result = NULL",
+            key,
+            chat_id,
+            kind,
+            json_to_db(args, "args"),
+            json_to_db(context, "context"),
+            str(IntentState.PENDING),
+            time_to_db(at, "at"),
+        )
+        # The intent must be durable before Zimun is called: inside the update's transaction()
+        # this commits what the turn wrote so far with it (outside, the statement committed).
+        await self.commit()
+
+    async def record_result(self, key: str, result: dict[str, Any]) -> None:
+        # With the rest of the event's writes: lost in a crash, it is got again by replaying the
+        # call with the same key, which Zimun answers with the same result.
+        await self._write(
+            "UPDATE zimun_intents SET state = $1, result = $2 WHERE idempotency_key = $3",
+            str(IntentState.ANSWERED),
+            json_to_db(result, "result"),
+            key,
+        )
+
+    async def settle_intent(self, key: str) -> None:
+        await self._write("DELETE FROM zimun_intents WHERE idempotency_key = $1", key)
+
+    async def open_intents(self, chat_id: int | None = None) -> list[ZimunIntent]:
+        sql = "SELECT * FROM zimun_intents"
+        params: tuple[Any, ...] = ()
+        if chat_id is not None:
+            sql += " WHERE chat_id = $1"
+            params = (chat_id,)
+        rows = await self._select(
+            sql + ' ORDER BY created_at, idempotency_key COLLATE "C"', *params
+        )
+        return [
+            ZimunIntent(
+                key=str(row["idempotency_key"]),
+                chat_id=int(row["chat_id"]),
+                kind=str(row["kind"]),
+                args=json_from_db(row["args"]),
+                context=json_from_db(row["context"]),
+                state=str(row["state"]),
+                result=json_from_db(row["result"]) if row["result"] is not None else None,
+                created_at=time_from_db(row["created_at"]),
+            )
+            for row in rows
+        ]
 
 
 async def _append_event(

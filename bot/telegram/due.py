@@ -5,6 +5,11 @@ between the two resends it once after a restart rather than losing it. The windo
 long, and a duplicate reminder is far cheaper than a missed one. A message that fails is retried
 with a capped exponential back-off (an outage of minutes delays it, not loses it) and given up
 after `max_attempts`, so a poisoned one cannot retry forever.
+
+With a store that claims (`claim_due`, issue 12) each pass claims a small batch under a lease
+instead of reading what is due, so of several instances exactly one sends each message; a failed
+send releases its claim at once, and the claims of an instance that died run out with the lease and
+are taken over by another.
 """
 
 from __future__ import annotations
@@ -13,8 +18,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
-from typing import Protocol
+from datetime import datetime, timedelta
+from typing import Protocol, runtime_checkable
 
 from telegram.error import BadRequest, Forbidden
 
@@ -26,6 +31,11 @@ from bot.telegram.turns import ChatTurns
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 600.0
+# A claimed batch must be sent well within its lease, or a second instance would take it over and
+# send it again: ten messages take seconds, the lease is a minute. An instance that dies delays its
+# batch by at most the lease (a hold warning is due minutes before the hold runs out).
+CLAIM_LEASE = timedelta(seconds=60)
+CLAIM_BATCH = 10
 
 
 class DueMessageStore(Protocol):
@@ -34,6 +44,17 @@ class DueMessageStore(Protocol):
     async def due_messages(self, now: datetime, limit: int = 100) -> list[ScheduledMessage]: ...
 
     async def mark_sent(self, key: str) -> None: ...
+
+
+@runtime_checkable
+class ClaimingStore(Protocol):
+    """A store that hands each due message to one of several instances (`Coordination`)."""
+
+    async def claim_due(
+        self, now: datetime, lease: timedelta, limit: int = 100
+    ) -> list[ScheduledMessage]: ...
+
+    async def release_claim(self, key: str) -> None: ...
 
 
 class ScheduledEngine(Protocol):
@@ -57,8 +78,10 @@ class DueMessageSender:
         interval: float = 5.0,
         stagger: float = 0.05,
         max_attempts: int = 8,
+        claims: ClaimingStore | None = None,
     ) -> None:
         self._store = store
+        self._claims = claims if claims is not None else _claiming(store)
         self._engine = engine
         self._clock = clock
         self._deliver = deliver
@@ -72,22 +95,60 @@ class DueMessageSender:
         self._stopping = asyncio.Event()
 
     async def send_due(self) -> int:
-        """One pass over what is due now; returns how many messages were settled."""
+        """One pass over what is due now; returns how many messages were settled.
+
+        Claimed batch after batch while full ones keep settling something, so a burst of
+        reminders is not held to one small batch per interval.
+        """
+        settled = 0
+        while True:
+            due = await self._due()
+            done = await self._send_batch(due)
+            settled += done
+            full = self._claims is not None and len(due) >= CLAIM_BATCH
+            if not full or not done or self._stopping.is_set():
+                return settled
+
+    async def _send_batch(self, due: Sequence[ScheduledMessage]) -> int:
         settled = 0
         loop = asyncio.get_running_loop()
-        for message in await self._store.due_messages(self._clock.now()):
+        for index, message in enumerate(due):
             if self._stopping.is_set():
+                await self._release(due[index:])
                 break
             if self._retry_at.get(message.key, 0.0) > loop.time():
-                continue  # failed recently; its back-off has not run out
-            if await self._send(message):
+                await self._release([message])  # failed recently here; another may try it
+                continue
+            try:
+                done = await self._send(message)
+            except BaseException:
+                await self._release(due[index:])
+                raise
+            if done:
                 await self._store.mark_sent(message.key)
                 self._failures.pop(message.key, None)
                 self._retry_at.pop(message.key, None)
                 settled += 1
+            else:
+                await self._release([message])
             # Spread a burst of reminders out; the rate limiter guards the hard limits.
             await asyncio.sleep(self._stagger)
         return settled
+
+    async def _due(self) -> list[ScheduledMessage]:
+        if self._claims is None:
+            return await self._store.due_messages(self._clock.now())
+        return await self._claims.claim_due(self._clock.now(), CLAIM_LEASE, CLAIM_BATCH)
+
+    async def _release(self, messages: Sequence[ScheduledMessage]) -> None:
+        """Give claims back now rather than at the end of their lease; best effort."""
+        if self._claims is None:
+            return
+        for message in messages:
+            try:
+                await self._claims.release_claim(message.key)
+            except Exception:
+                logger.warning("claim of %s not released; its lease will end", message.key)
 
     async def _send(self, message: ScheduledMessage) -> bool:
         """True when the message is settled (sent, obsolete or undeliverable for good)."""
@@ -153,3 +214,7 @@ class DueMessageSender:
             await asyncio.wait_for(task, grace)
         except TimeoutError:
             logger.warning("due messages still sending after %s s; stopped", grace)
+
+
+def _claiming(store: object) -> ClaimingStore | None:
+    return store if isinstance(store, ClaimingStore) else None

@@ -20,14 +20,14 @@ from urllib.parse import urlsplit
 import uvicorn
 from starlette.routing import BaseRoute
 from telegram import Update
-from telegram.error import BadRequest, InvalidToken, TelegramError
+from telegram.error import BadRequest, Conflict, InvalidToken, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
 
 from bot.clock import Clock
 from bot.config import ConfigError, Settings
 from bot.conversation import ConversationEngine, Reply
 from bot.staff import STAFF_COMMANDS
-from bot.storage import UpdateLedger
+from bot.storage import Coordination, UpdateLedger
 from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.due import DueMessageSender, DueMessageStore
 from bot.telegram.menu import register_commands
@@ -78,6 +78,14 @@ Builder = Callable[[Settings], Awaitable[RunningApp]]
 
 class StartupError(Exception):
     """The bot cannot start for a reason other than a setting; one sentence saying why."""
+
+
+# Telegram answers getUpdates with 409 Conflict while another process polls with the same token
+# (and while a webhook is set). Retrying would fight that process forever, so the second one exits.
+ANOTHER_POLLER = (
+    "another instance is already polling with this token: run one poller, or use webhooks for "
+    "several instances."
+)
 
 
 @dataclass(frozen=True)
@@ -156,7 +164,9 @@ async def serve(
         stop = _stop_on_signals()
     webhook = settings.telegram_webhook_url is not None
     async with await build(settings) as app:
-        turns = ChatTurns()
+        coordination = _coordination_of(app)
+        # Each chat's turn holds the store's chat lock too, respected by every instance.
+        turns = ChatTurns(coordination.chat_lock if coordination is not None else None)
         application = build_application(
             settings,
             turns=turns,
@@ -183,6 +193,7 @@ async def serve(
             turns=turns,
             interval=tuning.due_interval,
             stagger=tuning.due_stagger,
+            claims=coordination,
         )
         await _check_token(application, settings)
         await _warm_up(app, tuning.warm_up_timeout)
@@ -256,23 +267,47 @@ async def _run_polling(
 ) -> None:
     updater = application.updater
     assert updater is not None  # built with an updater in polling mode
+    conflict = asyncio.Event()
+
+    def polling_failed(exc: TelegramError) -> None:
+        if isinstance(exc, Conflict):
+            conflict.set()
+            return
+        logger.error("polling for updates failed; retrying", exc_info=exc)
+
     # Pending updates are kept: what customers sent while the bot was down is answered now.
     await updater.start_polling(
         allowed_updates=ALLOWED_UPDATES,
         timeout=int(tuning.polling_timeout),
         drop_pending_updates=False,
+        error_callback=polling_failed,
     )
     try:
         await application.start()
         sender.start()
         logger.info("polling for updates")
-        await stop.wait()
+        await _first_of(stop.wait(), conflict.wait())
     finally:
+        if conflict.is_set():
+            # The updater's last getUpdates (confirming what it took) meets the same 409.
+            logging.getLogger("telegram.ext.Updater").setLevel(logging.CRITICAL)
         # Stop taking updates first, then let what is running finish, then stop.
         await updater.stop()
         await sender.stop()
         if application.running:
             await application.stop()
+    if conflict.is_set():
+        raise StartupError(ANOTHER_POLLER)
+
+
+async def _first_of(*waits: Awaitable[object]) -> None:
+    """Wait until one of `waits` is done; the others are cancelled."""
+    tasks = {asyncio.ensure_future(wait) for wait in waits}
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
 
 
 async def _run_webhook(
@@ -326,6 +361,12 @@ async def _run_webhook(
         await sender.stop()
         if application.running:
             await application.stop()
+
+
+def _coordination_of(app: RunningApp) -> Coordination | None:
+    """The store's chat locks and claims (`bootstrap.App.coordination`), when it has them."""
+    coordination = getattr(app, "coordination", None)
+    return coordination if isinstance(coordination, Coordination) else None
 
 
 def _stop_on_signals() -> asyncio.Event:

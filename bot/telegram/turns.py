@@ -2,20 +2,27 @@
 
 `ChatTurns` gives each chat a first-come-first-served turn; `PerChatUpdateProcessor` plugs it into
 python-telegram-bot's concurrent update processing, and the due-message sender takes turns too, so
-a reminder never interleaves with a reply to the same chat.
+a reminder never interleaves with a reply to the same chat. With several instances on one database
+(issue 12) a turn also holds the store's `chat_lock`, which every instance respects: the
+in-process lock first (this instance's updates of the chat queue in arrival order and hold one
+database lock at a time), then the database's. The update ledger's claim (`once.py`) runs inside
+the turn, so a duplicate delivery reaching two instances is answered once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 T = TypeVar("T")
+
+ChatLock = Callable[[int], AbstractAsyncContextManager[None]]
 
 
 class ChatTurns:
@@ -25,9 +32,10 @@ class ChatTurns:
     newcomer barge past them, so calling `run` in update order keeps that order per chat.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, chat_lock: ChatLock | None = None) -> None:
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
+        self._chat_lock = chat_lock  # the store's lock across instances, when it has one
 
     async def run(self, chat_id: int, work: Awaitable[T]) -> T:
         lock = self._locks.get(chat_id)
@@ -36,7 +44,10 @@ class ChatTurns:
         self._users[chat_id] = self._users.get(chat_id, 0) + 1
         try:
             async with lock:
-                return await work
+                if self._chat_lock is None:
+                    return await work
+                async with self._chat_lock(chat_id):
+                    return await work
         except asyncio.CancelledError:
             # Cancelled while waiting for the turn: the work never started, so close it quietly.
             if inspect.iscoroutine(work) and inspect.getcoroutinestate(work) == "CORO_CREATED":

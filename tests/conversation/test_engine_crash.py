@@ -1,8 +1,9 @@
 """Crash points around Zimun writes (issue 10, items 1 and 8): the engine is abandoned at a chosen
-await, a new engine is built on the same database file and the same sandbox world, and then the
-customer's next message (or the start-up resolution) must leave exactly one appointment per
-confirmed booking, a ledger equal to Zimun, the reminder for the right time (none for a cancelled
-appointment), and a customer told what really happened.
+await, a new engine is built on the same database (a SQLite file, or a PostgreSQL schema: every
+case runs on both backends) and the same sandbox world, and then the customer's next message (or
+the start-up resolution) must leave exactly one appointment per confirmed booking, a ledger equal
+to Zimun, the reminder for the right time (none for a cancelled appointment), and a customer told
+what really happened.
 
 The crash is a `BaseException` raised by wrappers passed to the engine (never patched in), so the
 engine's catch-all cannot swallow it, just as it could not swallow the end of the process:
@@ -17,7 +18,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,8 +27,7 @@ from bot.clock import ManualClock
 from bot.conversation import Customer, Engine, Text
 from bot.sandbox import SANDBOX_ORGANIZATION_ID as ORGANIZATION
 from bot.sandbox import World
-from bot.storage import IntentJournal, Store, ZimunIntent, open_store
-from bot.storage.sqlite import SqliteStore
+from bot.storage import IntentJournal, SharedStore, Store, ZimunIntent, open_store
 from bot.zimun import Appointment, Availability, Hold, Location, Service, ZimunApi
 
 TUESDAY_11 = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -175,21 +174,20 @@ class CrashingJournal:
 
 @dataclass
 class Life:
-    """One run of the bot: an engine on its own connection to the shared database file."""
+    """One run of the bot: an engine on its own connection to the shared database."""
 
-    store: SqliteStore
+    store: SharedStore
     chat: Chat
 
 
 @dataclass
 class World2:
     harness: Harness
-    path: Path
-    stores: list[SqliteStore]
+    database_url: str
+    stores: list[SharedStore]
 
     async def life(self, *, crash: tuple[str, str] | None = None) -> Life:
-        store = await open_store(f"sqlite:///{self.path}")
-        assert isinstance(store, SqliteStore)
+        store = await open_store(self.database_url)
         self.stores.append(store)
         zimun: ZimunApi = self.harness.zimun
         journal: IntentJournal = store
@@ -212,13 +210,13 @@ class World2:
 
 
 @pytest.fixture
-async def world2(tmp_path: Path) -> AsyncIterator[World2]:
+async def world2(database_url: str) -> AsyncIterator[World2]:
     clock = ManualClock(MONDAY_0915)
     world = World(clock=clock)
     placeholder = Harness(clock, world, None, None)  # type: ignore[arg-type]
     zimun = placeholder.client()
     harness = Harness(clock, world, None, zimun)  # type: ignore[arg-type]
-    lives = World2(harness, tmp_path / "bot.sqlite3", [])
+    lives = World2(harness, database_url, [])
     try:
         yield lives
     finally:
@@ -253,7 +251,7 @@ async def reminders(store: Store) -> list[tuple[str, datetime, str]]:
     return [(m.key, m.due_at, str(m.payload.get("start"))) for m in due if m.kind == "reminder"]
 
 
-async def assert_truth(store: Store, world: World, chat_id: int) -> None:
+async def assert_truth(store: SharedStore, world: World, chat_id: int) -> None:
     """Ledger = Zimun, one appointment per booking, reminders only for live ones at their time."""
     entries = await store.bookings_for_chat(chat_id, include_cancelled=True)
     assert {e.appointment_id for e in entries} == set(world.appointments)
@@ -266,7 +264,7 @@ async def assert_truth(store: Store, world: World, chat_id: int) -> None:
             key = f"reminder:{appointment.id}"
             expected.append((key, due, appointment.start.isoformat()))
     assert sorted(await reminders(store)) == sorted(expected)
-    assert await store.open_intents(chat_id) == []  # type: ignore[attr-defined]
+    assert await store.open_intents(chat_id) == []
 
 
 TOLD = {

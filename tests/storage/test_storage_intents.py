@@ -9,8 +9,8 @@ from bot.storage import IntentJournal, IntentState, open_store
 AT = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
-async def test_an_intent_is_open_until_settled_and_answered_in_place() -> None:
-    store = await open_store("sqlite:///:memory:")
+async def test_an_intent_is_open_until_settled_and_answered_in_place(database_url: str) -> None:
+    store = await open_store(database_url)
     try:
         assert isinstance(store, IntentJournal)
         args = {"hold_id": "h_1", "name": "Mario Rossi", "email": "mario@example.com"}
@@ -46,8 +46,8 @@ async def test_an_intent_is_open_until_settled_and_answered_in_place() -> None:
         await store.close()
 
 
-async def test_forgetting_a_chat_drops_its_intents() -> None:
-    store = await open_store("sqlite:///:memory:")
+async def test_forgetting_a_chat_drops_its_intents(database_url: str) -> None:
+    store = await open_store(database_url)
     try:
         await store.record_intent(
             key="k1",

@@ -35,6 +35,10 @@ from starlette.routing import Route
 TOKEN = "123456:TEST-token-for-the-stub"
 BOT_ID = 123456
 BOT_USERNAME = "aurora_test_bot"
+CONFLICT_DESCRIPTION = (
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is "
+    "running"
+)
 
 # Values PTB sends as plain strings; everything else arrives JSON-encoded.
 _STRING_FIELDS = frozenset(
@@ -140,6 +144,8 @@ class BotApiStub:
         self.shown: list[tuple[int, ChatMessage]] = []
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.reject_token = False
+        # Another process is long polling with this token: getUpdates answers 409, as Telegram does.
+        self.other_poller = False
         self.failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self._updates: list[dict[str, Any]] = []
         # Every update ever fed, by id, and those to deliver again (see `redeliver`).
@@ -393,6 +399,8 @@ class BotApiStub:
         params, files = await _read_params(request)
         self.calls.append(Call(method, params, files))
         try:
+            if method == "getUpdates" and self.other_poller:
+                return _error(409, CONFLICT_DESCRIPTION)
             failures = self.failures.get(method)
             if failures:
                 status, parameters = failures.pop(0)
