@@ -188,7 +188,7 @@ async def bootstrap(
             admin_ids=admins,
             started_at=clock.now(),
             default_language=settings.bot_default_language,
-            reminder_hours=settings.bot_reminder_hours,
+            reminder_hours=settings.reminder_hours,
         )
     except BaseException:
         await zimun.aclose()
@@ -227,7 +227,7 @@ def make_engine(
         default_language=settings.bot_default_language,
         organization_id=organization_id,
         service_id=settings.zimun_service_id,
-        reminder_hours=settings.bot_reminder_hours,
+        reminder_hours=settings.reminder_hours,
         service_aliases=settings.load_service_aliases(),
         business=BusinessInfo(
             phone=settings.business_phone,

@@ -59,6 +59,7 @@ class Verb:
     RESUME = "resume"
     RETRY = "retry"
     PERSON = "person"
+    ATTEND = "attend"  # issue 13: "Confermo" under a reminder (global: checked against the ledger)
     BOOK_DAY = "bookday"  # "Prenota giovedì": a step button, so it acts only while on screen
 
 
@@ -74,6 +75,7 @@ GLOBAL_VERBS = frozenset(
         Verb.MOVE,
         Verb.CANCEL,
         Verb.PERSON,
+        Verb.ATTEND,
     }
 )
 _KNOWN = frozenset(v for k, v in vars(Verb).items() if not k.startswith("_"))

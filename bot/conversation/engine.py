@@ -75,7 +75,7 @@ class Engine:
         organization_id: str,
         service_id: str | None = None,
         booking_horizon_days: int = 60,
-        reminder_hours: float = 24.0,
+        reminder_hours: float | tuple[float, ...] = 24.0,
         service_aliases: Mapping[str, tuple[str, ...]] | None = None,
         business: BusinessInfo | None = None,
         journal: IntentJournal | None = None,
@@ -285,14 +285,22 @@ class Engine:
                 notice = Notice.from_payload(payload)
                 replies = notice_replies(turn, notice) if notice is not None else []
             elif message.kind == REMINDER:
+                appointment_id = str(payload.get("appointment_id", ""))
                 replies = await scheduled_reminder(
-                    turn, str(payload.get("appointment_id", "")), str(payload.get("start", ""))
+                    turn, appointment_id, str(payload.get("start", ""))
                 )
+                if replies:  # typed "sì, ci sono" / "spostalo" now answer this reminder
+                    await self._remember_reminder(customer.chat_id, appointment_id)
             else:
                 logger.warning("unknown scheduled message kind %s", message.kind)
                 return []
             await self._add_to_keyboard(customer.chat_id, turn.issued)
             return replies
+
+    async def _remember_reminder(self, chat_id: int, appointment_id: str) -> None:
+        stored = await self._deps.store.load_session(chat_id)
+        session = replace(Session.from_dict(stored), reminded=appointment_id)
+        await self._deps.store.save_session(chat_id, session.to_dict())
 
     async def _add_to_keyboard(self, chat_id: int, issued: list[str]) -> None:
         """A notice's step buttons join the keyboard on screen (same generation), so they act."""
@@ -320,7 +328,7 @@ async def _global_acts(turn: Turn, action: Action) -> bool:
     """Whether a press of a step-independent button is one this chat could have been shown."""
     if action.verb == Verb.SET_LANGUAGE:
         return action.arg in LANGUAGES
-    if action.verb in (Verb.MOVE, Verb.CANCEL):
+    if action.verb in (Verb.MOVE, Verb.CANCEL, Verb.ATTEND):
         entry = await owned(turn, action.arg)
         return entry is not None and action.arg == appointment_ref(entry)
     return not action.arg

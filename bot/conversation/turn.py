@@ -55,7 +55,7 @@ class Deps:
     organization_id: str
     service_id: str | None
     horizon_days: int
-    reminder_hours: float
+    reminder_hours: float | tuple[float, ...]
     service_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     business: BusinessInfo = field(default_factory=BusinessInfo)
     services_cache: tuple[datetime, list[Service]] | None = field(default=None)

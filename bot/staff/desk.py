@@ -20,7 +20,7 @@ from babel.dates import format_timedelta
 
 from bot.clock import Clock
 from bot.conversation.events import Button, Command, Customer, Reply
-from bot.conversation.reminders import reminder_key, reminder_message
+from bot.conversation.reminders import reminder_keys, reminder_messages
 from bot.i18n import (
     LANGUAGES,
     Translator,
@@ -123,7 +123,7 @@ class StaffDesk:
         started_at: datetime | None = None,
         version: str | None = None,
         default_language: str = "it",
-        reminder_hours: float = 24.0,
+        reminder_hours: float | tuple[float, ...] = 24.0,
         new_token: Callable[[], str] | None = None,
     ) -> None:
         self._zimun = zimun
@@ -592,7 +592,8 @@ class StaffDesk:
         now = self._clock.now()
         await self._store.record_cancel(appointment_id, reason, now, by="staff")
         await self._count(MetricKind.CANCELLED, entry.chat_id)
-        await self._store.cancel_scheduled(reminder_key(appointment_id))
+        for key in reminder_keys(appointment_id):
+            await self._store.cancel_scheduled(key)
         await self._notify_customer(
             pending.token,
             entry,
@@ -659,15 +660,16 @@ class StaffDesk:
 
     async def _rearm_reminder(self, entry: LedgerEntry, start: datetime) -> None:
         """The engine's reminder follows its own moves only; after ours it would stay silent."""
-        await self._store.cancel_scheduled(reminder_key(entry.appointment_id))
-        message = reminder_message(
+        for key in reminder_keys(entry.appointment_id):
+            await self._store.cancel_scheduled(key)
+        messages = reminder_messages(
             entry.appointment_id,
             entry.chat_id,
             start,
             hours=self._reminder_hours,
             now=self._clock.now(),
         )
-        if message is not None:
+        for message in messages:
             await self._store.schedule(message)
 
     async def _count(self, kind: str, chat_id: int) -> None:

@@ -133,6 +133,11 @@ class NotifyingStore:
     async def delete_session(self, chat_id: int) -> None:
         await self._inner.delete_session(chat_id)
 
+    async def record_event_once(
+        self, appointment_id: str, kind: str, at: datetime, details: dict[str, Any] | None = None
+    ) -> bool:
+        return await self._inner.record_event_once(appointment_id, kind, at, details)
+
     async def bookings_for_chat(
         self, chat_id: int, *, after: datetime | None = None, include_cancelled: bool = False
     ) -> list[LedgerEntry]:

@@ -106,7 +106,7 @@ def acts_anywhere(verb: str, arg: str, owned: set[str]) -> bool:
     """Step-independent buttons stay valid on older keyboards, with the arguments they carry."""
     if verb == Verb.SET_LANGUAGE:
         return arg in ("it", "en")
-    if verb in (Verb.MOVE, Verb.CANCEL):
+    if verb in (Verb.MOVE, Verb.CANCEL, Verb.ATTEND):
         return arg in owned
     return not arg
 
@@ -156,7 +156,7 @@ async def test_a_mutated_or_foreign_press_changes_nothing_and_is_answered_expire
             and parsed.generation <= stored["generation"]
             and (
                 (parsed.verb in GLOBAL_VERBS and acts_anywhere(parsed.verb, parsed.arg, owned))
-                or (parsed.verb == Verb.RESUME and not parsed.arg)
+                or (parsed.verb in (Verb.RESUME, Verb.RETRY) and not parsed.arg)
                 or (parsed.verb == Verb.CONFIRM and stored["done"] is not None)
             )
         ):
