@@ -22,6 +22,8 @@ STAFF_COMMANDS = (
     "health",
     "notify",
     "reply",
+    "noshow",
+    "export",
 )
 FORGET_COMMAND = "forget"
 
@@ -44,7 +46,8 @@ STAFF_REPLY = "staff_reply"  # a staff member's /reply, delivered in the custome
 KIND_CANCEL = "staff_cancel"
 KIND_MOVE = "staff_move"
 KIND_FORGET = "forget"
-STAFF_KINDS = frozenset({KIND_CANCEL, KIND_MOVE})
+KIND_NOSHOW = "staff_noshow"  # issue 13: the no-show button of /today (one tap, no question)
+STAFF_KINDS = frozenset({KIND_CANCEL, KIND_MOVE, KIND_NOSHOW})
 
 YES = "y"
 NO = "n"

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_timedelta
 
 from bot.clock import Clock
-from bot.conversation.events import Button, Command, Customer, Reply
+from bot.conversation.events import Attachment, Button, Command, Customer, Reply
 from bot.conversation.reminders import reminder_keys, reminder_messages
 from bot.i18n import (
     LANGUAGES,
@@ -35,6 +35,7 @@ from bot.staff.actions import (
     KIND_CANCEL,
     KIND_FORGET,
     KIND_MOVE,
+    KIND_NOSHOW,
     NO,
     STAFF_KINDS,
     STAFF_NOTICE,
@@ -46,6 +47,14 @@ from bot.staff.actions import (
     chat_from_code,
     decode,
     encode,
+)
+from bot.staff.attendance import (
+    ExportRow,
+    attendance,
+    attendance_label,
+    export_csv,
+    is_past_start,
+    noshows_of,
 )
 from bot.staff.stats import compute
 from bot.storage import (
@@ -100,6 +109,7 @@ class _Line:
     status: str
     code: str | None
     via_bot: bool
+    note: str = ""  # issue 13: confirmed, no answer, not reminded, no-show
 
 
 def package_version() -> str:
@@ -148,6 +158,8 @@ class StaffDesk:
             "health": self._health,
             "notify": self._notify,
             "reply": self._reply,
+            "noshow": self._noshow,
+            "export": self._export,
             FORGET_COMMAND: self._forget,
         }
 
@@ -199,6 +211,8 @@ class StaffDesk:
             return await self._do_move(pending, t)
         if pending.kind == KIND_FORGET:
             return await self._do_forget(pending, t)
+        if pending.kind == KIND_NOSHOW:
+            return await self._do_noshow(pending, t)
         return None
 
     async def typed(self, customer: Customer, text: str) -> list[Reply] | None:
@@ -243,7 +257,7 @@ class StaffDesk:
 
     async def _today(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
         day = self._today_local()
-        return await self._agenda_for(day, day, t)
+        return await self._agenda_for(day, day, t, marker=customer)
 
     async def _tomorrow(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
         day = self._today_local() + timedelta(days=1)
@@ -299,10 +313,18 @@ class StaffDesk:
             last=format_date(last, t.language),
         )
 
-    async def _agenda_for(self, first: date, last: date, t: Translator) -> list[Reply]:
+    async def _agenda_for(
+        self, first: date, last: date, t: Translator, *, marker: Customer | None = None
+    ) -> list[Reply]:
+        """The period's appointments; with `marker` (/today) a no-show button under each
+        appointment booked through the bot that has started and is not marked yet."""
         start, end = self._bounds(first, last)
         lines: dict[str, _Line] = {}
+        markable: list[LedgerEntry] = []
+        now = self._clock.now()
         for entry in await self._store.bookings_between(start, end):
+            history = await self._store.booking_history(entry.appointment_id)
+            state = attendance(entry, history, self._reminder_hours)
             lines[entry.appointment_id] = _Line(
                 start=entry.start,
                 service=entry.service_name,
@@ -310,7 +332,10 @@ class StaffDesk:
                 status=entry.status,
                 code=entry.booking_code,
                 via_bot=True,
+                note="" if entry.status == CANCELLED_STATUS else attendance_label(state, t),
             )
+            if is_past_start(entry, now) and state != "no_show":
+                markable.append(entry)
         note: str | None = None
         try:
             listed = await self._zimun.list_appointments(start=start, end=end)
@@ -333,6 +358,7 @@ class StaffDesk:
                     status=str(appointment.status),
                     code=appointment.booking_code or (known.code if known else None),
                     via_bot=known is not None,
+                    note=known.note if known and str(appointment.status) != "cancelled" else "",
                 )
         period = self._period_label(first, last, t)
         ordered = sorted(lines.values(), key=lambda line: (line.start, line.name))
@@ -351,7 +377,19 @@ class StaffDesk:
             text = "\n".join(rows)
         if note:
             text += "\n\n" + note
-        return [Reply(text)]
+        buttons: list[tuple[Button, ...]] = []
+        for entry in markable if marker is not None else []:
+            if lines[entry.appointment_id].status == CANCELLED_STATUS:
+                continue
+            assert marker is not None
+            token = await self._mark_token(marker, entry)
+            label = t(
+                "staff.noshow.button",
+                time=format_time(entry.start, t.language, self._tz),
+                name=entry.contact_name,
+            )
+            buttons.append((Button(label[:60], encode(token, YES)),))
+        return [Reply(text, tuple(buttons))]
 
     def _agenda_line(self, line: _Line, t: Translator) -> str:
         text = t(
@@ -362,6 +400,8 @@ class StaffDesk:
             status=self._status(line.status, t),
             code=line.code or "–",
         )
+        if line.note:
+            text += " · " + line.note
         return text if line.via_bot else text + " " + t("staff.agenda.external")
 
     @staticmethod
@@ -428,6 +468,9 @@ class StaffDesk:
         rows.append(t("staff.booking.history"))
         for event in await self._store.booking_history(entry.appointment_id):
             rows.append(self._history_line(event.kind, event.at, event.details, t))
+        missed = await noshows_of(self._store, entry.chat_id)
+        if missed:  # issue 13: said only when there is one, so a clean record stays short
+            rows.append(t("staff.booking.noshows", count=missed))
         return [Reply("\n".join(rows))]
 
     def _history_line(
@@ -456,6 +499,8 @@ class StaffDesk:
             if reason:
                 line += " " + t("staff.history.reason", reason=str(reason))
             return line
+        if kind in (EventKind.REMINDED, EventKind.ATTENDING, EventKind.NO_SHOW):
+            return t(f"staff.history.{kind}", at=stamp)
         return f"{stamp}: {kind}"
 
     async def _zimun_appointment(self, appointment_id: str) -> Appointment | None:
@@ -773,6 +818,7 @@ class StaffDesk:
                     percent=f"{round(stats.conversion * 100)}%",
                 )
             )
+        rows.extend(await self._attendance_stats(start, end, t))
         if stats.busiest_days:
             weekdays = ", ".join(
                 f"{_weekday_name(day, t.language)} ({count})" for day, count in stats.busiest_days
@@ -873,6 +919,134 @@ class StaffDesk:
         await self._store.forget_staff_records(pending.chat_id)
         logger.info("chat %s forgotten at its own request", pending.chat_id)
         return [Reply(t("staff.forget.done", bookings=counts.bookings))]
+
+    # -- issue 13: no-shows and the export ----------------------------------------------------
+
+    async def _attendance_stats(self, start: datetime, end: datetime, t: Translator) -> list[str]:
+        """Issue 13: confirmations and no-shows in the period, in total and per customer."""
+        events = await self._store.events_between(start, end)
+        kinds = [record.event.kind for record in events]
+        rows = [
+            t(
+                "staff.stats.attendance",
+                reminded=kinds.count(EventKind.REMINDED),
+                confirmed=kinds.count(EventKind.ATTENDING),
+                noshows=kinds.count(EventKind.NO_SHOW),
+            )
+        ]
+        missed: dict[int, tuple[str, int]] = {}
+        for record in events:
+            if record.event.kind == EventKind.NO_SHOW:
+                name, count = missed.get(record.entry.chat_id, (record.entry.contact_name, 0))
+                missed[record.entry.chat_id] = (name, count + 1)
+        if missed:
+            ranked = sorted(missed.values(), key=lambda item: (-item[1], item[0]))
+            names = ", ".join(f"{name} ({count})" for name, count in ranked[:5])
+            rows.append(t("staff.stats.noshows_by_customer", customers=names))
+        return rows
+
+    async def _mark_token(self, marker: Customer, entry: LedgerEntry) -> str:
+        """A no-show button's token: one tap marks it (no typed "sì" acts on it)."""
+        token = self._new_token()
+        await self._store.save_staff_action(
+            StaffAction(
+                token=token,
+                user_id=marker.user_id,
+                chat_id=marker.chat_id,
+                kind=KIND_NOSHOW,
+                payload={"appointment_id": entry.appointment_id},
+                created_at=self._clock.now(),
+            )
+        )
+        return token
+
+    async def _noshow(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
+        if not args:
+            return [Reply(t("staff.noshow.usage"))]
+        entry = await self._store.find_booking(args.split()[0])
+        if entry is None:
+            return [Reply(t("staff.noshow.not_found", code=args.split()[0]))]
+        return [Reply(await self._mark_noshow(entry, t))]
+
+    async def _do_noshow(self, pending: StaffAction, t: Translator) -> list[Reply]:
+        entry = await self._store.find_booking(str(pending.payload.get("appointment_id", "")))
+        await self._store.finish_staff_action(pending.token, StaffActionState.DONE)
+        if entry is None:
+            return [Reply(t("staff.confirm.expired"))]
+        return [Reply(await self._mark_noshow(entry, t))]
+
+    async def _mark_noshow(self, entry: LedgerEntry, t: Translator) -> str:
+        """Mark once; an appointment not started yet, or cancelled, is not a no-show."""
+        now = self._clock.now()
+        code = self._code(entry)
+        if entry.status == CANCELLED_STATUS:
+            return t("staff.noshow.cancelled", code=code)
+        if entry.start > now:
+            return t("staff.noshow.not_yet", code=code, when=self._when(entry.start, t))
+        written = await self._store.record_event_once(entry.appointment_id, EventKind.NO_SHOW, now)
+        count = await noshows_of(self._store, entry.chat_id)
+        if not written:
+            return t("staff.noshow.already", code=code, name=entry.contact_name, count=count)
+        logger.info("appointment %s marked as a no-show", entry.appointment_id)
+        return t(
+            "staff.noshow.done",
+            code=code,
+            name=entry.contact_name,
+            when=self._when(entry.start, t),
+            count=count,
+        )
+
+    async def _export(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
+        """The period's appointments as a CSV document (default: the last 30 days)."""
+        days = self._days(args, t.language, forward=False) if args else None
+        if args and days is None:
+            return [Reply(t("staff.agenda.unclear", text=args))]
+        if days is None:
+            today = self._today_local()
+            days = (today - timedelta(days=29), today)
+        start, end = self._bounds(*days)
+        rows: dict[str, ExportRow] = {}
+        for entry in await self._store.bookings_between(start, end):
+            rows[entry.appointment_id] = ExportRow(
+                start=entry.start,
+                code=entry.booking_code or entry.appointment_id,
+                service=entry.service_name,
+                name=entry.contact_name,
+                email="",
+                status=entry.status,
+                source="bot",
+                history=tuple(await self._store.booking_history(entry.appointment_id)),
+            )
+        note = ""
+        try:
+            listed = await self._zimun.list_appointments(start=start, end=end)
+        except ZimunError as error:
+            logger.warning("export: Zimun list unavailable: %s", error.summary)
+            note = t("staff.export.zimun_unavailable")
+        else:
+            services = await self._service_names()
+            for appointment in listed:
+                known = rows.get(appointment.id)
+                rows[appointment.id] = ExportRow(
+                    start=appointment.start,
+                    code=appointment.booking_code or appointment.id,
+                    service=known.service
+                    if known
+                    else services.get(appointment.service_id, appointment.service_id),
+                    name=known.name if known else appointment.contact_name,
+                    email=appointment.contact_email,
+                    status=str(appointment.status),
+                    source="bot" if known else "zimun",
+                    history=known.history if known else (),
+                )
+        first, last = days
+        content = export_csv(list(rows.values()), t, self._tz)
+        name = f"{t('staff.export.file')}-{first.isoformat()}-{last.isoformat()}.csv"
+        text = t("staff.export.caption", period=self._period_label(first, last, t), count=len(rows))
+        if note:
+            text += "\n" + note
+        logger.info("staff user %s exported %d appointments", customer.user_id, len(rows))
+        return [Reply(text, (), (Attachment(name, content, "text/csv"),))]
 
 
 def _parse_time(value: object) -> datetime | None:
