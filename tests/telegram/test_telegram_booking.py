@@ -285,8 +285,8 @@ async def test_a_reminder_comes_a_day_before_with_move_and_cancel(
         offered, reminded = reminder.labels, reminder.text
         [question] = await mario.tap(IT("button.cancel"))
         assert says(question.text, "it", "cancel.confirm", service="Taglio")
-    assert says(reminded, "it", "reminder.text", service="Taglio", when=WHEN_IT)
-    assert offered == [IT("button.move"), IT("button.cancel")]
+    assert says(reminded, "it", "reminder.ask", service="Taglio", when=WHEN_IT)
+    assert offered == [IT("button.attend"), IT("button.move"), IT("button.cancel")]
     # The reminder came as a new message; the press turned it into the question.
     assert question.message_id == reminder.message_id
     assert len(stub.bot_messages(16)) == seen + 1
