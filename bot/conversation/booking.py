@@ -38,6 +38,7 @@ from bot.conversation.offers import (
     same_time_elsewhere,
     starts_on,
 )
+from bot.conversation.place import service_label
 from bot.conversation.session import Flow, HeldSlot, Offer, Session, Step, Wish
 from bot.conversation.turn import Turn, with_service
 from bot.i18n import format_weekday
@@ -68,7 +69,6 @@ def match_service(turn: Turn, text: str, services: Sequence[Service]) -> Service
 async def service_rows(turn: Turn, session: Session) -> list[list[Button]]:
     """One button per service; only the ones in `session.choices` when the customer's words fit
     several ("piega")."""
-    t = turn.t
     services = await turn.services()
     if session.choices:
         chosen = [s for s in services if s.id in session.choices]
@@ -76,14 +76,7 @@ async def service_rows(turn: Turn, session: Session) -> list[list[Button]]:
             # One suggestion that is not quite what was asked: first, with the others after it.
             chosen += [s for s in services if s.id not in session.choices]
         services = chosen or services
-    rows = [
-        [
-            turn.button(
-                t("service.label", name=s.name, minutes=s.duration_minutes), Verb.SERVICE, s.id
-            )
-        ]
-        for s in services
-    ]
+    rows = [[turn.button(service_label(turn, s), Verb.SERVICE, s.id)] for s in services]
     rows.append([stop_button(turn)])
     return rows
 

@@ -185,7 +185,13 @@ def wish_at(turn: Turn, moment: datetime, *, approximate: bool = True) -> Wish:
 
 
 def ics_for(
-    turn: Turn, appointment_id: str, service_name: str, start: datetime, minutes: int
+    turn: Turn,
+    appointment_id: str,
+    service_name: str,
+    start: datetime,
+    minutes: int,
+    *,
+    location: str = "",
 ) -> Attachment:
     return appointment_ics(
         appointment_id=appointment_id,
@@ -193,6 +199,7 @@ def ics_for(
         start=start,
         duration_minutes=minutes,
         stamp=turn.now(),
+        location=location,
     )
 
 

@@ -29,6 +29,7 @@ from bot.conversation.common import (
     wish_at,
 )
 from bot.conversation.events import Button, Reply
+from bot.conversation.place import address, price_of
 from bot.conversation.session import Done, Session, Step
 from bot.conversation.turn import Turn
 from bot.storage import LedgerEntry, MetricKind
@@ -71,6 +72,11 @@ async def prompt_summary(turn: Turn, session: Session, lead: str | None) -> list
         name=session.contact_name or "",
         email=session.contact_email or "",
     )
+    price = await price_of(turn, session.service_id)
+    if price is not None:  # issue 13: after the "Servizio" line
+        first, _, rest = text.partition("\n")
+        service_line, _, rest = rest.partition("\n")
+        text = "\n".join([first, service_line, t("summary.price", price=price), rest])
     rows = [
         [turn.button(t("button.confirm"), Verb.CONFIRM)],
         [
@@ -361,8 +367,16 @@ async def booked(turn: Turn, session: Session, appointment: Appointment) -> Outc
         when=turn.when(appointment.start),
         code=appointment.booking_code or "—",
     )
+    where = await address(turn)
+    if where is not None:  # issue 13: the confirmation carries the address
+        text = join(text, t("booked.where", address=where))
     ics = ics_for(
-        turn, appointment.id, service_name, appointment.start, appointment.duration_minutes
+        turn,
+        appointment.id,
+        service_name,
+        appointment.start,
+        appointment.duration_minutes,
+        location=where or "",
     )
     rows = [
         [turn.button(t("button.appointments"), Verb.APPOINTMENTS)],

@@ -187,7 +187,7 @@ async def test_a_tapped_booking_edits_each_pressed_message_into_the_next_questio
     anna = harness.chat(11, first_name="Anna", last_name="Bianchi")
     async with harness.up(tuning=PATIENT):
         await anna.say("/start")
-        for label in (IT("button.book"), "Taglio · 30 min", "Mar 24 nov", "11:00"):
+        for label in (IT("button.book"), "Taglio · 30 min · 25\u00a0€", "Mar 24 nov", "11:00"):
             [answer] = await anna.tap(label)
         assert says(answer.text, "it", "hold.placed", when=WHEN_IT)
         [question] = await anna.tap("Anna Bianchi")

@@ -1,0 +1,58 @@
+"""Where and how much (issue 13, item 4): prices on the service buttons and in the summary, the
+address with the confirmation and in the `.ics`, as Zimun gives them (nothing when it does not)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from decimal import Decimal
+
+from bot.conversation.turn import Turn
+from bot.i18n import format_money
+from bot.zimun import Service, ZimunError
+
+logger = logging.getLogger(__name__)
+
+_ZERO_CENTS = re.compile(r"[.,]00(?!\d)")
+
+
+def short_money(amount: Decimal, currency: str, language: str) -> str:
+    """A price as on a price list: "25 €" / "€25", cents only when there are some ("25,50 €")."""
+    text = format_money(amount, currency, language)
+    return _ZERO_CENTS.sub("", text) if amount == amount.to_integral_value() else text
+
+
+def service_label(turn: Turn, service: Service) -> str:
+    """A service button: "Taglio · 30 min · 25 €", or without the price when Zimun has none."""
+    if service.price is None:
+        return turn.t("service.label", name=service.name, minutes=service.duration_minutes)
+    return turn.t(
+        "service.label_price",
+        name=service.name,
+        minutes=service.duration_minutes,
+        price=short_money(service.price.amount, service.price.currency, turn.language),
+    )
+
+
+async def price_of(turn: Turn, service_id: str | None) -> str | None:
+    """The service's price as the customer reads it, or None when Zimun gives none."""
+    if service_id is None:
+        return None
+    try:
+        service = await turn.service(service_id)
+    except ZimunError:
+        return None
+    if service is None or service.price is None:
+        return None
+    return format_money(service.price.amount, service.price.currency, turn.language)
+
+
+async def address(turn: Turn) -> str | None:
+    """The business's address from Zimun, or None (not given, or Zimun cannot be asked now: the
+    confirmation goes out without it rather than fail)."""
+    try:
+        location = await turn.location()
+    except ZimunError as exc:
+        logger.info("address not read (%s)", exc.summary)
+        return None
+    return location.address if location is not None and location.address else None
