@@ -233,6 +233,7 @@ def make_engine(
             phone=settings.business_phone,
             info=settings.business_info,
             staff_reachable=bool(settings.bot_admin_ids),
+            location=settings.business_location,
         ),
         journal=journal,
     )

@@ -29,7 +29,7 @@ from bot.conversation.common import (
     wish_at,
 )
 from bot.conversation.events import Button, Reply
-from bot.conversation.place import address, price_of
+from bot.conversation.place import address, price_of, venue
 from bot.conversation.session import Done, Session, Step
 from bot.conversation.turn import Turn
 from bot.storage import LedgerEntry, MetricKind
@@ -382,7 +382,8 @@ async def booked(turn: Turn, session: Session, appointment: Appointment) -> Outc
         [turn.button(t("button.appointments"), Verb.APPOINTMENTS)],
         [turn.button(t("button.menu"), Verb.MENU)],
     ]
-    return session, [turn.reply(text, rows, [ics])]
+    pin = await venue(turn, where)
+    return session, [turn.reply(text, rows, [ics] if pin is None else [ics, pin])]
 
 
 def already_booked(turn: Turn, done: Done) -> list[Reply]:

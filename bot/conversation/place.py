@@ -3,10 +3,13 @@ address with the confirmation and in the `.ics`, as Zimun gives them (nothing wh
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
+from bot.conversation.events import Attachment
 from bot.conversation.turn import Turn
 from bot.i18n import format_money
 from bot.zimun import Service, ZimunError
@@ -56,3 +59,55 @@ async def address(turn: Turn) -> str | None:
         logger.info("address not read (%s)", exc.summary)
         return None
     return location.address if location is not None and location.address else None
+
+
+# A venue (a map pin with a name and an address) travels as an attachment of this type; the
+# Telegram adapter sends it as a venue, other transports show its address.
+VENUE_MIME = "application/vnd.zimun-bot.venue+json"
+
+
+@dataclass(frozen=True)
+class Venue:
+    latitude: float
+    longitude: float
+    title: str
+    address: str
+
+
+def venue_attachment(venue: Venue) -> Attachment:
+    body = {
+        "latitude": venue.latitude,
+        "longitude": venue.longitude,
+        "title": venue.title,
+        "address": venue.address,
+    }
+    return Attachment("venue.json", json.dumps(body).encode(), VENUE_MIME)
+
+
+def venue_of(attachment: Attachment) -> Venue | None:
+    """The venue an attachment carries, or None when it is a file."""
+    if attachment.mime_type != VENUE_MIME:
+        return None
+    try:
+        body = json.loads(attachment.content)
+        return Venue(
+            float(body["latitude"]),
+            float(body["longitude"]),
+            str(body["title"]),
+            str(body["address"]),
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+async def venue(turn: Turn, where: str | None) -> Attachment | None:
+    """The business on a map, when its coordinates are configured (BUSINESS_LATITUDE/LONGITUDE)."""
+    point = turn.deps.business.location
+    if point is None:
+        return None
+    try:
+        location = await turn.location()
+    except ZimunError:
+        location = None
+    title = location.name if location is not None else ""
+    return venue_attachment(Venue(point[0], point[1], title or (where or ""), where or ""))

@@ -41,6 +41,7 @@ class BusinessInfo:
     phone: str | None = None
     info: Mapping[str, str] = field(default_factory=dict)  # language -> a short free text
     staff_reachable: bool = True  # someone is in BOT_ADMIN_IDS to read "talk to a person"
+    location: tuple[float, float] | None = None  # issue 13: (latitude, longitude) for a venue
 
 
 @dataclass

@@ -108,3 +108,21 @@ async def test_no_reminder_for_an_appointment_cancelled_at_zimun(
         await stub.settled()
     assert len(stub.bot_messages(33)) == before
     assert (await history(harness, 33))[-1] == "cancelled"
+
+
+async def test_with_coordinates_the_confirmation_comes_with_a_venue(
+    harness: Harness, stub: BotApiStub
+) -> None:
+    # issue 13, item 4: BUSINESS_LATITUDE/LONGITUDE set: the calendar file, then the map pin.
+    harness.settings = harness.settings.model_copy(
+        update={"business_latitude": 41.8986, "business_longitude": 12.4708}
+    )
+    mario = harness.chat(35)
+    async with harness.up():
+        await book_by_typing(mario)
+        await stub.settled()
+    *_, confirmation, pin = stub.bot_messages(35)
+    assert says(confirmation.text, "it", "booked.text") and confirmation.document is not None
+    assert "Ci trovi in Via dei Coronari 12, Roma." in confirmation.text
+    assert stub.venues == [(35, 41.8986, 12.4708, "Salone Aurora – Centro")]
+    assert pin.text == "📍 Salone Aurora – Centro, Via dei Coronari 12, Roma"
