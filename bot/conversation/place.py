@@ -81,7 +81,7 @@ def venue_attachment(venue: Venue) -> Attachment:
         "title": venue.title,
         "address": venue.address,
     }
-    return Attachment("venue.json", json.dumps(body).encode(), VENUE_MIME)
+    return Attachment("map-pin.json", json.dumps(body).encode(), VENUE_MIME)
 
 
 def venue_of(attachment: Attachment) -> Venue | None:
