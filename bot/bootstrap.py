@@ -236,4 +236,5 @@ def make_engine(
             location=settings.business_location,
         ),
         journal=journal,
+        noshow_limit=settings.noshow_limit,
     )

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     # Where the business is, for the venue sent with a confirmation (both or neither).
     business_latitude: float | None = Field(default=None, ge=-90, le=90)
     business_longitude: float | None = Field(default=None, ge=-180, le=180)
+    # After this many no-shows a customer's new bookings wait for staff approval (0: never).
+    noshow_limit: int = Field(default=0, ge=0)
     database_url: str = DEFAULT_DATABASE_URL
 
     service_aliases: Path | None = None

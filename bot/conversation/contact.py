@@ -6,6 +6,7 @@ import logging
 from dataclasses import replace
 
 from bot.conversation.actions import Verb
+from bot.conversation.approval import ask_approval, needs_approval
 from bot.conversation.booking import (
     change_when,
     next_contact_step,
@@ -268,6 +269,8 @@ async def confirm(turn: Turn, session: Session) -> Outcome:
         session, alternatives = await rehold(turn, session)
         if alternatives is not None:
             return session, alternatives
+    if session.approval is not None or await needs_approval(turn):
+        return await ask_approval(turn, session)  # issue 13: after NOSHOW_LIMIT no-shows
     for attempt in range(2):
         assert session.hold is not None
         # The contact is part of the key: after Zimun refused an address, the corrected one is a

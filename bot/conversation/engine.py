@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from bot.clock import Clock
 from bot.conversation import flow
 from bot.conversation.actions import GLOBAL_VERBS, Action, Verb, decode
+from bot.conversation.approval import APPROVAL_KINDS, scheduled_approval
 from bot.conversation.booking import scheduled_hold
 from bot.conversation.changes import appointment_ref, owned, scheduled_reminder
 from bot.conversation.common import Input, Outcome, expired, menu, stop_button
@@ -79,6 +80,7 @@ class Engine:
         service_aliases: Mapping[str, tuple[str, ...]] | None = None,
         business: BusinessInfo | None = None,
         journal: IntentJournal | None = None,
+        noshow_limit: int = 0,
     ) -> None:
         """`journal` keeps Zimun writes as intents (issue 10); by default the store, when it
         can (`SqliteStore` does)."""
@@ -97,6 +99,7 @@ class Engine:
             service_aliases=dict(service_aliases or {}),
             business=business or BusinessInfo(),
             journal=journal if journal is not None else _journal_of(store),
+            noshow_limit=noshow_limit,
         )
         # One lock per chat, forgotten once no event of that chat holds or awaits it.
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -291,6 +294,9 @@ class Engine:
                 )
                 if replies:  # typed "sì, ci sono" / "spostalo" now answer this reminder
                     await self._remember_reminder(customer.chat_id, appointment_id)
+            elif message.kind in APPROVAL_KINDS:
+                session, replies = await scheduled_approval(turn, session, message.kind, payload)
+                await self._deps.store.save_session(customer.chat_id, session.to_dict())
             else:
                 logger.warning("unknown scheduled message kind %s", message.kind)
                 return []

@@ -63,6 +63,8 @@ class Deps:
     location_cache: tuple[datetime, Location | None] | None = field(default=None)
     # Where Zimun writes are journaled as intents (issue 10); None: not journaled.
     journal: IntentJournal | None = field(default=None)
+    # After this many no-shows a customer's bookings wait for staff approval (issue 13; 0: never).
+    noshow_limit: int = 0
 
     async def services(self) -> list[Service]:
         """Every service at Zimun, read at most once per SERVICES_TTL for all chats together."""

@@ -8,6 +8,7 @@ before any call, so a double tap or a retry never acts twice.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import logging
 import secrets
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_timedelta
 
 from bot.clock import Clock
+from bot.conversation.approval import APPROVAL_DECLINED, APPROVAL_DONE
 from bot.conversation.events import Attachment, Button, Command, Customer, Reply
 from bot.conversation.reminders import reminder_keys, reminder_messages
 from bot.i18n import (
@@ -32,6 +34,7 @@ from bot.i18n import (
 )
 from bot.staff.actions import (
     FORGET_COMMAND,
+    KIND_APPROVE,
     KIND_CANCEL,
     KIND_FORGET,
     KIND_MOVE,
@@ -75,6 +78,7 @@ from bot.zimun import (
     Appointment,
     AuthError,
     Conflict,
+    HoldExpired,
     NotFound,
     SlotUnavailable,
     ZimunApi,
@@ -201,6 +205,8 @@ class StaffDesk:
             if not staff_kind:
                 return None  # the customer gets the engine's own "this button has expired"
             return [Reply(t("staff.confirm.expired"))]
+        if pending.kind == KIND_APPROVE:
+            return await self._answer_approval(pending, answer == YES, t)
         if answer == NO:
             await self._store.finish_staff_action(token, StaffActionState.DECLINED)
             key = "staff.forget.kept" if pending.kind == KIND_FORGET else "staff.confirm.dropped"
@@ -944,6 +950,126 @@ class StaffDesk:
             names = ", ".join(f"{name} ({count})" for name, count in ranked[:5])
             rows.append(t("staff.stats.noshows_by_customer", customers=names))
         return rows
+
+    # -- issue 13: bookings waiting for staff approval ---------------------------------------
+
+    async def approval_request(self, message: ScheduledMessage, t: Translator) -> list[Reply]:
+        """One staff member's copy of a booking to approve, with Approva / Rifiuta."""
+        payload = message.payload
+        token = self._new_token()
+        await self._store.save_staff_action(
+            StaffAction(
+                token=token,
+                user_id=message.chat_id,  # a private chat: the staff member's own
+                chat_id=message.chat_id,
+                kind=KIND_APPROVE,
+                payload=dict(payload),
+                created_at=self._clock.now(),
+            )
+        )
+        chat = payload.get("chat_id")
+        count = await noshows_of(self._store, chat) if isinstance(chat, int) else 0
+        text = t(
+            "staff.approval.request",
+            name=str(payload.get("name", "")),
+            service=str(payload.get("service", "")),
+            when=self._when(datetime.fromisoformat(str(payload.get("start"))), t),
+            count=count,
+            expires=format_time(
+                datetime.fromisoformat(str(payload.get("expires_at"))), t.language, self._tz
+            ),
+        )
+        buttons = (
+            (
+                Button(t("staff.approval.approve"), encode(token, YES)),
+                Button(t("staff.approval.decline"), encode(token, NO)),
+            ),
+        )
+        return [Reply(text, buttons)]
+
+    async def _answer_approval(
+        self, pending: StaffAction, approve: bool, t: Translator
+    ) -> list[Reply]:
+        """Approve: confirm the hold at Zimun (one key per hold, so two staff members approving
+        book once), write the ledger and the reminders, tell the customer. Decline: release it."""
+        payload = pending.payload
+        hold_id = str(payload.get("hold_id", ""))
+        chat = payload.get("chat_id")
+        name = str(payload.get("name", ""))
+        if not isinstance(chat, int):
+            return [Reply(t("staff.confirm.expired"))]
+        now = self._clock.now()
+        if not approve:
+            with contextlib.suppress(ZimunError):
+                await self._zimun.release_hold(hold_id)
+            await self._store.schedule(
+                ScheduledMessage(
+                    f"{APPROVAL_DECLINED}:{hold_id}",
+                    chat,
+                    now,
+                    APPROVAL_DECLINED,
+                    {"hold_id": hold_id},
+                )
+            )
+            await self._store.finish_staff_action(pending.token, StaffActionState.DECLINED)
+            return [Reply(t("staff.approval.declined", name=name))]
+        try:
+            appointment = await self._zimun.confirm(
+                hold_id,
+                name=name,
+                email=str(payload.get("email", "")),
+                idempotency_key=f"staff-approve-{hold_id}",
+            )
+        except (HoldExpired, NotFound, SlotUnavailable):
+            await self._store.finish_staff_action(pending.token, StaffActionState.DECLINED)
+            return [Reply(t("staff.approval.too_late", name=name))]
+        except ZimunError as error:
+            logger.warning("approval of hold %s failed: %s", hold_id, error.summary)
+            return [Reply(t("staff.action.zimun_failed"))]
+        if await self._store.find_booking(appointment.id) is None:
+            await self._store.record_booking(
+                LedgerEntry(
+                    appointment_id=appointment.id,
+                    chat_id=chat,
+                    user_id=int(str(payload.get("user_id") or chat)),
+                    service_id=appointment.service_id,
+                    service_name=str(payload.get("service") or appointment.service_id),
+                    start=appointment.start,
+                    duration_minutes=appointment.duration_minutes,
+                    status=appointment.status.value,
+                    language=str(payload.get("language") or self._default_language),
+                    contact_name=appointment.contact_name,
+                    booking_code=appointment.booking_code,
+                    created_at=now,
+                )
+            )
+            await self._count(MetricKind.BOOKED, chat)
+        await self._store.cancel_scheduled(f"hold_expired:{hold_id}")
+        for key in reminder_keys(appointment.id):
+            await self._store.cancel_scheduled(key)
+        for message in reminder_messages(
+            appointment.id, chat, appointment.start, hours=self._reminder_hours, now=now
+        ):
+            await self._store.schedule(message)
+        await self._store.schedule(
+            ScheduledMessage(
+                f"{APPROVAL_DONE}:{hold_id}",
+                chat,
+                now,
+                APPROVAL_DONE,
+                {
+                    "hold_id": hold_id,
+                    "appointment_id": appointment.id,
+                    "code": appointment.booking_code,
+                    "start": appointment.start.isoformat(),
+                    "service": str(payload.get("service", "")),
+                    "minutes": appointment.duration_minutes,
+                },
+            )
+        )
+        await self._store.finish_staff_action(pending.token, StaffActionState.DONE)
+        logger.info("staff user %s approved a booking of chat %s", pending.user_id, chat)
+        return [Reply(t("staff.approval.done", name=name, code=appointment.booking_code or "–"))]
 
     async def _mark_token(self, marker: Customer, entry: LedgerEntry) -> str:
         """A no-show button's token: one tap marks it (no typed "sì" acts on it)."""
