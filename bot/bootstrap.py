@@ -215,7 +215,7 @@ async def bootstrap(
             admin_ids=admins,
             started_at=clock.now(),
             default_language=settings.bot_default_language,
-            reminder_hours=settings.bot_reminder_hours,
+            reminder_hours=settings.reminder_hours,
         )
     except BaseException:
         await zimun.aclose()
@@ -255,13 +255,15 @@ def make_engine(
         default_language=settings.bot_default_language,
         organization_id=organization_id,
         service_id=settings.zimun_service_id,
-        reminder_hours=settings.bot_reminder_hours,
+        reminder_hours=settings.reminder_hours,
         service_aliases=settings.load_service_aliases(),
         business=BusinessInfo(
             phone=settings.business_phone,
             info=settings.business_info,
             staff_reachable=bool(settings.bot_admin_ids),
+            location=settings.business_location,
         ),
         journal=journal,
         mini_app_url=str(settings.mini_app_url) if settings.mini_app_url else None,
+        noshow_limit=settings.noshow_limit,
     )

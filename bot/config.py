@@ -56,6 +56,14 @@ class Settings(BaseSettings):
     bot_default_language: str = "it"
     bot_admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     bot_reminder_hours: float = Field(default=24.0, ge=0)
+    # Issue 13: the reminders before an appointment, e.g. "24h,2h" (also "90m", "1d"; "off").
+    # Unset: BOT_REMINDER_HOURS when that is set (one reminder, as before), else 24h and 2h.
+    reminders: Annotated[tuple[float, ...] | None, NoDecode] = None
+    # Where the business is, for the venue sent with a confirmation (both or neither).
+    business_latitude: float | None = Field(default=None, ge=-90, le=90)
+    business_longitude: float | None = Field(default=None, ge=-180, le=180)
+    # After this many no-shows a customer's new bookings wait for staff approval (0: never).
+    noshow_limit: int = Field(default=0, ge=0)
     database_url: str = DEFAULT_DATABASE_URL
 
     service_aliases: Path | None = None
@@ -97,6 +105,29 @@ class Settings(BaseSettings):
                 raise ValueError("must be Telegram user ids separated by commas, e.g. 12345,67890")
             return frozenset(int(part) for part in parts)
         return value
+
+    @field_validator("reminders", mode="before")
+    @classmethod
+    def _reminder_times(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        text = value.strip().lower()
+        if text in ("", "off", "0", "none"):
+            return ()
+        units = {"m": 1 / 60, "h": 1.0, "d": 24.0}
+        hours: list[float] = []
+        for part in (p.strip() for p in text.split(",") if p.strip()):
+            number, unit = (part[:-1], part[-1]) if part[-1] in units else (part, "h")
+            try:
+                amount = float(number) * units[unit]
+            except ValueError:
+                raise ValueError("must be times before the appointment, e.g. 24h,2h") from None
+            if amount <= 0:
+                raise ValueError("must be times before the appointment, e.g. 24h,2h")
+            hours.append(amount)
+        if len(hours) > 4:
+            raise ValueError("allows at most 4 reminders")
+        return tuple(sorted(set(hours), reverse=True))
 
     @field_validator("database_url")
     @classmethod
@@ -151,6 +182,21 @@ class Settings(BaseSettings):
                 )
             aliases[str(key)] = tuple(str(w).strip() for w in words)
         return aliases
+
+    @property
+    def reminder_hours(self) -> tuple[float, ...]:
+        """The reminders' hours before an appointment, longest first (empty: none)."""
+        if self.reminders is not None:
+            return self.reminders
+        if "bot_reminder_hours" in self.model_fields_set:
+            return (self.bot_reminder_hours,) if self.bot_reminder_hours > 0 else ()
+        return (24.0, 2.0)
+
+    @property
+    def business_location(self) -> tuple[float, float] | None:
+        if self.business_latitude is None or self.business_longitude is None:
+            return None
+        return (self.business_latitude, self.business_longitude)
 
     @property
     def timezone(self) -> ZoneInfo:

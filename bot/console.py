@@ -23,6 +23,7 @@ from bot.bootstrap import App, bootstrap
 from bot.clock import Clock, ShiftedClock, SystemClock
 from bot.config import Settings
 from bot.conversation import Button, Command, Customer, Event, Press, Reply, Text
+from bot.conversation.place import venue_of
 from bot.replay.format import CustomerProfile
 from bot.replay.recorder import Recorder
 from bot.replay.render import INDENT, find_button
@@ -222,6 +223,11 @@ class Console:
                     cells.append(f"[{len(self.current)}] {button.label}")
                 self.out.write(INDENT + "  ".join(cells) + "\n")
             for attachment in reply.attachments:
+                pin = venue_of(attachment)
+                if pin is not None:  # issue 13: the business on a map
+                    where = f"{pin.title}, {pin.address}" if pin.address else pin.title
+                    self.out.write(f"{INDENT}📍 {where} ({pin.latitude}, {pin.longitude})\n")
+                    continue
                 path = self._save(attachment.filename, attachment.content)
                 self.out.write(f"{INDENT}📎 {attachment.filename} saved to {path}\n")
         self.out.flush()

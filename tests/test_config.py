@@ -79,3 +79,15 @@ def test_half_configured_zimun_names_the_missing_variable(monkeypatch: pytest.Mo
 def test_telegram_token_is_required_to_run() -> None:
     with pytest.raises(ConfigError, match=r"^TELEGRAM_BOT_TOKEN is not set"):
         load_settings().require_telegram()
+
+
+def test_reminders_setting_reads_hours_and_keeps_bot_reminder_hours() -> None:
+    # issue 13: REMINDERS=24h,2h; unset, the old BOT_REMINDER_HOURS still means one reminder.
+    assert Settings(reminders="24h, 2h").reminder_hours == (24.0, 2.0)
+    assert Settings(reminders="90m,1d").reminder_hours == (24.0, 1.5)
+    assert Settings(reminders="off").reminder_hours == ()
+    assert Settings().reminder_hours == (24.0, 2.0)
+    assert Settings(bot_reminder_hours=12).reminder_hours == (12.0,)
+    assert Settings(bot_reminder_hours=0).reminder_hours == ()
+    with pytest.raises(ConfigError, match="REMINDERS is invalid"):
+        load_settings(reminders="tomorrow")

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ROME = ZoneInfo("Europe/Rome")
 ID = re.compile(r"^[a-z_]+(\.[a-z_0-9]+)+$")
 # Texts that are the same in both languages on purpose (labels, names, pure formats).
-SAME_IN_BOTH = {"button.menu", "service.label", "appointment.button"}
+SAME_IN_BOTH = {"button.menu", "service.label", "service.label_price", "appointment.button"}
 # issue 9: QUESTIONS: formats with no words of their own
 SAME_IN_BOTH |= {"question.price_line", "question.days_range", "question.hours_part"}
 # issue 13: formats with no words of their own

@@ -126,7 +126,11 @@ def test_kill_9_while_a_confirm_is_in_flight(tmp_path: Path) -> None:
     start = datetime.fromisoformat(str(ledger[0][2]))
     assert [(ledger[0][0], ledger[0][1])] == [(appointment.id, "confirmed")]
     assert start == appointment.start
-    [(due,)] = rows(database, "SELECT due_at FROM scheduled_messages WHERE kind = 'reminder'")
-    assert datetime.fromisoformat(str(due)) == appointment.start - timedelta(hours=24)
+    # REMINDERS defaults to 24h,2h (issue 13): both armed, at the right times.
+    dues = rows(database, "SELECT due_at FROM scheduled_messages WHERE kind = 'reminder'")
+    assert sorted(datetime.fromisoformat(str(due)) for (due,) in dues) == [
+        appointment.start - timedelta(hours=24),
+        appointment.start - timedelta(hours=2),
+    ]
     assert rows(database, "SELECT * FROM zimun_intents") == []
     assert len(world.outbox) == 1  # one confirmation e-mail: one booking

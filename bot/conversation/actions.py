@@ -59,6 +59,7 @@ class Verb:
     RESUME = "resume"
     RETRY = "retry"
     PERSON = "person"
+    ATTEND = "attend"  # issue 13: "Confermo" under a reminder (global: checked against the ledger)
     BOOK_DAY = "bookday"  # "Prenota giovedì": a step button, so it acts only while on screen
     # issue 13: the waiting list, booking the same again, the rating after a visit
     WAIT = "wait"
@@ -79,6 +80,7 @@ GLOBAL_VERBS = frozenset(
         Verb.MOVE,
         Verb.CANCEL,
         Verb.PERSON,
+        Verb.ATTEND,
     }
 )
 _KNOWN = frozenset(v for k, v in vars(Verb).items() if not k.startswith("_"))

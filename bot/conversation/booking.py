@@ -38,6 +38,7 @@ from bot.conversation.offers import (
     same_time_elsewhere,
     starts_on,
 )
+from bot.conversation.place import service_label
 from bot.conversation.session import Flow, HeldSlot, Offer, Session, Step, Wish
 from bot.conversation.turn import Turn, with_service
 from bot.conversation.waitlist import wait_button_rows
@@ -76,14 +77,7 @@ async def service_rows(turn: Turn, session: Session) -> list[list[Button]]:
         chosen = [s for s in services if s.id in session.choices]
         others = bool(chosen) and len(chosen) < len(services)
         services = chosen or services
-    rows = [
-        [
-            turn.button(
-                t("service.label", name=s.name, minutes=s.duration_minutes), Verb.SERVICE, s.id
-            )
-        ]
-        for s in services
-    ]
+    rows = [[turn.button(service_label(turn, s), Verb.SERVICE, s.id)] for s in services]
     if others:
         # "Altri servizi": a service button without a service shows the whole list.
         rows.append([turn.button(t("button.other_services"), Verb.SERVICE)])

@@ -21,6 +21,7 @@ def appointment_ics(
     duration_minutes: int,
     stamp: datetime,
     description: str = "",
+    location: str = "",
 ) -> Attachment:
     """An `.ics` attachment; times are UTC (RFC 5545 form 2), so every calendar reads them right."""
     calendar = Calendar()
@@ -38,6 +39,8 @@ def appointment_ics(
     event.add("summary", title)
     if description:
         event.add("description", description)
+    if location:  # issue 13: where the appointment is
+        event.add("location", location)
     calendar.add_component(event)
     return Attachment(
         filename=f"appointment-{appointment_id}.ics",

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.conversation.actions import ARG_PATTERN, Verb, instant_arg
+from bot.conversation.attendance import reminder_replies
 from bot.conversation.booking import change_time, change_when, search, shift, shifts
 from bot.conversation.common import (
     Input,
@@ -25,7 +26,7 @@ from bot.conversation.common import (
     wish_at,
 )
 from bot.conversation.events import Reply
-from bot.conversation.reminders import reminder_key
+from bot.conversation.reminders import reminder_keys
 from bot.conversation.session import Flow, Session, Step, Wish
 from bot.conversation.turn import Turn
 from bot.conversation.visits import after_visit_key
@@ -368,7 +369,8 @@ async def do_cancel(turn: Turn, session: Session) -> Outcome:
     now = turn.now()
     await turn.store.record_cancel(entry.appointment_id, session.cancel_reason, now)
     await turn.store.record_metric(MetricKind.CANCELLED, turn.customer.chat_id, now)
-    await turn.store.cancel_scheduled(reminder_key(entry.appointment_id))
+    for key in reminder_keys(entry.appointment_id):
+        await turn.store.cancel_scheduled(key)
     await turn.store.cancel_scheduled(after_visit_key(entry.appointment_id))
     await freed(turn, entry.service_id, entry.start)
     logger.info("appointment %s cancelled", entry.appointment_id)
@@ -380,7 +382,6 @@ async def do_cancel(turn: Turn, session: Session) -> Outcome:
 
 
 async def scheduled_reminder(turn: Turn, appointment_id: str, start: str) -> list[Reply]:
-    t = turn.t
     entry = await owned(turn, appointment_id)
     try:
         planned = datetime.fromisoformat(start)
@@ -395,14 +396,7 @@ async def scheduled_reminder(turn: Turn, appointment_id: str, start: str) -> lis
         # Moved since without the reminder following (at Zimun, or a crash between the move and
         # re-arming it): say the new time now rather than stay silent or state the old one.
         logger.info("reminder for %s states its new time", entry.appointment_id)
-    text = t("reminder.text", service=entry.service_name, when=turn.when(entry.start))
-    rows = [
-        [
-            turn.button(t("button.move"), Verb.MOVE, appointment_ref(entry)),
-            turn.button(t("button.cancel"), Verb.CANCEL, appointment_ref(entry)),
-        ]
-    ]
-    return [turn.reply(text, rows)]
+    return await reminder_replies(turn, entry, appointment_ref(entry))
 
 
 async def current_entry(turn: Turn, entry: LedgerEntry) -> LedgerEntry | None:

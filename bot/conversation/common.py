@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from bot.conversation.actions import Verb
 from bot.conversation.calendar import appointment_ics
 from bot.conversation.events import Attachment, Button, Reply
-from bot.conversation.reminders import reminder_key, reminder_message
+from bot.conversation.reminders import reminder_keys, reminder_messages
 from bot.conversation.session import HeldSlot, Session, Step, Wish
 from bot.conversation.turn import Turn
 from bot.conversation.visits import after_visit_key, after_visit_message
@@ -168,15 +168,15 @@ async def schedule_hold_messages(turn: Turn, held: HeldSlot) -> None:
 
 
 async def schedule_reminder(turn: Turn, appointment_id: str, start: datetime) -> None:
-    await turn.store.cancel_scheduled(reminder_key(appointment_id))  # re-arm after a move
-    message = reminder_message(
+    for key in reminder_keys(appointment_id):  # re-arm after a move
+        await turn.store.cancel_scheduled(key)
+    for message in reminder_messages(
         appointment_id,
         turn.customer.chat_id,
         start,
         hours=turn.deps.reminder_hours,
         now=turn.now(),
-    )
-    if message is not None:
+    ):
         await turn.store.schedule(message)
     # issue 13: thanks, a rating and the same again after the visit; re-armed like the reminder
     await turn.store.cancel_scheduled(after_visit_key(appointment_id))
@@ -190,7 +190,13 @@ def wish_at(turn: Turn, moment: datetime, *, approximate: bool = True) -> Wish:
 
 
 def ics_for(
-    turn: Turn, appointment_id: str, service_name: str, start: datetime, minutes: int
+    turn: Turn,
+    appointment_id: str,
+    service_name: str,
+    start: datetime,
+    minutes: int,
+    *,
+    location: str = "",
 ) -> Attachment:
     return appointment_ics(
         appointment_id=appointment_id,
@@ -198,6 +204,7 @@ def ics_for(
         start=start,
         duration_minutes=minutes,
         stamp=turn.now(),
+        location=location,
     )
 
 

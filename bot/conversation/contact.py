@@ -6,6 +6,7 @@ import logging
 from dataclasses import replace
 
 from bot.conversation.actions import Verb
+from bot.conversation.approval import ask_approval, needs_approval
 from bot.conversation.booking import (
     change_when,
     next_contact_step,
@@ -29,6 +30,7 @@ from bot.conversation.common import (
     wish_at,
 )
 from bot.conversation.events import Button, Reply
+from bot.conversation.place import address, price_of, venue
 from bot.conversation.session import Done, Session, Step
 from bot.conversation.turn import Turn
 from bot.storage import LedgerEntry, MetricKind
@@ -71,6 +73,11 @@ async def prompt_summary(turn: Turn, session: Session, lead: str | None) -> list
         name=session.contact_name or "",
         email=session.contact_email or "",
     )
+    price = await price_of(turn, session.service_id)
+    if price is not None:  # issue 13: after the "Servizio" line
+        first, _, rest = text.partition("\n")
+        service_line, _, rest = rest.partition("\n")
+        text = "\n".join([first, service_line, t("summary.price", price=price), rest])
     rows = [
         [turn.button(t("button.confirm"), Verb.CONFIRM)],
         [
@@ -263,6 +270,8 @@ async def confirm(turn: Turn, session: Session) -> Outcome:
         session, alternatives = await rehold(turn, session)
         if alternatives is not None:
             return session, alternatives
+    if session.approval is not None or await needs_approval(turn):
+        return await ask_approval(turn, session)  # issue 13: after NOSHOW_LIMIT no-shows
     for attempt in range(2):
         assert session.hold is not None
         # The contact is part of the key: after Zimun refused an address, the corrected one is a
@@ -362,14 +371,23 @@ async def booked(turn: Turn, session: Session, appointment: Appointment) -> Outc
         when=turn.when(appointment.start),
         code=appointment.booking_code or "—",
     )
+    where = await address(turn)
+    if where is not None:  # issue 13: the confirmation carries the address
+        text = join(text, t("booked.where", address=where))
     ics = ics_for(
-        turn, appointment.id, service_name, appointment.start, appointment.duration_minutes
+        turn,
+        appointment.id,
+        service_name,
+        appointment.start,
+        appointment.duration_minutes,
+        location=where or "",
     )
     rows = [
         [turn.button(t("button.appointments"), Verb.APPOINTMENTS)],
         [turn.button(t("button.menu"), Verb.MENU)],
     ]
-    return session, [turn.reply(text, rows, [ics])]
+    pin = await venue(turn, where)
+    return session, [turn.reply(text, rows, [ics] if pin is None else [ics, pin])]
 
 
 def already_booked(turn: Turn, done: Done) -> list[Reply]:

@@ -19,6 +19,7 @@ from bot.clock import Clock
 from bot.conversation import flow, webapp
 from bot.conversation.actions import GLOBAL_VERBS, Action, Verb, decode
 from bot.conversation.again import scheduled_after_visit
+from bot.conversation.approval import APPROVAL_KINDS, scheduled_approval
 from bot.conversation.booking import scheduled_hold
 from bot.conversation.changes import appointment_ref, owned, scheduled_reminder
 from bot.conversation.common import Input, Outcome, expired, menu, stop_button
@@ -78,11 +79,12 @@ class Engine:
         organization_id: str,
         service_id: str | None = None,
         booking_horizon_days: int = 60,
-        reminder_hours: float = 24.0,
+        reminder_hours: float | tuple[float, ...] = 24.0,
         service_aliases: Mapping[str, tuple[str, ...]] | None = None,
         business: BusinessInfo | None = None,
         journal: IntentJournal | None = None,
         mini_app_url: str | None = None,
+        noshow_limit: int = 0,
     ) -> None:
         """`journal` keeps Zimun writes as intents (issue 10); by default the store, when it
         can (`SqliteStore` does)."""
@@ -102,6 +104,7 @@ class Engine:
             business=business or BusinessInfo(),
             journal=journal if journal is not None else _journal_of(store),
             mini_app_url=mini_app_url,
+            noshow_limit=noshow_limit,
         )
         # One lock per chat, forgotten once no event of that chat holds or awaits it.
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -314,14 +317,25 @@ class Engine:
                 notice = Notice.from_payload(payload)
                 replies = notice_replies(turn, notice) if notice is not None else []
             elif message.kind == REMINDER:
+                appointment_id = str(payload.get("appointment_id", ""))
                 replies = await scheduled_reminder(
-                    turn, str(payload.get("appointment_id", "")), str(payload.get("start", ""))
+                    turn, appointment_id, str(payload.get("start", ""))
                 )
+                if replies:  # typed "sì, ci sono" / "spostalo" now answer this reminder
+                    await self._remember_reminder(customer.chat_id, appointment_id)
+            elif message.kind in APPROVAL_KINDS:
+                session, replies = await scheduled_approval(turn, session, message.kind, payload)
+                await self._deps.store.save_session(customer.chat_id, session.to_dict())
             else:
                 logger.warning("unknown scheduled message kind %s", message.kind)
                 return []
             await self._add_to_keyboard(customer.chat_id, turn.issued)
             return replies
+
+    async def _remember_reminder(self, chat_id: int, appointment_id: str) -> None:
+        stored = await self._deps.store.load_session(chat_id)
+        session = replace(Session.from_dict(stored), reminded=appointment_id)
+        await self._deps.store.save_session(chat_id, session.to_dict())
 
     async def _add_to_keyboard(self, chat_id: int, issued: list[str]) -> None:
         """A notice's step buttons join the keyboard on screen (same generation), so they act."""
@@ -349,7 +363,7 @@ async def _global_acts(turn: Turn, action: Action) -> bool:
     """Whether a press of a step-independent button is one this chat could have been shown."""
     if action.verb == Verb.SET_LANGUAGE:
         return action.arg in LANGUAGES
-    if action.verb in (Verb.MOVE, Verb.CANCEL):
+    if action.verb in (Verb.MOVE, Verb.CANCEL, Verb.ATTEND):
         entry = await owned(turn, action.arg)
         return entry is not None and action.arg == appointment_ref(entry)
     return not action.arg

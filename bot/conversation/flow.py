@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from bot.conversation.actions import Verb
 from bot.conversation.again import again_press, book_again, same_again
+from bot.conversation.attendance import typed_answer
 from bot.conversation.booking import (
     change_time,
     change_when,
@@ -205,6 +206,10 @@ def with_lead(replies: list[Reply], lead: str) -> list[Reply]:
 
 async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
     kind = event.kind
+    if session.reminded is not None:  # issue 13: "sì, ci sono" / "spostalo" after a reminder
+        answered = await typed_answer(turn, session, event)
+        if answered is not None:
+            return answered
     if kind is IntentKind.STOP:
         return await stop(turn, session)
     if kind is IntentKind.HELP:

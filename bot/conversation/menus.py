@@ -8,6 +8,7 @@ import logging
 from dataclasses import replace
 
 from bot.conversation.actions import Verb, parse_day_arg, parse_instant_arg
+from bot.conversation.attendance import confirm_attendance
 from bot.conversation.booking import match_service, start_booking
 from bot.conversation.changes import list_appointments, owned, start_change, upcoming
 from bot.conversation.common import (
@@ -142,6 +143,8 @@ async def global_press(turn: Turn, session: Session, verb: str, arg: str) -> Out
         return await set_language(turn, session, arg)
     if verb == Verb.PERSON:
         return await talk_to_person(turn, session, None)
+    if verb == Verb.ATTEND:
+        return await confirm_attendance(turn, session, await owned(turn, arg))
     entry = await owned(turn, arg) if verb in (Verb.MOVE, Verb.CANCEL) else None
     if entry is not None:
         flow = Flow.MOVE if verb == Verb.MOVE else Flow.CANCEL

@@ -22,7 +22,7 @@ from bot.conversation.actions import Verb
 from bot.conversation.common import ics_for, schedule_reminder
 from bot.conversation.events import Reply
 from bot.conversation.journal import appointment_from, appointment_to, hold_from, replay
-from bot.conversation.reminders import reminder_key
+from bot.conversation.reminders import reminder_keys
 from bot.conversation.session import Done, Session
 from bot.conversation.turn import Turn
 from bot.storage import IntentKind, LedgerEntry, MetricKind, ZimunIntent
@@ -252,7 +252,8 @@ async def _cancelled(
 ) -> tuple[Session, Notice | None]:
     appointment = appointment_from(result)
     entry = await turn.store.find_booking(appointment.id)
-    await turn.store.cancel_scheduled(reminder_key(appointment.id))
+    for key in reminder_keys(appointment.id):
+        await turn.store.cancel_scheduled(key)
     if entry is None:
         return session, None
     if entry.status != "cancelled":

@@ -115,6 +115,8 @@ class Session:
     # is one of them. None for a session saved before the bot kept them (any press is trusted).
     keyboard: tuple[str, ...] | None = None
     asked_time: dt.time | None = None  # the time asked for the day on screen ("same time")
+    reminded: str | None = None  # issue 13: the appointment the last reminder asked "Ci sei?"
+    approval: str | None = None  # issue 13: the hold whose booking waits for staff approval
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = _ADAPTER.dump_python(self, mode="json")

@@ -41,6 +41,7 @@ class BusinessInfo:
     phone: str | None = None
     info: Mapping[str, str] = field(default_factory=dict)  # language -> a short free text
     staff_reachable: bool = True  # someone is in BOT_ADMIN_IDS to read "talk to a person"
+    location: tuple[float, float] | None = None  # issue 13: (latitude, longitude) for a venue
 
 
 @dataclass
@@ -55,7 +56,7 @@ class Deps:
     organization_id: str
     service_id: str | None
     horizon_days: int
-    reminder_hours: float
+    reminder_hours: float | tuple[float, ...]
     service_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     business: BusinessInfo = field(default_factory=BusinessInfo)
     services_cache: tuple[datetime, list[Service]] | None = field(default=None)
@@ -64,6 +65,8 @@ class Deps:
     journal: IntentJournal | None = field(default=None)
     # The Mini App's https URL (issue 14): the "when" step offers it as a calendar button.
     mini_app_url: str | None = field(default=None)
+    # After this many no-shows a customer's bookings wait for staff approval (issue 13; 0: never).
+    noshow_limit: int = 0
 
     async def services(self) -> list[Service]:
         """Every service at Zimun, read at most once per SERVICES_TTL for all chats together."""

@@ -59,8 +59,8 @@ CATEGORIES = (
 )
 
 # Each situation: the events that reach it, per language (texts, presses by label, commands).
-_BOOK_IT = ("/book", "press:Taglio · 30 min")
-_BOOK_EN = ("/book", "press:Taglio · 30 min")
+_BOOK_IT = ("/book", "press:Taglio · 30 min · 25\u00a0€")
+_BOOK_EN = ("/book", "press:Taglio · 30 min · €25")
 _HOLD_IT = (*_BOOK_IT, "martedì 24 novembre alle 11")
 _HOLD_EN = (*_BOOK_EN, "tuesday 24 november at 11")
 _BOOKED_IT = (

@@ -23,6 +23,8 @@ STAFF_COMMANDS = (
     "health",
     "notify",
     "reply",
+    "noshow",
+    "export",
 )
 FORGET_COMMAND = "forget"
 
@@ -45,7 +47,10 @@ STAFF_REPLY = "staff_reply"  # a staff member's /reply, delivered in the custome
 KIND_CANCEL = "staff_cancel"
 KIND_MOVE = "staff_move"
 KIND_FORGET = "forget"
-STAFF_KINDS = frozenset({KIND_CANCEL, KIND_MOVE})
+KIND_NOSHOW = "staff_noshow"  # issue 13: the no-show button of /today (one tap, no question)
+KIND_APPROVE = "staff_approve"  # issue 13: a booking waiting for staff after NOSHOW_LIMIT
+STAFF_KINDS = frozenset({KIND_CANCEL, KIND_MOVE, KIND_NOSHOW, KIND_APPROVE})
+STAFF_APPROVAL = "staff_approval"  # a booking to approve: one per staff member
 
 YES = "y"
 NO = "n"

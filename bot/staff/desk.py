@@ -8,6 +8,7 @@ before any call, so a double tap or a retry never acts twice.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import logging
 import secrets
@@ -19,8 +20,9 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_timedelta
 
 from bot.clock import Clock
-from bot.conversation.events import Button, Command, Customer, Reply
-from bot.conversation.reminders import reminder_key, reminder_message
+from bot.conversation.approval import APPROVAL_DECLINED, APPROVAL_DONE
+from bot.conversation.events import Attachment, Button, Command, Customer, Reply
+from bot.conversation.reminders import reminder_keys, reminder_messages
 from bot.i18n import (
     LANGUAGES,
     Translator,
@@ -32,9 +34,11 @@ from bot.i18n import (
 )
 from bot.staff.actions import (
     FORGET_COMMAND,
+    KIND_APPROVE,
     KIND_CANCEL,
     KIND_FORGET,
     KIND_MOVE,
+    KIND_NOSHOW,
     NO,
     STAFF_KINDS,
     STAFF_NOTICE,
@@ -46,6 +50,14 @@ from bot.staff.actions import (
     chat_from_code,
     decode,
     encode,
+)
+from bot.staff.attendance import (
+    ExportRow,
+    attendance,
+    attendance_label,
+    export_csv,
+    is_past_start,
+    noshows_of,
 )
 from bot.staff.stats import compute
 from bot.storage import (
@@ -67,6 +79,7 @@ from bot.zimun import (
     Appointment,
     AuthError,
     Conflict,
+    HoldExpired,
     NotFound,
     SlotUnavailable,
     ZimunApi,
@@ -101,6 +114,7 @@ class _Line:
     status: str
     code: str | None
     via_bot: bool
+    note: str = ""  # issue 13: confirmed, no answer, not reminded, no-show
 
 
 def package_version() -> str:
@@ -124,7 +138,7 @@ class StaffDesk:
         started_at: datetime | None = None,
         version: str | None = None,
         default_language: str = "it",
-        reminder_hours: float = 24.0,
+        reminder_hours: float | tuple[float, ...] = 24.0,
         new_token: Callable[[], str] | None = None,
     ) -> None:
         self._zimun = zimun
@@ -150,6 +164,8 @@ class StaffDesk:
             "health": self._health,
             "notify": self._notify,
             "reply": self._reply,
+            "noshow": self._noshow,
+            "export": self._export,
             FORGET_COMMAND: self._forget,
         }
 
@@ -191,6 +207,8 @@ class StaffDesk:
             if not staff_kind:
                 return None  # the customer gets the engine's own "this button has expired"
             return [Reply(t("staff.confirm.expired"))]
+        if pending.kind == KIND_APPROVE:
+            return await self._answer_approval(pending, answer == YES, t)
         if answer == NO:
             await self._store.finish_staff_action(token, StaffActionState.DECLINED)
             key = "staff.forget.kept" if pending.kind == KIND_FORGET else "staff.confirm.dropped"
@@ -201,6 +219,8 @@ class StaffDesk:
             return await self._do_move(pending, t)
         if pending.kind == KIND_FORGET:
             return await self._do_forget(pending, t)
+        if pending.kind == KIND_NOSHOW:
+            return await self._do_noshow(pending, t)
         return None
 
     async def typed(self, customer: Customer, text: str) -> list[Reply] | None:
@@ -245,7 +265,7 @@ class StaffDesk:
 
     async def _today(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
         day = self._today_local()
-        return await self._agenda_for(day, day, t)
+        return await self._agenda_for(day, day, t, marker=customer)
 
     async def _tomorrow(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
         day = self._today_local() + timedelta(days=1)
@@ -301,10 +321,18 @@ class StaffDesk:
             last=format_date(last, t.language),
         )
 
-    async def _agenda_for(self, first: date, last: date, t: Translator) -> list[Reply]:
+    async def _agenda_for(
+        self, first: date, last: date, t: Translator, *, marker: Customer | None = None
+    ) -> list[Reply]:
+        """The period's appointments; with `marker` (/today) a no-show button under each
+        appointment booked through the bot that has started and is not marked yet."""
         start, end = self._bounds(first, last)
         lines: dict[str, _Line] = {}
+        markable: list[LedgerEntry] = []
+        now = self._clock.now()
         for entry in await self._store.bookings_between(start, end):
+            history = await self._store.booking_history(entry.appointment_id)
+            state = attendance(entry, history, self._reminder_hours)
             lines[entry.appointment_id] = _Line(
                 start=entry.start,
                 service=entry.service_name,
@@ -312,7 +340,10 @@ class StaffDesk:
                 status=entry.status,
                 code=entry.booking_code,
                 via_bot=True,
+                note="" if entry.status == CANCELLED_STATUS else attendance_label(state, t),
             )
+            if is_past_start(entry, now) and state != "no_show":
+                markable.append(entry)
         note: str | None = None
         try:
             listed = await self._zimun.list_appointments(start=start, end=end)
@@ -335,6 +366,7 @@ class StaffDesk:
                     status=str(appointment.status),
                     code=appointment.booking_code or (known.code if known else None),
                     via_bot=known is not None,
+                    note=known.note if known and str(appointment.status) != "cancelled" else "",
                 )
         period = self._period_label(first, last, t)
         ordered = sorted(lines.values(), key=lambda line: (line.start, line.name))
@@ -353,7 +385,19 @@ class StaffDesk:
             text = "\n".join(rows)
         if note:
             text += "\n\n" + note
-        return [Reply(text)]
+        buttons: list[tuple[Button, ...]] = []
+        for entry in markable if marker is not None else []:
+            if lines[entry.appointment_id].status == CANCELLED_STATUS:
+                continue
+            assert marker is not None
+            token = await self._mark_token(marker, entry)
+            label = t(
+                "staff.noshow.button",
+                time=format_time(entry.start, t.language, self._tz),
+                name=entry.contact_name,
+            )
+            buttons.append((Button(label[:60], encode(token, YES)),))
+        return [Reply(text, tuple(buttons))]
 
     def _agenda_line(self, line: _Line, t: Translator) -> str:
         text = t(
@@ -364,6 +408,8 @@ class StaffDesk:
             status=self._status(line.status, t),
             code=line.code or "–",
         )
+        if line.note:
+            text += " · " + line.note
         return text if line.via_bot else text + " " + t("staff.agenda.external")
 
     @staticmethod
@@ -430,6 +476,9 @@ class StaffDesk:
         rows.append(t("staff.booking.history"))
         for event in await self._store.booking_history(entry.appointment_id):
             rows.append(self._history_line(event.kind, event.at, event.details, t))
+        missed = await noshows_of(self._store, entry.chat_id)
+        if missed:  # issue 13: said only when there is one, so a clean record stays short
+            rows.append(t("staff.booking.noshows", count=missed))
         return [Reply("\n".join(rows))]
 
     def _history_line(
@@ -458,6 +507,8 @@ class StaffDesk:
             if reason:
                 line += " " + t("staff.history.reason", reason=str(reason))
             return line
+        if kind in (EventKind.REMINDED, EventKind.ATTENDING, EventKind.NO_SHOW):
+            return t(f"staff.history.{kind}", at=stamp)
         return f"{stamp}: {kind}"
 
     async def _zimun_appointment(self, appointment_id: str) -> Appointment | None:
@@ -594,7 +645,8 @@ class StaffDesk:
         now = self._clock.now()
         await self._store.record_cancel(appointment_id, reason, now, by="staff")
         await self._count(MetricKind.CANCELLED, entry.chat_id)
-        await self._store.cancel_scheduled(reminder_key(appointment_id))
+        for key in reminder_keys(appointment_id):
+            await self._store.cancel_scheduled(key)
         await self._notify_customer(
             pending.token,
             entry,
@@ -661,15 +713,16 @@ class StaffDesk:
 
     async def _rearm_reminder(self, entry: LedgerEntry, start: datetime) -> None:
         """The engine's reminder follows its own moves only; after ours it would stay silent."""
-        await self._store.cancel_scheduled(reminder_key(entry.appointment_id))
-        message = reminder_message(
+        for key in reminder_keys(entry.appointment_id):
+            await self._store.cancel_scheduled(key)
+        messages = reminder_messages(
             entry.appointment_id,
             entry.chat_id,
             start,
             hours=self._reminder_hours,
             now=self._clock.now(),
         )
-        if message is not None:
+        for message in messages:
             await self._store.schedule(message)
 
     async def _count(self, kind: str, chat_id: int) -> None:
@@ -806,6 +859,7 @@ class StaffDesk:
                     percent=f"{round(stats.conversion * 100)}%",
                 )
             )
+        rows.extend(await self._attendance_stats(start, end, t))
         if stats.busiest_days:
             weekdays = ", ".join(
                 f"{_weekday_name(day, t.language)} ({count})" for day, count in stats.busiest_days
@@ -906,6 +960,254 @@ class StaffDesk:
         await self._store.forget_staff_records(pending.chat_id)
         logger.info("chat %s forgotten at its own request", pending.chat_id)
         return [Reply(t("staff.forget.done", bookings=counts.bookings))]
+
+    # -- issue 13: no-shows and the export ----------------------------------------------------
+
+    async def _attendance_stats(self, start: datetime, end: datetime, t: Translator) -> list[str]:
+        """Issue 13: confirmations and no-shows in the period, in total and per customer."""
+        events = await self._store.events_between(start, end)
+        kinds = [record.event.kind for record in events]
+        rows = [
+            t(
+                "staff.stats.attendance",
+                reminded=kinds.count(EventKind.REMINDED),
+                confirmed=kinds.count(EventKind.ATTENDING),
+                noshows=kinds.count(EventKind.NO_SHOW),
+            )
+        ]
+        missed: dict[int, tuple[str, int]] = {}
+        for record in events:
+            if record.event.kind == EventKind.NO_SHOW:
+                name, count = missed.get(record.entry.chat_id, (record.entry.contact_name, 0))
+                missed[record.entry.chat_id] = (name, count + 1)
+        if missed:
+            ranked = sorted(missed.values(), key=lambda item: (-item[1], item[0]))
+            names = ", ".join(f"{name} ({count})" for name, count in ranked[:5])
+            rows.append(t("staff.stats.noshows_by_customer", customers=names))
+        return rows
+
+    # -- issue 13: bookings waiting for staff approval ---------------------------------------
+
+    async def approval_request(self, message: ScheduledMessage, t: Translator) -> list[Reply]:
+        """One staff member's copy of a booking to approve, with Approva / Rifiuta."""
+        payload = message.payload
+        token = self._new_token()
+        await self._store.save_staff_action(
+            StaffAction(
+                token=token,
+                user_id=message.chat_id,  # a private chat: the staff member's own
+                chat_id=message.chat_id,
+                kind=KIND_APPROVE,
+                payload=dict(payload),
+                created_at=self._clock.now(),
+            )
+        )
+        chat = payload.get("chat_id")
+        count = await noshows_of(self._store, chat) if isinstance(chat, int) else 0
+        text = t(
+            "staff.approval.request",
+            name=str(payload.get("name", "")),
+            service=str(payload.get("service", "")),
+            when=self._when(datetime.fromisoformat(str(payload.get("start"))), t),
+            count=count,
+            expires=format_time(
+                datetime.fromisoformat(str(payload.get("expires_at"))), t.language, self._tz
+            ),
+        )
+        buttons = (
+            (
+                Button(t("staff.approval.approve"), encode(token, YES)),
+                Button(t("staff.approval.decline"), encode(token, NO)),
+            ),
+        )
+        return [Reply(text, buttons)]
+
+    async def _answer_approval(
+        self, pending: StaffAction, approve: bool, t: Translator
+    ) -> list[Reply]:
+        """Approve: confirm the hold at Zimun (one key per hold, so two staff members approving
+        book once), write the ledger and the reminders, tell the customer. Decline: release it."""
+        payload = pending.payload
+        hold_id = str(payload.get("hold_id", ""))
+        chat = payload.get("chat_id")
+        name = str(payload.get("name", ""))
+        if not isinstance(chat, int):
+            return [Reply(t("staff.confirm.expired"))]
+        now = self._clock.now()
+        if not approve:
+            with contextlib.suppress(ZimunError):
+                await self._zimun.release_hold(hold_id)
+            await self._store.schedule(
+                ScheduledMessage(
+                    f"{APPROVAL_DECLINED}:{hold_id}",
+                    chat,
+                    now,
+                    APPROVAL_DECLINED,
+                    {"hold_id": hold_id},
+                )
+            )
+            await self._store.finish_staff_action(pending.token, StaffActionState.DECLINED)
+            return [Reply(t("staff.approval.declined", name=name))]
+        try:
+            appointment = await self._zimun.confirm(
+                hold_id,
+                name=name,
+                email=str(payload.get("email", "")),
+                idempotency_key=f"staff-approve-{hold_id}",
+            )
+        except (HoldExpired, NotFound, SlotUnavailable):
+            await self._store.finish_staff_action(pending.token, StaffActionState.DECLINED)
+            return [Reply(t("staff.approval.too_late", name=name))]
+        except ZimunError as error:
+            logger.warning("approval of hold %s failed: %s", hold_id, error.summary)
+            return [Reply(t("staff.action.zimun_failed"))]
+        if await self._store.find_booking(appointment.id) is None:
+            await self._store.record_booking(
+                LedgerEntry(
+                    appointment_id=appointment.id,
+                    chat_id=chat,
+                    user_id=int(str(payload.get("user_id") or chat)),
+                    service_id=appointment.service_id,
+                    service_name=str(payload.get("service") or appointment.service_id),
+                    start=appointment.start,
+                    duration_minutes=appointment.duration_minutes,
+                    status=appointment.status.value,
+                    language=str(payload.get("language") or self._default_language),
+                    contact_name=appointment.contact_name,
+                    booking_code=appointment.booking_code,
+                    created_at=now,
+                )
+            )
+            await self._count(MetricKind.BOOKED, chat)
+        await self._store.cancel_scheduled(f"hold_expired:{hold_id}")
+        for key in reminder_keys(appointment.id):
+            await self._store.cancel_scheduled(key)
+        for message in reminder_messages(
+            appointment.id, chat, appointment.start, hours=self._reminder_hours, now=now
+        ):
+            await self._store.schedule(message)
+        await self._store.schedule(
+            ScheduledMessage(
+                f"{APPROVAL_DONE}:{hold_id}",
+                chat,
+                now,
+                APPROVAL_DONE,
+                {
+                    "hold_id": hold_id,
+                    "appointment_id": appointment.id,
+                    "code": appointment.booking_code,
+                    "start": appointment.start.isoformat(),
+                    "service": str(payload.get("service", "")),
+                    "minutes": appointment.duration_minutes,
+                },
+            )
+        )
+        await self._store.finish_staff_action(pending.token, StaffActionState.DONE)
+        logger.info("staff user %s approved a booking of chat %s", pending.user_id, chat)
+        return [Reply(t("staff.approval.done", name=name, code=appointment.booking_code or "–"))]
+
+    async def _mark_token(self, marker: Customer, entry: LedgerEntry) -> str:
+        """A no-show button's token: one tap marks it (no typed "sì" acts on it)."""
+        token = self._new_token()
+        await self._store.save_staff_action(
+            StaffAction(
+                token=token,
+                user_id=marker.user_id,
+                chat_id=marker.chat_id,
+                kind=KIND_NOSHOW,
+                payload={"appointment_id": entry.appointment_id},
+                created_at=self._clock.now(),
+            )
+        )
+        return token
+
+    async def _noshow(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
+        if not args:
+            return [Reply(t("staff.noshow.usage"))]
+        entry = await self._store.find_booking(args.split()[0])
+        if entry is None:
+            return [Reply(t("staff.noshow.not_found", code=args.split()[0]))]
+        return [Reply(await self._mark_noshow(entry, t))]
+
+    async def _do_noshow(self, pending: StaffAction, t: Translator) -> list[Reply]:
+        entry = await self._store.find_booking(str(pending.payload.get("appointment_id", "")))
+        await self._store.finish_staff_action(pending.token, StaffActionState.DONE)
+        if entry is None:
+            return [Reply(t("staff.confirm.expired"))]
+        return [Reply(await self._mark_noshow(entry, t))]
+
+    async def _mark_noshow(self, entry: LedgerEntry, t: Translator) -> str:
+        """Mark once; an appointment not started yet, or cancelled, is not a no-show."""
+        now = self._clock.now()
+        code = self._code(entry)
+        if entry.status == CANCELLED_STATUS:
+            return t("staff.noshow.cancelled", code=code)
+        if entry.start > now:
+            return t("staff.noshow.not_yet", code=code, when=self._when(entry.start, t))
+        written = await self._store.record_event_once(entry.appointment_id, EventKind.NO_SHOW, now)
+        count = await noshows_of(self._store, entry.chat_id)
+        if not written:
+            return t("staff.noshow.already", code=code, name=entry.contact_name, count=count)
+        logger.info("appointment %s marked as a no-show", entry.appointment_id)
+        return t(
+            "staff.noshow.done",
+            code=code,
+            name=entry.contact_name,
+            when=self._when(entry.start, t),
+            count=count,
+        )
+
+    async def _export(self, customer: Customer, args: str, t: Translator) -> list[Reply]:
+        """The period's appointments as a CSV document (default: the last 30 days)."""
+        days = self._days(args, t.language, forward=False) if args else None
+        if args and days is None:
+            return [Reply(t("staff.agenda.unclear", text=args))]
+        if days is None:
+            today = self._today_local()
+            days = (today - timedelta(days=29), today)
+        start, end = self._bounds(*days)
+        rows: dict[str, ExportRow] = {}
+        for entry in await self._store.bookings_between(start, end):
+            rows[entry.appointment_id] = ExportRow(
+                start=entry.start,
+                code=entry.booking_code or entry.appointment_id,
+                service=entry.service_name,
+                name=entry.contact_name,
+                email="",
+                status=entry.status,
+                source="bot",
+                history=tuple(await self._store.booking_history(entry.appointment_id)),
+            )
+        note = ""
+        try:
+            listed = await self._zimun.list_appointments(start=start, end=end)
+        except ZimunError as error:
+            logger.warning("export: Zimun list unavailable: %s", error.summary)
+            note = t("staff.export.zimun_unavailable")
+        else:
+            services = await self._service_names()
+            for appointment in listed:
+                known = rows.get(appointment.id)
+                rows[appointment.id] = ExportRow(
+                    start=appointment.start,
+                    code=appointment.booking_code or appointment.id,
+                    service=known.service
+                    if known
+                    else services.get(appointment.service_id, appointment.service_id),
+                    name=known.name if known else appointment.contact_name,
+                    email=appointment.contact_email,
+                    status=str(appointment.status),
+                    source="bot" if known else "zimun",
+                    history=known.history if known else (),
+                )
+        first, last = days
+        content = export_csv(list(rows.values()), t, self._tz)
+        name = f"{t('staff.export.file')}-{first.isoformat()}-{last.isoformat()}.csv"
+        text = t("staff.export.caption", period=self._period_label(first, last, t), count=len(rows))
+        if note:
+            text += "\n" + note
+        logger.info("staff user %s exported %d appointments", customer.user_id, len(rows))
+        return [Reply(text, (), (Attachment(name, content, "text/csv"),))]
 
 
 def _parse_time(value: object) -> datetime | None:

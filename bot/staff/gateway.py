@@ -21,6 +21,7 @@ from bot.i18n import LANGUAGES, Translator, format_datetime, translator_for
 from bot.staff.actions import (
     FORGET_COMMAND,
     STAFF_ALERT,
+    STAFF_APPROVAL,
     STAFF_COMMANDS,
     STAFF_NOTICE,
     STAFF_PERSON,
@@ -127,6 +128,13 @@ class StaffGateway:
             return await self._alert(message)
         if message.kind == STAFF_PERSON:
             return await self._person(message)
+        if message.kind == STAFF_APPROVAL:
+            if not self.is_staff(message.chat_id):
+                return []
+            prefs = {pref.user_id: pref for pref in await self._store.staff_prefs()}
+            pref = prefs.get(message.chat_id)
+            t = self._translator(pref.language if pref else None)
+            return await self.desk.approval_request(message, t)
         if message.kind == STAFF_REPLY:
             t = self._translator(message.payload.get("language"))
             return [Reply(t("staff.reply.customer", text=str(message.payload.get("text", ""))))]

@@ -14,8 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.clock import Clock
+from bot.conversation.approval import APPROVAL_REQUEST
 from bot.conversation.questions import PERSON_REQUEST
-from bot.staff.actions import STAFF_ALERT, STAFF_PERSON, AdminIds, admin_set
+from bot.staff.actions import STAFF_ALERT, STAFF_APPROVAL, STAFF_PERSON, AdminIds, admin_set
 from bot.storage import (
     EventKind,
     ForgetCounts,
@@ -133,6 +134,11 @@ class NotifyingStore:
     async def delete_session(self, chat_id: int) -> None:
         await self._inner.delete_session(chat_id)
 
+    async def record_event_once(
+        self, appointment_id: str, kind: str, at: datetime, details: dict[str, Any] | None = None
+    ) -> bool:
+        return await self._inner.record_event_once(appointment_id, kind, at, details)
+
     async def bookings_for_chat(
         self, chat_id: int, *, after: datetime | None = None, include_cancelled: bool = False
     ) -> list[LedgerEntry]:
@@ -150,7 +156,7 @@ class NotifyingStore:
         return await self._inner.bookings_between(start, end)
 
     async def schedule(self, message: ScheduledMessage) -> None:
-        if message.kind == PERSON_REQUEST:
+        if message.kind in (PERSON_REQUEST, APPROVAL_REQUEST):
             await self._to_every_staff_member(message)
             return
         await self._inner.schedule(message)
@@ -158,15 +164,16 @@ class NotifyingStore:
     async def _to_every_staff_member(self, message: ScheduledMessage) -> None:
         """A customer's request for a person reaches every staff member, /notify or not."""
         admins = sorted(self.admins())
+        kind = STAFF_APPROVAL if message.kind == APPROVAL_REQUEST else STAFF_PERSON
         if not admins:
             logger.warning("chat %s asked for a person, but no staff is set", message.chat_id)
         for admin in admins:
             await self._inner.schedule(
                 ScheduledMessage(
-                    key=f"{STAFF_PERSON}:{admin}:{message.key}",
+                    key=f"{kind}:{admin}:{message.key}",
                     chat_id=admin,  # a private chat's id is its user's id
                     due_at=message.due_at,
-                    kind=STAFF_PERSON,
+                    kind=kind,
                     payload={**message.payload, "chat_id": message.chat_id},
                 )
             )

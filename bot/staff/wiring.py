@@ -48,7 +48,7 @@ def with_staff(
     started_at: datetime | None = None,
     version: str | None = None,
     default_language: str = "it",
-    reminder_hours: float = 24.0,
+    reminder_hours: float | tuple[float, ...] = 24.0,
 ) -> StaffGateway:
     """The engine behind the staff gateway; use the result wherever the engine was used."""
     desk = StaffDesk(

@@ -72,6 +72,12 @@ class Store(Protocol):
         `by` is "customer" or "staff". Raises `UnknownBooking` for an unknown appointment.
         """
 
+    async def record_event_once(
+        self, appointment_id: str, kind: str, at: datetime, details: dict[str, Any] | None = None
+    ) -> bool:
+        """Append a `kind` event unless the booking has one already (issue 13: reminded,
+        attending, no-show); True when written. Raises `UnknownBooking` for an unknown one."""
+
     async def bookings_for_chat(
         self, chat_id: int, *, after: datetime | None = None, include_cancelled: bool = False
     ) -> list[LedgerEntry]:

@@ -20,6 +20,10 @@ class EventKind(StrEnum):
     BOOKED = "booked"
     MOVED = "moved"
     CANCELLED = "cancelled"
+    # issue 13: attendance, written once each (`record_event_once`)
+    REMINDED = "reminded"  # the first reminder reached the customer
+    ATTENDING = "attending"  # the customer answered "Confermo" to a reminder
+    NO_SHOW = "no_show"  # staff marked that the customer did not come
 
 
 class CancelledBy(StrEnum):

@@ -349,6 +349,27 @@ class PgStore(PgWaitlist):
             await _append_event(conn, appointment_id, EventKind.CANCELLED, when, details)
         logger.info("booking %s cancelled by %s", appointment_id, by)
 
+    async def record_event_once(
+        self, appointment_id: str, kind: str, at: datetime, details: dict[str, Any] | None = None
+    ) -> bool:
+        when = time_to_db(at, "at")
+        async with self._transaction() as conn:
+            # The booking's row lock queues concurrent writers, so the event is written once.
+            known = await conn.fetchval(
+                "SELECT 1 FROM bookings WHERE appointment_id = $1 FOR UPDATE", appointment_id
+            )
+            if known is None:
+                raise UnknownBooking(appointment_id)
+            if await conn.fetchval(
+                "SELECT 1 FROM booking_events WHERE appointment_id = $1 AND kind = $2",
+                appointment_id,
+                str(kind),
+            ):
+                return False
+            await _append_event(conn, appointment_id, kind, when, dict(details or {}))
+        logger.info("booking %s: %s", appointment_id, kind)
+        return True
+
     async def bookings_for_chat(
         self, chat_id: int, *, after: datetime | None = None, include_cancelled: bool = False
     ) -> list[LedgerEntry]:

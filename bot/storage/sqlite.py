@@ -419,6 +419,27 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
         await self._apply(write)
         logger.info("booking %s cancelled by %s", appointment_id, by)
 
+    async def record_event_once(
+        self, appointment_id: str, kind: str, at: datetime, details: dict[str, Any] | None = None
+    ) -> bool:
+        when = time_to_db(at, "at")
+        if not await self._select(
+            "SELECT 1 FROM bookings WHERE appointment_id = ?", (appointment_id,)
+        ):
+            raise UnknownBooking(appointment_id)
+        if await self._select(
+            "SELECT 1 FROM booking_events WHERE appointment_id = ? AND kind = ?",
+            (appointment_id, str(kind)),
+        ):
+            return False
+
+        async def write(db: aiosqlite.Connection) -> None:
+            await _append_event(db, appointment_id, kind, when, dict(details or {}))
+
+        await self._apply(write)
+        logger.info("booking %s: %s", appointment_id, kind)
+        return True
+
     async def bookings_for_chat(
         self, chat_id: int, *, after: datetime | None = None, include_cancelled: bool = False
     ) -> list[LedgerEntry]:

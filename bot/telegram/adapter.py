@@ -227,6 +227,7 @@ class TelegramAdapter:
                 index == 0
                 and edit is not None
                 and message.document is None  # a text message cannot become a file
+                and message.venue is None
                 and await self._edit(bot, chat_id, edit, message)
             ):
                 continue
@@ -250,6 +251,16 @@ class TelegramAdapter:
         return True
 
     async def _send(self, bot: Bot, chat_id: int, message: Outgoing) -> None:
+        if message.venue is not None:
+            venue = message.venue
+            await bot.send_venue(
+                chat_id,
+                latitude=venue.latitude,
+                longitude=venue.longitude,
+                title=venue.title,
+                address=venue.address,
+            )
+            return
         if message.document is None:
             await bot.send_message(
                 chat_id, message.html, parse_mode=ParseMode.HTML, reply_markup=message.keyboard

@@ -15,6 +15,7 @@ from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
 from bot.conversation import Attachment, Button, Command, Customer, Press, Reply, Text
 from bot.conversation.events import ButtonKind
+from bot.conversation.place import Venue, venue_of
 
 # Telegram refuses callback_data longer than this many bytes (Bot API, InlineKeyboardButton).
 CALLBACK_DATA_LIMIT = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)
@@ -37,6 +38,7 @@ class Outgoing:
     html: str
     keyboard: InlineKeyboardMarkup | None = None
     document: Attachment | None = None
+    venue: Venue | None = None  # issue 13: the business on a map, sent as a Telegram venue
 
 
 def customer_from(update: Update) -> Customer | None:
@@ -146,11 +148,14 @@ def render(reply: Reply) -> list[Outgoing]:
     """
     keyboard = keyboard_for(reply.buttons)
     text = reply.text.strip()
-    if len(reply.attachments) == 1 and len(text) <= CAPTION_LIMIT:
-        return [Outgoing(html=escape(text), keyboard=keyboard, document=reply.attachments[0])]
+    venues = [v for v in (venue_of(a) for a in reply.attachments) if v is not None]
+    files = [a for a in reply.attachments if venue_of(a) is None]
+    after = [Outgoing(html="", venue=v) for v in venues]  # the map pin after the message
+    if len(files) == 1 and len(text) <= CAPTION_LIMIT:
+        return [Outgoing(html=escape(text), keyboard=keyboard, document=files[0]), *after]
     pieces = split_text(text)
     outgoing = [Outgoing(html=escape(piece)) for piece in pieces[:-1]]
     if pieces:
         outgoing.append(Outgoing(html=escape(pieces[-1]), keyboard=keyboard))
-    outgoing.extend(Outgoing(html="", document=attachment) for attachment in reply.attachments)
-    return outgoing
+    outgoing.extend(Outgoing(html="", document=attachment) for attachment in files)
+    return outgoing + after

@@ -49,7 +49,7 @@ async def test_pressed_booking_in_english(harness: Harness) -> None:
     await chat.command("start")
     assert chat.text.startswith("Hi Mario!")
     await chat.press("Book")
-    await chat.press("Taglio e piega · 60 min")
+    await chat.press("Taglio e piega · 60 min · €45")
     assert "When would you like to come?" in chat.text
     await chat.press("Tue 24 Nov")
     assert "Here are the free times on Tuesday 24 November" in chat.text

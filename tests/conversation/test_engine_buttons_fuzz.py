@@ -106,7 +106,7 @@ def acts_anywhere(verb: str, arg: str, owned: set[str]) -> bool:
     """Step-independent buttons stay valid on older keyboards, with the arguments they carry."""
     if verb == Verb.SET_LANGUAGE:
         return arg in ("it", "en")
-    if verb in (Verb.MOVE, Verb.CANCEL):
+    if verb in (Verb.MOVE, Verb.CANCEL, Verb.ATTEND):
         return arg in owned
     return not arg
 

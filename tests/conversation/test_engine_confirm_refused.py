@@ -107,7 +107,7 @@ async def test_a_refused_name_is_asked_again_in_english_with_the_hold_kept(
     transport, client = stricter
     chat = chat_for(harness, client, Customer(1002, 1002, "Ada", "Lovelace", "en"))
     await chat.say("tomorrow at 11")
-    await chat.press("Taglio · 30 min")
+    await chat.press("Taglio · 30 min · €25")
     await chat.press("Ada Lovelace")
     await chat.say("ada@example.com")
 

@@ -64,7 +64,7 @@ async def test_moving_with_no_appointment_offers_to_book_that_day(chat: Chat) ->
     await chat.say("me lo sposti a giovedì?")
     assert "da spostare" in chat.text
     await chat.press("Prenota Gio 26 nov")
-    await chat.press("Taglio · 30 min")
+    await chat.press("Taglio · 30 min · 25\u00a0€")
     assert "giovedì 26 novembre" in chat.text
 
 

@@ -50,4 +50,4 @@ async def test_a_service_answer_not_understood_is_not_the_same_question_again(
     await chat.say("boh, qualcosa di carino")
     assert "Per quale servizio?" not in chat.text
     assert chat.text.startswith("Scusa, non ho capito quale servizio.")
-    assert "Taglio · 30 min" in chat.labels()
+    assert "Taglio · 30 min · 25\u00a0€" in chat.labels()

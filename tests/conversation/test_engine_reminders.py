@@ -36,7 +36,8 @@ async def test_a_move_made_at_zimun_is_the_time_the_reminder_states(chat: Chat) 
     assert "Taglio, mercoledì 25 novembre alle 16:00" in reminder.text
     entry = await chat.store.find_booking(appointment_id)
     assert entry is not None and entry.start == datetime(2026, 11, 25, 16, 0, tzinfo=ROME)
-    assert [e.kind for e in await chat.store.booking_history(appointment_id)][-1] == "moved"
+    kinds = [e.kind for e in await chat.store.booking_history(appointment_id)]
+    assert kinds[-2:] == ["moved", "reminded"]  # the move read first, then the reminder sent
 
 
 async def test_a_move_patched_through_the_client_is_the_time_the_reminder_states(

@@ -114,7 +114,7 @@ async def test_service_by_ordinal_keeps_the_time_already_said(chat: Chat) -> Non
 
 async def test_as_soon_as_possible_offers_the_first_free_day(chat: Chat) -> None:
     await chat.command("book")
-    await chat.press("Taglio · 30 min")
+    await chat.press("Taglio · 30 min · 25\u00a0€")
     await chat.say("il prima possibile")
     assert "lunedì 23 novembre" in chat.text
     assert "9:30" in chat.labels()

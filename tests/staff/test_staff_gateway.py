@@ -188,8 +188,9 @@ async def test_today_lists_bookings_in_time_order_with_name_service_time_status(
 
     lines = text.splitlines()
     assert lines[0] == "Agenda, lunedì 23 novembre (2):"
-    assert lines[1] == f"10:00 · Taglio · Dana Scully · confermato · {dana.booking_code}"
-    assert lines[2] == f"11:00 · Taglio · Mario Rossi · confermato · {mario.booking_code}"
+    late = "🔕 nessun promemoria (prenotato troppo tardi)"  # booked today for today (issue 13)
+    assert lines[1] == f"10:00 · Taglio · Dana Scully · confermato · {dana.booking_code} · {late}"
+    assert lines[2] == f"11:00 · Taglio · Mario Rossi · confermato · {mario.booking_code} · {late}"
     assert len(lines) == 3
 
 
@@ -366,6 +367,8 @@ STAFF_ATTEMPTS = {
     "health": "",
     "notify": "on",
     "reply": "1 ciao",
+    "noshow": "{code}",
+    "export": "",
 }
 
 

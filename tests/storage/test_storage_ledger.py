@@ -213,3 +213,17 @@ async def test_ledger_survives_a_restart(database_url: str) -> None:
         assert [e.kind for e in await second.booking_history("a_1")] == ["booked", "moved"]
     finally:
         await second.close()
+
+
+async def test_an_attendance_event_is_written_once(store: Store) -> None:
+    # issue 13: "reminded", "attending", "no_show" once each, however often they are recorded.
+    await store.record_booking(entry())
+    later = NOW + timedelta(hours=1)
+    assert await store.record_event_once("a_1", "attending", later) is True
+    assert await store.record_event_once("a_1", "attending", later + timedelta(minutes=1)) is False
+    assert await store.record_event_once("a_1", "no_show", later, {"n": 1}) is True
+    history = await store.booking_history("a_1")
+    assert [e.kind for e in history] == ["booked", "attending", "no_show"]
+    assert history[1].at == later and history[2].details == {"n": 1}
+    with pytest.raises(UnknownBooking):
+        await store.record_event_once("a_unknown", "attending", later)

@@ -142,6 +142,7 @@ class BotApiStub:
         self.chats: dict[int, list[ChatMessage]] = {}
         # Every bot message that appeared or changed, in order: (chat id, message).
         self.shown: list[tuple[int, ChatMessage]] = []
+        self.venues: list[tuple[int, float, float, str]] = []  # sendVenue: chat, lat, lon, title
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.reject_token = False
         # Another process is long polling with this token: getUpdates answers 409, as Telegram does.
@@ -504,6 +505,20 @@ class BotApiStub:
             "file_name": files["document"][0],
         }
         return result
+
+    async def _api_sendVenue(self, params: dict[str, Any], files: Any) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        for field_name in ("latitude", "longitude", "title", "address"):
+            if field_name not in params:
+                raise ValueError(f"Bad Request: {field_name} is required")
+        text = f"📍 {params['title']}, {params['address']}"
+        message = ChatMessage(self._next_message_id(chat_id), True, text)
+        self.chats.setdefault(chat_id, []).append(message)
+        self.shown.append((chat_id, message))
+        self.venues.append(
+            (chat_id, float(params["latitude"]), float(params["longitude"]), params["title"])
+        )
+        return self._message_json(chat_id, message, None)
 
     async def _api_editMessageReplyMarkup(
         self, params: dict[str, Any], files: Any

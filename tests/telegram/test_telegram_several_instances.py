@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import itertools
 import os
+import re
 import signal
 import socket
 import sys
@@ -247,6 +248,7 @@ async def platform(stub: BotApiStub, database_url: str, tmp_path: Path) -> Async
         "ZIMUN_CLIENT_SECRET": SANDBOX_CLIENT_SECRET,
         "ZIMUN_ORGANIZATION_ID": SANDBOX_ORGANIZATION_ID,
         "DATABASE_URL": database_url,
+        "REMINDERS": "24h",  # one reminder a booking, so "sent once" is one message a chat
     }
     async with httpx.AsyncClient(timeout=30) as client:
         result = Platform(stub, tmp_path, env, client)
@@ -290,7 +292,7 @@ async def test_three_instances_serve_one_bot_through_a_kill_a_restart_and_duplic
         await platform.stop(second)
         # Each e-mail delivered to two instances at the same moment: answered once.
         summaries = await lockstep(customers, lambda c: c.say(c.email, twice=True))
-        assert all(says(text, "it", "summary.text") for text in summaries), summaries
+        assert all(says(without_price(text), "it", "summary.text") for text in summaries)
 
         booked = await lockstep(customers, lambda c: c.say("sì"))
         assert all(says(text, "it", "booked.text", service="Taglio") for text in booked), booked
@@ -328,7 +330,7 @@ async def test_three_instances_serve_one_bot_through_a_kill_a_restart_and_duplic
             for customer in movers:
                 await stub.wait_for(
                     lambda c=customer: any(
-                        says(m.text, "it", "reminder.text") for m in stub.shown_in(c.chat_id)
+                        says(m.text, "it", "reminder.ask") for m in stub.shown_in(c.chat_id)
                     ),
                     within=30,
                     what=f"the reminder in chat {customer.chat_id}",
@@ -345,7 +347,7 @@ async def test_three_instances_serve_one_bot_through_a_kill_a_restart_and_duplic
             await admin.close()
         for customer in movers:
             shown = stub.shown_in(customer.chat_id)
-            customer.answers += [m.text for m in shown if says(m.text, "it", "reminder.text")]
+            customer.answers += [m.text for m in shown if says(m.text, "it", "reminder.ask")]
     except BaseException:
         print("\n".join(instance.tail() for instance in platform.everyone))
         raise
@@ -357,12 +359,12 @@ async def test_three_instances_serve_one_bot_through_a_kill_a_restart_and_duplic
     # Every chat: each answer once, in the order of its steps.
     booking = ["hold.placed", "email.ask", "summary.text", "booked.text"]
     for customer in customers:
-        changed = [*MOVE, "reminder.text"] if customer in movers else [*CANCEL]
+        changed = [*MOVE, "reminder.ask"] if customer in movers else [*CANCEL]
         expected = [*booking, *changed]
         # What appeared or changed (a tapped message edited into the answer counts again).
         assert len(stub.shown_in(customer.chat_id)) == len(expected), customer.answers
         for text, key in zip(customer.answers, expected, strict=True):
-            assert says(text, "it", key), (customer.chat_id, key, text)
+            assert says(without_price(text), "it", key), (customer.chat_id, key, text)
 
     # Zimun and the ledger agree: one confirmed appointment per customer, none twice.
     store = await open_store(database_url)
@@ -395,3 +397,9 @@ async def test_three_instances_serve_one_bot_through_a_kill_a_restart_and_duplic
             assert (entry.status, local.hour, local.minute) == ("confirmed", customer.hour, 30)
         else:
             assert (entry.status, local.hour, local.minute) == ("cancelled", customer.hour, 0)
+
+
+def without_price(text: str) -> str:
+    """The summary without its price line, which the catalog's summary template does not have
+    (it is added when Zimun gives a price, issue 13)."""
+    return re.sub(r"\nPrezzo: [^\n]*", "", text)
