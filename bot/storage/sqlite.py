@@ -278,15 +278,14 @@ class SqliteStore(SqliteIntents):
         operations = list(pending.operations) if pending is not None else []
         async with self._lock:
             if not operations:
-                async with self._db.execute(sql, tuple(params)) as cursor:
-                    return list(await cursor.fetchall())
+                # One round trip to aiosqlite's thread (execute, fetch and close are three).
+                return list(await self._db.execute_fetchall(sql, tuple(params)))
             # Read your own writes: replay them, read, and undo; they stay pending.
             try:
                 await self._db.execute("BEGIN IMMEDIATE")
                 for operation in operations:
                     await operation(self._db)
-                async with self._db.execute(sql, tuple(params)) as cursor:
-                    rows = list(await cursor.fetchall())
+                rows = list(await self._db.execute_fetchall(sql, tuple(params)))
             finally:
                 await _rollback(self._db)
             return rows
@@ -835,15 +834,16 @@ def _statement(sql: str, params: Iterable[Any]) -> Operation:
     values = tuple(params)
 
     async def run(db: aiosqlite.Connection) -> int:
-        async with db.execute(sql, values) as cursor:
-            return cursor.rowcount
+        return await _count(db, sql, *values)
 
     return run
 
 
 async def _count(db: aiosqlite.Connection, sql: str, *params: Any) -> int:
-    async with db.execute(sql, params) as cursor:
-        return cursor.rowcount
+    """Run a write and return its row count in one round trip to aiosqlite's thread: a write's
+    cursor holds nothing once executed (as `execute_fetchall`'s), so it is not closed apart."""
+    cursor = await db.execute(sql, params)
+    return cursor.rowcount
 
 
 __all__ = ["SqliteStore", "open_sqlite"]
