@@ -22,8 +22,9 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import aiosqlite
 
@@ -170,6 +171,8 @@ Operation = Callable[[aiosqlite.Connection], Awaitable[Any]]
 
 _store_numbers = itertools.count(1)
 
+T = TypeVar("T")
+
 
 @dataclass
 class _Pending:
@@ -247,20 +250,37 @@ class SqliteStore(SqliteIntents):
         return pending if pending is not None and pending.open else None
 
     async def _commit_operations(
-        self, pending: _Pending | None, last: Operation | None, *, durable: bool = False
+        self,
+        pending: _Pending | None,
+        last: Operation | None,
+        *,
+        durable: bool = False,
+        before: Sequence[Operation] = (),
     ) -> Any:
         """Run the pending writes, then `last`, in one transaction; returns what `last` returns.
 
         `durable`: the commit is fsynced, and with it every commit before it (the WAL is one file).
         """
         operations = list(pending.operations) if pending is not None else []
+        batch = [*operations, *before, last] if last is not None else operations
+        if all(isinstance(operation, _Statement) for operation in batch):
+            statements = cast(list[_Statement], batch)
+            async with self._lock:
+                rowcount = await _in_thread(
+                    self._db, partial(_run_statements, statements, durable=durable)
+                )
+                self._commits += 1
+            if pending is not None:
+                del pending.operations[: len(operations)]
+                pending.flushed += len(operations)
+            return rowcount if last is not None else None
         result = None
         async with self._lock:
             if durable:
                 await self._db.execute("PRAGMA synchronous = FULL")
             try:
                 await self._db.execute("BEGIN IMMEDIATE")
-                for operation in operations:
+                for operation in [*operations, *before]:
                     await operation(self._db)
                 if last is not None:
                     result = await last(self._db)
@@ -800,18 +820,13 @@ class SqliteStore(SqliteIntents):
         when = time_to_db(at, "at")
         oldest = time_to_db(at - UPDATE_MEMORY, "at")
 
-        async def claim(db: aiosqlite.Connection) -> int:
-            await db.execute("DELETE FROM processed_updates WHERE claimed_at < ?", (oldest,))
-            return await _count(
-                db,
-                "INSERT INTO processed_updates (update_id, outcome, claimed_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (update_id) DO NOTHING",
-                update_id,
-                str(UpdateOutcome.CLAIMED),
-                when,
-            )
-
-        claimed: int = await self._apply_now(claim)
+        prune = _Statement("DELETE FROM processed_updates WHERE claimed_at < ?", (oldest,))
+        claim = _Statement(
+            "INSERT INTO processed_updates (update_id, outcome, claimed_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (update_id) DO NOTHING",
+            (update_id, str(UpdateOutcome.CLAIMED), when),
+        )
+        claimed: int = await self._commit_operations(self._open_pending(), claim, before=(prune,))
         return claimed > 0
 
     async def settle_update(self, update_id: int, outcome: str) -> None:
@@ -850,13 +865,50 @@ async def _append_event(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Statement:
+    """A plain write: run like any `Operation`, or batched with others in one thread call."""
+
+    sql: str
+    values: tuple[Any, ...]
+
+    async def __call__(self, db: aiosqlite.Connection) -> int:
+        return await _count(db, self.sql, *self.values)
+
+
 def _statement(sql: str, params: Iterable[Any]) -> Operation:
-    values = tuple(params)
+    return _Statement(sql, tuple(params))
 
-    async def run(db: aiosqlite.Connection) -> int:
-        return await _count(db, sql, *values)
 
-    return run
+def _run_statements(
+    statements: list[_Statement], connection: sqlite3.Connection, *, durable: bool
+) -> int:
+    """One transaction of plain writes, run on aiosqlite's thread; the last one's row count."""
+    if durable:
+        connection.execute("PRAGMA synchronous = FULL")
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        rowcount = 0
+        for statement in statements:
+            rowcount = connection.execute(statement.sql, statement.values).rowcount
+        connection.execute("COMMIT")
+        return rowcount
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    finally:
+        if durable:
+            connection.execute("PRAGMA synchronous = NORMAL")
+
+
+async def _in_thread(db: aiosqlite.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run `work` on the connection's own thread in one round trip (issue 11: an update's
+    transaction was a round trip per statement, BEGIN and COMMIT). aiosqlite has no public call
+    for this; `_execute` and `_conn` have been its queue and connection since 0.1."""
+    connection: sqlite3.Connection = db._conn
+    result: T = await db._execute(work, connection)  # type: ignore[no-untyped-call]
+    return result
 
 
 async def _count(db: aiosqlite.Connection, sql: str, *params: Any) -> int:
