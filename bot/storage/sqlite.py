@@ -317,6 +317,10 @@ class SqliteStore(SqliteIntents):
                 # One round trip to aiosqlite's thread (execute, fetch and close are three).
                 return list(await self._db.execute_fetchall(sql, tuple(params)))
             # Read your own writes: replay them, read, and undo; they stay pending.
+            if all(isinstance(operation, _Statement) for operation in operations):
+                statements = cast(list[_Statement], operations)
+                work = partial(_read_after, statements, sql, tuple(params))
+                return await _in_thread(self._db, work)
             try:
                 await self._db.execute("BEGIN IMMEDIATE")
                 for operation in operations:
@@ -900,6 +904,20 @@ def _run_statements(
     finally:
         if durable:
             connection.execute("PRAGMA synchronous = NORMAL")
+
+
+def _read_after(
+    statements: list[_Statement], sql: str, params: tuple[Any, ...], connection: sqlite3.Connection
+) -> list[sqlite3.Row]:
+    """Run `statements`, read `sql`, and undo the statements, on aiosqlite's thread."""
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        for statement in statements:
+            connection.execute(statement.sql, statement.values)
+        return list(connection.execute(sql, params).fetchall())
+    finally:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
 
 
 async def _in_thread(db: aiosqlite.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
