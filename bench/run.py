@@ -41,7 +41,9 @@ ROOT = BENCH.parent
 BOT_TOKEN = "111111:bench-booking-bot"
 ECHO_TOKEN = "222222:bench-echo-bot"
 START_TIMEOUT = 60.0
-_REQUEST_LINE = re.compile(rb"(?:GET|POST|PUT|PATCH|DELETE) /\S* HTTP/1\.[01]\r\n")
+_REQUEST_LINE = re.compile(rb"(GET|POST|PUT|PATCH|DELETE) (/[^\s?]*)\S* HTTP/1\.[01]\r\n")
+# Ids in a path (appointments/a_1f2e, holds/h_9c0d) are folded so requests group by endpoint.
+_PATH_ID = re.compile(r"/[a-z]{1,3}_[0-9a-f]+|/\d+")
 
 
 def free_port() -> int:
@@ -56,6 +58,7 @@ class CountingRelay:
     def __init__(self, target_port: int) -> None:
         self.target_port = target_port
         self.requests = 0
+        self.by_endpoint: Counter[str] = Counter()
         self.port = 0
         self._server: asyncio.Server | None = None
 
@@ -92,9 +95,12 @@ class CountingRelay:
                 if count:
                     # Matches wholly inside the carried-over tail were counted last time.
                     chunk = tail + data
-                    self.requests += len(_REQUEST_LINE.findall(chunk)) - len(
-                        _REQUEST_LINE.findall(tail)
-                    )
+                    old = len(_REQUEST_LINE.findall(tail))
+                    found = _REQUEST_LINE.findall(chunk)
+                    self.requests += len(found) - old
+                    for method, path in found[old:]:
+                        endpoint = _PATH_ID.sub("/{id}", path.decode("ascii", "replace"))
+                        self.by_endpoint[f"{method.decode()} {endpoint}"] += 1
                     tail = chunk[-512:]
                 sink.write(data)
                 await sink.drain()
@@ -276,6 +282,7 @@ class Run:
     chat_calls: int
     refused: Counter[str]
     zimun_requests: int
+    zimun_by_endpoint: Counter[str]
 
 
 async def measure(
@@ -296,6 +303,7 @@ async def measure(
     people = customers(count, first_chat_id, seed=first_chat_id)
     stub.reset_counts()
     zimun_before = bots.relay.requests
+    endpoints_before = Counter(bots.relay.by_endpoint)
     cpu_before = proc.cpu_seconds()
     started_at = time.perf_counter()
     result = await run_load(
@@ -324,6 +332,7 @@ async def measure(
         chat_calls=stub.chat_calls,
         refused=Counter(stub.refused),
         zimun_requests=bots.relay.requests - zimun_before,
+        zimun_by_endpoint=bots.relay.by_endpoint - endpoints_before,
     )
 
 
@@ -347,6 +356,9 @@ def summarise(runs: list[Run]) -> dict[str, Any]:
         refused.update(r.refused)
     api = sum(calls.values()) - calls["getUpdates"]
     zimun = sum(r.zimun_requests for r in runs)
+    endpoints: Counter[str] = Counter()
+    for r in runs:
+        endpoints.update(r.zimun_by_endpoint)
     # Calls and CPU are per update offered: a step that timed out still cost what it made.
     per_update = max(steps + sum(r.result.timeouts for r in runs), 1)
     return {
@@ -373,6 +385,10 @@ def summarise(runs: list[Run]) -> dict[str, Any]:
         "refused_by_method": dict(sorted(refused.items())),
         "zimun_calls_per_booking": zimun / bookings if bookings else None,
         "zimun_calls": zimun,
+        # Per booking, by endpoint: what a booking costs beyond its availability, hold, confirm.
+        "zimun_per_booking_by_endpoint": {
+            k: round(v / bookings, 2) for k, v in sorted(endpoints.items()) if bookings
+        },
     }
 
 

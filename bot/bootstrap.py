@@ -32,10 +32,12 @@ from bot.sandbox import (
     create_app,
     default_seed,
 )
+from bot.staff.observe import current_chat
 from bot.staff.wiring import observe_zimun, with_staff, wrap_store
 from bot.storage import Coordination, IntentJournal, StaffStore, Store, open_store
 from bot.understanding import warm_up as understanding_warm_up
 from bot.zimun import ZimunApi, ZimunClient, ZimunError
+from bot.zimun.cache import ChatAvailabilityCache
 
 logger = logging.getLogger(__name__)
 
@@ -200,7 +202,12 @@ async def bootstrap(
         staff_store = wrap_store(store, clock=clock, admin_ids=admins)
         engine = make_engine(
             settings,
-            zimun=observe_zimun(zimun, store=staff_store, clock=clock),
+            zimun=observe_zimun(
+                # A chat's availability reads reused for a few seconds (issue 11).
+                ChatAvailabilityCache(zimun, clock=clock, chat=current_chat.get),
+                store=staff_store,
+                clock=clock,
+            ),
             store=staff_store,
             clock=clock,
             organization_id=organization_id,

@@ -33,7 +33,7 @@ from bot.staff.actions import (
 )
 from bot.staff.desk import StaffDesk
 from bot.staff.observe import current_chat
-from bot.storage import EventKind, MetricKind, ScheduledMessage, StaffStore
+from bot.storage import EventKind, ScheduledMessage, StaffStore
 
 logger = logging.getLogger(__name__)
 
@@ -96,22 +96,13 @@ class StaffGateway:
         return await self._to_engine(customer, event)
 
     async def _to_engine(self, customer: Customer, event: Text | Press | Command) -> list[Reply]:
-        if not self.is_staff(customer.user_id):
-            await self._count_first_message(customer)
+        # A chat's first message is counted by the engine as it loads the session (one read of
+        # it per event, not two); /stats counts chats, so staff chats were in it already.
         token = current_chat.set(customer.chat_id)
         try:
             return await self.engine.handle(customer, event)
         finally:
             current_chat.reset(token)
-
-    async def _count_first_message(self, customer: Customer) -> None:
-        try:
-            if await self._store.load_session(customer.chat_id) is None:
-                await self._store.record_metric(
-                    MetricKind.FIRST_MESSAGE, customer.chat_id, self._clock.now()
-                )
-        except Exception:
-            logger.exception("first message of chat %s not counted", customer.chat_id)
 
     def _lock(self, chat_id: int) -> asyncio.Lock:
         lock = self._locks.get(chat_id)

@@ -89,7 +89,8 @@ class SqliteIntents:
         # An intent must be on disk before Zimun is called. Where the store batches an update's
         # writes into one transaction (`_write` queued until commit), `_write_now` commits the
         # batch so far together with this statement; otherwise `_write` already commits.
-        write_now = getattr(self, "_write_now", None)
+        # SQLite fsyncs this commit only (`_write_durable`; its others are not, issue 11).
+        write_now = getattr(self, "_write_durable", None) or getattr(self, "_write_now", None)
         if write_now is not None:
             await write_now(sql, params)
         else:

@@ -150,3 +150,35 @@ async def test_memory_store_has_transactions_too() -> None:
         assert await store.load_session(1) == {"step": "a"}
     finally:
         await store.close()
+
+
+async def test_only_the_commit_recording_a_zimun_intent_waits_for_the_disk(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    # Issue 11: commits are not fsynced (a process crash loses nothing, a power cut the last
+    # few), except the one recording an intent, which is, with every commit before it, before
+    # Zimun is called. Observed as SQLite runs it: the synchronous level of each COMMIT.
+    seen: list[str] = []
+    await store._db.set_trace_callback(seen.append)
+    async with store.transaction():
+        await store.save_session(1, {"step": "a"})
+    async with store.transaction():
+        await store.save_session(2, {"step": "b"})
+        await store.record_intent(
+            key="k1", chat_id=2, kind="cancel", args={"appointment_id": "a"}, context={}, at=NOW
+        )
+        await store.save_session(2, {"step": "c"})
+    await store._db.set_trace_callback(None)
+    level = "NORMAL"
+    commits: list[tuple[str, bool]] = []
+    holds_intent = False
+    for sql in seen:
+        if sql.startswith("PRAGMA synchronous"):
+            level = sql.split("=")[1].strip()
+        holds_intent = holds_intent or "zimun_intents" in sql
+        if sql == "COMMIT":
+            commits.append((level, holds_intent))
+            holds_intent = False
+    assert commits == [("NORMAL", False), ("FULL", True), ("NORMAL", False)]
+    assert on_disk(tmp_path / "bot.sqlite3", "PRAGMA journal_mode") == [("wal",)]
+    assert sessions_on_disk(tmp_path / "bot.sqlite3") == [(1,), (2,)]
