@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from bot.storage.codec import json_from_db, json_to_db, time_from_db, time_to_db
+from bot.storage.rows import Row
 
 if TYPE_CHECKING:
     import sqlite3
@@ -143,16 +144,18 @@ class SqliteIntents:
             sql += " WHERE chat_id = ?"
             params = (chat_id,)
         rows = await self._select(sql + " ORDER BY created_at, idempotency_key", params)
-        return [
-            ZimunIntent(
-                key=str(row["idempotency_key"]),
-                chat_id=int(row["chat_id"]),
-                kind=str(row["kind"]),
-                args=json_from_db(row["args"]),
-                context=json_from_db(row["context"]),
-                state=str(row["state"]),
-                result=json_from_db(row["result"]) if row["result"] is not None else None,
-                created_at=time_from_db(row["created_at"]),
-            )
-            for row in rows
-        ]
+        return [intent_from_row(row) for row in rows]
+
+
+def intent_from_row(row: Row) -> ZimunIntent:
+    """A `zimun_intents` row of either backend (both are read by column name)."""
+    return ZimunIntent(
+        key=str(row["idempotency_key"]),
+        chat_id=int(row["chat_id"]),
+        kind=str(row["kind"]),
+        args=json_from_db(row["args"]),
+        context=json_from_db(row["context"]),
+        state=str(row["state"]),
+        result=json_from_db(row["result"]) if row["result"] is not None else None,
+        created_at=time_from_db(row["created_at"]),
+    )

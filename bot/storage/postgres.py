@@ -22,7 +22,7 @@ import asyncpg
 
 from bot.storage.codec import json_from_db, json_to_db, time_from_db, time_to_db
 from bot.storage.errors import StorageError, UnknownBooking
-from bot.storage.intents import IntentKind, IntentState, ZimunIntent
+from bot.storage.intents import IntentKind, IntentState, ZimunIntent, intent_from_row
 from bot.storage.locks import ChatLocks
 from bot.storage.models import (
     CANCELLED_STATUS,
@@ -779,19 +779,7 @@ class PgStore(PgWaitlist):
         rows = await self._select(
             sql + ' ORDER BY created_at, idempotency_key COLLATE "C"', *params
         )
-        return [
-            ZimunIntent(
-                key=str(row["idempotency_key"]),
-                chat_id=int(row["chat_id"]),
-                kind=str(row["kind"]),
-                args=json_from_db(row["args"]),
-                context=json_from_db(row["context"]),
-                state=str(row["state"]),
-                result=json_from_db(row["result"]) if row["result"] is not None else None,
-                created_at=time_from_db(row["created_at"]),
-            )
-            for row in rows
-        ]
+        return [intent_from_row(row) for row in rows]
 
 
 async def _append_event(

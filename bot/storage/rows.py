@@ -1,8 +1,5 @@
 """Rows -> records, shared by the backends: an `sqlite3.Row` and an `asyncpg.Record` are both
 read by column name, and both hold the portable column formats of `codec`.
-
-`sqlite.py` still has private copies of these (it is being changed elsewhere at the same time);
-they are to be replaced by this module once that work has landed.
 """
 
 from __future__ import annotations

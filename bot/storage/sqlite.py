@@ -50,6 +50,15 @@ from bot.storage.models import (
     StaffPref,
     UpdateOutcome,
 )
+from bot.storage.rows import (
+    B_ENTRY_COLUMNS,
+    ENTRY_COLUMNS,
+    HOLD_COLUMNS,
+    entry_from_row,
+    event_from_row,
+    hold_from_row,
+    message_from_row,
+)
 from bot.storage.schema import MIGRATIONS, Migration
 from bot.storage.waitlist import SqliteWaitlist
 
@@ -57,13 +66,6 @@ logger = logging.getLogger(__name__)
 
 MEMORY = ":memory:"
 BUSY_TIMEOUT_MS = 5000
-
-_ENTRY_COLUMNS = (
-    "appointment_id, chat_id, user_id, service_id, service_name, start_at, duration_minutes,"
-    " status, language, contact_name, booking_code, created_at"
-)
-# The same columns of `bookings b`, for joins.
-_B_ENTRY_COLUMNS = ", ".join(f"b.{column.strip()}" for column in _ENTRY_COLUMNS.split(","))
 
 
 async def open_sqlite(path: str, *, migrations: Sequence[Migration] = MIGRATIONS) -> SqliteStore:
@@ -129,42 +131,6 @@ async def _migrate(db: aiosqlite.Connection, migrations: Sequence[Migration]) ->
         await _rollback(db)
         raise
     return max(current, len(migrations))
-
-
-def _entry_from_row(row: sqlite3.Row) -> LedgerEntry:
-    return LedgerEntry(
-        appointment_id=row["appointment_id"],
-        chat_id=int(row["chat_id"]),
-        user_id=int(row["user_id"]),
-        service_id=row["service_id"],
-        service_name=row["service_name"],
-        start=time_from_db(row["start_at"]),
-        duration_minutes=int(row["duration_minutes"]),
-        status=row["status"],
-        language=row["language"],
-        contact_name=row["contact_name"],
-        booking_code=row["booking_code"],
-        created_at=time_from_db(row["created_at"]),
-    )
-
-
-def _event_from_row(row: sqlite3.Row) -> LedgerEvent:
-    return LedgerEvent(
-        appointment_id=row["appointment_id"],
-        kind=row["kind"],
-        at=time_from_db(row["occurred_at"]),
-        details=json_from_db(row["details"]),
-    )
-
-
-def _message_from_row(row: sqlite3.Row) -> ScheduledMessage:
-    return ScheduledMessage(
-        key=row["key"],
-        chat_id=int(row["chat_id"]),
-        due_at=time_from_db(row["due_at"]),
-        kind=row["kind"],
-        payload=json_from_db(row["payload"]),
-    )
 
 
 # One write, run against the connection inside a transaction; returns what the caller needs.
@@ -372,7 +338,7 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
                 existed = await cursor.fetchone() is not None
             # A repeated confirm updates the entry but keeps its first created_at and history.
             await db.execute(
-                f"INSERT INTO bookings ({_ENTRY_COLUMNS})"
+                f"INSERT INTO bookings ({ENTRY_COLUMNS})"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (appointment_id) DO UPDATE SET"
                 " chat_id = excluded.chat_id, user_id = excluded.user_id,"
@@ -486,7 +452,7 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
     async def bookings_for_chat(
         self, chat_id: int, *, after: datetime | None = None, include_cancelled: bool = False
     ) -> list[LedgerEntry]:
-        sql = f"SELECT {_ENTRY_COLUMNS} FROM bookings WHERE chat_id = ?"
+        sql = f"SELECT {ENTRY_COLUMNS} FROM bookings WHERE chat_id = ?"
         params: list[Any] = [chat_id]
         if after is not None:
             sql += " AND start_at > ?"
@@ -495,7 +461,7 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
             sql += " AND status <> ?"
             params.append(CANCELLED_STATUS)
         sql += " ORDER BY start_at, appointment_id"
-        return [_entry_from_row(row) for row in await self._select(sql, params)]
+        return [entry_from_row(row) for row in await self._select(sql, params)]
 
     async def find_booking(self, appointment_id_or_code: str) -> LedgerEntry | None:
         wanted = appointment_id_or_code.strip()
@@ -503,13 +469,13 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
             return None
         # An exact appointment id wins over a booking code that happens to match it.
         rows = await self._select(
-            f"SELECT {_ENTRY_COLUMNS} FROM bookings"
+            f"SELECT {ENTRY_COLUMNS} FROM bookings"
             " WHERE appointment_id = ? OR lower(booking_code) = lower(?)"
             " ORDER BY CASE WHEN appointment_id = ? THEN 0 ELSE 1 END, created_at"
             " LIMIT 1",
             (wanted, wanted, wanted),
         )
-        return _entry_from_row(rows[0]) if rows else None
+        return entry_from_row(rows[0]) if rows else None
 
     async def booking_history(self, appointment_id: str) -> list[LedgerEvent]:
         rows = await self._select(
@@ -517,15 +483,15 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
             " WHERE appointment_id = ? ORDER BY occurred_at, seq",
             (appointment_id,),
         )
-        return [_event_from_row(row) for row in rows]
+        return [event_from_row(row) for row in rows]
 
     async def bookings_between(self, start: datetime, end: datetime) -> list[LedgerEntry]:
         rows = await self._select(
-            f"SELECT {_ENTRY_COLUMNS} FROM bookings WHERE start_at >= ? AND start_at < ?"
+            f"SELECT {ENTRY_COLUMNS} FROM bookings WHERE start_at >= ? AND start_at < ?"
             " ORDER BY start_at, appointment_id",
             (time_to_db(start, "start"), time_to_db(end, "end")),
         )
-        return [_entry_from_row(row) for row in rows]
+        return [entry_from_row(row) for row in rows]
 
     # -- scheduled messages -----------------------------------------------------------------
 
@@ -556,7 +522,7 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
             " WHERE NOT sent AND due_at <= ? ORDER BY due_at, key LIMIT ?",
             (time_to_db(now, "now"), limit),
         )
-        return [_message_from_row(row) for row in rows]
+        return [message_from_row(row) for row in rows]
 
     async def mark_sent(self, key: str) -> None:
         await self._write("UPDATE scheduled_messages SET sent = TRUE WHERE key = ?", (key,))
@@ -592,7 +558,7 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
             return found
 
         rows: list[sqlite3.Row] = await self._apply_now(claim)
-        return [_message_from_row(row) for row in rows]
+        return [message_from_row(row) for row in rows]
 
     async def release_claim(self, key: str) -> None:
         await self._write(
@@ -705,7 +671,7 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
 
     async def events_between(self, start: datetime, end: datetime) -> list[LedgerRecord]:
         rows = await self._select(
-            f"SELECT {_B_ENTRY_COLUMNS}, e.kind, e.occurred_at, e.details"
+            f"SELECT {B_ENTRY_COLUMNS}, e.kind, e.occurred_at, e.details"
             " FROM booking_events e JOIN bookings b ON b.appointment_id = e.appointment_id"
             " WHERE e.occurred_at >= ? AND e.occurred_at < ?"
             " ORDER BY e.occurred_at, e.appointment_id, e.seq",
@@ -713,8 +679,8 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
         )
         return [
             LedgerRecord(
-                entry=_entry_from_row(row),
-                event=_event_from_row(row),
+                entry=entry_from_row(row),
+                event=event_from_row(row),
             )
             for row in rows
         ]
@@ -813,22 +779,10 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
 
     async def active_holds(self, now: datetime) -> list[HoldNote]:
         rows = await self._select(
-            "SELECT hold_id, chat_id, service_id, start_at, duration_minutes, expires_at,"
-            " placed_at FROM holds WHERE expires_at > ? ORDER BY expires_at, hold_id",
+            f"SELECT {HOLD_COLUMNS} FROM holds WHERE expires_at > ? ORDER BY expires_at, hold_id",
             (time_to_db(now, "now"),),
         )
-        return [
-            HoldNote(
-                hold_id=row["hold_id"],
-                chat_id=None if row["chat_id"] is None else int(row["chat_id"]),
-                service_id=row["service_id"],
-                start=time_from_db(row["start_at"]),
-                duration_minutes=int(row["duration_minutes"]),
-                expires_at=time_from_db(row["expires_at"]),
-                placed_at=time_from_db(row["placed_at"]),
-            )
-            for row in rows
-        ]
+        return [hold_from_row(row) for row in rows]
 
     async def forget_staff_records(self, chat_id: int) -> int:
         async def erase(db: aiosqlite.Connection) -> int:
