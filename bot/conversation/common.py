@@ -17,10 +17,10 @@ from bot.conversation.reminders import reminder_keys, reminder_messages
 from bot.conversation.session import HeldSlot, Session, Step, Wish
 from bot.conversation.turn import Turn
 from bot.conversation.visits import after_visit_key, after_visit_message
-from bot.storage import MetricKind, ScheduledMessage
+from bot.storage import LedgerEntry, MetricKind, ScheduledMessage
 from bot.understanding import Intent, IntentKind, parse_name
 from bot.understanding.reading import Reading
-from bot.zimun import ZimunError
+from bot.zimun import Appointment, ZimunError
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +182,42 @@ async def schedule_reminder(turn: Turn, appointment_id: str, start: datetime) ->
     await turn.store.cancel_scheduled(after_visit_key(appointment_id))
     visit = after_visit_message(appointment_id, turn.customer.chat_id, start, timezone=turn.tz)
     await turn.store.schedule(visit)
+
+
+async def record_booked(
+    turn: Turn,
+    appointment: Appointment,
+    *,
+    service_name: str,
+    hold_id: str | None,
+    user_id: int | None = None,
+    language: str | None = None,
+) -> None:
+    """What a confirmed booking leaves behind, whether it was answered now or found again after
+    a crash: the ledger entry and its metric (once), no more hold notices, the reminders."""
+    chat_id = turn.customer.chat_id
+    if await turn.store.find_booking(appointment.id) is None:
+        await turn.store.record_booking(
+            LedgerEntry(
+                appointment_id=appointment.id,
+                chat_id=chat_id,
+                user_id=turn.customer.user_id if user_id is None else user_id,
+                service_id=appointment.service_id,
+                service_name=service_name,
+                start=appointment.start,
+                duration_minutes=appointment.duration_minutes,
+                status=appointment.status.value,
+                language=language or turn.language,
+                contact_name=appointment.contact_name,
+                booking_code=appointment.booking_code,
+                created_at=turn.now(),
+            )
+        )
+        await turn.store.record_metric(MetricKind.BOOKED, chat_id, turn.now())
+    if hold_id is not None:
+        await turn.store.cancel_scheduled(f"hold_warning:{hold_id}")
+        await turn.store.cancel_scheduled(f"hold_expired:{hold_id}")
+    await schedule_reminder(turn, appointment.id, appointment.start)
 
 
 def wish_at(turn: Turn, moment: datetime, *, approximate: bool = True) -> Wish:

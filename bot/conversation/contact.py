@@ -25,7 +25,7 @@ from bot.conversation.common import (
     join,
     menu,
     profile_name,
-    schedule_reminder,
+    record_booked,
     unexpected,
     wish_at,
 )
@@ -33,7 +33,6 @@ from bot.conversation.events import Button, Reply
 from bot.conversation.place import address, price_of, venue
 from bot.conversation.session import Done, Session, Step
 from bot.conversation.turn import Turn
-from bot.storage import LedgerEntry, MetricKind
 from bot.understanding import ContactProblem, IntentKind, parse_email
 from bot.understanding.contacts import (
     ContactField,
@@ -338,29 +337,9 @@ def contact_refused(turn: Turn, session: Session, field: Step) -> Outcome:
 
 async def booked(turn: Turn, session: Session, appointment: Appointment) -> Outcome:
     t = turn.t
-    chat_id = turn.customer.chat_id
-    if await turn.store.find_booking(appointment.id) is None:
-        await turn.store.record_booking(
-            LedgerEntry(
-                appointment_id=appointment.id,
-                chat_id=chat_id,
-                user_id=turn.customer.user_id,
-                service_id=appointment.service_id,
-                service_name=session.service_name or appointment.service_id,
-                start=appointment.start,
-                duration_minutes=appointment.duration_minutes,
-                status=appointment.status.value,
-                language=turn.language,
-                contact_name=appointment.contact_name,
-                booking_code=appointment.booking_code,
-                created_at=turn.now(),
-            )
-        )
-        await turn.store.record_metric(MetricKind.BOOKED, chat_id, turn.now())
-    if session.hold is not None:
-        await turn.store.cancel_scheduled(f"hold_warning:{session.hold.hold_id}")
-        await turn.store.cancel_scheduled(f"hold_expired:{session.hold.hold_id}")
-    await schedule_reminder(turn, appointment.id, appointment.start)
+    hold_id = session.hold.hold_id if session.hold is not None else None
+    service = session.service_name or appointment.service_id
+    await record_booked(turn, appointment, service_name=service, hold_id=hold_id)
     logger.info("appointment %s booked", appointment.id)
     service_name = session.service_name or appointment.service_id
     done = Done(appointment.id, appointment.booking_code, appointment.start, turn.generation - 1)

@@ -19,13 +19,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.conversation.actions import Verb
-from bot.conversation.common import ics_for, schedule_reminder
+from bot.conversation.common import ics_for, record_booked, schedule_reminder
 from bot.conversation.events import Reply
 from bot.conversation.journal import appointment_from, appointment_to, hold_from, replay
 from bot.conversation.reminders import reminder_keys
 from bot.conversation.session import Done, Session
 from bot.conversation.turn import Turn
-from bot.storage import IntentKind, LedgerEntry, MetricKind, ZimunIntent
+from bot.storage import IntentKind, MetricKind, ZimunIntent
 from bot.zimun import AppointmentStatus, RateLimited, Unavailable, ZimunError
 
 __all__ = ["NOTICE", "Notice", "notice_replies", "resolve"]
@@ -186,29 +186,14 @@ async def _booked(
     appointment = appointment_from(result)
     context = intent.context
     service = str(context.get("service_name") or appointment.service_id)
-    chat_id = turn.customer.chat_id
-    if await turn.store.find_booking(appointment.id) is None:
-        await turn.store.record_booking(
-            LedgerEntry(
-                appointment_id=appointment.id,
-                chat_id=chat_id,
-                user_id=int(context.get("user_id") or turn.customer.user_id),
-                service_id=appointment.service_id,
-                service_name=service,
-                start=appointment.start,
-                duration_minutes=appointment.duration_minutes,
-                status=appointment.status.value,
-                language=str(context.get("language") or turn.language),
-                contact_name=appointment.contact_name,
-                booking_code=appointment.booking_code,
-                created_at=turn.now(),
-            )
-        )
-        await turn.store.record_metric(MetricKind.BOOKED, chat_id, turn.now())
-    hold_id = str(intent.args.get("hold_id", ""))
-    await turn.store.cancel_scheduled(f"hold_warning:{hold_id}")
-    await turn.store.cancel_scheduled(f"hold_expired:{hold_id}")
-    await schedule_reminder(turn, appointment.id, appointment.start)
+    await record_booked(
+        turn,
+        appointment,
+        service_name=service,
+        hold_id=str(intent.args.get("hold_id", "")),
+        user_id=int(context.get("user_id") or turn.customer.user_id),
+        language=str(context.get("language") or turn.language),
+    )
     done = Done(appointment.id, appointment.booking_code, appointment.start, session.generation)
     if session.done is None or session.done.appointment_id != appointment.id:
         session = replace(session.idle(), done=done, hold_seq=session.hold_seq + 1, retry=None)
