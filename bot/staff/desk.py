@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_timedelta
+from babel.numbers import format_decimal
 
 from bot.clock import Clock
 from bot.conversation.approval import APPROVAL_DECLINED, APPROVAL_DONE
@@ -63,6 +64,7 @@ from bot.staff.stats import compute
 from bot.storage import (
     EventKind,
     LedgerEntry,
+    LedgerRecord,
     MetricKind,
     ScheduledMessage,
     StaffAction,
@@ -509,6 +511,8 @@ class StaffDesk:
             return line
         if kind in (EventKind.REMINDED, EventKind.ATTENDING, EventKind.NO_SHOW):
             return t(f"staff.history.{kind}", at=stamp)
+        if kind == EventKind.RATED:
+            return t("staff.history.rated", at=stamp, rating=str(details.get("rating", "–")))
         return f"{stamp}: {kind}"
 
     async def _zimun_appointment(self, appointment_id: str) -> Appointment | None:
@@ -984,6 +988,7 @@ class StaffDesk:
             ranked = sorted(missed.values(), key=lambda item: (-item[1], item[0]))
             names = ", ".join(f"{name} ({count})" for name, count in ranked[:5])
             rows.append(t("staff.stats.noshows_by_customer", customers=names))
+        rows.extend(_rating_stats(events, t))
         return rows
 
     # -- issue 13: bookings waiting for staff approval ---------------------------------------
@@ -1230,3 +1235,17 @@ def _weekday_name(iso_weekday: int, language: str) -> str:
 def _describe(error: ZimunError) -> str:
     # Type and status only: messages from a server are not ours to echo, and never a secret.
     return f"{type(error).__name__}" + (f", HTTP {error.status}" if error.status else "")
+
+
+def _rating_stats(events: list[LedgerRecord], t: Translator) -> list[str]:
+    """Issue 13: the average of the ratings customers gave in the period, and how many."""
+    ratings = [
+        value
+        for record in events
+        if record.event.kind == EventKind.RATED
+        and isinstance(value := record.event.details.get("rating"), int)
+    ]
+    if not ratings:
+        return []
+    average = format_decimal(sum(ratings) / len(ratings), "0.0", locale=t.language)
+    return [t("staff.stats.ratings", average=average, count=len(ratings))]
