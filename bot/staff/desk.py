@@ -24,6 +24,8 @@ from bot.clock import Clock
 from bot.conversation.approval import APPROVAL_DECLINED, APPROVAL_DONE
 from bot.conversation.events import Attachment, Button, Command, Customer, Reply
 from bot.conversation.reminders import reminder_keys, reminder_messages
+from bot.conversation.visits import after_visit_key, after_visit_message
+from bot.conversation.waitlist import freed_by_staff
 from bot.i18n import (
     LANGUAGES,
     Translator,
@@ -651,6 +653,7 @@ class StaffDesk:
         await self._count(MetricKind.CANCELLED, entry.chat_id)
         for key in reminder_keys(appointment_id):
             await self._store.cancel_scheduled(key)
+        await self._after_staff_change(entry, None)
         await self._notify_customer(
             pending.token,
             entry,
@@ -693,6 +696,7 @@ class StaffDesk:
         await self._store.record_move(appointment_id, moved.start, now)
         await self._count(MetricKind.MOVED, entry.chat_id)
         await self._rearm_reminder(entry, moved.start)
+        await self._after_staff_change(entry, moved.start)
         await self._notify_customer(
             pending.token,
             entry,
@@ -728,6 +732,17 @@ class StaffDesk:
         )
         for message in messages:
             await self._store.schedule(message)
+
+    async def _after_staff_change(self, entry: LedgerEntry, start: datetime | None) -> None:
+        """Issue 13: the message after the visit follows a staff move (dropped on a cancel), and
+        the time freed goes to the waiting list, as when the customer moves or cancels."""
+        await self._store.cancel_scheduled(after_visit_key(entry.appointment_id))
+        if start is not None:
+            chat = entry.chat_id
+            visit = after_visit_message(entry.appointment_id, chat, start, timezone=self._tz)
+            await self._store.schedule(visit)
+        now = self._clock.now()
+        await freed_by_staff(self._store, entry.service_id, entry.start, now=now, timezone=self._tz)
 
     async def _count(self, kind: str, chat_id: int) -> None:
         # The engine counts what customers do; staff actions are counted here, marked as such.
@@ -1091,6 +1106,9 @@ class StaffDesk:
             appointment.id, chat, appointment.start, hours=self._reminder_hours, now=now
         ):
             await self._store.schedule(message)
+        # issue 13: an approved booking gets its message after the visit like any other
+        visit = after_visit_message(appointment.id, chat, appointment.start, timezone=self._tz)
+        await self._store.schedule(visit)
         await self._store.schedule(
             ScheduledMessage(
                 f"{APPROVAL_DONE}:{hold_id}",
