@@ -66,6 +66,7 @@ class Verb:
     UNWAIT = "unwait"
     REBOOK = "rebook"
     RATE = "rate"
+    RECALL = "recall"  # issue 13: "Ricordamelo tra 4 settimane" under the message after a visit
 
 
 # Verbs that mean the same whatever the step, so a press from an older keyboard still works.

@@ -1,6 +1,7 @@
 """Booking the same again (issue 13, item 3): past appointments in "I miei appuntamenti" with
 "Prenota di nuovo", typed "come l'ultima volta" / "same as last time", and the message after a
-visit with a 1-5 rating in one tap (a `rated` metric for staff stats) and the same again.
+visit with a 1-5 rating in one tap (a `rated` event in the booking's ledger history, the one
+place /stats and /export read it from) and the same again.
 
 Booking again starts a booking of the same service with the name of that booking and its e-mail
 (as Zimun has it) filled in: only the time is asked, then the summary.
@@ -17,9 +18,10 @@ from bot.conversation.booking import choose_service
 from bot.conversation.changes import appointment_ref, current_entry
 from bot.conversation.common import Outcome, drop_hold, join, menu, menu_rows
 from bot.conversation.events import Button, Reply
+from bot.conversation.recall import recall_button
 from bot.conversation.session import Flow, Session, Wish
 from bot.conversation.turn import Turn
-from bot.storage import LedgerEntry, MetricKind
+from bot.storage import EventKind, LedgerEntry
 from bot.understanding.text import normalize
 from bot.zimun import ZimunError
 
@@ -121,11 +123,19 @@ async def again_press(turn: Turn, session: Session, verb: str, arg: str) -> Outc
     entry = await _mine(turn, ref)
     if entry is None or not score_s.isdigit() or int(score_s) not in SCORES:
         return session, menu(turn)
-    details = {"score": int(score_s), "service_id": entry.service_id}
-    await turn.store.record_metric(MetricKind.RATED, turn.customer.chat_id, turn.now(), details)
-    logger.info("chat %s rated a visit %s", turn.customer.chat_id, score_s)
-    rows = [[turn.button(turn.t("button.rebook"), Verb.REBOOK, appointment_ref(entry))]]
-    return session, [turn.reply(turn.t("visit.rated"), [*rows, *menu_rows(turn)])]
+    # One rating per appointment: a double tap, or a second score, is not counted again.
+    details = {"rating": int(score_s)}
+    now = turn.now()
+    if await turn.store.record_event_once(entry.appointment_id, EventKind.RATED, now, details):
+        logger.info("chat %s rated a visit %s", turn.customer.chat_id, score_s)
+        text = turn.t("visit.rated")
+    else:
+        text = turn.t("visit.rated_already")
+    rows = [
+        [turn.button(turn.t("button.rebook"), Verb.REBOOK, appointment_ref(entry))],
+        [recall_button(turn, entry)],
+    ]
+    return session, [turn.reply(text, [*rows, *menu_rows(turn)])]
 
 
 async def scheduled_after_visit(turn: Turn, appointment_id: str) -> list[Reply]:
@@ -142,6 +152,7 @@ async def scheduled_after_visit(turn: Turn, appointment_id: str) -> list[Reply]:
     rows = [
         [turn.button(str(score), Verb.RATE, f"{score}:{ref}") for score in SCORES],
         [turn.button(t("button.rebook"), Verb.REBOOK, ref)],
+        [recall_button(turn, current)],
     ]
     text = t("visit.after", service=current.service_name)
     return [turn.reply(join(text), rows)]

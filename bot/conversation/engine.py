@@ -27,6 +27,7 @@ from bot.conversation.contact import already_booked
 from bot.conversation.events import Command, Customer, Event, Form, Press, Reply, Text
 from bot.conversation.menus import global_press, resume
 from bot.conversation.offers import page_of
+from bot.conversation.recall import RECALL, scheduled_recall
 from bot.conversation.recovery import NOTICE, Notice, notice_replies, resolve
 from bot.conversation.reminders import REMINDER
 from bot.conversation.session import Session, Step, Wish
@@ -304,6 +305,8 @@ class Engine:
                 )
             elif message.kind == AFTER_VISIT:
                 replies = await scheduled_after_visit(turn, str(payload.get("appointment_id", "")))
+            elif message.kind == RECALL:
+                replies = await scheduled_recall(turn, str(payload.get("appointment_id", "")))
             elif message.kind == CHECK:
                 replies = await scheduled_check(
                     turn, str(payload.get("day", "")), str(payload.get("service_id", ""))

@@ -75,6 +75,7 @@ from bot.conversation.menus import (
     stop,
 )
 from bot.conversation.questions import answer_question, answer_text
+from bot.conversation.recall import recall_press, typed_recall
 from bot.conversation.session import Flow, Session, Step
 from bot.conversation.turn import Turn
 from bot.conversation.waitlist import (
@@ -145,6 +146,8 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
             return await start_booking(turn, session, wish=booked_wish(turn, event.arg))
         if event.verb in (Verb.REBOOK, Verb.RATE):
             return await again_press(turn, session, event.verb, event.arg)
+        if event.verb == Verb.RECALL:
+            return await recall_press(turn, session, event.arg)
         if event.verb == Verb.WAIT:
             return await join_waitlist(turn, session, event.arg)
         if event.verb == Verb.UNWAIT:
@@ -244,6 +247,11 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
             return await ask(turn, session, session.step, turn.t("idle.thanks"))
         if kind is IntentKind.GREETING and event.wish is None:
             return await ask(turn, session, session.step, turn.t("step.hello"))
+    if session.step in SAME_AGAIN_STEPS:
+        # issue 13: "ricordami tra 6 settimane" / "remind me in 6 weeks" after a visit
+        recalled = await typed_recall(turn, session, event.text or "")
+        if recalled is not None:
+            return recalled
     if session.step in SAME_AGAIN_STEPS and same_again(event.text or ""):
         # "come l'ultima volta (giovedì alle 10)": the last booking's service and contact.
         return await book_again(turn, session, None, wish=event.wish)

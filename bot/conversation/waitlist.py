@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.conversation.actions import Verb, instant_arg, parse_day_arg, parse_instant_arg
 from bot.conversation.common import (
@@ -38,7 +38,7 @@ from bot.conversation.events import Button, Reply
 from bot.conversation.offers import Plan, PlanKind, starts_on
 from bot.conversation.session import Flow, HeldSlot, Session, Step, Wish
 from bot.conversation.turn import Turn, with_service
-from bot.storage import MetricKind, ScheduledMessage
+from bot.storage import MetricKind, ScheduledMessage, Store
 from bot.storage.waitlist import WaitEntry, Waitlist, waitlist_in
 from bot.understanding import IntentKind
 from bot.zimun import SlotUnavailable, ZimunError
@@ -230,12 +230,18 @@ def next_boundary(now: datetime) -> datetime:
 async def arm_check(turn: Turn, day: date, service_id: str, *, because: str = "") -> None:
     """A check of `day` for `service_id` at the next boundary, or at once `because` something
     happened (what, in the key: each event arms its own check, once)."""
-    due = turn.now() if because else next_boundary(turn.now())
+    await _schedule_check(turn.store, turn.now(), day, service_id, because)
+
+
+async def _schedule_check(
+    store: Store, now: datetime, day: date, service_id: str, because: str
+) -> None:
+    due = now if because else next_boundary(now)
     key = f"{CHECK}:{day.isoformat()}:{service_id}:{instant_arg(due)}"
     if because:
         key += f":{because}"
     payload = {"day": day.isoformat(), "service_id": service_id}
-    await turn.store.schedule(ScheduledMessage(key, BUSINESS_CHAT, due, CHECK, payload))
+    await store.schedule(ScheduledMessage(key, BUSINESS_CHAT, due, CHECK, payload))
 
 
 async def freed(turn: Turn, service_id: str, start: datetime) -> None:
@@ -247,6 +253,18 @@ async def freed(turn: Turn, service_id: str, start: datetime) -> None:
     day = turn.local_day(start)
     if await store.waiting_on(day, service_id):
         await arm_check(turn, day, service_id, because=f"freed:{instant_arg(start)}")
+
+
+async def freed_by_staff(
+    store: Store, service_id: str, start: datetime, *, now: datetime, timezone: tzinfo
+) -> None:
+    """`freed` for a move or cancel made by staff (no customer's turn): the same check, at once."""
+    waitlist = waitlist_in(store)
+    if waitlist is None:
+        return
+    day = start.astimezone(timezone).date()
+    if await waitlist.waiting_on(day, service_id):
+        await _schedule_check(store, now, day, service_id, f"freed:{instant_arg(start)}")
 
 
 async def scheduled_check(turn: Turn, day_s: str, service_id: str) -> list[Reply]:

@@ -2,8 +2,8 @@
 /today and /agenda, no-show counts per customer, and the CSV of /export.
 
 Everything is read from the ledger's history: "reminded" (a reminder reached the customer),
-"attending" (they tapped or typed Confermo), "no_show" (staff marked it), and a rating event when
-one was recorded (issue 13, item 3: kind "rated", details {"rating": 1-5}).
+"attending" (they tapped or typed Confermo), "no_show" (staff marked it), and "rated" when the
+customer rated the visit (issue 13, item 3: details {"rating": 1-5}).
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from datetime import datetime, timedelta, tzinfo
 from bot.i18n import Translator
 from bot.storage import EventKind, LedgerEntry, LedgerEvent, Store
 from bot.storage.models import CANCELLED_STATUS
-
-RATED = "rated"  # the rating event of issue 13, item 3, when present
 
 
 class Attendance:
@@ -111,7 +109,7 @@ def export_csv(rows: Sequence[ExportRow], t: Translator, timezone: tzinfo) -> by
     for row in sorted(rows, key=lambda r: (r.start, r.code)):
         local = row.start.astimezone(timezone)
         kinds = {event.kind for event in row.history}
-        ratings = [e.details.get("rating") for e in row.history if e.kind == RATED]
+        ratings = [e.details.get("rating") for e in row.history if e.kind == EventKind.RATED]
         rating = str(ratings[-1]) if ratings and ratings[-1] is not None else ""
         source = t(
             "staff.export.source.bot" if row.source == "bot" else "staff.export.source.zimun"

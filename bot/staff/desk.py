@@ -18,11 +18,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_timedelta
+from babel.numbers import format_decimal
 
 from bot.clock import Clock
 from bot.conversation.approval import APPROVAL_DECLINED, APPROVAL_DONE
 from bot.conversation.events import Attachment, Button, Command, Customer, Reply
 from bot.conversation.reminders import reminder_keys, reminder_messages
+from bot.conversation.visits import after_visit_key, after_visit_message
+from bot.conversation.waitlist import freed_by_staff
 from bot.i18n import (
     LANGUAGES,
     Translator,
@@ -63,6 +66,7 @@ from bot.staff.stats import compute
 from bot.storage import (
     EventKind,
     LedgerEntry,
+    LedgerRecord,
     MetricKind,
     ScheduledMessage,
     StaffAction,
@@ -509,6 +513,8 @@ class StaffDesk:
             return line
         if kind in (EventKind.REMINDED, EventKind.ATTENDING, EventKind.NO_SHOW):
             return t(f"staff.history.{kind}", at=stamp)
+        if kind == EventKind.RATED:
+            return t("staff.history.rated", at=stamp, rating=str(details.get("rating", "–")))
         return f"{stamp}: {kind}"
 
     async def _zimun_appointment(self, appointment_id: str) -> Appointment | None:
@@ -647,6 +653,7 @@ class StaffDesk:
         await self._count(MetricKind.CANCELLED, entry.chat_id)
         for key in reminder_keys(appointment_id):
             await self._store.cancel_scheduled(key)
+        await self._after_staff_change(entry, None)
         await self._notify_customer(
             pending.token,
             entry,
@@ -689,6 +696,7 @@ class StaffDesk:
         await self._store.record_move(appointment_id, moved.start, now)
         await self._count(MetricKind.MOVED, entry.chat_id)
         await self._rearm_reminder(entry, moved.start)
+        await self._after_staff_change(entry, moved.start)
         await self._notify_customer(
             pending.token,
             entry,
@@ -724,6 +732,17 @@ class StaffDesk:
         )
         for message in messages:
             await self._store.schedule(message)
+
+    async def _after_staff_change(self, entry: LedgerEntry, start: datetime | None) -> None:
+        """Issue 13: the message after the visit follows a staff move (dropped on a cancel), and
+        the time freed goes to the waiting list, as when the customer moves or cancels."""
+        await self._store.cancel_scheduled(after_visit_key(entry.appointment_id))
+        if start is not None:
+            chat = entry.chat_id
+            visit = after_visit_message(entry.appointment_id, chat, start, timezone=self._tz)
+            await self._store.schedule(visit)
+        now = self._clock.now()
+        await freed_by_staff(self._store, entry.service_id, entry.start, now=now, timezone=self._tz)
 
     async def _count(self, kind: str, chat_id: int) -> None:
         # The engine counts what customers do; staff actions are counted here, marked as such.
@@ -984,6 +1003,7 @@ class StaffDesk:
             ranked = sorted(missed.values(), key=lambda item: (-item[1], item[0]))
             names = ", ".join(f"{name} ({count})" for name, count in ranked[:5])
             rows.append(t("staff.stats.noshows_by_customer", customers=names))
+        rows.extend(_rating_stats(events, t))
         return rows
 
     # -- issue 13: bookings waiting for staff approval ---------------------------------------
@@ -1086,6 +1106,9 @@ class StaffDesk:
             appointment.id, chat, appointment.start, hours=self._reminder_hours, now=now
         ):
             await self._store.schedule(message)
+        # issue 13: an approved booking gets its message after the visit like any other
+        visit = after_visit_message(appointment.id, chat, appointment.start, timezone=self._tz)
+        await self._store.schedule(visit)
         await self._store.schedule(
             ScheduledMessage(
                 f"{APPROVAL_DONE}:{hold_id}",
@@ -1230,3 +1253,17 @@ def _weekday_name(iso_weekday: int, language: str) -> str:
 def _describe(error: ZimunError) -> str:
     # Type and status only: messages from a server are not ours to echo, and never a secret.
     return f"{type(error).__name__}" + (f", HTTP {error.status}" if error.status else "")
+
+
+def _rating_stats(events: list[LedgerRecord], t: Translator) -> list[str]:
+    """Issue 13: the average of the ratings customers gave in the period, and how many."""
+    ratings = [
+        value
+        for record in events
+        if record.event.kind == EventKind.RATED
+        and isinstance(value := record.event.details.get("rating"), int)
+    ]
+    if not ratings:
+        return []
+    average = format_decimal(sum(ratings) / len(ratings), "0.0", locale=t.language)
+    return [t("staff.stats.ratings", average=average, count=len(ratings))]

@@ -24,6 +24,7 @@ class EventKind(StrEnum):
     REMINDED = "reminded"  # the first reminder reached the customer
     ATTENDING = "attending"  # the customer answered "Confermo" to a reminder
     NO_SHOW = "no_show"  # staff marked that the customer did not come
+    RATED = "rated"  # the customer's 1-5 rating after the visit, details {"rating": n}
 
 
 class CancelledBy(StrEnum):
@@ -42,7 +43,6 @@ class MetricKind(StrEnum):
     MOVED = "moved"
     CANCELLED = "cancelled"
     WAITLIST_JOINED = "waitlist_joined"  # issue 13
-    RATED = "rated"  # issue 13: details {"score": 1..5}
 
 
 CANCELLED_STATUS = "cancelled"
