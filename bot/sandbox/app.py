@@ -63,7 +63,10 @@ class SandboxApp:
                 headers=dict(request.headers),
                 body=await request.body(),
             )
-            return self._handle(route, call)
+            response = self._handle(route, call)
+            if route.kind != "control":
+                await self._delay_answer()
+            return response
         except SandboxError as error:
             return _error_response(error)
         except OAuthError as error:
@@ -102,6 +105,13 @@ class SandboxApp:
         status = self.world.take_error()
         if status is not None:
             raise ServerFault(status)
+
+    async def _delay_answer(self) -> None:
+        """`latency_after_ms`: Zimun has acted (and stored the answer under the key); the answer
+        waits before it leaves, so a client that dies meanwhile never hears what was done."""
+        latency = self.world.faults.latency_after_ms
+        if latency > 0:
+            await asyncio.sleep(latency / 1000)
 
     def _handle(self, route: Route, call: Call) -> Response:
         world = self.world

@@ -121,6 +121,8 @@ class Faults:
     """
 
     latency_ms: int = 0
+    # Held after the request was handled (Zimun acted) and before the answer leaves.
+    latency_after_ms: int = 0
     error_rate: float = 0.0
     error_status: int = 503
     rate_limit_count: int = 0
@@ -131,6 +133,7 @@ class Faults:
     def as_dict(self) -> dict[str, Any]:
         return {
             "latency_ms": self.latency_ms,
+            "latency_after_ms": self.latency_after_ms,
             "error_rate": self.error_rate,
             "error_status": self.error_status,
             "rate_limit": {
@@ -195,7 +198,8 @@ class World:
             self.faults = Faults()
 
     def set_faults(self, **changes: Any) -> Faults:
-        """Change some faults (`latency_ms=`, `error_rate=`, `rate_limit={"count", ...}`, ...)."""
+        """Change some faults (`latency_ms=`, `latency_after_ms=`, `error_rate=`,
+        `rate_limit={"count", ...}`, ...)."""
         with self.lock:
             faults = self.faults
             for key, value in changes.items():
@@ -205,7 +209,7 @@ class World:
                 elif key == "expire_tokens":
                     if value:
                         self.expire_all_tokens()
-                elif key in ("latency_ms", "drop_connections", "error_status"):
+                elif key in ("latency_ms", "latency_after_ms", "drop_connections", "error_status"):
                     setattr(faults, key, int(value))
                 elif key == "error_rate":
                     faults.error_rate = float(value)
