@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.conversation.actions import ARG_PATTERN, Verb, instant_arg
 from bot.conversation.booking import change_time, change_when, search, shift, shifts
@@ -147,11 +147,13 @@ async def start_change(
     wish: Wish | None = None,
     appointment_id: str | None = None,
     same_time: bool = False,
+    by_minutes: int | None = None,
     lead: str | None = None,
 ) -> Outcome:
     """Begin a move or a cancel: pick the appointment (only if several), then go on.
 
-    `same_time` ("martedì stessa ora") keeps the appointment's time on the new day.
+    `same_time` ("martedì stessa ora") keeps the appointment's time on the new day; `by_minutes`
+    ("posticipalo di un'ora", "push it back an hour") moves its time by so many minutes.
     """
     session = await drop_hold(turn, session)
     session = replace(session.start_flow(flow, turn.now()), wish=wish)
@@ -169,6 +171,11 @@ async def start_change(
         if same_time and wish is not None and wish.time is None and wish.window_start is None:
             kept = entries[0].start.astimezone(turn.tz).time()
             session = replace(session, wish=replace(wish, time=kept, approximate=False))
+        untimed = wish is None or (wish.time is None and wish.window_start is None)
+        if by_minutes is not None and untimed:
+            moved = entries[0].start.astimezone(turn.tz) + timedelta(minutes=by_minutes)
+            if wish is None or wish.day == moved.date():
+                session = replace(session, wish=Wish(day=moved.date(), time=moved.time()))
         return await appointment_chosen(turn, session, entries[0], lead)
     choices = tuple(e.appointment_id for e in entries)
     return await ask(turn, replace(session, choices=choices), Step.CHOOSE_APPOINTMENT)

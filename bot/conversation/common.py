@@ -61,6 +61,11 @@ class Input:
         return self.reading is not None and self.reading.same_time
 
     @property
+    def shift(self) -> int | None:
+        """Minutes to move the time by ("posticipa di un'ora", "half an hour earlier")."""
+        return self.reading.shift if self.reading is not None else None
+
+    @property
     def change_request(self) -> bool:
         """Asks to change something already settled ("invece", "same time", "no, domani"); a
         polite "scusa, ..." or "sorry, ..." alone is not one."""

@@ -50,7 +50,12 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
         and await upcoming(turn, refresh=False)
     ):
         return await start_change(
-            turn, session, Flow.MOVE, wish=event.wish, same_time=event.same_time
+            turn,
+            session,
+            Flow.MOVE,
+            wish=event.wish,
+            same_time=event.same_time,
+            by_minutes=event.shift,
         )
     if kind in (IntentKind.BOOK, IntentKind.ASAP) or event.wish is not None:
         asap = kind is IntentKind.ASAP

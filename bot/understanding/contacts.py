@@ -173,8 +173,11 @@ _SELF = re.compile(
     r"this is me|me stesso|me stessa|myself|il mio|la mia|mio|mine|il mio nome|my name|my own name|"
     r"usa(?:te)? il mio(?: nome)?|use my(?: own)? name|use mine|quello del profilo|"
     r"quello(?: li| la| sopra)?|that one|the one above|same|lo stesso|stesso|quello che vedi|"
-    r"(?:e )?il mio|sempre io|just me|only me)"
-    r"(?:\s+(?:grazie|thanks|please|pls|per favore|stesso|stessa))?$"
+    r"(?:e )?il mio|sempre io|just me|only me|"
+    # "a mio nome", "under my name", "in my name", "col mio nome": the booking is for them
+    r"(?:a|al|col|con il|sotto|in|under|in|with|on|for)\s+(?:il\s+)?(?:mio|my)(?:\s+(?:own\s+)?"
+    r"(?:nome|name))?|(?:per|for)\s+(?:me|myself|me stess[oa]))"
+    r"(?:\s+(?:grazie|thanks|thx|please|pls|plz|per favore|per piacere|stesso|stessa))?$"
 )
 
 

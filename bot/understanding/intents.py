@@ -217,8 +217,9 @@ _INSTEAD = _c(
 )
 _MOVE = _c(
     r"\b(spost\w*|anticip\w*|posticip\w*|rimand\w*|rinvi\w*|reschedul\w*|postpon\w*|move|moving|"
-    r"moved|bring (it |my appointment |the appointment )?forward|"
-    r"push (it|my appointment|the appointment|my booking) (back|forward|to|till|until)|"
+    r"moved|bring (\w+ ){0,3}?(forward|fwd)|"
+    r"push (it|my (\w+ )?(appointment|appt|booking)|the (\w+ )?(appointment|appt|booking)) "
+    r"(back|forward|fwd|later|to|till|until)|"
     r"re book|rebook\w*|riprenot\w*)\b|"
     r"\b(change|changing|modify|switch|cambi\w*|modific\w*) (the |my |it |l |il |la |lo |mio |mia |"
     r"di |a )?(appuntament\w*|appointment|booking|prenotazion\w*|time|date|day|orario|ora|data|"
@@ -252,6 +253,9 @@ _LIST = _c(
     r"\b(do|did) i have (anything|something|any appointments?|an appointment|appointments) "
     r"(booked|scheduled|coming up|planned)\b|\bam i (booked|in the system|down)\b|"
     r"\bho (qualcosa|gia qualcosa) (di )?(prenotat\w*|fissat\w*)\b|"
+    r"\b(have i|do i have|i have) (got )?(anything|something|smth|sth|owt|an? (appointment|appt|"
+    r"booking)|any (appointments?|appts?|bookings?)) (booked|scheduled|coming up|planned|with|"
+    r"w|in)\b|"
     r"\b(il mio|la mia|my) (appuntamento|prenotazione|appointment|booking)\b.*\b(quando|when|"
     r"ora|time|giorno|day|confermat\w*|confirmed)\b|"
     r"\b(show|list|see|vedere|mostra\w*|elenca|fammi vedere)\b.*\b(appointments|bookings|"

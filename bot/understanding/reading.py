@@ -51,6 +51,9 @@ class Reading:
     same_day: bool = False  # "that day", "lo stesso giorno", "later that day"
     change: bool = False  # "instead", "invece", "can we do", "possiamo fare": a change request
     day_word: bool = False  # a word that only ever names a day ("venerdì", "tomorrow")
+    # "posticipa di un'ora", "push it back an hour", "mezz'ora prima": minutes to add to the
+    # time on screen (or to the appointment being moved); negative is earlier.
+    shift: int | None = None
 
 
 def _c(pattern: str) -> re.Pattern[str]:
@@ -105,6 +108,55 @@ _PREVIOUS_DAY = _c(
     r"\b(il giorno prima|giorno prima|the day before|the previous day|il giorno precedente)\b"
     r"(?! (tomorrow|domani|yesterday|ieri))"
 )
+# A shift of the time by an amount: "posticipa di un'ora", "un'ora più tardi", "push it back an
+# hour", "half an hour earlier", "anticipa di 30 minuti", "bring it forward 15 mins".
+_AMOUNT = (
+    r"(?:di |by |of |tipo |about |like |around )?(?P<n>un|una|1|2|3|\d{2}|a|an|one|two|half an|"
+    r"half a|mezz|mezza|un paio di|a couple of) ?(?P<u>ora|ore|oretta|hour|hours|hr|hrs|h|"
+    r"minuti|minuto|min|mins|minutes|minute)"
+)
+_AMOUNT_2 = _AMOUNT.replace("?P<n>", "?P<n2>").replace("?P<u>", "?P<u2>")
+# "un'ora prima di pranzo" is not a shift.
+_NOT_BEFORE = r"(?! (?:di|del|della|delle|dell|than|of)\b)"
+_LATER_WORDS = (
+    r"posticip\w*|ritard\w*|rimand\w*|push (?:\w+ ){0,3}?back|put (?:\w+ ){0,3}?back|"
+    r"move (?:\w+ ){0,3}?back|later|piu tardi|dopo|avanti"
+)
+_EARLIER_WORDS = (
+    r"anticip\w*|bring (?:\w+ ){0,3}?(?:forward|fwd)|move (?:\w+ ){0,3}?(?:forward|up)|earlier|"
+    r"prima|indietro"
+)
+_SHIFT_LATER = _c(
+    rf"\b(?:(?:{_LATER_WORDS})(?: \w+){{0,2}}? {_AMOUNT}"
+    rf"|{_AMOUNT_2} (?:{_LATER_WORDS}){_NOT_BEFORE})\b"
+)
+_SHIFT_EARLIER = _c(
+    rf"\b(?:(?:{_EARLIER_WORDS})(?: \w+){{0,2}}? {_AMOUNT}"
+    rf"|{_AMOUNT_2} (?:{_EARLIER_WORDS}){_NOT_BEFORE})\b"
+)
+
+
+def _shift(s: str) -> tuple[int, str] | None:
+    """Minutes to move the time on screen by, when the message asks for a shift by an amount,
+    and the message without the words of the shift ("by 2 hours" is not "before 2")."""
+    for pattern, sign in ((_SHIFT_LATER, 1), (_SHIFT_EARLIER, -1)):
+        found = pattern.search(s)
+        if found is None:
+            continue
+        n = found.group("n") or found.group("n2")
+        unit = found.group("u") or found.group("u2")
+        if n in ("mezz", "mezza") or n.startswith("half"):
+            amount = 30 if unit.startswith(("o", "h")) else 0
+        else:
+            count = {"un": 1, "una": 1, "a": 1, "an": 1, "one": 1, "two": 2}.get(n)
+            if count is None:
+                count = 2 if n in ("un paio di", "a couple of") else int(n)
+            amount = count * (60 if unit.startswith(("o", "h")) else 1)
+        if 0 < amount <= 6 * 60:
+            return sign * amount, f"{s[: found.start()]} {s[found.end() :]}"
+    return None
+
+
 # Words that name today: the only day names that read the same as "no day" against the screen.
 _TODAY = _c(
     r"\b(oggi|ogi|today|tday|tdy|stasera|stamattina|stamani|stanotte|tonight|"
@@ -224,6 +276,11 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
     s = " ".join(tokens)
     intent = parse_intent(text, language=language)
     when = parse_when(text, now=now, language=language)
+    shifted = _shift(s)
+    shift = shifted[0] if shifted else None
+    if shifted is not None:
+        # "bring it forward by 2 hours": the amount is not a time ("by 2" would be "before 2").
+        when = parse_when(shifted[1], now=now, language=language)
     refused = _REFUSED_DAY.sub(" ", s)
     if refused != s and when is not None:
         # "volevo dire giovedì, non martedì": the day refused is not the one asked for.
@@ -290,6 +347,12 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         when = replace(when, date=beside) if when is not None else When(date=beside)
         if intent is not None and intent.kind in (IntentKind.LATER, IntentKind.EARLIER):
             intent = None  # "il giorno dopo" is another day, not a later time
+    if shift is not None and screen.time is not None and screen.day is not None:
+        moved = datetime.combine(screen.day, screen.time) + timedelta(minutes=shift)
+        if moved.date() == screen.day and (when is None or when.date == screen.day):
+            when = When(date=screen.day, time=moved.time())
+            if intent is not None and intent.kind in (IntentKind.LATER, IntentKind.EARLIER):
+                intent = None  # "un'ora più tardi" is that time, not the next times on screen
     if same_time and screen.time is not None:
         if when is None and screen.day is not None:
             when = When(date=screen.day)
@@ -305,4 +368,5 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         same_day=same_day,
         change=change,
         day_word=bool(_DAY_WORDS.search(s)),
+        shift=shift,
     )

@@ -77,7 +77,7 @@ def _words(text: str) -> frozenset[str]:
 _BUSY_AFTER = _words(
     "abbiamo ho c abbiam siamo sono busy impegnato impegnata impegnati occupato occupata "
     "occupati lavoro work working no not non nn cant cannot impossibile impossible niente "
-    "out away via fuori tranne except"
+    "out away via fuori tranne except have got"
 )
 _BUSY_BEFORE = _words(
     "tranne eccetto except not non nn no cant cannot t busy impegnato impegnata lavoro work "
@@ -117,13 +117,15 @@ _SELF_CORRECTION = (
 _ROOM_ASKED = _words("posto posti spazio room space disponibilita available availability free")
 _WANTED_NEAR = _words(
     "libero libera liberi libere free ok bene good fine works perfetto meglio better "
-    "preferisco prefer vorrei like want"
+    "preferisco prefer vorrei like want tempo time"
 )
 
 _GLUED = [
     (re.compile(r"\b(\d{1,2})h(\d{2})\b"), r"\1:\2"),
     (re.compile(r"\bh\s?(\d{1,2})\b"), r"AT \1"),
     (re.compile(r"\b(\d{1,2})h\b"), r"AT \1"),
+    # "the 10 o'clock one": a time (the pronoun "one" goes with it), never the 10th
+    (re.compile(r"\b(\d{1,2})\s?o\s?'?\s?clock(?: ones?\b)?"), r"AT \1"),
     # "3pm-5pm" -> "3-5pm": the range shares the second meridiem when that makes sense
     (re.compile(r"\b(\d{1,2}(?::\d{2})?)\s?[ap]\s?m\s?-\s?(\d{1,2})"), r"\1-\2"),
     (re.compile(r"\b(\d{1,2}(?::\d{2})?)\s?-\s?(\d{1,2}(?::\d{2})?)\b"), r"\1-\2"),
@@ -805,6 +807,16 @@ def _layer(text: str, now: datetime) -> When | None:
     when_time: time | None = None
     window: tuple[time, time] | None = None
     approximate = False
+    if (
+        point is not None
+        and after is not None
+        and ranged is None
+        and before is None
+        and _clock_time(point.moments[0], part) >= _clock_time(after.moments[0], part)
+    ):
+        # "esco alle 6, quindi mercoledì alle 6 e mezza": the time asked for fits inside the
+        # bound said around it (a work schedule, "after 4"), so it is the wish.
+        after = None
     if ranged is not None:
         window = _range_times(ranged.moments[0], ranged.moments[1], part)
     elif after is not None and before is not None:

@@ -75,13 +75,16 @@ def test_language_switches(text: str, language: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["sono io", "Sono io!", "sn io", "so io", "that's me", "It's me", "its me", "me", "io",
-     "il mio", "use my name", "usa il mio nome", "sì sono io", "myself", "me stesso"],
+     "il mio", "use my name", "usa il mio nome", "sì sono io", "myself", "me stesso",
+     "al mio nome grazie", "sotto il mio nome", "in my name please", "for me thx", "per me"],
 )  # fmt: skip
 def test_self_references(text: str) -> None:
     assert is_self_reference(text)
 
 
-@pytest.mark.parametrize("text", ["Mario Rossi", "Giulia", "Meo Patacca", "Iole Bianchi"])
+@pytest.mark.parametrize(
+    "text", ["Mario Rossi", "Giulia", "Meo Patacca", "Iole Bianchi", "for my son Luca Rossi"]
+)
 def test_names_are_not_self_references(text: str) -> None:
     assert not is_self_reference(text)
 
