@@ -226,6 +226,9 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     (r"e (?:tre|3) quarti", "+45"),
     (r"meno (?:un|1) quarto", "-15"),
     (r"half past|half after", "HALFPAST"),
+    # British "half 9" is 9:30 (the "at" may be missing: "the half 9 one")
+    (r"half(?= (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)"
+     r"(?! \d{1,2} (?:hours?|hrs?|mins?|minutes?|days?|weeks?)\b)", "HALFPAST"),
     (r"(?:a )?quarter (?:past|after)", "QPAST"),
     (r"(?:a )?quarter (?:to|til|till|of)", "QTO"),
     (r"o clock|in punto", ""),

@@ -175,8 +175,9 @@ _SELF = re.compile(
     r"quello(?: li| la| sopra)?|that one|the one above|same|lo stesso|stesso|quello che vedi|"
     r"(?:e )?il mio|sempre io|just me|only me|"
     # "a mio nome", "under my name", "in my name", "col mio nome": the booking is for them
-    r"(?:a|al|col|con il|sotto|in|under|in|with|on|for)\s+(?:il\s+)?(?:mio|my)(?:\s+(?:own\s+)?"
-    r"(?:nome|name))?|(?:per|for)\s+(?:me|myself|me stess[oa]))"
+    r"(?:a|al|col|con il|sotto|in|under|with|on|for)\s+(?:il\s+)?(?:mio|my)(?:\s+(?:own\s+)?"
+    r"(?:nome|name))?|(?:(?:e|è|it'?s|its|it is|is|sarebbe|it would be)\s+)?(?:per|for)\s+"
+    r"(?:me|myself|me stess[oa]))"
     r"(?:\s+(?:grazie|thanks|thx|please|pls|plz|per favore|per piacere|stesso|stessa))?$"
 )
 

@@ -157,3 +157,11 @@ async def test_moving_earlier_by_an_amount_in_english(harness: Harness) -> None:
     await chat.say("could u bring it forward by 2 hours")
     assert "24 November at 9:00" in chat.text
     assert len(chat.world.appointments) == 1
+
+
+async def test_a_shift_with_nothing_on_screen_is_about_the_booking(chat: Chat) -> None:
+    """ "Si può fare un'ora prima?" from the menu, with one booking: move it an hour earlier."""
+    await book(chat)
+    await chat.say("si puo fare un'oretta prima?")
+    assert "a martedì 24 novembre alle 10:00?" in chat.text
+    assert len(chat.world.appointments) == 1

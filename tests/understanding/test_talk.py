@@ -76,7 +76,8 @@ def test_language_switches(text: str, language: str) -> None:
     "text",
     ["sono io", "Sono io!", "sn io", "so io", "that's me", "It's me", "its me", "me", "io",
      "il mio", "use my name", "usa il mio nome", "sì sono io", "myself", "me stesso",
-     "al mio nome grazie", "sotto il mio nome", "in my name please", "for me thx", "per me"],
+     "al mio nome grazie", "sotto il mio nome", "in my name please", "for me thx", "per me",
+     "è per me", "its for me"],
 )  # fmt: skip
 def test_self_references(text: str) -> None:
     assert is_self_reference(text)
