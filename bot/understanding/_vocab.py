@@ -221,6 +221,7 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     (r"at the latest|al massimo|al piu tardi", ""),
     (r"(?:tra|fra|in) mezz ora|in half an hour|in mezzora", "OFFM 30"),
     (r"(?:tra|fra) (?:un|1) ora|in an hour|in a hour|in 1 hour|in one hour", "OFFM 60"),
+    (r"a couple of|a couple|un paio di", "2"),
     (r"e mezza|e mezzo|and a half|thirty|e 30", "+30"),
     (r"e (?:un|1) quarto", "+15"),
     (r"e (?:tre|3) quarti", "+45"),

@@ -261,7 +261,9 @@ _LIST = _c(
     r"\b(show|list|see|vedere|mostra\w*|elenca|fammi vedere)\b.*\b(appointments|bookings|"
     r"appuntament\w*|prenotazion\w*)\b|\b(remind me|ricordami)\b|"
     r"\bricord\w* (quando|a che ora|che giorno|il mio|l appuntamento)\b|"
-    r"\bquando (devo|dovrei) (venire|passare|esserci)\b|\bwhen (am i|do i|should i) (coming|come|"
+    r"\b(quando|a che ora|che ora|che giorno|per che ora) (devo|dovrei) (venire|passare|esserci|"
+    r"essere li|essere da voi)\b|\b(what time|when|what day) (do|should|shall) i (come|be there|"
+    r"come in|come by|arrive)\b|\bwhen (am i|do i|should i) (coming|come|"
     r"due)\b"
 )
 _HELP = _c(

@@ -76,6 +76,8 @@ _CHANGE = _c(
     r"\b(invece|instead|rather|piuttosto|can we do|could we do|can we make it|could we make it|"
     r"can we go for|possiamo fare|potremmo fare|possiamo farlo|si puo fare|"
     r"make it|change (it |that )?to|switch (it )?to|spostal\w*|spostam\w*|spostarl\w*|"
+    r"can it be|could it be|can that be|could that be|lo possiamo fare|la possiamo fare|"
+    r"possiamo farlo|possiamo farla|si puo fare|si potrebbe fare|"
     r"cambiamo|cambiarlo|cambiarla)\b"
 )
 _SAME_TIME = _c(
@@ -249,6 +251,19 @@ def _pick(tokens: tuple[str, ...], screen: Screen) -> int | None:
     return None
 
 
+def _bare_hour(tokens: tuple[str, ...]) -> int | None:
+    """The hour of a lone number in a short change request ("could we do 12 instead", "no, 4"),
+    read as dates.md rule 8 does (1-7 afternoon, 8-11 morning); None if it may be a day."""
+    numbers = [i for i, t in enumerate(tokens) if t.isdigit()]
+    if len(numbers) != 1 or len(tokens) > 8:
+        return None
+    i = numbers[0]
+    n = int(tokens[i])
+    if not 1 <= n <= 23 or (i > 0 and tokens[i - 1] in _DAY_MARKERS):
+        return None
+    return n + 12 if n <= 7 else n
+
+
 def _midnight(day: date, like: datetime) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=like.tzinfo)
 
@@ -347,6 +362,10 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         when = replace(when, date=beside) if when is not None else When(date=beside)
         if intent is not None and intent.kind in (IntentKind.LATER, IntentKind.EARLIER):
             intent = None  # "il giorno dopo" is another day, not a later time
+    if when is None and (change or (negated and correction)) and screen.day is not None:
+        bare = _bare_hour(tokens)
+        if bare is not None:
+            when = When(date=screen.day, time=time(bare))
     if shift is not None and screen.time is not None and screen.day is not None:
         moved = datetime.combine(screen.day, screen.time) + timedelta(minutes=shift)
         if moved.date() == screen.day and (when is None or when.date == screen.day):

@@ -124,6 +124,8 @@ _GLUED = [
     (re.compile(r"\b(\d{1,2})h(\d{2})\b"), r"\1:\2"),
     (re.compile(r"\bh\s?(\d{1,2})\b"), r"AT \1"),
     (re.compile(r"\b(\d{1,2})h\b"), r"AT \1"),
+    # "l'8", "l'11": the Italian elision of "il" before a vowel sound, a day of the month
+    (re.compile(r"(?<![\w'])l\s?'\s?(8|11)\b(?![:.]\d)"), r"il \1"),
     # "the 10 o'clock one": a time (the pronoun "one" goes with it), never the 10th
     (re.compile(r"\b(\d{1,2})\s?o\s?'?\s?clock(?: ones?\b)?"), r"AT \1"),
     # "3pm-5pm" -> "3-5pm": the range shares the second meridiem when that makes sense
