@@ -16,6 +16,8 @@ from email_validator import EmailNotValidError, validate_email
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
+from bot.understanding._vocab import WORDS
+
 __all__ = [
     "ContactChange",
     "ContactField",
@@ -331,6 +333,24 @@ def find_address(text: str) -> str | None:
     return found.group(0).replace(" ", "").rstrip(".") if found else None
 
 
+# Words that only say when ("make it friday", "metti domani"): never a new name at the summary.
+_WHEN_WORDS = frozenset(
+    w for w, token in WORDS.items() if token.split()[0].startswith(("WD", "MO", "REL", "DP"))
+) | frozenset(
+    re.split(
+        r"\s+",
+        "the il lo la l on di del a al next this prossimo prossima questo questa morning "
+        "afternoon evening instead invece then allora",
+    )
+)
+
+
+def _only_when(value: str) -> bool:
+    """Whether a would-be name is only words of a day or a time ("Friday", "next monday")."""
+    found = _plain(value).split()
+    return bool(found) and all(w in _WHEN_WORDS for w in found)
+
+
 def read_contact_change(text: str) -> ContactChange | None:
     """What the customer wants changed at the summary: "cambia nome", "wrong email", "ho
     sbagliato la mail, è mario@x.it", "il nome è Giulia Verdi", or a bare new address."""
@@ -342,7 +362,12 @@ def read_contact_change(text: str) -> ContactChange | None:
     if named:
         check = parse_name(named.group("name").strip())
         value = check.value
-        if value and not is_self_reference(value) and not _CHANGE.search(_plain(value)):
+        if (
+            value
+            and not is_self_reference(value)
+            and not _CHANGE.search(_plain(value))
+            and not _only_when(value)
+        ):
             return ContactChange(ContactField.NAME, value)
     if _WANTS_MAIL.search(plain):
         return ContactChange(ContactField.EMAIL)

@@ -237,6 +237,7 @@ def _pick(tokens: tuple[str, ...], screen: Screen) -> int | None:
         marks = ("one", "option", "opzione", "choice", "slot", "time", "take", "prendo", "choose")
         if (
             word[0].isdigit()
+            and len(tokens) > 1  # a lone "2nd" answers the numbered times, like "2"
             and screen.step not in _PICK_STEPS
             and not any(t in marks for t in tokens)
         ):

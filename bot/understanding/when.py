@@ -797,7 +797,12 @@ def _layer(text: str, now: datetime) -> When | None:
         for k, m in enumerate(mine)
         if k + 1 == len(mine) or not _corrects(tok[m.end : mine[k + 1].start])
     ]
-    part = next((m.part for m in mine if m.kind == "part"), None)
+    parts = [m for m in mine if m.kind == "part"]
+    if len(parts) > 1:
+        # "la mattina nn posso, pomeriggio?": a part of the day refused gives way to the other.
+        wanted = [m for k, m in enumerate(parts) if not _refused_part(tok, parts, k)]
+        parts = wanted or parts
+    part = parts[0].part if parts else None
     minutes = next((m for m in mine if m.kind == "minutes"), None)
     if minutes is not None:
         moment = (now.astimezone(UTC) + timedelta(minutes=minutes.minutes)).astimezone(now.tzinfo)
@@ -886,6 +891,23 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
         ) or refused
     kept = [d for d in dates if not d.busy]
     return kept or dates
+
+
+_PART_REFUSED = _words(
+    "no not non nn cant cannot nothing niente nessun never mai t impossibile impossible busy "
+    "lavoro work working"
+)
+
+
+def _refused_part(tok: tuple[str, ...], parts: list[_Mention], k: int) -> bool:
+    """Whether the words right around a part of the day refuse it ("nothing in the morning",
+    "la mattina non posso", "mornings I work"); words right after one part belong to it, not
+    to the next ("la mattina nn posso, pomeriggio?")."""
+    m = parts[k]
+    low = max(m.start - 3, parts[k - 1].end + 3 if k else 0)
+    high = min(m.end + 3, parts[k + 1].start if k + 1 < len(parts) else len(tok))
+    around = set(tok[low : m.start]) | set(tok[m.end : high])
+    return bool(around & _PART_REFUSED)
 
 
 def _corrects(between: tuple[str, ...]) -> bool:

@@ -137,7 +137,9 @@ def test_a_name_at_the_email_question(text: str, name: bool) -> None:
      ("il nome è Giulia Verdi", ContactChange(ContactField.NAME, "Giulia Verdi")),
      ("name should be Anna Bianchi please", ContactChange(ContactField.NAME, "Anna Bianchi")),
      ("mi chiamo Luca Neri", ContactChange(ContactField.NAME, "Luca Neri")),
-     ("ok", None), ("conferma", None), ("domani alle 11", None)],
+     ("ok", None), ("conferma", None), ("domani alle 11", None),
+     ("hmm actually make it saturday", None), ("metti lunedì prossimo", None),
+     ("make it Sara Conti", ContactChange(ContactField.NAME, "Sara Conti"))],
 )  # fmt: skip
 def test_contact_changes_at_the_summary(text: str, change: ContactChange | None) -> None:
     assert read_contact_change(text) == change
