@@ -148,6 +148,7 @@ async def start_change(
     appointment_id: str | None = None,
     same_time: bool = False,
     by_minutes: int | None = None,
+    on_its_day: bool = False,
     lead: str | None = None,
 ) -> Outcome:
     """Begin a move or a cancel: pick the appointment (only if several), then go on.
@@ -168,6 +169,10 @@ async def start_change(
         same_day = [e for e in entries if turn.local_day(e.start) == wish.previous]
         entries = same_day or entries
     if len(entries) == 1:
+        if on_its_day and wish is not None:
+            # "lo stesso giorno ma nel pomeriggio": the appointment's own day
+            wish = replace(wish, day=entries[0].start.astimezone(turn.tz).date(), past=False)
+            session = replace(session, wish=wish)
         if same_time and wish is not None and wish.time is None and wish.window_start is None:
             kept = entries[0].start.astimezone(turn.tz).time()
             session = replace(session, wish=replace(wish, time=kept, approximate=False))

@@ -45,7 +45,10 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
     # "can we do tuesday same time instead": a change about the booking they have is a move.
     # "could it be half an hour later": a shift by an amount with nothing on screen is about it.
     if (
-        ((event.wish is not None and event.change_request) or event.shift is not None)
+        (
+            (event.wish is not None and (event.change_request or event.same_day))
+            or event.shift is not None
+        )
         and kind is not IntentKind.BOOK  # "anzi, prenotane un altro giovedì" is a new booking
         and await upcoming(turn, refresh=False)
     ):
@@ -56,6 +59,7 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
             wish=event.wish,
             same_time=event.same_time,
             by_minutes=event.shift,
+            on_its_day=event.same_day,
         )
     if kind in (IntentKind.BOOK, IntentKind.ASAP) or event.wish is not None:
         asap = kind is IntentKind.ASAP

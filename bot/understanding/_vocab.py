@@ -121,7 +121,7 @@ NO_TYPO: frozenset[str] = frozenset(_NO_TYPO.split())
 
 # Multi-word phrases, applied in order to the typo-corrected text (before single words).
 _PHRASE_LIST: list[tuple[str, str]] = [
-    (r"(?:the )?day after tomorrow|dopo domani", "REL2"),
+    (r"(?:the )?day after (?:tomorrow|tmrw|tmr|tomoz|2morrow|2moro)|dopo domani", "REL2"),
     (r"(?:the )?day before (?:yesterday|yday|yest|ystday)|(?:l )?altro ieri|altroieri", "REL-2"),
     # Named holidays are their dates; the calendar then says whether the salon is closed.
     (r"(?:la )?vigilia di natale|christmas eve|xmas eve", "24 MO12"),

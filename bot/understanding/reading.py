@@ -76,6 +76,8 @@ _CHANGE = _c(
     r"\b(invece|instead|rather|piuttosto|can we do|could we do|can we make it|could we make it|"
     r"can we go for|possiamo fare|potremmo fare|possiamo farlo|si puo fare|"
     r"make it|change (it |that )?to|switch (it )?to|spostal\w*|spostam\w*|spostarl\w*|"
+    r"(change|move|switch) the (time|day|date|hour) to|cambia\w* (l |il |la )?(orario|ora|giorno|"
+    r"data)|"
     r"can it be|could it be|can that be|could that be|lo possiamo fare|la possiamo fare|"
     r"possiamo farlo|possiamo farla|si puo fare|si potrebbe fare|"
     r"cambiamo|cambiarlo|cambiarla)\b"

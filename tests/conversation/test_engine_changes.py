@@ -165,3 +165,11 @@ async def test_a_shift_with_nothing_on_screen_is_about_the_booking(chat: Chat) -
     await chat.say("si puo fare un'oretta prima?")
     assert "a martedì 24 novembre alle 10:00?" in chat.text
     assert len(chat.world.appointments) == 1
+
+
+async def test_the_same_day_from_the_menu_is_the_appointments_day(chat: Chat) -> None:
+    """ "Stesso giorno ma verso sera?" with one booking: a move on the booking's own day."""
+    await book(chat, "un taglio giovedì alle 10")
+    await chat.say("stesso giorno ma verso sera?")
+    assert "giovedì 26 novembre" in chat.text
+    assert len(chat.world.appointments) == 1
