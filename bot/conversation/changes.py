@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.conversation.actions import ARG_PATTERN, Verb, instant_arg
 from bot.conversation.attendance import reminder_replies
@@ -148,11 +148,14 @@ async def start_change(
     wish: Wish | None = None,
     appointment_id: str | None = None,
     same_time: bool = False,
+    by_minutes: int | None = None,
+    on_its_day: bool = False,
     lead: str | None = None,
 ) -> Outcome:
     """Begin a move or a cancel: pick the appointment (only if several), then go on.
 
-    `same_time` ("martedì stessa ora") keeps the appointment's time on the new day.
+    `same_time` ("martedì stessa ora") keeps the appointment's time on the new day; `by_minutes`
+    ("posticipalo di un'ora", "push it back an hour") moves its time by so many minutes.
     """
     session = await drop_hold(turn, session)
     session = replace(session.start_flow(flow, turn.now()), wish=wish)
@@ -167,9 +170,18 @@ async def start_change(
         same_day = [e for e in entries if turn.local_day(e.start) == wish.previous]
         entries = same_day or entries
     if len(entries) == 1:
+        if on_its_day and wish is not None:
+            # "lo stesso giorno ma nel pomeriggio": the appointment's own day
+            wish = replace(wish, day=entries[0].start.astimezone(turn.tz).date(), past=False)
+            session = replace(session, wish=wish)
         if same_time and wish is not None and wish.time is None and wish.window_start is None:
             kept = entries[0].start.astimezone(turn.tz).time()
             session = replace(session, wish=replace(wish, time=kept, approximate=False))
+        untimed = wish is None or (wish.time is None and wish.window_start is None)
+        if by_minutes is not None and untimed:
+            moved = entries[0].start.astimezone(turn.tz) + timedelta(minutes=by_minutes)
+            if wish is None or wish.day == moved.date():
+                session = replace(session, wish=Wish(day=moved.date(), time=moved.time()))
         return await appointment_chosen(turn, session, entries[0], lead)
     choices = tuple(e.appointment_id for e in entries)
     return await ask(turn, replace(session, choices=choices), Step.CHOOSE_APPOINTMENT)

@@ -61,6 +61,16 @@ class Input:
         return self.reading is not None and self.reading.same_time
 
     @property
+    def same_day(self) -> bool:
+        """ "Lo stesso giorno", "the same day": the day already in play."""
+        return self.reading is not None and self.reading.same_day
+
+    @property
+    def shift(self) -> int | None:
+        """Minutes to move the time by ("posticipa di un'ora", "half an hour earlier")."""
+        return self.reading.shift if self.reading is not None else None
+
+    @property
     def change_request(self) -> bool:
         """Asks to change something already settled ("invece", "same time", "no, domani"); a
         polite "scusa, ..." or "sorry, ..." alone is not one."""

@@ -268,7 +268,12 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
             return await change_when(turn, session, event)
         if kind is IntentKind.MOVE and session.step is not Step.MOVE_CONFIRM:
             return await start_change(
-                turn, session, Flow.MOVE, wish=event.wish, same_time=event.same_time
+                turn,
+                session,
+                Flow.MOVE,
+                wish=event.wish,
+                same_time=event.same_time,
+                by_minutes=event.shift,
             )
         if kind is IntentKind.CANCEL and session.step not in (
             Step.CANCEL_CONFIRM,

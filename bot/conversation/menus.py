@@ -44,14 +44,23 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
         # A goodbye gets a goodbye: the menu's buttons stay, without its question.
         return session, quiet_menu(turn, t("goodbye"))
     # "can we do tuesday same time instead": a change about the booking they have is a move.
+    # "could it be half an hour later": a shift by an amount with nothing on screen is about it.
     if (
-        event.wish is not None
-        and event.change_request
+        (
+            (event.wish is not None and (event.change_request or event.same_day))
+            or event.shift is not None
+        )
         and kind is not IntentKind.BOOK  # "anzi, prenotane un altro giovedì" is a new booking
         and await upcoming(turn, refresh=False)
     ):
         return await start_change(
-            turn, session, Flow.MOVE, wish=event.wish, same_time=event.same_time
+            turn,
+            session,
+            Flow.MOVE,
+            wish=event.wish,
+            same_time=event.same_time,
+            by_minutes=event.shift,
+            on_its_day=event.same_day,
         )
     if kind in (IntentKind.BOOK, IntentKind.ASAP) or event.wish is not None:
         asap = kind is IntentKind.ASAP

@@ -69,7 +69,8 @@ WORDS: dict[str, str] = {
     "oggi": "REL0", "today": "REL0", "domani": "REL1", "tomorrow": "REL1", "tmrw": "REL1",
     "tmr": "REL1", "tomoz": "REL1", "tommorow": "REL1", "tommorrow": "REL1",
     "tomorrw": "REL1", "2morrow": "REL1", "2moro": "REL1", "2day": "REL0", "tday": "REL0",
-    "dopodomani": "REL2", "ieri": "REL-1", "yesterday": "REL-1",
+    "dopodomani": "REL2", "ieri": "REL-1", "yesterday": "REL-1", "yday": "REL-1",
+    "yest": "REL-1", "ystday": "REL-1",
     "stamattina": "REL0 DPM", "stamani": "REL0 DPM", "stamane": "REL0 DPM",
     "stasera": "REL0 DPE", "stanotte": "REL0 DPE", "tonight": "REL0 DPE", "tonite": "REL0 DPE",
     "domattina": "REL1 DPM", "mattina": "DPM", "mattino": "DPM", "mattinata": "DPM",
@@ -120,8 +121,16 @@ NO_TYPO: frozenset[str] = frozenset(_NO_TYPO.split())
 
 # Multi-word phrases, applied in order to the typo-corrected text (before single words).
 _PHRASE_LIST: list[tuple[str, str]] = [
-    (r"(?:the )?day after tomorrow|dopo domani", "REL2"),
-    (r"(?:the )?day before yesterday", "REL-2"),
+    (r"(?:the )?day after (?:tomorrow|tmrw|tmr|tomoz|2morrow|2moro)|dopo domani", "REL2"),
+    (r"(?:the )?day before (?:yesterday|yday|yest|ystday)|(?:l )?altro ieri|altroieri", "REL-2"),
+    # Named holidays are their dates; the calendar then says whether the salon is closed.
+    (r"(?:la )?vigilia di natale|christmas eve|xmas eve", "24 MO12"),
+    (r"(?:il giorno di |a |per )?natale|christmas(?: day)?|xmas(?: day)?", "25 MO12"),
+    (r"santo stefano|boxing day", "26 MO12"),
+    (r"(?:la )?notte di san silvestro|san silvestro|new year s eve|new years eve", "31 MO12"),
+    (r"capodanno|new year s day|new years day", "1 MO1"),
+    (r"(?:l )?epifania|(?:la )?befana", "6 MO1"),
+    (r"(?:l )?immacolata", "8 MO12"),
     (r"(?:sta|questa) mattina|this morning", "REL0 DPM"),
     (r"(?:sto|questo) pomeriggio|this afternoon", "REL0 DPA"),
     (r"(?:sta|questa) sera|this evening", "REL0 DPE"),
@@ -146,7 +155,10 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     (
         r"(?:i )?(?:work|m working|am working|m at work|am at work) (?:until|till|til|to)"
         r"|(?:lavoro|sono al lavoro|sono in ufficio|lavoro fino) (?:fino )?(?:alle|all|a)"
-        r"|finisco (?:di lavorare )?(?:alle|all|a)|(?:i )?(?:finish|get off) (?:work )?at",
+        r"|finisco (?:di lavorare )?(?:alle|all|a)|(?:i )?(?:finish|get off) (?:work )?at"
+        r"|(?:esco|stacco|smonto) (?:da |dal |dall |dalla )?(?:ufficio|lavoro|scuola)? ?"
+        r"(?:alle|all|a)|(?:(?:i )?(?:get out of|leave)|(?:i ?m|i am) (?:out of|off)) "
+        r"(?:work |the office |school )?(?:at|by)",
         "AFTER",
     ),
     # Periods of days (rule 16).
@@ -209,11 +221,15 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     (r"at the latest|al massimo|al piu tardi", ""),
     (r"(?:tra|fra|in) mezz ora|in half an hour|in mezzora", "OFFM 30"),
     (r"(?:tra|fra) (?:un|1) ora|in an hour|in a hour|in 1 hour|in one hour", "OFFM 60"),
+    (r"a couple of|a couple|un paio di", "2"),
     (r"e mezza|e mezzo|and a half|thirty|e 30", "+30"),
     (r"e (?:un|1) quarto", "+15"),
     (r"e (?:tre|3) quarti", "+45"),
     (r"meno (?:un|1) quarto", "-15"),
     (r"half past|half after", "HALFPAST"),
+    # British "half 9" is 9:30 (the "at" may be missing: "the half 9 one")
+    (r"half(?= (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)"
+     r"(?! \d{1,2} (?:hours?|hrs?|mins?|minutes?|days?|weeks?)\b)", "HALFPAST"),
     (r"(?:a )?quarter (?:past|after)", "QPAST"),
     (r"(?:a )?quarter (?:to|til|till|of)", "QTO"),
     (r"o clock|in punto", ""),
@@ -223,7 +239,7 @@ _PHRASE_LIST: list[tuple[str, str]] = [
         r"|(?:at )?(?:around|about|abt|approximately|approx|roughly|round about|circa)|or so",
         "~",
     ),
-    (r"per (?:le|l)", "AT"),
+    (r"(?:per|x) (?:le|l)", "AT"),
     (r"(?:tra|fra) (?:le|l)|between", "BETWEEN"),
     (r"a partire dalle|a partire da|dalle|dall|from|starting at|starting from", "FROM"),
     (

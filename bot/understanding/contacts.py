@@ -16,6 +16,8 @@ from email_validator import EmailNotValidError, validate_email
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
+from bot.understanding._vocab import WORDS
+
 __all__ = [
     "ContactChange",
     "ContactField",
@@ -173,8 +175,12 @@ _SELF = re.compile(
     r"this is me|me stesso|me stessa|myself|il mio|la mia|mio|mine|il mio nome|my name|my own name|"
     r"usa(?:te)? il mio(?: nome)?|use my(?: own)? name|use mine|quello del profilo|"
     r"quello(?: li| la| sopra)?|that one|the one above|same|lo stesso|stesso|quello che vedi|"
-    r"(?:e )?il mio|sempre io|just me|only me)"
-    r"(?:\s+(?:grazie|thanks|please|pls|per favore|stesso|stessa))?$"
+    r"(?:e )?il mio|sempre io|just me|only me|"
+    # "a mio nome", "under my name", "in my name", "col mio nome": the booking is for them
+    r"(?:a|al|col|con il|sotto|in|under|with|on|for)\s+(?:il\s+)?(?:mio|my)(?:\s+(?:own\s+)?"
+    r"(?:nome|name))?|(?:(?:e|è|it'?s|its|it is|is|sarebbe|it would be)\s+)?(?:per|for)\s+"
+    r"(?:me|myself|me stess[oa]))"
+    r"(?:\s+(?:grazie|thanks|thx|please|pls|plz|per favore|per piacere|stesso|stessa))?$"
 )
 
 
@@ -327,6 +333,24 @@ def find_address(text: str) -> str | None:
     return found.group(0).replace(" ", "").rstrip(".") if found else None
 
 
+# Words that only say when ("make it friday", "metti domani"): never a new name at the summary.
+_WHEN_WORDS = frozenset(
+    w for w, token in WORDS.items() if token.split()[0].startswith(("WD", "MO", "REL", "DP"))
+) | frozenset(
+    re.split(
+        r"\s+",
+        "the il lo la l on di del a al next this prossimo prossima questo questa morning "
+        "afternoon evening instead invece then allora",
+    )
+)
+
+
+def _only_when(value: str) -> bool:
+    """Whether a would-be name is only words of a day or a time ("Friday", "next monday")."""
+    found = _plain(value).split()
+    return bool(found) and all(w in _WHEN_WORDS for w in found)
+
+
 def read_contact_change(text: str) -> ContactChange | None:
     """What the customer wants changed at the summary: "cambia nome", "wrong email", "ho
     sbagliato la mail, è mario@x.it", "il nome è Giulia Verdi", or a bare new address."""
@@ -338,7 +362,12 @@ def read_contact_change(text: str) -> ContactChange | None:
     if named:
         check = parse_name(named.group("name").strip())
         value = check.value
-        if value and not is_self_reference(value) and not _CHANGE.search(_plain(value)):
+        if (
+            value
+            and not is_self_reference(value)
+            and not _CHANGE.search(_plain(value))
+            and not _only_when(value)
+        ):
             return ContactChange(ContactField.NAME, value)
     if _WANTS_MAIL.search(plain):
         return ContactChange(ContactField.EMAIL)

@@ -203,6 +203,13 @@ _CANT_COME = _c(
     r"passare|presentarmi)\b|\bnon voglio piu venire\b|\bdon t want to come any ?more\b|"
     r"\bnon ce la (faccio|faro)\b|\bnon vengo\b|\bnon (ci )?saro\b"
 )
+# "giovedì non riesco", "sabato nn posso più" with no verb after it: about a day; together with
+# another day asked ("posso venire venerdì?") it is a move, otherwise it is only a "no".
+_CANT_BARE = _c(
+    r"\bnon (riesco|posso|potro|riusciro)( piu)?\b(?! (a|ad|di|fare|prenotare|trovare|vedere|"
+    r"capire|aprire|leggere|usare|pagare|scegliere|cambiare|spostar\w*|cancellar\w*|annullar\w*|"
+    r"disdir\w*|mettere|scrivere|inserire|rispondere|premere|cliccare)\b)"
+)
 # "volevo un taglio", "i'd like a cut": asking for something, so a "can't make it" in the same
 # message is about a day, not an appointment to cancel ("volevo dirvi che..." is not this).
 _WANTS_ONE = _c(
@@ -213,13 +220,17 @@ _WANTS_ONE = _c(
 _INSTEAD = _c(
     r"\b(invece|instead|rather|can we|could we|possiamo|potremmo|si puo fare|altro giorno|"
     r"altra data|another day|different day|other day|another time|un altro orario|altra settimana|"
-    r"another week|different week|facciamo|let s do|let s make it|how about|what about)\b"
+    r"another week|different week|facciamo|let s do|let s make it|how about|what about|"
+    r"can i come|could i come|can i do|could i do|can we do|(?<!non )(?<!nn )posso venire|"
+    r"(?<!non )(?<!nn )potrei venire|(?<!non )(?<!nn )posso passare|any good|"
+    r"va bene (lo stesso|invece)|(?<!non )si puo)\b"
 )
 _MOVE = _c(
     r"\b(spost\w*|anticip\w*|posticip\w*|rimand\w*|rinvi\w*|reschedul\w*|postpon\w*|move|moving|"
-    r"moved|bring (it |my appointment |the appointment )?forward|"
-    r"push (it|my appointment|the appointment|my booking) (back|forward|to|till|until)|"
-    r"re book|rebook\w*|riprenot\w*)\b|"
+    r"moved|bring (\w+ ){0,3}?(forward|fwd)|"
+    r"push (it|my (\w+ )?(appointment|appt|booking)|the (\w+ )?(appointment|appt|booking)) "
+    r"(back|forward|fwd|later|to|till|until)|"
+    r"re book|rebook\w*|riprenot\w*|rearrang\w*|re arrang\w*)\b|"
     r"\b(change|changing|modify|switch|cambi\w*|modific\w*) (the |my |it |l |il |la |lo |mio |mia |"
     r"di |a )?(appuntament\w*|appointment|booking|prenotazion\w*|time|date|day|orario|ora|data|"
     r"giorno|slot|it|to)\b|\b(cambiarlo|cambiarla|modificarlo|modificarla)\b"
@@ -252,12 +263,18 @@ _LIST = _c(
     r"\b(do|did) i have (anything|something|any appointments?|an appointment|appointments) "
     r"(booked|scheduled|coming up|planned)\b|\bam i (booked|in the system|down)\b|"
     r"\bho (qualcosa|gia qualcosa) (di )?(prenotat\w*|fissat\w*)\b|"
+    r"\b(what day|what time|when) (was|am|m|were) i (booked|down|in|coming)\b|"
+    r"\b(have i|do i have|i have) (got )?(anything|something|smth|sth|owt|an? (appointment|appt|"
+    r"booking)|any (appointments?|appts?|bookings?)) (booked|scheduled|coming up|planned|with|"
+    r"w|in)\b|"
     r"\b(il mio|la mia|my) (appuntamento|prenotazione|appointment|booking)\b.*\b(quando|when|"
     r"ora|time|giorno|day|confermat\w*|confirmed)\b|"
     r"\b(show|list|see|vedere|mostra\w*|elenca|fammi vedere)\b.*\b(appointments|bookings|"
     r"appuntament\w*|prenotazion\w*)\b|\b(remind me|ricordami)\b|"
     r"\bricord\w* (quando|a che ora|che giorno|il mio|l appuntamento)\b|"
-    r"\bquando (devo|dovrei) (venire|passare|esserci)\b|\bwhen (am i|do i|should i) (coming|come|"
+    r"\b(quando|a che ora|che ora|che giorno|per che ora) (devo|dovrei) (venire|passare|esserci|"
+    r"essere li|essere da voi)\b|\b(what time|when|what day) (do|should|shall) i (come|be there|"
+    r"come in|come by|arrive)\b|\bwhen (am i|do i|should i) (coming|come|"
     r"due)\b"
 )
 _HELP = _c(
@@ -574,6 +591,8 @@ def _action(s: str) -> Intent | None:
         if _INSTEAD.search(s):
             return Intent(IntentKind.MOVE)
         return Intent(IntentKind.CANCEL)
+    if _CANT_BARE.search(s) and _INSTEAD.search(s) and not _WANTS_ONE.search(s):
+        return Intent(IntentKind.MOVE)
     if negated:
         return Intent(IntentKind.NO)
     if _LIST.search(s):

@@ -86,7 +86,8 @@ _PROTECTED = frozenset(
     apri apre aprite chiude chiudete chiama chiamo chiami person persone parla parlo parli
     tempo tempi prego close closer hour your long lunch change changes changed changing chance
     quando yours chose posts hosts prime pride phones dovete doveri aprile parlato parlate
-    persone personale charity orario quindi quante
+    persone personale charity orario quindi quante corto corta corti corte costa costo posto
+    conto conti corso porto
     """)
 )
 

@@ -51,6 +51,9 @@ class Reading:
     same_day: bool = False  # "that day", "lo stesso giorno", "later that day"
     change: bool = False  # "instead", "invece", "can we do", "possiamo fare": a change request
     day_word: bool = False  # a word that only ever names a day ("venerdì", "tomorrow")
+    # "posticipa di un'ora", "push it back an hour", "mezz'ora prima": minutes to add to the
+    # time on screen (or to the appointment being moved); negative is earlier.
+    shift: int | None = None
 
 
 def _c(pattern: str) -> re.Pattern[str]:
@@ -73,6 +76,10 @@ _CHANGE = _c(
     r"\b(invece|instead|rather|piuttosto|can we do|could we do|can we make it|could we make it|"
     r"can we go for|possiamo fare|potremmo fare|possiamo farlo|si puo fare|"
     r"make it|change (it |that )?to|switch (it )?to|spostal\w*|spostam\w*|spostarl\w*|"
+    r"(change|move|switch) the (time|day|date|hour) to|cambia\w* (l |il |la )?(orario|ora|giorno|"
+    r"data)|"
+    r"can it be|could it be|can that be|could that be|lo possiamo fare|la possiamo fare|"
+    r"possiamo farlo|possiamo farla|si puo fare|si potrebbe fare|"
     r"cambiamo|cambiarlo|cambiarla)\b"
 )
 _SAME_TIME = _c(
@@ -105,6 +112,55 @@ _PREVIOUS_DAY = _c(
     r"\b(il giorno prima|giorno prima|the day before|the previous day|il giorno precedente)\b"
     r"(?! (tomorrow|domani|yesterday|ieri))"
 )
+# A shift of the time by an amount: "posticipa di un'ora", "un'ora più tardi", "push it back an
+# hour", "half an hour earlier", "anticipa di 30 minuti", "bring it forward 15 mins".
+_AMOUNT = (
+    r"(?:di |by |of |tipo |about |like |around )?(?P<n>un|una|1|2|3|\d{2}|a|an|one|two|half an|"
+    r"half a|mezz|mezza|un paio di|a couple of) ?(?P<u>ora|ore|oretta|hour|hours|hr|hrs|h|"
+    r"minuti|minuto|min|mins|minutes|minute)"
+)
+_AMOUNT_2 = _AMOUNT.replace("?P<n>", "?P<n2>").replace("?P<u>", "?P<u2>")
+# "un'ora prima di pranzo" is not a shift.
+_NOT_BEFORE = r"(?! (?:di|del|della|delle|dell|than|of)\b)"
+_LATER_WORDS = (
+    r"posticip\w*|ritard\w*|rimand\w*|push (?:\w+ ){0,3}?back|put (?:\w+ ){0,3}?back|"
+    r"move (?:\w+ ){0,3}?back|later|piu tardi|dopo|avanti"
+)
+_EARLIER_WORDS = (
+    r"anticip\w*|bring (?:\w+ ){0,3}?(?:forward|fwd)|move (?:\w+ ){0,3}?(?:forward|up)|earlier|"
+    r"prima|indietro"
+)
+_SHIFT_LATER = _c(
+    rf"\b(?:(?:{_LATER_WORDS})(?: \w+){{0,2}}? {_AMOUNT}"
+    rf"|{_AMOUNT_2} (?:{_LATER_WORDS}){_NOT_BEFORE})\b"
+)
+_SHIFT_EARLIER = _c(
+    rf"\b(?:(?:{_EARLIER_WORDS})(?: \w+){{0,2}}? {_AMOUNT}"
+    rf"|{_AMOUNT_2} (?:{_EARLIER_WORDS}){_NOT_BEFORE})\b"
+)
+
+
+def _shift(s: str) -> tuple[int, str] | None:
+    """Minutes to move the time on screen by, when the message asks for a shift by an amount,
+    and the message without the words of the shift ("by 2 hours" is not "before 2")."""
+    for pattern, sign in ((_SHIFT_LATER, 1), (_SHIFT_EARLIER, -1)):
+        found = pattern.search(s)
+        if found is None:
+            continue
+        n = found.group("n") or found.group("n2")
+        unit = found.group("u") or found.group("u2")
+        if n in ("mezz", "mezza") or n.startswith("half"):
+            amount = 30 if unit.startswith(("o", "h")) else 0
+        else:
+            count = {"un": 1, "una": 1, "a": 1, "an": 1, "one": 1, "two": 2}.get(n)
+            if count is None:
+                count = 2 if n in ("un paio di", "a couple of") else int(n)
+            amount = count * (60 if unit.startswith(("o", "h")) else 1)
+        if 0 < amount <= 6 * 60:
+            return sign * amount, f"{s[: found.start()]} {s[found.end() :]}"
+    return None
+
+
 # Words that name today: the only day names that read the same as "no day" against the screen.
 _TODAY = _c(
     r"\b(oggi|ogi|today|tday|tdy|stasera|stamattina|stamani|stanotte|tonight|"
@@ -183,6 +239,7 @@ def _pick(tokens: tuple[str, ...], screen: Screen) -> int | None:
         marks = ("one", "option", "opzione", "choice", "slot", "time", "take", "prendo", "choose")
         if (
             word[0].isdigit()
+            and len(tokens) > 1  # a lone "2nd" answers the numbered times, like "2"
             and screen.step not in _PICK_STEPS
             and not any(t in marks for t in tokens)
         ):
@@ -195,6 +252,19 @@ def _pick(tokens: tuple[str, ...], screen: Screen) -> int | None:
     if marked or screen.step in _PICK_STEPS or not (_DAY_MARKERS & set(tokens)):
         return found[0]
     return None
+
+
+def _bare_hour(tokens: tuple[str, ...]) -> int | None:
+    """The hour of a lone number in a short change request ("could we do 12 instead", "no, 4"),
+    read as dates.md rule 8 does (1-7 afternoon, 8-11 morning); None if it may be a day."""
+    numbers = [i for i, t in enumerate(tokens) if t.isdigit()]
+    if len(numbers) != 1 or len(tokens) > 8:
+        return None
+    i = numbers[0]
+    n = int(tokens[i])
+    if not 1 <= n <= 23 or (i > 0 and tokens[i - 1] in _DAY_MARKERS):
+        return None
+    return n + 12 if n <= 7 else n
 
 
 def _midnight(day: date, like: datetime) -> datetime:
@@ -224,6 +294,11 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
     s = " ".join(tokens)
     intent = parse_intent(text, language=language)
     when = parse_when(text, now=now, language=language)
+    shifted = _shift(s)
+    shift = shifted[0] if shifted else None
+    if shifted is not None:
+        # "bring it forward by 2 hours": the amount is not a time ("by 2" would be "before 2").
+        when = parse_when(shifted[1], now=now, language=language)
     refused = _REFUSED_DAY.sub(" ", s)
     if refused != s and when is not None:
         # "volevo dire giovedì, non martedì": the day refused is not the one asked for.
@@ -290,6 +365,16 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         when = replace(when, date=beside) if when is not None else When(date=beside)
         if intent is not None and intent.kind in (IntentKind.LATER, IntentKind.EARLIER):
             intent = None  # "il giorno dopo" is another day, not a later time
+    if when is None and (change or (negated and correction)) and screen.day is not None:
+        bare = _bare_hour(tokens)
+        if bare is not None:
+            when = When(date=screen.day, time=time(bare))
+    if shift is not None and screen.time is not None and screen.day is not None:
+        moved = datetime.combine(screen.day, screen.time) + timedelta(minutes=shift)
+        if moved.date() == screen.day and (when is None or when.date == screen.day):
+            when = When(date=screen.day, time=moved.time())
+            if intent is not None and intent.kind in (IntentKind.LATER, IntentKind.EARLIER):
+                intent = None  # "un'ora più tardi" is that time, not the next times on screen
     if same_time and screen.time is not None:
         if when is None and screen.day is not None:
             when = When(date=screen.day)
@@ -305,4 +390,5 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         same_day=same_day,
         change=change,
         day_word=bool(_DAY_WORDS.search(s)),
+        shift=shift,
     )

@@ -77,7 +77,7 @@ def _words(text: str) -> frozenset[str]:
 _BUSY_AFTER = _words(
     "abbiamo ho c abbiam siamo sono busy impegnato impegnata impegnati occupato occupata "
     "occupati lavoro work working no not non nn cant cannot impossibile impossible niente "
-    "out away via fuori tranne except"
+    "out away via fuori tranne except have got"
 )
 _BUSY_BEFORE = _words(
     "tranne eccetto except not non nn no cant cannot t busy impegnato impegnata lavoro work "
@@ -117,13 +117,17 @@ _SELF_CORRECTION = (
 _ROOM_ASKED = _words("posto posti spazio room space disponibilita available availability free")
 _WANTED_NEAR = _words(
     "libero libera liberi libere free ok bene good fine works perfetto meglio better "
-    "preferisco prefer vorrei like want"
+    "preferisco prefer vorrei like want tempo time"
 )
 
 _GLUED = [
     (re.compile(r"\b(\d{1,2})h(\d{2})\b"), r"\1:\2"),
     (re.compile(r"\bh\s?(\d{1,2})\b"), r"AT \1"),
     (re.compile(r"\b(\d{1,2})h\b"), r"AT \1"),
+    # "l'8", "l'11": the Italian elision of "il" before a vowel sound, a day of the month
+    (re.compile(r"(?<![\w'])l\s?'\s?(8|11)\b(?![:.]\d)"), r"il \1"),
+    # "the 10 o'clock one": a time (the pronoun "one" goes with it), never the 10th
+    (re.compile(r"\b(\d{1,2})\s?o\s?'?\s?clock(?: ones?\b)?"), r"AT \1"),
     # "3pm-5pm" -> "3-5pm": the range shares the second meridiem when that makes sense
     (re.compile(r"\b(\d{1,2}(?::\d{2})?)\s?[ap]\s?m\s?-\s?(\d{1,2})"), r"\1-\2"),
     (re.compile(r"\b(\d{1,2}(?::\d{2})?)\s?-\s?(\d{1,2}(?::\d{2})?)\b"), r"\1-\2"),
@@ -793,7 +797,12 @@ def _layer(text: str, now: datetime) -> When | None:
         for k, m in enumerate(mine)
         if k + 1 == len(mine) or not _corrects(tok[m.end : mine[k + 1].start])
     ]
-    part = next((m.part for m in mine if m.kind == "part"), None)
+    parts = [m for m in mine if m.kind == "part"]
+    if len(parts) > 1:
+        # "la mattina nn posso, pomeriggio?": a part of the day refused gives way to the other.
+        wanted = [m for k, m in enumerate(parts) if not _refused_part(tok, parts, k)]
+        parts = wanted or parts
+    part = parts[0].part if parts else None
     minutes = next((m for m in mine if m.kind == "minutes"), None)
     if minutes is not None:
         moment = (now.astimezone(UTC) + timedelta(minutes=minutes.minutes)).astimezone(now.tzinfo)
@@ -805,6 +814,16 @@ def _layer(text: str, now: datetime) -> When | None:
     when_time: time | None = None
     window: tuple[time, time] | None = None
     approximate = False
+    if (
+        point is not None
+        and after is not None
+        and ranged is None
+        and before is None
+        and _clock_time(point.moments[0], part) >= _clock_time(after.moments[0], part)
+    ):
+        # "esco alle 6, quindi mercoledì alle 6 e mezza": the time asked for fits inside the
+        # bound said around it (a work schedule, "after 4"), so it is the wish.
+        after = None
     if ranged is not None:
         window = _range_times(ranged.moments[0], ranged.moments[1], part)
     elif after is not None and before is not None:
@@ -872,6 +891,23 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
         ) or refused
     kept = [d for d in dates if not d.busy]
     return kept or dates
+
+
+_PART_REFUSED = _words(
+    "no not non nn cant cannot nothing niente nessun never mai t impossibile impossible busy "
+    "lavoro work working"
+)
+
+
+def _refused_part(tok: tuple[str, ...], parts: list[_Mention], k: int) -> bool:
+    """Whether the words right around a part of the day refuse it ("nothing in the morning",
+    "la mattina non posso", "mornings I work"); words right after one part belong to it, not
+    to the next ("la mattina nn posso, pomeriggio?")."""
+    m = parts[k]
+    low = max(m.start - 3, parts[k - 1].end + 3 if k else 0)
+    high = min(m.end + 3, parts[k + 1].start if k + 1 < len(parts) else len(tok))
+    around = set(tok[low : m.start]) | set(tok[m.end : high])
+    return bool(around & _PART_REFUSED)
 
 
 def _corrects(between: tuple[str, ...]) -> bool:

@@ -134,3 +134,42 @@ async def test_thanks_and_greetings_mid_flow_get_a_kind_answer_and_the_question(
     assert "Figurati!" in chat.text and "Quale orario preferisci?" in chat.text
     await chat.say("ciao")
     assert "Eravamo rimasti qui" in chat.text and "9:00" in chat.labels()
+
+
+async def test_moving_by_an_amount_shifts_the_appointment_on_its_day(chat: Chat) -> None:
+    """ "Mezz'ora più tardi" / "an hour earlier" about a booking moves it by that much."""
+    appointment_id = await book(chat)
+    await chat.say("riesci a spostarlo mezz'ora più tardi?")
+    assert "Sposto Taglio da martedì 24 novembre alle 11:00 a martedì 24 novembre alle 11:30?" in (
+        chat.text
+    )
+    await chat.press("Sì, spostalo")
+    eleven_thirty = datetime(2026, 11, 24, 10, 30, tzinfo=UTC)
+    assert chat.world.appointments[appointment_id].start == eleven_thirty
+
+
+async def test_moving_earlier_by_an_amount_in_english(harness: Harness) -> None:
+    chat = harness.chat(language="en", first_name="Emma", last_name="Clarke")
+    await chat.say("a taglio tomorrow at 11")
+    await chat.press("Emma Clarke")
+    await chat.say("emma@example.org")
+    await chat.press("Confirm")
+    await chat.say("could u bring it forward by 2 hours")
+    assert "24 November at 9:00" in chat.text
+    assert len(chat.world.appointments) == 1
+
+
+async def test_a_shift_with_nothing_on_screen_is_about_the_booking(chat: Chat) -> None:
+    """ "Si può fare un'ora prima?" from the menu, with one booking: move it an hour earlier."""
+    await book(chat)
+    await chat.say("si puo fare un'oretta prima?")
+    assert "a martedì 24 novembre alle 10:00?" in chat.text
+    assert len(chat.world.appointments) == 1
+
+
+async def test_the_same_day_from_the_menu_is_the_appointments_day(chat: Chat) -> None:
+    """ "Stesso giorno ma verso sera?" with one booking: a move on the booking's own day."""
+    await book(chat, "un taglio giovedì alle 10")
+    await chat.say("stesso giorno ma verso sera?")
+    assert "giovedì 26 novembre" in chat.text
+    assert len(chat.world.appointments) == 1

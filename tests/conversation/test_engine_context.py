@@ -103,3 +103,15 @@ async def test_a_change_request_with_an_appointment_is_a_move_a_polite_question_
         "Shall I move Taglio from Tuesday 24 November at 11:00 to Thursday 26 November at 11:00?"
         in chat.text
     )
+
+
+async def test_a_new_day_at_the_summary_is_never_a_name(harness: Harness) -> None:
+    """ "Actually make it saturday" at the summary moves the booking to Saturday."""
+    chat = harness.chat(language="en", first_name="Emma", last_name="Clarke")
+    await chat.say("a taglio tomorrow at 11")
+    await chat.press("Emma Clarke")
+    await chat.say("emma@example.org")
+    await chat.say("hmm actually make it saturday")
+    assert "Saturday 28 November" in chat.text
+    assert "name is now" not in chat.text
+    assert not chat.world.appointments

@@ -115,6 +115,8 @@ def test_several_questions_in_one_message() -> None:
         "change language",
         "Quando è il mio prossimo appuntamento?",
         "quando posso venire?",
+        "taglio corto x domani",
+        "un taglio un po piu corto",
     ],
 )
 def test_words_one_typo_away_are_not_questions(text: str) -> None:

@@ -19,6 +19,7 @@ SCREENS = {
     "slot_fri": Screen(step="slot", day=date(2026, 11, 27), choices=6),
     "slot_fri_10": Screen(step="slot", day=date(2026, 11, 27), choices=4, time=time(10, 0)),
     "held_tue_11": Screen(step="name", time=time(11, 0)),
+    "held_tue_11_day": Screen(step="name", day=date(2026, 11, 24), time=time(11, 0)),
 }
 ITEMS: list[dict[str, Any]] = yaml.safe_load(
     Path(__file__).with_name("reading.yaml").read_text(encoding="utf-8")
@@ -41,6 +42,7 @@ def _found(reading: Reading, keys: set[str]) -> dict[str, Any]:
         "same_time": reading.same_time,
         "change": reading.change,
         "intent": str(reading.intent.kind) if reading.intent else None,
+        "shift": reading.shift,
     }
     return {key: found[key] for key in keys}
 

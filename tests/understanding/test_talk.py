@@ -75,13 +75,17 @@ def test_language_switches(text: str, language: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["sono io", "Sono io!", "sn io", "so io", "that's me", "It's me", "its me", "me", "io",
-     "il mio", "use my name", "usa il mio nome", "sì sono io", "myself", "me stesso"],
+     "il mio", "use my name", "usa il mio nome", "sì sono io", "myself", "me stesso",
+     "al mio nome grazie", "sotto il mio nome", "in my name please", "for me thx", "per me",
+     "è per me", "its for me"],
 )  # fmt: skip
 def test_self_references(text: str) -> None:
     assert is_self_reference(text)
 
 
-@pytest.mark.parametrize("text", ["Mario Rossi", "Giulia", "Meo Patacca", "Iole Bianchi"])
+@pytest.mark.parametrize(
+    "text", ["Mario Rossi", "Giulia", "Meo Patacca", "Iole Bianchi", "for my son Luca Rossi"]
+)
 def test_names_are_not_self_references(text: str) -> None:
     assert not is_self_reference(text)
 
@@ -133,7 +137,9 @@ def test_a_name_at_the_email_question(text: str, name: bool) -> None:
      ("il nome è Giulia Verdi", ContactChange(ContactField.NAME, "Giulia Verdi")),
      ("name should be Anna Bianchi please", ContactChange(ContactField.NAME, "Anna Bianchi")),
      ("mi chiamo Luca Neri", ContactChange(ContactField.NAME, "Luca Neri")),
-     ("ok", None), ("conferma", None), ("domani alle 11", None)],
+     ("ok", None), ("conferma", None), ("domani alle 11", None),
+     ("hmm actually make it saturday", None), ("metti lunedì prossimo", None),
+     ("make it Sara Conti", ContactChange(ContactField.NAME, "Sara Conti"))],
 )  # fmt: skip
 def test_contact_changes_at_the_summary(text: str, change: ContactChange | None) -> None:
     assert read_contact_change(text) == change
