@@ -13,7 +13,11 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from bot.storage import ScheduledMessage
 
+# The command a transport sends for "where are we?" (an update a crash left unanswered).
+RESUME_COMMAND = "resume"
+
 __all__ = [
+    "RESUME_COMMAND",
     "Attachment",
     "Button",
     "ButtonKind",

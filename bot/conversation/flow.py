@@ -56,6 +56,7 @@ from bot.conversation.common import (
     menu,
 )
 from bot.conversation.contact import (
+    already_booked,
     on_email,
     on_name,
     on_summary,
@@ -63,7 +64,7 @@ from bot.conversation.contact import (
     prompt_name,
     prompt_summary,
 )
-from bot.conversation.events import Reply
+from bot.conversation.events import RESUME_COMMAND, Reply
 from bot.conversation.menus import (
     ask_language,
     booked_wish,
@@ -313,4 +314,10 @@ async def command(turn: Turn, session: Session, name: str, args: str) -> Outcome
         return await show_help(turn, session)
     if name == "stop":
         return await stop(turn, session)
+    if name == RESUME_COMMAND:
+        # Where the chat stands (a transport's answer to an update a crash left unanswered):
+        # a booking that went through is said again, else the step's question is asked again.
+        if session.step is Step.IDLE and session.done is not None:
+            return session, already_booked(turn, session.done)
+        return await resume(turn, session)
     return session, menu(turn, turn.t("command.unknown"))

@@ -27,6 +27,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.conversation import Command, ConversationEngine, Customer, Press, Reply, Text
+from bot.conversation.events import RESUME_COMMAND
 from bot.i18n import language_for, translator_for
 from bot.telegram.mapping import CallbackDataTooLong, Outgoing, customer_from, event_from, render
 from bot.telegram.once import ProcessedUpdates
@@ -102,7 +103,7 @@ class TelegramAdapter:
         application.add_error_handler(self.on_error)
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._once(update, self._message(update, context))
+        await self._once(update, context, self._message(update, context))
 
     async def _message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
         customer = customer_from(update)
@@ -123,7 +124,7 @@ class TelegramAdapter:
         # Answer first and always, so the button stops spinning whatever happens next.
         with contextlib.suppress(TelegramError):
             await query.answer()
-        await self._once(update, self._press(update, context))
+        await self._once(update, context, self._press(update, context))
 
     async def _press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
         query = update.callback_query
@@ -150,7 +151,9 @@ class TelegramAdapter:
         edit = pressed.message_id if pressed is not None and pressed.text is not None else None
         return await self.converse(context.bot, customer, event, edit=edit)
 
-    async def _once(self, update: Update, work: Awaitable[bool]) -> None:
+    async def _once(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, work: Awaitable[bool]
+    ) -> None:
         """Run `work` (the handling of `update`, already inside the chat's turn) unless the
         update was claimed before; settle the claim with how it went."""
         if self._updates is None:
@@ -159,6 +162,16 @@ class TelegramAdapter:
         if not await self._updates.claim(update.update_id):
             if inspect.iscoroutine(work):
                 work.close()
+            customer = customer_from(update)
+            if customer is not None and await self._updates.orphaned(update.update_id):
+                # Redelivered after the bot died between saving this update's effects and
+                # answering it: the effects stand (never done twice), and the customer is told
+                # where the chat stands now instead of waiting for an answer that never comes.
+                logger.info(
+                    "update %s was left unanswered by a crash; answered now", update.update_id
+                )
+                ok = await self.converse(context.bot, customer, Command(RESUME_COMMAND, ""))
+                await self._updates.settle(update.update_id, ok=ok)
             return
         ok = False
         try:

@@ -41,6 +41,17 @@ class ProcessedUpdates:
             logger.info("update %s was delivered again; already claimed, not handled", update_id)
         return fresh
 
+    async def orphaned(self, update_id: int) -> bool:
+        """Whether a claimed update was never settled: the process handling it died before it
+        answered (the chat's turn is held here, so no one is handling it now). Its effects were
+        saved or rolled back as one; what the customer lacks is the answer."""
+        try:
+            outcome = await self._ledger.update_outcome(update_id)
+        except Exception:
+            logger.warning("update %s: outcome unknown", update_id, exc_info=True)
+            return False
+        return outcome == UpdateOutcome.CLAIMED
+
     async def settle(self, update_id: int, *, ok: bool) -> None:
         outcome = UpdateOutcome.HANDLED if ok else UpdateOutcome.FAILED
         try:

@@ -12,7 +12,9 @@ import asyncio
 import contextlib
 import re
 import socket
+import sqlite3
 from collections.abc import AsyncIterator
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -276,3 +278,45 @@ async def test_the_same_update_posted_twice_to_the_webhook_is_handled_once(
 def _no_price(summary: str) -> str:
     """The summary without its price line (issue 13), to compare with the catalog's template."""
     return re.sub(r"\nPrezzo: [^\n]*", "", summary)
+
+
+def left_unanswered(harness: Harness, update_id: int) -> None:
+    """What a crash between the engine's commit and the answer leaves in the update ledger: the
+    update claimed, never settled (its effects saved, its answer never sent)."""
+    database = str(harness.settings.database_url).removeprefix("sqlite:///")
+    with closing(sqlite3.connect(database)) as db, db:
+        db.execute(
+            "UPDATE processed_updates SET outcome = 'claimed' WHERE update_id = ?", (update_id,)
+        )
+
+
+async def test_an_update_a_crash_left_unanswered_is_answered_with_the_truth_once(
+    harness: Harness, stub: BotApiStub
+) -> None:
+    async with harness.up():
+        await to_summary(stub, 12)
+        await tap(stub, 12, IT("button.confirm"))
+        pressed = stub.last_update_id
+    # The bot died after saving the booking but before its answer reached Telegram, which then
+    # delivers the press again: the customer hears that the booking went through, and no more.
+    left_unanswered(harness, pressed)
+    async with harness.up():
+        [told] = await again(stub, 12, pressed)
+        assert says(told.text, "it", "booked.already")
+        assert await again(stub, 12, pressed) == []  # answered once: now it is settled
+    assert harness.zimun.count("POST /api/v1/appointments/confirm") == 1
+    assert len(harness.confirmed()) == 1
+
+
+async def test_a_typed_step_a_crash_left_unanswered_gets_the_next_question(
+    harness: Harness, stub: BotApiStub
+) -> None:
+    async with harness.up():
+        await say(stub, 13, "vorrei un taglio domani alle 11")
+        await say(stub, 13, "Mario Rossi")
+        typed = stub.last_update_id
+    left_unanswered(harness, typed)
+    async with harness.up():
+        [told] = await again(stub, 13, typed)
+        assert says(told.text, "it", "email.ask")  # where the chat stands: the e-mail is next
+    assert harness.zimun.count("POST /api/v1/appointments/hold") == 1
