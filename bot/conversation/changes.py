@@ -33,6 +33,7 @@ from bot.conversation.visits import after_visit_key
 from bot.conversation.waitlist import freed, waiting_lines
 from bot.storage import LedgerEntry, MetricKind
 from bot.understanding import IntentKind
+from bot.understanding.intents import refuses_cancel
 from bot.zimun import AppointmentStatus, Conflict, NotFound, SlotUnavailable, ZimunError
 
 logger = logging.getLogger(__name__)
@@ -361,6 +362,11 @@ async def on_cancel_confirm(turn: Turn, session: Session, event: Input) -> Outco
 
 async def on_cancel_reason(turn: Turn, session: Session, event: Input) -> Outcome:
     if event.verb == Verb.SKIP:
+        return await do_cancel(turn, replace(session, cancel_reason=None))
+    if event.text and refuses_cancel(event.text):  # "no aspetta, non disdire"
+        return session.idle(), menu(turn, turn.t("cancel.kept"))
+    if event.kind in (IntentKind.STOP, IntentKind.NO):
+        # "non serve", "niente", "no": no reason to give; the cancel goes ahead, as "Salta".
         return await do_cancel(turn, replace(session, cancel_reason=None))
     if event.text and event.text.strip():
         return await do_cancel(turn, replace(session, cancel_reason=event.text.strip()[:500]))

@@ -214,7 +214,8 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
         answered = await typed_answer(turn, session, event)
         if answered is not None:
             return answered
-    if kind is IntentKind.STOP:
+    if kind is IntentKind.STOP and session.step is not Step.CANCEL_REASON:
+        # At the reason step "non serve" / "lascia perdere" drop the reason, not the cancel.
         return await stop(turn, session)
     if kind is IntentKind.HELP:
         return await show_help(turn, session)

@@ -689,6 +689,12 @@ def _only_ack(tokens: list[str]) -> bool:
 
 
 @lru_cache(maxsize=1024)
+def refuses_cancel(text: str) -> bool:
+    """Whether a message takes a cancellation back: "non disdire", "don't cancel it"."""
+    tokens = [_fix(t) for t in words(normalize(text))]
+    return _CANCEL_NEGATED.search(" ".join(tokens)) is not None
+
+
 def is_acknowledgement(text: str) -> bool:
     """Whether a message only acknowledges ("ok", "👍", "perfetto grazie", "va bene"): no "yes"
     strong enough to book on, no "sì", "conferma", "go ahead"."""
