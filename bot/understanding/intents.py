@@ -460,7 +460,8 @@ _THANKS = _c(
     r"grazie mille|many thanks)\b"
 )
 _GREETING = _c(
-    r"\b(ciao|buongiorno|buon giorno|buonasera|buona sera|buon pomeriggio|salve|hello|hi|hey|hiya|"
+    r"\b(cia+o+|buongiorno+|buon giorno|buonasera+|buona sera|buon pomeriggio|salve+|hel+o+|hi+|"
+    r"he+y+|hiy+a+|heya+|"
     r"good morning|good afternoon|good evening|hola|yo)\b"
 )
 # Leave-taking, apart from hellos: it is answered with a goodbye, not with the menu.

@@ -245,11 +245,13 @@ def _one_here(words: list[str], i: int) -> bool:
 
 
 def _offset_token(m: re.Match[str]) -> str:
-    n_text = m.group("n1") or m.group("n2")
-    unit = v.OFFSET_UNITS.get(m.group("u1") or m.group("u2") or "")
-    if unit is None:
+    n_text = m.group("n1") or m.group("n2") or m.group("n3")
+    unit = v.OFFSET_UNITS.get(m.group("u1") or m.group("u2") or m.group("u3") or "")
+    if unit is None or (m.group("n3") and unit > 0):
         return m.group(0)
-    n = 1 if n_text in ("a", "an") else int(n_text)
+    n = 1 if n_text in ("a", "an", "un", "una") else int(n_text)
+    if m.group("n3"):
+        n = -n
     return f"OFFD {n * -unit}" if unit < 0 else f"OFFM {n * unit}"
 
 
