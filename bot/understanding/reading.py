@@ -117,7 +117,7 @@ _PREVIOUS_DAY = _c(
 _AMOUNT = (
     r"(?:di |by |of |tipo |about |like |around )?(?P<n>un|una|1|2|3|\d{2}|a|an|one|two|half an|"
     r"half a|mezz|mezza|un paio di|a couple of) ?(?P<u>ora|ore|oretta|hour|hours|hr|hrs|h|"
-    r"minuti|minuto|min|mins|minutes|minute)"
+    r"minuti|minuto|min|mins|minutes|minute|giorno|giorni|giornata|day|days|settimana|week)"
 )
 _AMOUNT_2 = _AMOUNT.replace("?P<n>", "?P<n2>").replace("?P<u>", "?P<u2>")
 # "un'ora prima di pranzo" is not a shift.
@@ -140,6 +140,9 @@ _SHIFT_EARLIER = _c(
 )
 
 
+_DAY_MINUTES = 24 * 60
+
+
 def _shift(s: str) -> tuple[int, str] | None:
     """Minutes to move the time on screen by, when the message asks for a shift by an amount,
     and the message without the words of the shift ("by 2 hours" is not "before 2")."""
@@ -156,7 +159,11 @@ def _shift(s: str) -> tuple[int, str] | None:
             if count is None:
                 count = 2 if n in ("un paio di", "a couple of") else int(n)
             amount = count * (60 if unit.startswith(("o", "h")) else 1)
-        if 0 < amount <= 6 * 60:
+            if unit.startswith(("g", "d")):
+                amount = count * _DAY_MINUTES
+            elif unit.startswith(("s", "w")):
+                amount = count * 7 * _DAY_MINUTES
+        if 0 < amount <= 6 * 60 or (amount % _DAY_MINUTES == 0 and 0 < amount <= 14 * _DAY_MINUTES):
             return sign * amount, f"{s[: found.start()]} {s[found.end() :]}"
     return None
 
@@ -369,7 +376,12 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         bare = _bare_hour(tokens)
         if bare is not None:
             when = When(date=screen.day, time=time(bare))
-    if shift is not None and screen.time is not None and screen.day is not None:
+    if shift is not None and shift % _DAY_MINUTES == 0 and screen.day is not None:
+        # "rimandalo di un giorno", "push it back a week": another day, the same time
+        when = When(date=screen.day + timedelta(minutes=shift), time=screen.time)
+        if intent is not None and intent.kind in (IntentKind.LATER, IntentKind.EARLIER):
+            intent = None
+    elif shift is not None and screen.time is not None and screen.day is not None:
         moved = datetime.combine(screen.day, screen.time) + timedelta(minutes=shift)
         if moved.date() == screen.day and (when is None or when.date == screen.day):
             when = When(date=screen.day, time=moved.time())
