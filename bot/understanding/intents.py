@@ -57,6 +57,7 @@ class IntentKind(StrEnum):
     LATER = "later"
     OTHER_DAY = "other_day"
     ASAP = "asap"
+    MORE = "more"  # "ce ne sono altri?", "any other times?": the next times of the day on screen
 
 
 @dataclass(frozen=True)
@@ -331,6 +332,13 @@ _ASAP = _c(
     # rule 20: "appena puoi", "prima che puoi", "whenever you can soonest"
     r"\b(appena|prima che|quanto prima) (puoi|potete|riesci|riuscite|c e posto|hai posto)\b|"
     r"\bprimo buco\b|\bas early as (possible|you can)\b"
+)
+_MORE = _c(
+    r"\b(altri|altre) (orari|ore|opzioni|posti|slot)\b|"
+    r"\b(ce ne|ci|ne) (sono|avete|hai) (altri|altre|ancora)\b|\bnient altro\b|"
+    r"\bnessun altro orario\b|\baltro orario\b|^(e )?(altri|altre)$|"
+    r"\b(more|other|any other|different) (times|options|slots|hours)\b|\bany (others|more)\b|"
+    r"\bis that (all|it)\b|^(more|others)( pls| please)?$"
 )
 _OTHER_DAY = _c(
     r"\b(un |un altro |un altra |l altro )?(altro|altra|altri|altre) (giorno|giorni|data|date)\b|"
@@ -660,6 +668,8 @@ def _parse(text: str, language: str) -> Intent | None:
         return Intent(IntentKind.ASAP)
     if _OTHER_DAY.search(s):
         return Intent(IntentKind.OTHER_DAY)
+    if _MORE.search(s):
+        return Intent(IntentKind.MORE)
     if _TOO_LATE.search(s):
         return Intent(IntentKind.EARLIER)
     if _TOO_EARLY.search(s):
