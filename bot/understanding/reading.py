@@ -103,6 +103,13 @@ _REFUSED_DAY = _c(
     r"sabato|domenica|oggi|domani|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"today|tomorrow)\b"
 )
+# "not this friday, the next one", "non questo venerdì, quello dopo": that weekday a week later.
+_NOT_THIS_NEXT = _c(
+    r"\b(non|not|nn|no) (this|questo|questa|sto) (?P<day>lunedi|martedi|mercoledi|giovedi|venerdi|"
+    r"sabato|domenica|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|"
+    r"thu|thur|thurs|fri|sat|sun)\b,? (but |ma )?(the |il |quello |l |that )?(next|following|"
+    r"after|prossimo|dopo|successivo|seguente)( one| week| settimana)?\b"
+)
 # The day after / before the one on screen ("same time the day after").
 _NEXT_DAY = _c(
     r"\b(il giorno dopo|giorno dopo|the day after|the next day|next day|the following day|"
@@ -306,6 +313,15 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
     if shifted is not None:
         # "bring it forward by 2 hours": the amount is not a time ("by 2" would be "before 2").
         when = parse_when(shifted[1], now=now, language=language)
+    not_this = _NOT_THIS_NEXT.search(s)
+    if not_this is not None:
+        this = parse_when(not_this.group("day"), now=now, language=language)
+        if this is not None and this.date is not None:
+            rest = parse_when(
+                f"{s[: not_this.start()]} {s[not_this.end() :]}", now=now, language=language
+            )
+            later = this.date + timedelta(days=7)
+            when = replace(rest, date=later, last=None) if rest is not None else When(date=later)
     refused = _REFUSED_DAY.sub(" ", s)
     if refused != s and when is not None:
         # "volevo dire giovedì, non martedì": the day refused is not the one asked for.
@@ -363,6 +379,7 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         and screen.day is not None
         and when.last is None
         and not when.past
+        and not_this is None
         and (same_day or not _names_a_day(text, s, screen.day, now, language))
     ):
         when = replace(when, date=screen.day)
