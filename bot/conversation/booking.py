@@ -619,7 +619,7 @@ async def on_slot(turn: Turn, session: Session, event: Input) -> Outcome:
         day = parse_day_arg(event.arg)
         if day is not None:
             return await search(turn, session, Wish(day=day))
-    if event.verb == Verb.MORE:
+    if event.verb == Verb.MORE or (event.kind is IntentKind.MORE and event.wish is None):
         more = offer.page + 1 if len(offer.starts) > (offer.page + 1) * PAGE_SIZE else 0
         return await ask(turn, replace(session, offer=replace(offer, page=more)), Step.SLOT)
     if event.verb == Verb.OTHER_DAY or event.kind is IntentKind.OTHER_DAY:

@@ -270,7 +270,9 @@ PHRASE_REPLACEMENTS: tuple[str, ...] = tuple(r for _, r in _PHRASE_LIST)
 # Offsets, read after numbers became digits: "tra 4 giorni", "in 3 hours", "2 weeks from now".
 OFFSET = re.compile(
     r"\b(?:(?:tra|fra|in|entro) (?P<n1>\d+|a|an) (?P<u1>[a-z]+)"
-    r"|(?P<n2>\d+|a|an) (?P<u2>[a-z]+) (?:FROM (?:now|today)|da oggi|da adesso|da ora))\b"
+    r"|(?P<n2>\d+|a|an) (?P<u2>[a-z]+) (?:FROM (?:now|today)|da oggi|da adesso|da ora)"
+    # "2 days ago", "3 giorni fa", "a week ago": a past day
+    r"|(?P<n3>\d+|a|an|un|una) (?P<u3>[a-z]+) (?:ago|fa))\b"
 )
 OFFSET_UNITS: dict[str, int] = {
     # minutes per unit; days are negative multiples so they stay dates

@@ -149,6 +149,7 @@ _NOT_NAMES = _word_set(
     hello hi hey hiya grazie thanks thx grz me io mio mia my mine myself you tu nessuno niente
     nulla nobody nothing anonimo anonima anonymous nome cognome name surname first last boo
     perfetto bene yes yeah yep nope sure certo prego please the a il la nn
+    meh mmm mm mmh uh uhh umm um erm ehh hm bof vabbe vabbè nah whatever sorry scusa scusate oops
     per for di of mia mio miei mie our moglie marito figlio figlia wife husband son daughter
     """
 )
@@ -174,12 +175,15 @@ _SELF = re.compile(
     r"thats me|"
     r"this is me|me stesso|me stessa|myself|il mio|la mia|mio|mine|il mio nome|my name|my own name|"
     r"usa(?:te)? il mio(?: nome)?|use my(?: own)? name|use mine|quello del profilo|"
-    r"quello(?: li| la| sopra)?|that one|the one above|same|lo stesso|stesso|quello che vedi|"
-    r"(?:e )?il mio|sempre io|just me|only me|"
+    r"quell[oa](?: li| la| sopra)?|that one|the one above|same|lo stesso|stesso|quello che vedi|"
+    r"(?:e )?il mio|(?:sono )?(?:sempre|ancora) io|(?:it'?s |its )?(?:still|just|only) me|"
     # "a mio nome", "under my name", "in my name", "col mio nome": the booking is for them
     r"(?:a|al|col|con il|sotto|in|under|with|on|for)\s+(?:il\s+)?(?:mio|my)(?:\s+(?:own\s+)?"
     r"(?:nome|name))?|(?:(?:e|è|it'?s|its|it is|is|sarebbe|it would be)\s+)?(?:per|for)\s+"
     r"(?:me|myself|me stess[oa]))"
+    # "quello va bene", "that one's fine", "il mio è giusto": the name shown is right
+    r"(?:\s+(?:va bene|va benissimo|e giusto|e corretto|ok|okay|is fine|'s fine|s fine|is ok|"
+    r"is good|is right|is correct|works|fine))?"
     r"(?:\s+(?:grazie|thanks|thx|please|pls|plz|per favore|per piacere|stesso|stessa))?$"
 )
 
@@ -372,8 +376,34 @@ def read_contact_change(text: str) -> ContactChange | None:
     if _WANTS_MAIL.search(plain):
         return ContactChange(ContactField.EMAIL)
     if _WANTS_NAME.search(plain):
-        return ContactChange(ContactField.NAME)
+        return ContactChange(ContactField.NAME, _name_after_request(text))
     return None
+
+
+# "ho sbagliato nome, è Marco Rossi", "wrong name: it's Emily Clarke": the name after the request.
+_AFTER_REQUEST = re.compile(
+    r"[,:;]|\s[-–>]+\s|\s(?=(?:è|é|it'?s|it\s+is|should\s+be|sarebbe)\s)", re.IGNORECASE
+)
+_NAME_IS = re.compile(
+    r"^\s*(?:(?:invece|actually|ma|but)\s+)?(?:(?:è|e|é|it'?s|its|it\s+is|should\s+be|sarebbe|"
+    r"quello\s+giusto\s+è|the\s+right\s+one\s+is)\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _name_after_request(text: str) -> str | None:
+    parts = _AFTER_REQUEST.split(_NAME_TAIL.sub("", text.strip()).rstrip("!.?"))
+    if len(parts) < 2:
+        return None
+    tail = _NAME_IS.sub("", parts[-1]).strip()
+    if not tail or _CHANGE.search(_plain(tail)) or re.search(r"\d|@", tail):
+        return None
+    value = parse_name(tail).value
+    if not value or is_self_reference(value) or _only_when(value) or _not_a_name(value):
+        return None
+    if re.search(rf"\b(?:{_NAME_WORD}|{_MAIL_WORD})\b", _plain(value)):
+        return None
+    return value
 
 
 # Mail providers people in Italy and abroad actually use; order breaks ties (".com" first).

@@ -57,6 +57,7 @@ class IntentKind(StrEnum):
     LATER = "later"
     OTHER_DAY = "other_day"
     ASAP = "asap"
+    MORE = "more"  # "ce ne sono altri?", "any other times?": the next times of the day on screen
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,24 @@ _MOVE = _c(
     r"di |a )?(appuntament\w*|appointment|booking|prenotazion\w*|time|date|day|orario|ora|data|"
     r"giorno|slot|it|to)\b|\b(cambiarlo|cambiarla|modificarlo|modificarla)\b"
 )
+# A change of mind about the customer's own appointment ("cambio idea, meglio venerdì
+# l'appuntamento", "changed my mind, friday for my appointment"), or "passare da giovedì a
+# venerdì": a move.
+_OWNED_APPT = _c(
+    r"\b(l appuntamento|il mio appuntamento|la mia prenotazione|la prenotazione|my (appointment|"
+    r"appt|booking|slot)|the (appointment|appt|booking))\b"
+)
+_MIND = _c(
+    r"\b(cambio idea|ho cambiato idea|cambiato idea|changed my mind|change of plans?|"
+    r"cambio (di )?programma|ripensandoci|on second thought|actually|anzi|meglio|better|instead|"
+    r"invece|rather)\b"
+)
+_FROM_TO_DAY = _c(
+    r"\b(pass\w*|switch\w*|go|andare|cambia\w*|change) (l appuntamento |il mio appuntamento |"
+    r"my (appointment|appt|booking) |it )?(da|from) (\w+ ){1,2}?(a|to) (lunedi|martedi|mercoledi|"
+    r"giovedi|venerdi|sabato|domani|monday|tuesday|wednesday|thursday|friday|saturday|tomorrow|"
+    r"\d)"
+)
 _BOOK_STRONG = _c(
     r"\b(prenot\w*|book|to book|booking a|make a booking|make an appointment|schedule an|"
     r"fissa\w* (un |l |1 )?(appuntament\w*|taglio|piega|colore)|"
@@ -274,8 +293,9 @@ _LIST = _c(
     r"appuntament\w*|prenotazion\w*)\b|\b(remind me|ricordami)\b|"
     r"\bricord\w* (quando|a che ora|che giorno|il mio|l appuntamento)\b|"
     r"\b(quando|a che ora|che ora|che giorno|per che ora) (devo|dovrei) (venire|passare|esserci|"
-    r"essere li|essere da voi)\b|\b(what time|when|what day) (do|should|shall) i (come|be there|"
-    r"come in|come by|arrive)\b|\bwhen (am i|do i|should i) (coming|come|"
+    r"essere li|essere da voi)\b|\b(what time|when|what day) ((do|should|shall) i( need to| have "
+    r"to| gotta)?|am i (supposed|meant|due) to|do i need to|have i got to) (come|be there|"
+    r"come in|come by|arrive|turn up|show up)\b|\bwhen (am i|do i|should i) (coming|come|"
     r"due)\b"
 )
 _HELP = _c(
@@ -312,6 +332,13 @@ _ASAP = _c(
     # rule 20: "appena puoi", "prima che puoi", "whenever you can soonest"
     r"\b(appena|prima che|quanto prima) (puoi|potete|riesci|riuscite|c e posto|hai posto)\b|"
     r"\bprimo buco\b|\bas early as (possible|you can)\b"
+)
+_MORE = _c(
+    r"\b(altri|altre) (orari|ore|opzioni|posti|slot)\b|"
+    r"\b(ce ne|ci|ne) (sono|avete|hai) (altri|altre|ancora)\b|\bnient altro\b|"
+    r"\bnessun altro orario\b|\baltro orario\b|^(e )?(altri|altre)$|"
+    r"\b(more|other|any other|different) (times|options|slots|hours)\b|\bany (others|more)\b|"
+    r"\bis that (all|it)\b|^(more|others)( pls| please)?$"
 )
 _OTHER_DAY = _c(
     r"\b(un |un altro |un altra |l altro )?(altro|altra|altri|altre) (giorno|giorni|data|date)\b|"
@@ -460,7 +487,8 @@ _THANKS = _c(
     r"grazie mille|many thanks)\b"
 )
 _GREETING = _c(
-    r"\b(ciao|buongiorno|buon giorno|buonasera|buona sera|buon pomeriggio|salve|hello|hi|hey|hiya|"
+    r"\b(cia+o+|buongiorno+|buon giorno|buonasera+|buona sera|buon pomeriggio|salve+|hel+o+|hi+|"
+    r"he+y+|hiy+a+|heya+|"
     r"good morning|good afternoon|good evening|hola|yo)\b"
 )
 # Leave-taking, apart from hellos: it is answered with a goodbye, not with the menu.
@@ -582,6 +610,10 @@ def _action(s: str) -> Intent | None:
     cant_come = _CANT_COME.search(s)
     if move and not re.search(rf"\b{_NEGATOR} (lo |la |it )?(spost\w*|move)\b", s):
         return Intent(IntentKind.MOVE)
+    if _FROM_TO_DAY.search(s) or (
+        _OWNED_APPT.search(s) and _MIND.search(s) and not cancel and not _BOOK_STRONG.search(s)
+    ):
+        return Intent(IntentKind.MOVE)
     if cancel and not negated:
         if _BOOK_VERB.search(s):
             return Intent(IntentKind.MOVE)  # "annulla e prenota venerdì"
@@ -636,6 +668,8 @@ def _parse(text: str, language: str) -> Intent | None:
         return Intent(IntentKind.ASAP)
     if _OTHER_DAY.search(s):
         return Intent(IntentKind.OTHER_DAY)
+    if _MORE.search(s):
+        return Intent(IntentKind.MORE)
     if _TOO_LATE.search(s):
         return Intent(IntentKind.EARLIER)
     if _TOO_EARLY.search(s):

@@ -103,6 +103,13 @@ _REFUSED_DAY = _c(
     r"sabato|domenica|oggi|domani|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"today|tomorrow)\b"
 )
+# "not this friday, the next one", "non questo venerdì, quello dopo": that weekday a week later.
+_NOT_THIS_NEXT = _c(
+    r"\b(non|not|nn|no) (this|questo|questa|sto) (?P<day>lunedi|martedi|mercoledi|giovedi|venerdi|"
+    r"sabato|domenica|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|"
+    r"thu|thur|thurs|fri|sat|sun)\b,? (but |ma )?(the |il |quello |l |that )?(next|following|"
+    r"after|prossimo|dopo|successivo|seguente)( one| week| settimana)?\b"
+)
 # The day after / before the one on screen ("same time the day after").
 _NEXT_DAY = _c(
     r"\b(il giorno dopo|giorno dopo|the day after|the next day|next day|the following day|"
@@ -117,7 +124,7 @@ _PREVIOUS_DAY = _c(
 _AMOUNT = (
     r"(?:di |by |of |tipo |about |like |around )?(?P<n>un|una|1|2|3|\d{2}|a|an|one|two|half an|"
     r"half a|mezz|mezza|un paio di|a couple of) ?(?P<u>ora|ore|oretta|hour|hours|hr|hrs|h|"
-    r"minuti|minuto|min|mins|minutes|minute)"
+    r"minuti|minuto|min|mins|minutes|minute|giorno|giorni|giornata|day|days|settimana|week)"
 )
 _AMOUNT_2 = _AMOUNT.replace("?P<n>", "?P<n2>").replace("?P<u>", "?P<u2>")
 # "un'ora prima di pranzo" is not a shift.
@@ -140,6 +147,9 @@ _SHIFT_EARLIER = _c(
 )
 
 
+_DAY_MINUTES = 24 * 60
+
+
 def _shift(s: str) -> tuple[int, str] | None:
     """Minutes to move the time on screen by, when the message asks for a shift by an amount,
     and the message without the words of the shift ("by 2 hours" is not "before 2")."""
@@ -156,7 +166,11 @@ def _shift(s: str) -> tuple[int, str] | None:
             if count is None:
                 count = 2 if n in ("un paio di", "a couple of") else int(n)
             amount = count * (60 if unit.startswith(("o", "h")) else 1)
-        if 0 < amount <= 6 * 60:
+            if unit.startswith(("g", "d")):
+                amount = count * _DAY_MINUTES
+            elif unit.startswith(("s", "w")):
+                amount = count * 7 * _DAY_MINUTES
+        if 0 < amount <= 6 * 60 or (amount % _DAY_MINUTES == 0 and 0 < amount <= 14 * _DAY_MINUTES):
             return sign * amount, f"{s[: found.start()]} {s[found.end() :]}"
     return None
 
@@ -299,6 +313,15 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
     if shifted is not None:
         # "bring it forward by 2 hours": the amount is not a time ("by 2" would be "before 2").
         when = parse_when(shifted[1], now=now, language=language)
+    not_this = _NOT_THIS_NEXT.search(s)
+    if not_this is not None:
+        this = parse_when(not_this.group("day"), now=now, language=language)
+        if this is not None and this.date is not None:
+            rest = parse_when(
+                f"{s[: not_this.start()]} {s[not_this.end() :]}", now=now, language=language
+            )
+            later = this.date + timedelta(days=7)
+            when = replace(rest, date=later, last=None) if rest is not None else When(date=later)
     refused = _REFUSED_DAY.sub(" ", s)
     if refused != s and when is not None:
         # "volevo dire giovedì, non martedì": the day refused is not the one asked for.
@@ -356,6 +379,7 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         and screen.day is not None
         and when.last is None
         and not when.past
+        and not_this is None
         and (same_day or not _names_a_day(text, s, screen.day, now, language))
     ):
         when = replace(when, date=screen.day)
@@ -369,7 +393,12 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         bare = _bare_hour(tokens)
         if bare is not None:
             when = When(date=screen.day, time=time(bare))
-    if shift is not None and screen.time is not None and screen.day is not None:
+    if shift is not None and shift % _DAY_MINUTES == 0 and screen.day is not None:
+        # "rimandalo di un giorno", "push it back a week": another day, the same time
+        when = When(date=screen.day + timedelta(minutes=shift), time=screen.time)
+        if intent is not None and intent.kind in (IntentKind.LATER, IntentKind.EARLIER):
+            intent = None
+    elif shift is not None and screen.time is not None and screen.day is not None:
         moved = datetime.combine(screen.day, screen.time) + timedelta(minutes=shift)
         if moved.date() == screen.day and (when is None or when.date == screen.day):
             when = When(date=screen.day, time=moved.time())

@@ -120,7 +120,23 @@ _WANTED_NEAR = _words(
     "preferisco prefer vorrei like want tempo time"
 )
 
+_MUST_BE = (
+    r"(?:(?:ma |pero |perche |che |poi |since |as |cos |because )?(?:io |i )?(?:devo|dovrei|deve|"
+    r"need to|have to|must|gotta|ve got to|got to) (?:essere|entrare|andare|stare|iniziare|"
+    r"attaccare|be|start|leave|go))"
+)
+_HOUR = r"(\d{1,2}(?:[:.]\d{2})?(?: e mezza| e mezzo| e un quarto| ?[ap]m)?)"
+_PLACE = (
+    r"(?:al lavoro|in ufficio|a scuola|a lavoro|in negozio|at work|at the office|at school|"
+    r"in work|in the office)"
+)
 _GLUED = [
+    # "alle 11 devo essere al lavoro", "i have to be at work at 11": the visit ends before then
+    (re.compile(rf"\b(?:alle|all|per le|at|for) {_HOUR} ({_MUST_BE})\b"), r"entro le \1 \2"),
+    (
+        re.compile(rf"\b({_MUST_BE} {_PLACE}) (?:alle|all|per le|at|for|by) {_HOUR}"),
+        r"\1 entro le \2",
+    ),
     (re.compile(r"\b(\d{1,2})h(\d{2})\b"), r"\1:\2"),
     (re.compile(r"\bh\s?(\d{1,2})\b"), r"AT \1"),
     (re.compile(r"\b(\d{1,2})h\b"), r"AT \1"),
@@ -245,11 +261,13 @@ def _one_here(words: list[str], i: int) -> bool:
 
 
 def _offset_token(m: re.Match[str]) -> str:
-    n_text = m.group("n1") or m.group("n2")
-    unit = v.OFFSET_UNITS.get(m.group("u1") or m.group("u2") or "")
-    if unit is None:
+    n_text = m.group("n1") or m.group("n2") or m.group("n3")
+    unit = v.OFFSET_UNITS.get(m.group("u1") or m.group("u2") or m.group("u3") or "")
+    if unit is None or (m.group("n3") and unit > 0):
         return m.group(0)
-    n = 1 if n_text in ("a", "an") else int(n_text)
+    n = 1 if n_text in ("a", "an", "un", "una") else int(n_text)
+    if m.group("n3"):
+        n = -n
     return f"OFFD {n * -unit}" if unit < 0 else f"OFFM {n * unit}"
 
 

@@ -115,3 +115,19 @@ async def test_a_new_day_at_the_summary_is_never_a_name(harness: Harness) -> Non
     assert "Saturday 28 November" in chat.text
     assert "name is now" not in chat.text
     assert not chat.world.appointments
+
+
+async def test_asking_for_other_times_turns_the_page_of_the_day_on_screen(chat: Chat) -> None:
+    await chat.say("un taglio venerdì")
+    assert "9:00" in chat.labels()
+    await chat.say("ne avete altri?")
+    assert not chat.world.holds
+    assert "9:00" not in chat.labels()
+    assert "14:00" in chat.labels()
+
+
+async def test_a_shift_by_days_moves_the_held_time_to_another_day(harness: Harness) -> None:
+    chat = harness.chat(language="en", first_name="Emma", last_name="Clarke")
+    await chat.say("a taglio tomorrow at 11")
+    await chat.say("could we push it a day later")
+    assert "Wednesday 25 November at 11:00" in chat.text

@@ -15,8 +15,8 @@ from bot.understanding import Intent, IntentKind, parse_intent
 CORPUS = Path(__file__).with_name("intents.yaml")
 RULES = {
     "book", "move", "cancel", "list", "help", "stop", "language", "yes", "no", "greeting",
-    "thanks", "ordinal", "time_choice", "earlier", "later", "other_day", "asap", "none", "typo",
-    "polite", "mixed",
+    "thanks", "ordinal", "time_choice", "earlier", "later", "other_day", "asap", "more", "none",
+    "typo", "polite", "mixed",
 }  # fmt: skip
 
 

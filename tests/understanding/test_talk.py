@@ -28,7 +28,11 @@ def test_goodbyes(text: str) -> None:
     assert intent is not None and intent.kind is IntentKind.GOODBYE
 
 
-@pytest.mark.parametrize("text", ["ciao", "Salve", "buongiorno!", "hey there", "hiya", "hello 👋"])
+@pytest.mark.parametrize(
+    "text",
+    ["ciao", "Salve", "buongiorno!", "hey there", "hiya", "hello 👋", "heyyy", "hii", "helloo",
+     "salveee"],
+)  # fmt: skip
 def test_hellos_stay_greetings(text: str) -> None:
     intent = parse_intent(text, language="it")
     assert intent is not None and intent.kind is IntentKind.GREETING
@@ -77,7 +81,8 @@ def test_language_switches(text: str, language: str) -> None:
     ["sono io", "Sono io!", "sn io", "so io", "that's me", "It's me", "its me", "me", "io",
      "il mio", "use my name", "usa il mio nome", "sì sono io", "myself", "me stesso",
      "al mio nome grazie", "sotto il mio nome", "in my name please", "for me thx", "per me",
-     "è per me", "its for me"],
+     "è per me", "its for me", "ancora io", "sono ancora io", "it's still me", "just me thx",
+     "quella va benissimo", "that one is fine", "the one above is ok", "il mio è giusto"],
 )  # fmt: skip
 def test_self_references(text: str) -> None:
     assert is_self_reference(text)
@@ -93,7 +98,8 @@ def test_names_are_not_self_references(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["boh", "Bho", "ok", "si", "sì", "no", "mah", "non so", "nn so", "test", "asdf", "qwerty",
-     "ciao", "grazie", "hello", "me", "sdfg", "xxx", "nome cognome"],
+     "ciao", "grazie", "hello", "me", "sdfg", "xxx", "nome cognome", "mmm", "erm", "umm",
+     "nah", "whatever"],
 )  # fmt: skip
 def test_obvious_non_names_are_refused(text: str) -> None:
     assert read_name(text).problem is ContactProblem.NOT_A_NAME
@@ -139,7 +145,12 @@ def test_a_name_at_the_email_question(text: str, name: bool) -> None:
      ("mi chiamo Luca Neri", ContactChange(ContactField.NAME, "Luca Neri")),
      ("ok", None), ("conferma", None), ("domani alle 11", None),
      ("hmm actually make it saturday", None), ("metti lunedì prossimo", None),
-     ("make it Sara Conti", ContactChange(ContactField.NAME, "Sara Conti"))],
+     ("make it Sara Conti", ContactChange(ContactField.NAME, "Sara Conti")),
+     ("nome sbagliato: Laura Neri", ContactChange(ContactField.NAME, "Laura Neri")),
+     ("the name is wrong - Jane Doe", ContactChange(ContactField.NAME, "Jane Doe")),
+     ("wrong name, should be Anna Po", ContactChange(ContactField.NAME, "Anna Po")),
+     ("nome sbagliato, scusa", ContactChange(ContactField.NAME)),
+     ("voglio cambiare nome, grazie", ContactChange(ContactField.NAME))],
 )  # fmt: skip
 def test_contact_changes_at_the_summary(text: str, change: ContactChange | None) -> None:
     assert read_contact_change(text) == change
