@@ -11,21 +11,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.storage import IntentJournal, IntentKind
 from bot.zimun import (
     Appointment,
     AppointmentStatus,
-    Availability,
     Hold,
-    Location,
     RateLimited,
-    Service,
     Unavailable,
     ZimunApi,
     ZimunError,
+    ZimunPassThrough,
 )
 
 if TYPE_CHECKING:
@@ -122,44 +120,13 @@ async def replay(zimun: ZimunApi, kind: str, key: str, args: dict[str, Any]) -> 
     return appointment_to(appointment)
 
 
-class JournaledZimun:
+class JournaledZimun(ZimunPassThrough):
     """The turn's `ZimunApi`: writes journaled in `journal`, everything else passed through."""
 
     def __init__(self, zimun: ZimunApi, journal: IntentJournal, turn: Turn) -> None:
-        self._zimun = zimun
+        super().__init__(zimun)
         self._journal = journal
         self._turn = turn
-
-    # reads
-    async def list_services(self) -> list[Service]:
-        return await self._zimun.list_services()
-
-    async def list_locations(self) -> list[Location]:
-        return await self._zimun.list_locations()
-
-    async def get_availability(
-        self,
-        service_id: str,
-        *,
-        first_day: date | None = None,
-        days_ahead: int = 7,
-        location_id: str | None = None,
-    ) -> Availability:
-        return await self._zimun.get_availability(
-            service_id, first_day=first_day, days_ahead=days_ahead, location_id=location_id
-        )
-
-    async def get_appointment(self, appointment_id: str) -> Appointment:
-        return await self._zimun.get_appointment(appointment_id)
-
-    async def list_appointments(
-        self, *, start: datetime, end: datetime, status: str | None = None
-    ) -> list[Appointment]:
-        return await self._zimun.list_appointments(start=start, end=end, status=status)
-
-    async def release_hold(self, hold_id: str) -> None:
-        # Best effort and harmless to repeat: a hold runs out by itself.
-        await self._zimun.release_hold(hold_id)
 
     # writes
     async def hold(
@@ -170,7 +137,7 @@ class JournaledZimun:
             "start": start.isoformat(),
             "duration_minutes": duration_minutes,
         }
-        call = self._zimun.hold(
+        call = self._inner.hold(
             service_id, start, duration_minutes, idempotency_key=idempotency_key
         )
         return await self._journaled(IntentKind.HOLD, idempotency_key, args, call, hold_to)
@@ -186,7 +153,7 @@ class JournaledZimun:
         notes: str | None = None,
     ) -> Appointment:
         args = {"hold_id": hold_id, "name": name, "email": email, "phone": phone, "notes": notes}
-        call = self._zimun.confirm(
+        call = self._inner.confirm(
             hold_id,
             name=name,
             email=email,
@@ -202,12 +169,12 @@ class JournaledZimun:
         self, appointment_id: str, start: datetime, *, idempotency_key: str
     ) -> Appointment:
         args = {"appointment_id": appointment_id, "start": start.isoformat()}
-        call = self._zimun.reschedule(appointment_id, start, idempotency_key=idempotency_key)
+        call = self._inner.reschedule(appointment_id, start, idempotency_key=idempotency_key)
         return await self._journaled(IntentKind.MOVE, idempotency_key, args, call, appointment_to)
 
     async def cancel(self, appointment_id: str, *, idempotency_key: str) -> Appointment:
         args = {"appointment_id": appointment_id}
-        call = self._zimun.cancel(appointment_id, idempotency_key=idempotency_key)
+        call = self._inner.cancel(appointment_id, idempotency_key=idempotency_key)
         return await self._journaled(IntentKind.CANCEL, idempotency_key, args, call, appointment_to)
 
     async def _journaled(

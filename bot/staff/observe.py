@@ -9,45 +9,27 @@ from __future__ import annotations
 
 import logging
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import datetime
 
 from bot.clock import Clock
 from bot.storage import HoldNote, StaffStore
-from bot.zimun import Appointment, Availability, Hold, Location, Service, ZimunApi
+from bot.zimun import Appointment, Hold, ZimunApi, ZimunPassThrough
 
 logger = logging.getLogger(__name__)
 
 current_chat: ContextVar[int | None] = ContextVar("current_chat", default=None)
 
 
-class ObservedZimun:
+class ObservedZimun(ZimunPassThrough):
     """Delegates every call to `inner`; notes holds placed, confirmed and released.
 
     Hold metrics are the engine's to count; this only keeps the list /holds shows.
     """
 
     def __init__(self, inner: ZimunApi, *, store: StaffStore, clock: Clock) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._store = store
         self._clock = clock
-
-    async def list_services(self) -> list[Service]:
-        return await self._inner.list_services()
-
-    async def list_locations(self) -> list[Location]:
-        return await self._inner.list_locations()
-
-    async def get_availability(
-        self,
-        service_id: str,
-        *,
-        first_day: date | None = None,
-        days_ahead: int = 7,
-        location_id: str | None = None,
-    ) -> Availability:
-        return await self._inner.get_availability(
-            service_id, first_day=first_day, days_ahead=days_ahead, location_id=location_id
-        )
 
     async def hold(
         self, service_id: str, start: datetime, duration_minutes: int, *, idempotency_key: str
@@ -101,19 +83,3 @@ class ObservedZimun:
         except Exception:
             logger.exception("confirmed hold %s could not be noted", hold_id)
         return appointment
-
-    async def reschedule(
-        self, appointment_id: str, start: datetime, *, idempotency_key: str
-    ) -> Appointment:
-        return await self._inner.reschedule(appointment_id, start, idempotency_key=idempotency_key)
-
-    async def cancel(self, appointment_id: str, *, idempotency_key: str) -> Appointment:
-        return await self._inner.cancel(appointment_id, idempotency_key=idempotency_key)
-
-    async def get_appointment(self, appointment_id: str) -> Appointment:
-        return await self._inner.get_appointment(appointment_id)
-
-    async def list_appointments(
-        self, *, start: datetime, end: datetime, status: str | None = None
-    ) -> list[Appointment]:
-        return await self._inner.list_appointments(start=start, end=end, status=status)

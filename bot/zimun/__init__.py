@@ -83,6 +83,77 @@ class ZimunApi(Protocol):
     ) -> list[Appointment]: ...
 
 
+class ZimunPassThrough:
+    """A `ZimunApi` that hands every call to `inner`: wrappers (the staff's hold tracking, the
+    intent journal, the availability cache) subclass it and override only what they add to."""
+
+    def __init__(self, inner: ZimunApi) -> None:
+        self._inner = inner
+
+    async def list_services(self) -> list[Service]:
+        return await self._inner.list_services()
+
+    async def list_locations(self) -> list[Location]:
+        return await self._inner.list_locations()
+
+    async def get_availability(
+        self,
+        service_id: str,
+        *,
+        first_day: date | None = None,
+        days_ahead: int = 7,
+        location_id: str | None = None,
+    ) -> Availability:
+        return await self._inner.get_availability(
+            service_id, first_day=first_day, days_ahead=days_ahead, location_id=location_id
+        )
+
+    async def hold(
+        self, service_id: str, start: datetime, duration_minutes: int, *, idempotency_key: str
+    ) -> Hold:
+        return await self._inner.hold(
+            service_id, start, duration_minutes, idempotency_key=idempotency_key
+        )
+
+    async def release_hold(self, hold_id: str) -> None:
+        await self._inner.release_hold(hold_id)
+
+    async def confirm(
+        self,
+        hold_id: str,
+        *,
+        name: str,
+        email: str,
+        idempotency_key: str,
+        phone: str | None = None,
+        notes: str | None = None,
+    ) -> Appointment:
+        return await self._inner.confirm(
+            hold_id,
+            name=name,
+            email=email,
+            idempotency_key=idempotency_key,
+            phone=phone,
+            notes=notes,
+        )
+
+    async def reschedule(
+        self, appointment_id: str, start: datetime, *, idempotency_key: str
+    ) -> Appointment:
+        return await self._inner.reschedule(appointment_id, start, idempotency_key=idempotency_key)
+
+    async def cancel(self, appointment_id: str, *, idempotency_key: str) -> Appointment:
+        return await self._inner.cancel(appointment_id, idempotency_key=idempotency_key)
+
+    async def get_appointment(self, appointment_id: str) -> Appointment:
+        return await self._inner.get_appointment(appointment_id)
+
+    async def list_appointments(
+        self, *, start: datetime, end: datetime, status: str | None = None
+    ) -> list[Appointment]:
+        return await self._inner.list_appointments(start=start, end=end, status=status)
+
+
 __all__ = [
     "Appointment",
     "AppointmentStatus",
@@ -107,4 +178,5 @@ __all__ = [
     "ZimunApi",
     "ZimunClient",
     "ZimunError",
+    "ZimunPassThrough",
 ]

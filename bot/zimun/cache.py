@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
-from bot.zimun import Appointment, Availability, Hold, Location, Service, ZimunApi
+from bot.zimun import Appointment, Availability, Hold, ZimunApi, ZimunPassThrough
 
 DEFAULT_TTL = timedelta(seconds=10)
 # Chats remembered at once; the least recently read is forgotten first (memory stays bounded).
@@ -64,7 +64,7 @@ def narrow(availability: Availability, first_day: date, days_ahead: int) -> Avai
     )
 
 
-class ChatAvailabilityCache:
+class ChatAvailabilityCache(ZimunPassThrough):
     """Delegates every call to `inner`; a chat's availability reads are reused for `ttl`.
 
     `chat` names the chat a call belongs to (None: not a chat's call, never cached).
@@ -79,7 +79,7 @@ class ChatAvailabilityCache:
         ttl: timedelta = DEFAULT_TTL,
         max_chats: int = MAX_CHATS,
     ) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._clock = clock
         self._chat = chat
         self._ttl = ttl
@@ -120,13 +120,6 @@ class ChatAvailabilityCache:
         while len(self._reads) > self._max_chats:
             self._reads.popitem(last=False)
 
-    # reads
-    async def list_services(self) -> list[Service]:
-        return await self._inner.list_services()
-
-    async def list_locations(self) -> list[Location]:
-        return await self._inner.list_locations()
-
     async def get_availability(
         self,
         service_id: str,
@@ -146,14 +139,6 @@ class ChatAvailabilityCache:
         if chat_id is not None and first_day is not None:
             self._remember(chat_id, service_id, location_id, availability)
         return availability
-
-    async def get_appointment(self, appointment_id: str) -> Appointment:
-        return await self._inner.get_appointment(appointment_id)
-
-    async def list_appointments(
-        self, *, start: datetime, end: datetime, status: str | None = None
-    ) -> list[Appointment]:
-        return await self._inner.list_appointments(start=start, end=end, status=status)
 
     # writes: the chat's copy is dropped first, whatever Zimun answers
     async def hold(
