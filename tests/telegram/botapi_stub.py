@@ -711,3 +711,9 @@ def says(text: str, language: str, message_id: str, **values: str) -> bool:
         if field_name is not None:
             pattern += re.escape(values[field_name]) if field_name in values else ".*?"
     return re.search(pattern, text, re.DOTALL) is not None
+
+
+def without_price(summary: str) -> str:
+    """A summary without its price line (added when Zimun gives a price, issue 13), to compare
+    with the catalog's summary template, which has none."""
+    return re.sub(r"\nPrezzo: [^\n]*", "", summary)

@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import itertools
 import os
-import re
 import signal
 import socket
 import sys
@@ -33,7 +32,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import httpx
 import pytest
-from botapi_stub import TOKEN, BotApiStub, says
+from botapi_stub import TOKEN, BotApiStub, says, without_price
 
 from bot.i18n import translator_for
 from bot.sandbox import (
@@ -397,9 +396,3 @@ async def test_three_instances_serve_one_bot_through_a_kill_a_restart_and_duplic
             assert (entry.status, local.hour, local.minute) == ("confirmed", customer.hour, 30)
         else:
             assert (entry.status, local.hour, local.minute) == ("cancelled", customer.hour, 0)
-
-
-def without_price(text: str) -> str:
-    """The summary without its price line, which the catalog's summary template does not have
-    (it is added when Zimun gives a price, issue 13)."""
-    return re.sub(r"\nPrezzo: [^\n]*", "", text)
