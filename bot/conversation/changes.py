@@ -68,20 +68,12 @@ async def upcoming(turn: Turn, *, refresh: bool = True) -> list[LedgerEntry]:
         return entries
     fresh: list[LedgerEntry] = []
     for index, entry in enumerate(entries):
-        if index >= MAX_REFRESH:
-            fresh.append(entry)
-            continue
-        try:
-            current = await turn.zimun.get_appointment(entry.appointment_id)
-        except ZimunError:
-            fresh.append(entry)  # Zimun slow or down: the ledger is good enough to list
-            continue
-        if current.status is AppointmentStatus.CANCELLED:
-            await turn.store.record_cancel(entry.appointment_id, None, now, by="staff")
-            continue
-        if current.start != entry.start:
-            await turn.store.record_move(entry.appointment_id, current.start, now)
-            entry = replace(entry, start=current.start)
+        if index < MAX_REFRESH:
+            # Zimun unknown or down: the ledger is good enough to list.
+            current = await current_entry(turn, entry, keep_unknown=True)
+            if current is None:
+                continue
+            entry = current
         if entry.start > now:
             fresh.append(entry)
     return sorted(fresh, key=lambda e: e.start)
@@ -417,15 +409,17 @@ async def scheduled_reminder(turn: Turn, appointment_id: str, start: str) -> lis
     return await reminder_replies(turn, entry, appointment_ref(entry))
 
 
-async def current_entry(turn: Turn, entry: LedgerEntry) -> LedgerEntry | None:
+async def current_entry(
+    turn: Turn, entry: LedgerEntry, *, keep_unknown: bool = False
+) -> LedgerEntry | None:
     """The ledger entry as Zimun has it now, the ledger brought up to date (issue 10, item 3):
-    None when Zimun says cancelled or does not know it; the entry as it is when Zimun cannot be
-    asked (the ledger is the best truth then)."""
+    None when Zimun says cancelled or (unless `keep_unknown`) does not know it; the entry as it
+    is when Zimun cannot be asked (the ledger is the best truth then)."""
     try:
         appointment = await turn.zimun.get_appointment(entry.appointment_id)
     except NotFound:
         logger.warning("appointment %s unknown at Zimun", entry.appointment_id)
-        return None
+        return entry if keep_unknown else None
     except ZimunError as exc:
         logger.info(
             "appointment %s not read (%s); the ledger decides", entry.appointment_id, exc.summary
