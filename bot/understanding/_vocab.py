@@ -203,6 +203,11 @@ _PHRASE_LIST: list[tuple[str, str]] = [
         r"(?:the |a )?week after next|(?:la )?settimana dopo la prossima",
         "WEEKAFTERNEXT",
     ),
+    # British "a week on tuesday", "a fortnight on friday", "friday fortnight"
+    (r"(?:a |one )?fortnight (?:on|from)|(?<=day )fortnight", "FORTNIGHTON"),
+    (r"(?:a |one )week (?:on|from)(?= (?:_WEEKDAYS_))", "WEEKON"),
+    # "tuesday just gone", "the friday that's just gone": the latest such day behind today
+    (r"(?<=day )(?:that s |that has |that is )?(?:just )?gone", "PASTW"),
     (
         r"(?:del|della|di|the|of) (?:settimana prossima|prossima settimana|next week|week after)"
         r"|(?:la )?(?:settimana prossima|prossima settimana|settimana dopo)|next week"
@@ -228,8 +233,11 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     (r"meno (?:un|1) quarto", "-15"),
     (r"half past|half after", "HALFPAST"),
     # British "half 9" is 9:30 (the "at" may be missing: "the half 9 one")
-    (r"half(?= (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)"
-     r"(?! \d{1,2} (?:hours?|hrs?|mins?|minutes?|days?|weeks?)\b)", "HALFPAST"),
+    (
+        r"half(?= (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)"
+        r"(?! \d{1,2} (?:hours?|hrs?|mins?|minutes?|days?|weeks?)\b)",
+        "HALFPAST",
+    ),
     (r"(?:a )?quarter (?:past|after)", "QPAST"),
     (r"(?:a )?quarter (?:to|til|till|of)", "QTO"),
     (r"o clock|in punto", ""),
@@ -261,7 +269,11 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     (r"appuntamento|appuntamenti|prenotazione|appointment|appt|booking|reservation", "APPT"),
 ]
 _MONTH_WORDS = "|".join(sorted((m for m in _MONTHS if len(m) > 3), key=len, reverse=True))
-_PHRASE_LIST = [(p.replace("_MONTHS_", _MONTH_WORDS), r) for p, r in _PHRASE_LIST]
+_WEEKDAY_WORDS = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
+_PHRASE_LIST = [
+    (p.replace("_MONTHS_", _MONTH_WORDS).replace("_WEEKDAYS_", _WEEKDAY_WORDS), r)
+    for p, r in _PHRASE_LIST
+]
 PHRASES: re.Pattern[str] = re.compile(
     "|".join(f"(?P<p{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(_PHRASE_LIST))
 )
@@ -278,6 +290,7 @@ OFFSET_UNITS: dict[str, int] = {
     # minutes per unit; days are negative multiples so they stay dates
     "giorno": -1, "giorni": -1, "day": -1, "days": -1, "gg": -1,
     "settimana": -7, "settimane": -7, "week": -7, "weeks": -7,
+    "fortnight": -14, "fortnights": -14,
     "ora": 60, "ore": 60, "hour": 60, "hours": 60, "hr": 60, "hrs": 60, "h": 60,
     "minuti": 1, "minuto": 1, "minutes": 1, "minute": 1, "mins": 1, "min": 1,
 }  # fmt: skip

@@ -147,12 +147,23 @@ _GLUED = [
     # "3pm-5pm" -> "3-5pm": the range shares the second meridiem when that makes sense
     (re.compile(r"\b(\d{1,2}(?::\d{2})?)\s?[ap]\s?m\s?-\s?(\d{1,2})"), r"\1-\2"),
     (re.compile(r"\b(\d{1,2}(?::\d{2})?)\s?-\s?(\d{1,2}(?::\d{2})?)\b"), r"\1-\2"),
+    # voice-to-text "2 30 pm": the minutes as a separate word, with the meridiem after them
+    (re.compile(r"\b(\d{1,2}) ([0-5]\d)(?= ?[ap]\.?\s?m\b)"), r"\1:\2"),
     (re.compile(r"(\d)\s*([ap])\s?m\b"), r"\1 \2m"),
     (re.compile(r"\b(\d{1,2})(ish)\b"), r"\1 ish"),
     (re.compile(r"\b(noon|midday|lunch|lunchtime|morning|afternoon|evening)ish\b"), r"around \1"),
     (re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b"), r"\1ORD"),
     (re.compile(r"(?<=[a-z])-(?=[a-z])|'"), " "),
 ]
+# A weekday with a week named beside it ("martedì della settimana prossima", "tuesday the week
+# after next", "a fortnight on tuesday") is that weekday in that week.
+_WEEK_MODES = {
+    "NEXTWEEK": "next_week",
+    "LASTWEEK": "last_week",
+    "WEEKAFTERNEXT": "week_after_next",
+    "FORTNIGHTON": "fortnight_on",
+    "WEEKON": "week_on",
+}
 _INT = re.compile(r"^\d{1,2}$")
 _WEEKDAY_TOKEN = re.compile(r"^WD\d$")
 _ORD = re.compile(r"^(\d{1,2})ORDW?$")
@@ -322,9 +333,13 @@ def _weekday(target: int, today: date, mode: str) -> date:
     if mode == "this":
         ahead = (target - today.weekday()) % 7
         return today + timedelta(days=ahead)
-    if mode == "next_week":
-        monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
+    if mode in ("next_week", "week_after_next"):
+        weeks = 1 if mode == "next_week" else 2
+        monday = today - timedelta(days=today.weekday()) + timedelta(days=7 * weeks)
         return monday + timedelta(days=target)
+    if mode in ("week_on", "fortnight_on"):
+        ahead = (target - today.weekday()) % 7 or 7
+        return today + timedelta(days=ahead + (7 if mode == "week_on" else 14))
     ahead = (target - today.weekday()) % 7 or 7
     return today + timedelta(days=ahead)
 
@@ -423,13 +438,16 @@ def _date_mentions(tok: tuple[str, ...], today: date, now: datetime) -> list[_Me
             end = i + 1
             if i > 0 and tok[i - 1] == "THIS":
                 mode = "this"
-            if "NEXTWEEK" in tok[max(0, i - 3) : i]:
-                mode = "next_week"
-            if "LASTWEEK" in tok[max(0, i - 3) : i]:
-                mode = "last_week"
+            for week, week_mode in _WEEK_MODES.items():
+                if week in tok[max(0, i - 3) : i]:
+                    mode = week_mode
             for j in range(i + 1, min(i + 4, len(tok))):
-                if tok[j] in ("NEXTWEEK", "LASTWEEK"):
-                    mode, end = ("next_week" if tok[j] == "NEXTWEEK" else "last_week"), j + 1
+                if tok[j] in _WEEK_MODES:
+                    mode, end = _WEEK_MODES[tok[j]], j + 1
+                    break
+                if j == i + 1 and tok[j] in ("week", "wk"):
+                    # British "tuesday week": a week after the coming Tuesday.
+                    mode, end = "week_on", j + 1
                     break
                 if tok[j] == "THISWEEK":
                     mode, end = "this", j + 1

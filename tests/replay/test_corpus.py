@@ -25,7 +25,9 @@ from bot.replay.corpus import (
 DATED_SETUPS = {"slots_friday", "name_asked", "email_asked", "summary", "booked", "viewing_booking"}
 
 
-@pytest.mark.parametrize("name", ["dev.yaml", "dev2.yaml", "dev3.yaml", "dev4.yaml", "holdout.yaml"])
+@pytest.mark.parametrize(
+    "name", ["dev.yaml", "dev2.yaml", "dev3.yaml", "dev4.yaml", "holdout.yaml"]
+)
 def test_each_corpus_file_is_valid_and_balanced(name: str) -> None:
     items = load_items(CORPUS_DIR / name)
     languages = Counter(item.language for item in items)
