@@ -150,6 +150,7 @@ _NOT_NAMES = _word_set(
     nulla nobody nothing anonimo anonima anonymous nome cognome name surname first last boo
     perfetto bene yes yeah yep nope sure certo prego please the a il la nn
     meh mmm mm mmh uh uhh umm um erm ehh hm bof vabbe vabbè nah whatever sorry scusa scusate oops
+    tbh idc dno honestly really know clue idea saprei sapere sure forse maybe not
     per for di of mia mio miei mie our moglie marito figlio figlia wife husband son daughter
     """
 )
@@ -175,6 +176,11 @@ _SELF = re.compile(
     r"thats me|"
     r"this is me|me stesso|me stessa|myself|il mio|la mia|mio|mine|il mio nome|my name|my own name|"
     r"usa(?:te)? il mio(?: nome)?|use my(?: own)? name|use mine|quello del profilo|"
+    # "just use the name on my profile", "metti pure il nome del profilo", "my telegram name"
+    r"(?:(?:just |pure )?(?:use|usa|metti|put|take|prendi|keep|tieni)(?: pure)? )?"
+    r"(?:(?:the|il) )?(?:(?:name|nome) (?:on|in|from|of|del|dal|sul|nel|che c e nel) "
+    r"(?:(?:my|il mio|mio|il) )?(?:profile|account|telegram|profilo)(?: telegram)?|"
+    r"(?:my )?(?:profile|telegram|account) name|nome (?:del|sul) (?:mio )?profilo)|"
     r"quell[oa](?: li| la| sopra)?|that one|the one above|same|lo stesso|stesso|quello che vedi|"
     r"(?:e )?il mio|(?:sono )?(?:sempre|ancora) io|(?:it'?s |its )?(?:still|just|only) me|"
     # "a mio nome", "under my name", "in my name", "col mio nome": the booking is for them
@@ -214,11 +220,14 @@ _RELATIVES = (
 # Booking for someone else: "a nome di mia moglie, Laura Verdi", "per mio marito Marco Bianchi",
 # "it's for my husband, James Clarke", "under the name Jane Doe", "book it for Jane Doe".
 _FOR_LEAD = re.compile(
-    r"^\s*(?:(?:ciao|salve|hi|hello|hey|allora|ok|okay|si|sì|yes|no|sorry|scusa|anzi)[\s,!.]+)*"
+    r"^\s*(?:(?:ciao|salve|hi|hello|hey|allora|ok|okay|si|sì|yes|no|sorry|scusa|anzi|actually|"
+    r"oh|ah|wait|aspetta|invece|in\s+realtà|in\s+realta)[\s,!.]+)*"
     r"(?:(?:it'?s|it\s+is|è|e|é|this\s+is|the\s+booking\s+is|la\s+prenotazione\s+(?:è|e))\s+)?"
     r"(?:"
     r"(?:(?:intesta\w*|mett\w*|prenota\w*|segna\w*|fall[oa]|fai)\s+)?"
-    r"(?:(?:a|al|in|sotto)\s+(?:il\s+)?nome\s+d(?:i|el(?:la)?)|intestat[oa]\s+a|intestal[oa]\s+a|"
+    r"(?:(?:a|al|in|sotto)\s+(?:il\s+)?nome\s+d(?:i|el(?:la)?)|"
+    r"(?<=\s)(?:il\s+)?nome\s+d(?:i|el(?:la)?)(?=\s+(?:mia|mio|tua|suo|sua)\s)|"
+    r"intestat[oa]\s+a|intestal[oa]\s+a|"
     r"(?:(?:put\s+it|book\s+it|it)\s+)?under\s+(?:my|our)\s+(?:" + _RELATIVES + r")['’]?s\s+name|"
     r"(?:(?:put\s+it|book\s+it|it)\s+)?under(?:\s+the\s+name)?(?:\s+of)?|in\s+the\s+name\s+of|"
     r"book\s+it\s+for|prenota(?:lo|la|re)?\s+(?:per|a\s+nome\s+di))"
@@ -230,7 +239,8 @@ _FOR_LEAD = re.compile(
 
 
 _NAME_TAIL = re.compile(
-    r"[\s,;.!]*\b(?:grazie(?: mille)?|thanks|thank you|thx|please|pls|per favore|cordiali saluti)"
+    r"[\s,;.!]*\b(?:grazie(?: mille| tante)?|thanks(?: a lot| very much)?|thank you|thank u|thx|"
+    r"cheers|many thanks|please|pls|plz|per favore|cordiali saluti)"
     r"[\s!.]*$",
     re.IGNORECASE,
 )

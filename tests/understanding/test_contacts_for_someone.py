@@ -19,13 +19,16 @@ from bot.understanding.contacts import ContactProblem, find_address, parse_email
         ("book it for Tom Price", "Tom Price"),
         ("its for my daughter emma stone", "Emma Stone"),
         ("in the name of Sarah Connor", "Sarah Connor"),
+        ("oh put it under Lucy Gray cheers", "Lucy Gray"),
+        ("invece metti il nome di mio figlio, Pietro Gallo", "Pietro Gallo"),
+        ("actually it's for my mum, Carol Hughes", "Carol Hughes"),
     ],
 )
 def test_the_name_after_the_person_it_is_for(text: str, name: str) -> None:
     assert read_name(text).value == name
 
 
-@pytest.mark.parametrize("text", ["per mia moglie", "for my wife"])
+@pytest.mark.parametrize("text", ["per mia moglie", "for my wife", "not sure tbh", "no idea"])
 def test_the_person_without_a_name_is_not_a_name(text: str) -> None:
     assert read_name(text).problem is ContactProblem.NOT_A_NAME
 

@@ -82,7 +82,8 @@ def test_language_switches(text: str, language: str) -> None:
      "il mio", "use my name", "usa il mio nome", "sì sono io", "myself", "me stesso",
      "al mio nome grazie", "sotto il mio nome", "in my name please", "for me thx", "per me",
      "è per me", "its for me", "ancora io", "sono ancora io", "it's still me", "just me thx",
-     "quella va benissimo", "that one is fine", "the one above is ok", "il mio è giusto"],
+     "quella va benissimo", "that one is fine", "the one above is ok", "il mio è giusto",
+     "use the name from my account", "prendi il nome sul profilo", "my telegram name is fine"],
 )  # fmt: skip
 def test_self_references(text: str) -> None:
     assert is_self_reference(text)
