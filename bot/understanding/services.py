@@ -95,6 +95,9 @@ KINDS: dict[str, tuple[str, ...]] = {
         "short back and sides",
         "buzz cut",
         "fringe trim",
+        "punte",
+        "sistemata alle punte",
+        "split ends",
     ),
     "colour": (
         "colore",
@@ -174,6 +177,12 @@ KINDS: dict[str, tuple[str, ...]] = {
     "perm": ("permanente", "perm", "stiratura", "straightening", "lisciante"),
     "nails": ("manicure", "pedicure", "unghie", "smalto", "nails"),
 }
+
+
+# Words for the hair itself ("barba e capelli", "men's hair and beard"): a haircut when the
+# message names nothing else the business does.
+_HAIR = ("capelli", "capello", "hair")
+_NOT_ON_HAIR = frozenset({"shave", "nails"})
 
 
 def _words_of(block: str) -> list[str]:
@@ -269,7 +278,7 @@ def match_services(
     if by_alias:
         return ServiceMatch(tuple(by_alias))
 
-    wanted = _kinds_in(joined)
+    wanted = _offered(_kinds_in(joined), joined, services)
     # A full name counts when the message asks for nothing more ("taglio + piega" is not Taglio).
     named = [
         s
@@ -296,3 +305,14 @@ def match_services(
     # "colore + taglio": the services that are one of the things asked, when there are several.
     inside = [s for s in fits if kinds[s.id] <= wanted]
     return ServiceMatch(tuple(inside if len(inside) > 1 else fits), partial=True)
+
+
+def _offered(wanted: frozenset[str], joined: str, services: Sequence[S]) -> frozenset[str]:
+    """What the message asks of what the business does: kinds no service has ("barba" at a salon
+    with no beard service) are left out when others remain, and the hair itself ("barba e
+    capelli") is a cut when nothing else the business does was named."""
+    # "lavaggio capelli" is a wash, not a cut
+    if wanted <= _NOT_ON_HAIR and any(_has(joined, w) for w in _HAIR):
+        wanted |= {"cut"}
+    offered = frozenset(k for s in services for k in service_kinds(s.name))
+    return (wanted & offered) or wanted

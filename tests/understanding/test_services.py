@@ -50,6 +50,15 @@ CASES = [
     ("my hair needs a tidy up", ["s_taglio"], False),
     ("short back and sides pls", ["s_taglio"], False),
     ("una sistematina veloce", ["s_taglio"], False),
+    # what the salon does not do is left out when something it does remains; the hair itself
+    # ("barba e capelli") is a cut when nothing else is named
+    ("capelli e barba x sabato", ["s_taglio"], False),
+    ("beard trim and a haircut", ["s_taglio"], False),
+    ("lavaggio, taglio e asciugatura", ["s_piega"], False),
+    ("wash cut and blowdry", ["s_piega"], False),
+    ("mi servirebbe sistemare le punte", ["s_taglio"], False),
+    ("solo la barba", [], False),
+    ("lavaggio capelli", [], False),
     ("buongiorno", [], False),
     ("la giornata è piena?", [], False),
     ("tanta gente oggi", [], False),
@@ -78,6 +87,9 @@ def test_a_service_name_in_english_works_the_same() -> None:
     assert match_services("un taglio", services).one == services[0]
     assert [s.id for s in match_services("tinta e piega", services).services] == ["2"]
     assert match_services("la barba", services).services == (services[2],)
+    # where there is a beard service, "barba e capelli" asks for both
+    barber = (Svc("1", "Taglio uomo"), Svc("2", "Barba"), Svc("3", "Colore"))
+    assert [s.id for s in match_services("barba e capelli", barber).services] == ["1", "2"]
 
 
 def test_the_business_words_for_a_service_win() -> None:
