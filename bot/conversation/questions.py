@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from bot.conversation.actions import Verb
 from bot.conversation.common import Outcome, ask, menu
@@ -42,6 +43,8 @@ _ALL = re.compile(r"\b(prezzi|listino|tariffe|servizi|prices|price list|rates|se
 
 # The scheduled-message kind of a customer's request to talk to a person.
 PERSON_REQUEST = "person_request"
+# A second request for a person within this time is not passed on again: the staff already know.
+PERSON_REPEAT = timedelta(hours=2)
 
 
 async def answer_question(
@@ -273,18 +276,32 @@ def _capital(text: str) -> str:
 
 
 async def talk_to_person(turn: Turn, session: Session, text: str | None) -> Outcome:
-    """Pass the customer's message to the staff, say someone will answer here, carry on."""
+    """Pass the customer's message to the staff, say someone will answer here, carry on.
+
+    Asked again soon after, the staff are not alerted twice: the customer hears that they already
+    know (or, with no staff to reach, that there is still nobody to put them through to). Typed
+    words after a tapped request are new to the staff, so they are passed on."""
+    now = turn.now()
+    recent = session.person_asked is not None and now - session.person_asked < PERSON_REPEAT
+    again = recent and (session.person_words or not text)
+    session = replace(
+        session, person_asked=now, person_words=bool(text) or (recent and session.person_words)
+    )
     if not turn.deps.business.staff_reachable:
         phone = turn.deps.business.phone
-        answer = (
-            turn.t("person.unavailable_phone", phone=phone)
-            if phone
-            else turn.t("person.unavailable")
-        )
+        if phone:
+            answer = turn.t(
+                "person.unavailable_phone_again" if again else "person.unavailable_phone",
+                phone=phone,
+            )
+        else:
+            answer = turn.t("person.unavailable_again" if again else "person.unavailable")
         return await carry_on(turn, session, answer)
+    if again:
+        logger.info("chat %s asked for a person again", turn.customer.chat_id)
+        return await carry_on(turn, session, turn.t("person.already_passed_on"))
     customer = turn.customer
     name = " ".join(p for p in (customer.first_name, customer.last_name) if p)
-    now = turn.now()
     await turn.store.schedule(
         ScheduledMessage(
             key=f"{PERSON_REQUEST}:{customer.chat_id}:{now.isoformat()}",

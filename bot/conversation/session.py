@@ -117,6 +117,10 @@ class Session:
     asked_time: dt.time | None = None  # the time asked for the day on screen ("same time")
     reminded: str | None = None  # issue 13: the appointment the last reminder asked "Ci sei?"
     approval: str | None = None  # issue 13: the hold whose booking waits for staff approval
+    # When the customer last asked for a person, and whether with words of their own: a second
+    # request soon after is not passed on again (unless it brings the words the first lacked).
+    person_asked: datetime | None = None
+    person_words: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = _ADAPTER.dump_python(self, mode="json")
@@ -144,6 +148,8 @@ class Session:
             hold_seq=self.hold_seq,
             done=self.done,
             keyboard=self.keyboard,
+            person_asked=self.person_asked,
+            person_words=self.person_words,
         )
 
     def start_flow(self, flow: Flow, stamp: datetime) -> Session:

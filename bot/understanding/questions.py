@@ -112,7 +112,9 @@ _PERSON = _c(
     r"\b(real person|human being|a human|an operator|live agent|customer service|"
     r"representative)\b|\bis (this|there) a (bot|robot|human)\b|\bsei un (bot|robot)\b|"
     r"\b(persona|qualcuno) con cui parlare\b|\b(someone|somebody|a person) to (talk|speak) to\b|"
-    r"\bare (you|u) a (bot|robot|human|real person|machine)\b"
+    r"\bare (you|u) a (bot|robot|human|real person|machine)\b|"
+    r"\b(mi serve|ho bisogno di|voglio|vorrei|i need|need|i want|want) (una persona|un umano|"
+    r"un operatore|a human|a person|a real person|an actual person|a human being)\b"
 )
 _STYLIST = _c(
     r"\b(sceglie\w*|scelgo|chiede\w*|vorrei|voglio|posso avere|avere|prenotare con|con) (il |la |"

@@ -37,6 +37,8 @@ CASES = [
     ("can i speak with a human pls", K.PERSON),
     ("are u a bot?", K.PERSON),
     ("c'è una persona con cui parlare", K.PERSON),
+    ("mi serve una persona, non un bot", K.PERSON),
+    ("i need a real person please", K.PERSON),
     ("quanto mi viene a costare un colore", K.PRICE),
     ("ci vuole tanto per la tinta?", K.DURATION),
     ("what's your number", K.PHONE),
