@@ -385,7 +385,10 @@ _BOOK_WEAK = _c(
     r"appuntament\w*|taglio|tagliare|piega|colore|tinta|haircut|hair cut|cut|trim|blow dry|"
     r"colour|color|slot|posto|appointment|reservation|visit)\b|\b(un |an |one )?"
     r"(appuntamento|appointment) (per|for|on|at|domani|tomorrow|oggi|today)\b|"
-    r"^(un )?(appuntamento|appointment|taglio|haircut)$"
+    r"^(un )?(appuntamento|appointment|taglio|haircut)$|"
+    # "can i come friday", "posso venire domani?": asking to come is asking to book
+    r"\b(can|could|may) (i|we) (come|pop|drop|swing) ?(in|by|round|over|down)?\b|"
+    r"\b(posso|possiamo|potrei|potremmo|riesco a|riusciamo a) (venire|passare)\b"
 )
 _DAY_NAMED = _c(
     r"\b(oggi|domani|dopodomani|stasera|stamattina|stanotte|stamani|today|tomorrow|tonight|"

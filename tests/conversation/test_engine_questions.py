@@ -51,3 +51,14 @@ async def test_a_service_answer_not_understood_is_not_the_same_question_again(
     assert "Per quale servizio?" not in chat.text
     assert chat.text.startswith("Scusa, non ho capito quale servizio.")
     assert "Taglio · 30 min · 25\u00a0€" in chat.labels()
+
+
+async def test_a_price_question_with_a_request_to_come_gets_both(harness: Harness) -> None:
+    chat = harness.chat()
+    await chat.say("quanto viene il colore? potrei passare sabato mattina")
+    assert "70" in chat.text
+    assert "sabato 28 novembre" in chat.text
+    english = harness.chat(chat_id=7, language="en")
+    await english.say("what does a trim cost, and could i pop in on wednesday")
+    assert "25" in english.text
+    assert "Wednesday 25 November" in english.text
