@@ -232,6 +232,8 @@ _MOVE = _c(
     r"push (it|my (\w+ )?(appointment|appt|booking)|the (\w+ )?(appointment|appt|booking)) "
     r"(back|forward|fwd|later|to|till|until)|"
     r"re book|rebook\w*|riprenot\w*|rearrang\w*|re arrang\w*)\b|"
+    # "shift my appointment", "can you shift it to saturday" (not "my shift ends at 5")
+    r"\bshift (it|my|the|this|that|me)\b|"
     r"\b(change|changing|modify|switch|cambi\w*|modific\w*) (the |my |it |l |il |la |lo |mio |mia |"
     r"di |a )?(appuntament\w*|appointment|booking|prenotazion\w*|time|date|day|orario|ora|data|"
     r"giorno|slot|it|to)\b|\b(cambiarlo|cambiarla|modificarlo|modificarla)\b"
@@ -273,7 +275,8 @@ _LIST = _c(
     r"\bho (gia )?(degli |un |qualche |una |delle )?(appuntament\w*|prenotazion\w*)\b|"
     r"\b(do|did) i (have|already have) (an? |any )?(appointment|booking|reservation)s?\b|"
     r"\b(when|what time|what day) (is|s) my (appointment|booking|reservation)\b|"
-    r"\b(quando|a che ora|che giorno|che ora) (e|ho|era|avevo|sara) (il mio |l |la mia |il |la )?"
+    r"\b(quando|a che ora|che giorno|che ora) (e|ho|era|avevo|sara|ce l ho|ce l avevo) "
+    r"(il mio |l |la mia |il |la )?"
     r"(prossim\w* )?(appuntamento|prenotazione)\b|"
     r"\b(when|what time|what day) (is|s) my (next |upcoming )?(appointment|booking)\b|"
     r"\bho (gia )?prenotat\w*\b|\bwhat did i book\b|\bhave i (already )?booked\b|"
@@ -492,7 +495,7 @@ _THANKS = _c(
 _GREETING = _c(
     r"\b(cia+o+|buongiorno+|buon giorno|buonasera+|buona sera|buon pomeriggio|salve+|hel+o+|hi+|"
     r"he+y+|hiy+a+|heya+|"
-    r"good morning|good afternoon|good evening|hola|yo)\b"
+    r"good morning|good afternoon|good evening|hola|yo|buondi|buon di|bongiorno|howdy)\b"
 )
 # Leave-taking, apart from hellos: it is answered with a goodbye, not with the menu.
 _GOODBYE = _c(

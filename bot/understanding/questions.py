@@ -149,7 +149,8 @@ _ADDRESS = _c(
     r"vi trovo|e|venire|devo venire|si va)\b|\bindirizz\w*\b|\bcome (ci )?(arrivo|si arriva|"
     r"vi raggiungo|raggiungervi|arrivare)\b|\bin che (via|zona)\b|\bposizione\b|"
     r"\bwhere (are you|is the (salon|shop|place)|r you|do i (go|come)|are u|is it|is that)\b|"
-    r"\baddress\b|\blocated\b|\blocation\b|\bdirections\b|\bhow (do i|to) get (there|to you)\b"
+    r"\baddress\b|\blocated\b|\bwhere ?abouts\b|\blocation\b|\bdirections\b|"
+    r"\bhow (do i|to) get (there|to you)\b"
 )
 # "che orari fate?" asks the opening hours; "che orari avete giovedì?", "altri orari", "orari
 # liberi" ask for free times, which the booking flow answers.

@@ -19,6 +19,7 @@ CASES = [
     ("how long does a colour take", K.DURATION),
     ("dove siete?", K.ADDRESS),
     ("mi dai l'indirizzo", K.ADDRESS),
+    ("whereabouts is the salon", K.ADDRESS),
     ("where r u located", K.ADDRESS),
     ("che orari fate?", K.HOURS),
     ("a che ora aprite", K.HOURS),
