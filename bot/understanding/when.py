@@ -114,6 +114,10 @@ _SELF_CORRECTION = (
     ("make", "that"),
     ("no", "no"),
 )
+_PREFERRED = _words(
+    "ideally idealmente ideale preferably preferibilmente meglio preferirei preferisco prefer "
+    "preferred preferito preferita"
+)
 _ROOM_ASKED = _words("posto posti spazio room space disponibilita available availability free")
 _WANTED_NEAR = _words(
     "libero libera liberi libere free ok bene good fine works perfetto meglio better "
@@ -834,19 +838,20 @@ def _layer(text: str, now: datetime) -> When | None:
         if k + 1 == len(mine) or not _corrects(tok[m.end : mine[k + 1].start])
     ]
     parts = [m for m in mine if m.kind == "part"]
-    if len(parts) > 1:
-        # "la mattina nn posso, pomeriggio?": a part of the day refused gives way to the other.
+    if len(parts) > 1 or (parts and any(m.kind in _CLOCK_KINDS for m in mine)):
+        # "la mattina nn posso, pomeriggio?": a part of the day refused gives way to the other;
+        # "i can't do mornings so after 2": nor does it make the hour a morning one.
         wanted = [m for k, m in enumerate(parts) if not _refused_part(tok, parts, k)]
-        parts = wanted or parts
+        parts = wanted or (parts if len(parts) > 1 else [])
     part = parts[0].part if parts else None
     minutes = next((m for m in mine if m.kind == "minutes"), None)
     if minutes is not None:
         moment = (now.astimezone(UTC) + timedelta(minutes=minutes.minutes)).astimezone(now.tzinfo)
         return When(moment.date(), time(moment.hour, moment.minute), approximate=True)
-    point = next((m for m in mine if m.kind == "point"), None)
-    ranged = next((m for m in mine if m.kind == "range"), None)
-    after = next((m for m in mine if m.kind == "after"), None)
-    before = next((m for m in mine if m.kind == "before"), None)
+    point = _nearest(mine, "point", target)
+    ranged = _nearest(mine, "range", target)
+    after = _nearest(mine, "after", target)
+    before = _nearest(mine, "before", target)
     when_time: time | None = None
     window: tuple[time, time] | None = None
     approximate = False
@@ -900,6 +905,24 @@ def _layer(text: str, now: datetime) -> When | None:
     )
 
 
+_CLOCK_KINDS = frozenset({"point", "range", "after", "before"})
+
+
+def _nearest(mine: list[_Mention], kind: str, target: _Mention | None) -> _Mention | None:
+    """The first time of this kind, or, when there are several, the one said with the day
+    ("I finish at 6 most days but on fridays at 3, so friday"): nearest to it."""
+    found = [m for m in mine if m.kind == kind]
+    if len(found) < 2 or target is None:
+        return found[0] if found else None
+
+    def distance(m: _Mention) -> int:
+        if target.start <= m.start and m.end <= target.end:
+            return 0
+        return min(abs(m.start - target.end), abs(target.start - m.end))
+
+    return min(found, key=distance)
+
+
 def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
     """The days asked for: days said to be impossible ("sabato abbiamo una comunione", "not
     monday") drop out when another day remains (rule 14)."""
@@ -908,6 +931,12 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
     corrected = [d for d, nxt in itertools.pairwise(dates) if _corrects(tok[d.end : nxt.start])]
     if corrected:
         dates = [d for d in dates if d not in corrected]
+        if len(dates) < 2:
+            return dates
+    # "free tomorrow or wednesday, ideally wednesday morning": the day preferred is the wish.
+    preferred = [d for d in dates if set(tok[max(0, d.start - 2) : d.end]) & _PREFERRED]
+    if preferred and len(preferred) < len(dates):
+        dates = preferred
         if len(dates) < 2:
             return dates
     for k, d in enumerate(dates):
