@@ -151,6 +151,8 @@ async def start_change(
     ("posticipalo di un'ora", "push it back an hour") moves its time by so many minutes.
     """
     session = await drop_hold(turn, session)
+    if same_time and wish is not None and wish.time is None and wish.window_start is None:
+        wish = replace(wish, same_time=True)
     session = replace(session.start_flow(flow, turn.now()), wish=wish)
     entries = await upcoming(turn)
     if appointment_id is not None:
@@ -167,9 +169,6 @@ async def start_change(
             # "lo stesso giorno ma nel pomeriggio": the appointment's own day
             wish = replace(wish, day=entries[0].start.astimezone(turn.tz).date(), past=False)
             session = replace(session, wish=wish)
-        if same_time and wish is not None and wish.time is None and wish.window_start is None:
-            kept = entries[0].start.astimezone(turn.tz).time()
-            session = replace(session, wish=replace(wish, time=kept, approximate=False))
         untimed = wish is None or (wish.time is None and wish.window_start is None)
         if by_minutes is not None and untimed:
             moved = entries[0].start.astimezone(turn.tz) + timedelta(minutes=by_minutes)
@@ -224,6 +223,9 @@ async def appointment_chosen(
         return await ask(turn, session, Step.CANCEL_CONFIRM)
     if session.wish is not None:
         wish = session.wish
+        if wish.same_time:
+            kept = entry.start.astimezone(turn.tz).time()
+            wish = replace(wish, time=kept, approximate=False, same_time=False)
         return await search(turn, replace(session, wish=None), wish, lead)
     intro = turn.t("move.when", service=entry.service_name, when=turn.when(entry.start))
     return await ask(turn, session, Step.WHEN, join(lead, intro))

@@ -57,6 +57,9 @@ class Wish:
     last_day: date | None = None
     # The customer named a day already behind them ("lunedì scorso").
     past: bool = False
+    # "martedì stessa ora" while moving: the time of the appointment being moved, once it is
+    # known (the customer may first have to say which of several appointments).
+    same_time: bool = False
 
 
 @dataclass(frozen=True)
