@@ -66,6 +66,11 @@ class Input:
         return self.reading is not None and self.reading.same_day
 
     @property
+    def dayless(self) -> bool:
+        """A time or a part of the day with no day of its own ("at 2 instead", "al pomeriggio")."""
+        return self.reading is not None and self.reading.dayless
+
+    @property
     def shift(self) -> int | None:
         """Minutes to move the time by ("posticipa di un'ora", "half an hour earlier")."""
         return self.reading.shift if self.reading is not None else None

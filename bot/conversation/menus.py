@@ -50,7 +50,8 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
             (event.wish is not None and (event.change_request or event.same_day))
             or event.shift is not None
         )
-        and kind is not IntentKind.BOOK  # "anzi, prenotane un altro giovedì" is a new booking
+        # "anzi, prenotane un altro giovedì" is a new booking; "can I come at 2 instead" is not
+        and (kind is not IntentKind.BOOK or (event.dayless and event.change_request))
         and await upcoming(turn, refresh=False)
     ):
         return await start_change(
@@ -60,7 +61,7 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
             wish=event.wish,
             same_time=event.same_time,
             by_minutes=event.shift,
-            on_its_day=event.same_day,
+            on_its_day=event.same_day or event.dayless,
         )
     if kind in (IntentKind.BOOK, IntentKind.ASAP) or event.wish is not None:
         asap = kind is IntentKind.ASAP

@@ -315,10 +315,20 @@ _STOP_STRONG = _c(
     r"ci (devo )?pens\w*|ti faccio sapere|"
     r"vi faccio sapere|le faccio sapere|i ll think about it|let me think|i ll let you know|"
     r"not now|non ora|adesso no|per ora no|maybe later|magari un altra volta|another time|"
-    r"i ll pass|i will pass|i think i ll pass|that s all|that s it|e tutto|tutto qui|"
+    r"i ll pass|i will pass|i think i ll pass|that s all|that s it|tutto qui|"
+    r"e tutto(?! (giusto|corretto|ok|okay|perfetto|esatto|a posto|bene|confermato))|"
     r"a posto cosi|sono a posto|nient altro|nothing else|"
     r"basta cosi|ho cambiato idea|changed my mind|no need|non serve|non c e bisogno|stop it|"
     r"esci|exit|quit|abort|interrompi)\b"
+)
+# Not booking after all: "non prenoto più", "i don't want to book anymore", "I'll book another
+# time". Read before the actions, where "book"/"prenoto" alone would start a booking.
+_BOOK_DROPPED = _c(
+    r"\b(don t|dont|do not|no longer|non|nn) (really )?(want to |wanna |need to |voglio |vorrei |"
+    r"devo |serve )?(book|prenot\w*)( it| nothing| niente| piu)? (anymore|any more|piu|after all|"
+    r"per ora|for now|per adesso)\b|"
+    r"\b(book|prenot\w*|rebook|ri ?prenot\w*) (another time|some other time|un altra volta|"
+    r"un altro momento|piu avanti|later on|in futuro)\b"
 )
 _STOP_WEAK = frozenset({"niente", "nulla", "basta", "stop", "nothing", "no niente", "no nothing"})
 
@@ -334,7 +344,10 @@ _ASAP = _c(
     r"\bright away\b|\bstraight away\b|\bsooner the better\b|"
     # rule 20: "appena puoi", "prima che puoi", "whenever you can soonest"
     r"\b(appena|prima che|quanto prima) (puoi|potete|riesci|riuscite|c e posto|hai posto)\b|"
-    r"\bprimo buco\b|\bas early as (possible|you can)\b"
+    r"\bprimo buco\b|\bas early as (possible|you can)\b|"
+    # "is anyone free right now", "c'è qualcuno libero adesso": the first free time, today
+    r"\b(anyone|anybody|someone|somebody|qualcuno|anything|qualcosa|posto) (free|available|"
+    r"liber[oa]|disponibil\w*) (right now|now|adesso|ora|subito)\b"
 )
 _MORE = _c(
     r"\b(altri|altre) (orari|ore|opzioni|posti|slot)\b|"
@@ -469,9 +482,11 @@ _YES = _c(
     r"k|perfetto|perfetta|ottimo|benissimo|bene|esatto|esattamente|giusto|confermo|conferma|"
     r"confermato|confermiamo|d accordo|daccordo|volentieri|assolutamente|procedi|vai|andata|"
     r"fatto|yes|yep|yeah|yup|ya|yea|sure|certainly|absolutely|definitely|of course|sounds good|"
-    r"looks good|fine|good(?! (morning|afternoon|evening|night|day))|great|perfect|correct|right|"
+    r"looks good|fine|good(?! (morning|afternoon|evening|night|day))|great|perfect|correct|"
+    r"right(?! (now|away|after|before))|"
     r"alright|all right|confirm|confirmed|"
     r"go ahead|do it|deal|exactly|why not|perche no|ci sto|works for me|that works|mi va bene|"
+    r"go for it|(i )?(guess|suppose|reckon|think) so|(direi|penso|credo) (di )?si|"
     r"mi sta bene|benone|top|cool|lovely|excellent|yes please)\b"
 )
 _NO = _c(
@@ -661,6 +676,8 @@ def _parse(text: str, language: str) -> Intent | None:
     s = " ".join(tokens)
     core = _core(tokens)
 
+    if _BOOK_DROPPED.search(s) and not _CANCEL.search(s):
+        return Intent(IntentKind.STOP)
     found = _language(s, tokens) or _action(s)
     if found:
         return found

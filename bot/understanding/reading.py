@@ -54,6 +54,9 @@ class Reading:
     # "posticipa di un'ora", "push it back an hour", "mezz'ora prima": minutes to add to the
     # time on screen (or to the appointment being moved); negative is earlier.
     shift: int | None = None
+    # A time or a part of the day and no day of its own ("at 2 instead", "al pomeriggio"): the
+    # step may put it on the day in play (the appointment being moved).
+    dayless: bool = False
 
 
 def _c(pattern: str) -> re.Pattern[str]:
@@ -118,6 +121,30 @@ _NEXT_DAY = _c(
 _PREVIOUS_DAY = _c(
     r"\b(il giorno prima|giorno prima|the day before|the previous day|il giorno precedente)\b"
     r"(?! (tomorrow|domani|yesterday|ieri))"
+)
+# "the same day next week", "lo stesso giorno della settimana dopo": a week after the day on screen.
+_WEEK_ON = _c(
+    r"\b(same day|stesso giorno)( of| della| la| the)? (next week|the week after|the following "
+    r"week|settimana (prossima|dopo|successiva)|prossima settimana)\b"
+)
+# "any of those", "whichever you like", "uno qualsiasi", "fai tu": the choice is left to us, and
+# the first time on screen is as good as any.
+_ANY_OF_THEM = _c(
+    r"\b(any of (those|them|these|the times)|any (one|is fine|will do|s fine|works)|anyone of|"
+    r"whichever|whatever (you like|you want|suits|works|is free|s free)|i m (easy|flexible)|"
+    r"you (choose|pick|decide)|up to you|dealer s choice|"
+    r"(un|uno|una) qualsiasi|qualsiasi (va bene|orario|ora)|quello che vuoi|quella che vuoi|"
+    r"(fai|decidi|scegli) tu|per me (e )?(uguale|indifferente|lo stesso)|vanno tutti bene|"
+    r"va bene tutto|uno vale l altro|come preferisci)\b"
+)
+# Words that make "the earliest" / "il primo che hai" a pick on screen, not "as soon as possible".
+_PICK_WORDS = frozenset(
+    str.split("one take grab have ll prendo dammi metti orario slot those them quelli quello")
+)
+# "11 instead of 10", "alle 11 invece che alle 10": the time after "instead of" is the old one.
+_INSTEAD_OF = _c(
+    r"\b(instead of|rather than|invece (che|di|delle|della)|piuttosto che)( at| alle| the| le)? "
+    r"\d{1,2}([ :.]\d\d)?\b"
 )
 # A shift of the time by an amount: "posticipa di un'ora", "un'ora più tardi", "push it back an
 # hour", "half an hour earlier", "anticipa di 30 minuti", "bring it forward 15 mins".
@@ -340,6 +367,17 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
     change = bool(_CHANGE.search(s))
 
     picks = None if negated else _pick(tokens, screen)
+    on_screen = screen.choices > 0 and screen.day is not None and when is None and not negated
+    if picks is None and on_screen and _ANY_OF_THEM.search(s):
+        picks = 1  # "any of those is fine": the first time on screen
+    if (
+        picks is None
+        and on_screen
+        and intent is not None
+        and intent.kind is IntentKind.ASAP
+        and _PICK_WORDS & set(tokens)
+    ):
+        picks = 1  # "I'll grab the earliest one" with times on screen: the first of them
     if (
         picks is not None
         and picks > screen.choices > 0
@@ -383,16 +421,25 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         and (same_day or not _names_a_day(text, s, screen.day, now, language))
     ):
         when = replace(when, date=screen.day)
+    if _WEEK_ON.search(s) and screen.day is not None:
+        week_on = screen.day + timedelta(days=7)
+        kept = when if when is not None and when.last is None else None
+        when = replace(kept, date=week_on) if kept is not None else When(date=week_on)
     step = 1 if _NEXT_DAY.search(s) else -1 if _PREVIOUS_DAY.search(s) else 0
     if step and screen.day is not None:
         beside = screen.day + timedelta(days=step)
         when = replace(when, date=beside) if when is not None else When(date=beside)
         if intent is not None and intent.kind in (IntentKind.LATER, IntentKind.EARLIER):
             intent = None  # "il giorno dopo" is another day, not a later time
-    if when is None and (change or (negated and correction)) and screen.day is not None:
-        bare = _bare_hour(tokens)
+    dayless = False
+    if when is None and (change or (negated and correction)):
+        # "could we make it 11 instead of 10": 11 is asked, 10 is the time it has now
+        bare = _bare_hour(tuple(_INSTEAD_OF.sub(" ", s).split()))
         if bare is not None:
-            when = When(date=screen.day, time=time(bare))
+            when = When(date=screen.day or now.date(), time=time(bare))
+            dayless = screen.day is None
+    elif when is not None and screen.day is None and when.last is None and not when.past:
+        dayless = not _names_a_day(text, s, now.date(), now, language)
     if shift is not None and shift % _DAY_MINUTES == 0 and screen.day is not None:
         # "rimandalo di un giorno", "push it back a week": another day, the same time
         when = When(date=screen.day + timedelta(minutes=shift), time=screen.time)
@@ -420,4 +467,5 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         change=change,
         day_word=bool(_DAY_WORDS.search(s)),
         shift=shift,
+        dayless=dayless,
     )
