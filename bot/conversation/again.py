@@ -87,6 +87,21 @@ async def _last(turn: Turn) -> LedgerEntry | None:
     return max(kept, key=lambda e: e.created_at) if kept else None
 
 
+async def email_of(turn: Turn, entry: LedgerEntry | None) -> str | None:
+    """The e-mail address a booking was made with, when Zimun still has it."""
+    if entry is None:
+        return None
+    try:
+        return (await turn.zimun.get_appointment(entry.appointment_id)).contact_email or None
+    except ZimunError:
+        return None
+
+
+async def last_email(turn: Turn) -> str | None:
+    """The e-mail address of the last booking made from this chat ("same email as last time")."""
+    return await email_of(turn, await _last(turn))
+
+
 async def book_again(
     turn: Turn, session: Session, entry: LedgerEntry | None, wish: Wish | None = None
 ) -> Outcome:
@@ -95,11 +110,7 @@ async def book_again(
     service = await turn.service(entry.service_id) if entry is not None else None
     if entry is None or service is None:
         return session, menu(turn, turn.t("rebook.nothing"))
-    email: str | None = None
-    try:
-        email = (await turn.zimun.get_appointment(entry.appointment_id)).contact_email or None
-    except ZimunError:
-        email = None  # asked again: the booking goes on without it
+    email = await email_of(turn, entry)  # None: asked again, the booking goes on without it
     session = await drop_hold(turn, session)
     session = replace(
         session.start_flow(Flow.BOOK, turn.now()),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
@@ -490,6 +491,39 @@ async def change_when(turn: Turn, session: Session, event: Input) -> Outcome:
         lead = turn.t("change.look", day=look)
     session = await drop_hold(turn, replace(session, new_start=None))
     return await search(turn, session, wish, lead)
+
+
+# What follows "instead of" / "invece del" / "not just" names the service being left.
+_OLD_SERVICE = re.compile(
+    r"\b(instead of|rather than|not just|not only|non solo|invece (del|della|dello|di|che)|"
+    r"piuttosto (che|del|della))\b.*$"
+)
+
+
+def other_service(
+    turn: Turn, session: Session, text: str, services: Sequence[Service]
+) -> Service | None:
+    """The one service a message mid-booking names, when it is not the one being booked
+    ("actually make it a colour", "si può fare il colore invece del taglio?")."""
+    match = match_service(turn, _OLD_SERVICE.sub(" ", normalize(text)), services)
+    chosen = match.one
+    return chosen if chosen is not None and chosen.id != session.service_id else None
+
+
+async def change_service(turn: Turn, session: Session, event: Input, service: Service) -> Outcome:
+    """A change of service mid-booking: the day (and time held) stay, unless a new one was said."""
+    wish = event.wish
+    if wish is None and session.hold is not None:
+        start = session.hold.start.astimezone(turn.tz)
+        wish = Wish(day=start.date(), time=start.time())
+    elif wish is None and session.offer is not None and session.offer.day is not None:
+        wish = Wish(day=session.offer.day)
+    session = await drop_hold(turn, replace(session, new_start=None))
+    session = replace(with_service(session, service), offer=None, choices=())
+    lead = turn.t("change.service", name=service.name)
+    if wish is None:
+        return await ask(turn, session, Step.WHEN, lead)
+    return await search(turn, session, tentative(event, wish), lead)
 
 
 async def change_time(turn: Turn, session: Session, lead: str | None = None) -> Outcome:

@@ -6,6 +6,7 @@ import logging
 from dataclasses import replace
 
 from bot.conversation.actions import Verb
+from bot.conversation.again import last_email
 from bot.conversation.approval import ask_approval, needs_approval
 from bot.conversation.booking import (
     change_when,
@@ -36,11 +37,14 @@ from bot.conversation.turn import Turn
 from bot.understanding import ContactProblem, IntentKind, parse_email
 from bot.understanding.contacts import (
     ContactField,
+    dictation_choices,
     find_address,
+    is_same_address,
     is_self_reference,
     looks_like_name,
     read_contact_change,
     read_name,
+    split_name_and_address,
 )
 from bot.understanding.intents import is_acknowledgement, is_nod
 from bot.zimun import Appointment, HoldExpired, InvalidRequest, NotFound, SlotUnavailable
@@ -128,6 +132,10 @@ async def on_name(turn: Turn, session: Session, event: Input) -> Outcome:
         return await ask(turn, session, Step.NAME)
     if shifts(event):
         return await shift(turn, session, later=event.kind is IntentKind.LATER)
+    both = split_name_and_address(event.text)
+    if both is not None:
+        # "Emma Clarke, emma@example.org": the name, and the address checked as at its question
+        return await take_email(turn, replace(session, contact_name=both[0]), both[1], event)
     check = read_name(event.text)
     if is_acknowledgement(event.text) or not any(ch.isalnum() for ch in event.text):
         # "👍", "ok", "🙂": nobody's name, whatever characters they are made of.
@@ -186,6 +194,19 @@ async def on_email(turn: Turn, session: Session, event: Input) -> Outcome:
             return await email_chosen(turn, session, chosen)
     if shifts(event):
         return await shift(turn, session, later=event.kind is IntentKind.LATER)
+    if is_same_address(event.text):
+        # "same email as last time": the address of the last booking made from this chat
+        known = await last_email(turn)
+        if known:
+            return await take_email(turn, session, known, event)
+        return await ask(turn, session, Step.EMAIL, turn.t("email.none_before"))
+    choices = dictation_choices(event.text)
+    if choices is not None:
+        # "emma clarke at gmail dot com": emmaclarke@ or emma.clarke@? Asked, never guessed.
+        joined, dotted = choices
+        return await ask(
+            turn, session, Step.EMAIL, turn.t("email.which", joined=joined, dotted=dotted)
+        )
     return await take_email(turn, session, event.text, event)
 
 

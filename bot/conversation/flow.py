@@ -21,12 +21,14 @@ from bot.conversation.actions import Verb
 from bot.conversation.again import again_press, book_again, same_again
 from bot.conversation.attendance import typed_answer
 from bot.conversation.booking import (
+    change_service,
     change_time,
     change_when,
     hold_again,
     on_service,
     on_slot,
     on_when,
+    other_service,
     prompt_service,
     prompt_slot,
     prompt_when,
@@ -130,6 +132,8 @@ FLOW: dict[Step, Handler] = {
 CONTENT_STEPS = frozenset({Step.NAME, Step.EMAIL, Step.CANCEL_REASON})
 # Steps that ask no yes-or-no question, where a bare "ok" is only a nod.
 ACK_STEPS = frozenset({Step.SERVICE, Step.WHEN, Step.CHOOSE_APPOINTMENT})
+# Where the service being booked can still be changed by naming another one.
+SERVICE_CHANGE_STEPS = frozenset({Step.WHEN, Step.SLOT, Step.NAME, Step.EMAIL, Step.SUMMARY})
 # issue 13: where "come l'ultima volta" starts a booking of the same again.
 SAME_AGAIN_STEPS = frozenset({Step.IDLE, Step.SERVICE, Step.WHEN})
 
@@ -249,6 +253,19 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
             return await ask(turn, session, session.step, turn.t("idle.thanks"))
         if kind is IntentKind.GREETING and event.wish is None:
             return await ask(turn, session, session.step, turn.t("step.hello"))
+    if (
+        session.flow is Flow.BOOK
+        and session.service_id is not None
+        and session.step in SERVICE_CHANGE_STEPS
+        and event.text
+        and kind not in (IntentKind.CANCEL, IntentKind.LIST)
+        # where a name or an e-mail is typed, only a change said as one ("sorry, I meant ...")
+        and (session.step not in CONTENT_STEPS or event.correction)
+    ):
+        # "actually make it a colour", "si può fare il colore invece del taglio?"
+        other = other_service(turn, session, event.text, await turn.services())
+        if other is not None:
+            return await change_service(turn, session, event, other)
     if session.step in SAME_AGAIN_STEPS:
         # issue 13: "ricordami tra 6 settimane" / "remind me in 6 weeks" after a visit
         recalled = await typed_recall(turn, session, event.text or "")
@@ -276,6 +293,7 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
                 wish=event.wish,
                 same_time=event.same_time,
                 by_minutes=event.shift,
+                on_its_day=event.same_day or event.dayless,  # "me lo sposti al pomeriggio?"
             )
         if kind is IntentKind.CANCEL and session.step not in (
             Step.CANCEL_CONFIRM,

@@ -24,13 +24,16 @@ __all__ = [
     "ContactProblem",
     "EmailCheck",
     "NameCheck",
+    "dictation_choices",
     "find_address",
+    "is_same_address",
     "is_self_reference",
     "looks_like_name",
     "parse_email",
     "parse_name",
     "read_contact_change",
     "read_name",
+    "split_name_and_address",
 ]
 
 logger = logging.getLogger(__name__)
@@ -246,10 +249,22 @@ _NAME_TAIL = re.compile(
 )
 
 
+# "Emma, surname Watson", "first name lucy last name hart", "nome Giulia cognome Ferri".
+_NAME_PARTS = re.compile(
+    r"^\s*(?:(?:my\s+)?(?:first\s+name|name|nome)\s*(?:is|è|e|:)?\s+)?(?P<first>[^\W\d_]+)"
+    r"\s*[,;]?\s*(?:and\s+|e\s+)?(?:(?:my\s+|il\s+)?(?:last\s+name|surname|family\s+name|"
+    r"cognome)\s*(?:is|è|e|:)?\s+)(?P<last>[^\W\d_]+(?:[\s'-][^\W\d_]+)?)\s*$",
+    re.IGNORECASE,
+)
+
+
 def read_name(text: str) -> NameCheck:
     """`parse_name` of what a customer typed at the name question, without the lead-in
     ("ciao, sono Giulia Verdi") and the trailing punctuation."""
     cleaned = _NAME_TAIL.sub("", text.strip()).rstrip("!.?,;") or text.strip()
+    parts = _NAME_PARTS.match(cleaned)
+    if parts is not None:
+        return parse_name(f"{parts.group('first')} {parts.group('last')}")
     match = _FOR_LEAD.match(cleaned)
     if match and match.end() < len(cleaned):
         return parse_name(cleaned[match.end() :].strip())
@@ -324,18 +339,60 @@ _NEW_NAME = re.compile(
 
 # A dictated address (voice to text): "mario punto rossi chiocciola gmail punto com",
 # "jane dot doe at gmail dot com"; the domain needs at least one "dot".
+# "underscore", "trattino basso", "dash", "trattino" are spoken too.
+_SEPARATOR = r"(?:punto|dot|underscore|trattino\s+basso|under\s+score|dash|hyphen|trattino)"
 _DICTATED = re.compile(
-    r"([\w+-]+(?:\s+(?:punto|dot)\s+[\w+-]+)*)\s+(?:chiocciola|at)\s+"
+    rf"([\w+-]+(?:\s+{_SEPARATOR}\s+[\w+-]+)*)\s+(?:chiocciola|at)\s+"
     r"([\w-]+(?:\s+(?:punto|dot)\s+[\w-]+)+)",
     re.IGNORECASE,
 )
 _SPOKEN_DOT = re.compile(r"\s+(?:punto|dot)\s+", re.IGNORECASE)
+_SPOKEN_UNDERSCORE = re.compile(r"\s+(?:underscore|trattino\s+basso|under\s+score)\s+", re.I)
+_SPOKEN_DASH = re.compile(r"\s+(?:dash|hyphen|trattino)\s+", re.IGNORECASE)
+# Words that may stand right before a dictated address: anything else there is a second word of
+# the local part ("emma clarke at gmail dot com"), which cannot be told apart from one.
+_BEFORE_ADDRESS = frozenset(
+    w.lower()
+    for w in re.split(
+        r"\s+",
+        "is its it s e è é la mia mail email e-mail indirizzo address my me use usa scrivi it "
+        "sorry ok okay yes yeah si sì allora then thanks grazie ciao hi hello sure certo ecco "
+        "here to a an the di del della l lo ed and oh ah no anzi actually invece sarebbe would "
+        "be should",
+    )
+)
+
+
+def _spoken_local(local: str) -> str:
+    local = _SPOKEN_UNDERSCORE.sub("_", local)
+    local = _SPOKEN_DASH.sub("-", local)
+    return _SPOKEN_DOT.sub(".", local)
 
 
 def _undictate(text: str) -> str:
     return _DICTATED.sub(
-        lambda m: _SPOKEN_DOT.sub(".", m.group(1)) + "@" + _SPOKEN_DOT.sub(".", m.group(2)), text
+        lambda m: _spoken_local(m.group(1)) + "@" + _SPOKEN_DOT.sub(".", m.group(2)), text
     )
+
+
+def dictation_choices(text: str) -> tuple[str, str] | None:
+    """The two readings of a dictated address whose local part is two words with nothing between
+    them ("emma clarke at gmail dot com": emmaclarke@ or emma.clarke@): which one, only the
+    customer knows. None when the dictation is not ambiguous."""
+    if "@" in text:
+        return None
+    found = _DICTATED.search(text)
+    if found is None:
+        return None
+    before = text[: found.start()].split()
+    if not before:
+        return None
+    word = before[-1].lower().strip(",.:;!?'")
+    if not word.isalpha() or len(word) < 2 or word in _BEFORE_ADDRESS:
+        return None
+    local = _spoken_local(found.group(1)).lower()
+    domain = _SPOKEN_DOT.sub(".", found.group(2)).lower()
+    return f"{word}{local}@{domain}", f"{word}.{local}@{domain}"
 
 
 def find_address(text: str) -> str | None:
@@ -575,3 +632,55 @@ def parse_email(text: str) -> EmailCheck:
     if suggestion is not None:
         suggestion = f"{result.local_part}@{suggested}"
     return EmailCheck(result.normalized, None, suggestion)
+
+
+# "same email as last time", "la stessa mail dell'altra volta", "use the one you've got".
+_SAME_ADDRESS = re.compile(
+    r"\b(same|usual|stessa|solita|identica)( e ?mail| mail| address| one| indirizzo)?"
+    r"( as| di| del| dell| della)? ?(last time|before|sempre|prima|l altra volta|altra volta|"
+    r"ultima volta|usual)?\b"
+    r"|\b(the one|quella|quello) (you ve|you have|che (avete|hai))( already)?( got)?\b"
+    r"|\b(as|come) (last time|before|l altra volta|l ultima volta)\b"
+)
+
+
+def is_same_address(text: str) -> bool:
+    """Whether a message at the e-mail question asks to use the address used before."""
+    if "@" in text:
+        return False
+    plain = _plain(text).replace("'", " ")
+    found = _SAME_ADDRESS.search(plain)
+    if found is None:
+        return False
+    return bool(
+        re.search(
+            r"\b(mail|email|address|indirizzo|one|quella|last|before|prima|volta|"
+            r"sempre|solita|usual|stessa)\b",
+            plain,
+        )
+    )
+
+
+# What may join a name and an address in one message: "Emma Clarke, emma@x.org", "sono Chiara
+# Conti e la mail è chiara@x.it", "its Grace Miller and my email is grace@x.com".
+_NAME_ADDRESS_JOIN = re.compile(
+    r"[\s,;:-]*(?:(?:and|e|ed)\s+)?(?:(?:my|la\s+mia|mia|la|the)\s+)?"
+    r"(?:(?:e-?\s?mail|mail|email\s+address|address|indirizzo(?:\s+e-?mail)?)\s*)?"
+    r"(?:(?:is|è|e|é)\s*|:\s*)?$",
+    re.IGNORECASE,
+)
+
+
+def split_name_and_address(text: str) -> tuple[str, str] | None:
+    """A name and an e-mail address typed together at the name question, or None."""
+    source = text if "@" in text else _undictate(text)
+    found = _ADDRESS.search(source)
+    if found is None or source[found.end() :].strip(" .!,;") not in ("", "grazie", "thanks"):
+        return None
+    before = _NAME_ADDRESS_JOIN.sub("", source[: found.start()])
+    if not before.strip():
+        return None
+    check = read_name(before)
+    if check.value is None or len(check.value.split()) < 2:
+        return None
+    return check.value, found.group(0).replace(" ", "").rstrip(".")
