@@ -197,7 +197,7 @@ async def start_booking(
     if chosen is None and len(services) == 1:
         chosen = services[0]
     if chosen is None:
-        return await ask(turn, session, Step.SERVICE)
+        return await ask(turn, replace(session, asap=asap and wish is None), Step.SERVICE)
     lead = turn.t("service.chosen", name=chosen.name) if named else None
     if asap and wish is None:
         # "what's the earliest you have for a colour": the first day with room, at once.
@@ -209,6 +209,8 @@ async def choose_service(
     turn: Turn, session: Session, service: Service, lead: str | None = None
 ) -> Outcome:
     session = replace(with_service(session, service), choices=())
+    if session.asap and session.wish is None:
+        return await first_free(turn, replace(session, asap=False), lead)
     if session.wish is not None:
         return await search(turn, replace(session, wish=None), session.wish, lead)
     return await ask(turn, session, Step.WHEN, lead)

@@ -172,9 +172,10 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
         person = question.kind is QuestionKind.PERSON
         if not typed:
             # "siete aperti sabato?" reads as a (weak) booking too; it is only a question.
-            if kind in ACTIONS and not person and QuestionKind.HOURS not in question.kinds:
-                # "quanto costa un taglio? vorrei prenotare domani alle 10": the answer, and then
-                # what was asked to be done.
+            asked_for = kind in ACTIONS or (event.wish is not None and kind is not IntentKind.NO)
+            if asked_for and not person and QuestionKind.HOURS not in question.kinds:
+                # "quanto costa un taglio? vorrei prenotare domani alle 10", "how much is a trim,
+                # anything monday after 5": the answer, and then what was asked to be done.
                 answer, _ = await answer_text(turn, session, question, event.text)
                 session, replies = await _by_intent(turn, session, event)
                 return session, with_lead(replies, answer)

@@ -23,8 +23,8 @@ from bot.conversation.session import Session, Step
 from bot.conversation.turn import Turn
 from bot.i18n import Translator, format_clock, format_money, format_weekday
 from bot.storage import ScheduledMessage
-from bot.understanding.questions import Question, QuestionKind
-from bot.understanding.services import kinds_in_text, match_services
+from bot.understanding.questions import Question, QuestionKind, lists_services
+from bot.understanding.services import match_services
 from bot.understanding.text import normalize
 from bot.zimun import Location, OpeningInterval, Service
 
@@ -196,7 +196,7 @@ async def _offer(turn: Turn, text: str) -> str:
     if named:
         lead = "question.offer_partial" if match.partial else "question.offer_yes"
         return "\n".join([t(lead), *lines])
-    lead = "question.offer_no" if kinds_in_text(text) else "question.services"
+    lead = "question.services" if lists_services(text) else "question.offer_no"
     return "\n".join([t(lead), *lines])
 
 

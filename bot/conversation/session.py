@@ -124,6 +124,8 @@ class Session:
     # request soon after is not passed on again (unless it brings the words the first lacked).
     person_asked: datetime | None = None
     person_words: bool = False
+    # "is anyone free right now" before a service was chosen: once it is, the first free time.
+    asap: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = _ADAPTER.dump_python(self, mode="json")

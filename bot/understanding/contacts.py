@@ -641,6 +641,7 @@ _SAME_ADDRESS = re.compile(
     r"ultima volta|usual)?\b"
     r"|\b(the one|quella|quello) (you ve|you have|che (avete|hai))( already)?( got)?\b"
     r"|\b(as|come) (last time|before|l altra volta|l ultima volta)\b"
+    r"|\b(quella|quello|the one|the usual one) (di sempre|solita|as usual|i always use)\b"
 )
 
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from bot.understanding.services import kinds_in_text
 from bot.understanding.text import closest, normalize, words
 
-__all__ = ["Question", "QuestionKind", "parse_question"]
+__all__ = ["Question", "QuestionKind", "lists_services", "parse_question"]
 
 
 class QuestionKind(StrEnum):
@@ -182,10 +182,21 @@ _OFFER = _c(
     r"\b(fate|fai|avete|offrite|fa) anche\b|\bdo (you|u) (also )?(do|offer)\b|"
     r"\bfate (il|la|i|le|lo|l)\b"
 )
+# The forms that can only ask about a kind of service, even one we do not know the word for
+# ("do you do eyelash extensions?"); "fate il sabato?" or "avete anche sabato?" are not among them.
+_OFFER_ONLY = _c(
+    r"\bdo (you|u) (also )?(do|offer)\b|\b(fate|fai|offrite) anche\b|\b(fate|fai) (le|i|gli) "
+)
+# How a question starts when it has no question mark ("can i pay by card", "is there parking").
+_QUESTION_START = _c(
+    r"^(can|could|do|does|is|are|will|posso|si puo|potete|accettate|avete|c e|ce|ci sono|"
+    r"where|dove|what|which|how|come)\b"
+)
 _SERVICES = _c(r"\b(che|quali) servizi\b|\bwhat services\b|\bservices do (you|u)\b|\bmenu prezzi\b")
 _INFO = _c(
     r"\b(parcheggi\w*|parking|park|carta di credito|carte|bancomat|pos|contanti|satispay|"
-    r"paypal|card|cards|cash|pagament\w*|payment|pay by|wifi|cane|"
+    r"paypal|card|cards|cash|pagament\w*|payment|pay by|apple pay|google pay|contactless|amex|"
+    r"wifi|cane|"
     r"cani|dog|dogs|accessibil\w*|wheelchair|sedia a rotelle|ascensore|lift|bagno|toilet|"
     r"gift card|buono regalo|buoni regalo|voucher|sconto|sconti|discount|promo|promozion\w*|"
     r"promotion\w*)\b"
@@ -246,11 +257,20 @@ def parse_question(text: str) -> Question | None:
     if _PHONE.search(s):
         found.append(QuestionKind.PHONE)
     offer = _OFFER.search(s) is not None and bool(kinds_in_text(text))
+    if not offer and _OFFER_ONLY.search(s) and not _FREE_TIMES.search(s) and day is None:
+        offer = not _INFO.search(s)  # "do you do nails / eyelash extensions?"
     if (offer or _SERVICES.search(s)) and not found:
         found.append(QuestionKind.OFFER)
     # Only as a question, and not about a service ("un taglio per la bimba, pago con carta").
-    if _INFO.search(s) and not found and "?" in text and not kinds_in_text(text):
+    asked = "?" in text or _QUESTION_START.search(s) is not None
+    if _INFO.search(s) and not found and asked and not kinds_in_text(text):
         found.append(QuestionKind.INFO)
     if not found:
         return None
     return Question(found[0], weekday, tuple(found[1:]))
+
+
+def lists_services(text: str) -> bool:
+    """Whether a message asks what the services are ("che servizi fate?"), rather than about
+    one kind of service ("do you do nails?")."""
+    return _SERVICES.search(" ".join(words(normalize(text)))) is not None

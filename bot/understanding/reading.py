@@ -101,11 +101,16 @@ _DAY_WORDS = _c(
     r"settimana|week|mattina|pomeriggio|morning|afternoon|evening)\b"
 )
 # A day or time refused in the message ("non martedì", "not on tuesday"): the other one is meant.
-_REFUSED_DAY = _c(
-    r"\b(non|not|nn)( e| is| il| the| on| di)? (lunedi|martedi|mercoledi|giovedi|venerdi|"
-    r"sabato|domenica|oggi|domani|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-    r"today|tomorrow)\b"
+_REFUSED_WORDS = (
+    r"lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica|oggi|domani|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|today|tomorrow"
 )
+# "not monday or tuesday", "non lunedì né martedì": every day after the "not" is refused.
+_REFUSED_DAY = _c(
+    rf"\b(non|not|nn)( e| is| il| the| on| di)? ({_REFUSED_WORDS})"
+    rf"((,| or| nor| ne| o| and| e)( on| il| di)? ({_REFUSED_WORDS}))*\b"
+)
+_REFUSED_ONE = _c(rf"\b({_REFUSED_WORDS})\b")
 # "not this friday, the next one", "non questo venerdì, quello dopo": that weekday a week later.
 _NOT_THIS_NEXT = _c(
     r"\b(non|not|nn|no) (this|questo|questa|sto) (?P<day>lunedi|martedi|mercoledi|giovedi|venerdi|"
@@ -146,6 +151,33 @@ _INSTEAD_OF = _c(
     r"\b(instead of|rather than|invece (che|di|delle|della)|piuttosto che)( at| alle| the| le)? "
     r"\d{1,2}([ :.]\d\d)?\b"
 )
+_WEEKDAY_WORDS = (
+    r"lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday"
+)
+# "tuesday or wednesday but wednesday is better", "venerdì o sabato, meglio sabato": of several
+# days named, the one said to be preferred.
+_PREFERRED = _c(
+    rf"\b(?P<a>{_WEEKDAY_WORDS})( would be| is| e| sarebbe| va)? (better|best|ideal|ideally|"
+    r"preferably|preferred|meglio|preferibile|ideale|perfetto)\b|"
+    rf"\b(ideally|preferably|preferibilmente|meglio|better|rather|possibly|idealmente) (on )?"
+    rf"(?P<b>{_WEEKDAY_WORDS})\b"
+)
+_ANY_WEEKDAY = _c(rf"\b({_WEEKDAY_WORDS})\b")
+# "I start work at 10 so something before that", "turno dalle 8 alle 2 quindi dopo": the time
+# before or after the last hour said.
+_BEFORE_AFTER_THAT = _c(
+    r"\b(?P<before>before|prima)( that| then| di quell ora| di allora| di quello)\b"
+    r"(?! (day|one|week))"
+    r"|\b(?P<after>after|dopo)( that| then| di quell ora| di allora| di quello| di che)\b"
+    r"(?! (day|one|week))|\b(quindi|poi|so) (?P<after2>dopo|after)\b(?! (di|del|dell|delle|le|"
+    r"pranzo|cena|lunch|work|\d))"
+)
+# "I work before that", "sono impegnata dopo": what the customer cannot do, not a request.
+_BUSY_BEFORE = _c(
+    r"\b(work|working|busy|lavoro|lavora|impegnat\w*|occupat\w*|away|via|fuori)( \w+)?$"
+)
+_LAST_HOUR = _c(r"\b(\d{1,2})(?:[:.](\d\d))?\b")
 # A shift of the time by an amount: "posticipa di un'ora", "un'ora più tardi", "push it back an
 # hour", "half an hour earlier", "anticipa di 30 minuti", "bring it forward 15 mins".
 _AMOUNT = (
@@ -326,6 +358,39 @@ def _names_a_day(text: str, s: str, screen_day: date, now: datetime, language: s
     return anchored is None or anchored.date != screen_day or anchored.last is not None
 
 
+def _preferred(s: str, when: When | None, now: datetime, language: str) -> When | None:
+    """Of several days named, the one said to be preferred, with the time or window said."""
+    found = _PREFERRED.search(s)
+    if found is None or when is None or when.last is not None or len(_ANY_WEEKDAY.findall(s)) < 2:
+        return when
+    day = parse_when(found.group("a") or found.group("b"), now=now, language=language)
+    if day is None or day.date.weekday() == when.date.weekday():
+        return when  # "ideally wednesday 2nd": the date read already is that day
+    return replace(when, date=day.date)
+
+
+def _before_after_that(s: str, when: When | None, now: datetime, language: str) -> When | None:
+    """ "I start work at 10 so something before that (on thursday)": a window that ends (or, with
+    "after that", starts) at the last hour said before it, on the day named."""
+    found = _BEFORE_AFTER_THAT.search(s)
+    if found is None or when is None or when.last is not None:
+        return when
+    if _BUSY_BEFORE.search(s[: found.start()].strip()):
+        return when
+    hours = list(_LAST_HOUR.finditer(s[: found.start()]))
+    if not hours:
+        return when
+    hour = hours[-1].group(0).replace(".", ":")
+    side = "before" if found.group("before") else "after"
+    tail = f"{side} {hour} {s[found.end() :]}"
+    asked = parse_when(tail, now=now, language="en")
+    if asked is None or asked.window is None:
+        return when
+    if _names_a_day(tail, tail, now.date(), now, language):
+        return replace(asked, approximate=False)
+    return replace(when, time=None, window=asked.window, approximate=False)
+
+
 def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
     """What a message means, given what is on screen. `now` is aware, in the business timezone."""
     text = text.strip()
@@ -355,11 +420,18 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         kept = parse_when(refused, now=now, language=language)
         when = kept if kept is not None else when
         if when.last is not None:
-            # "la settimana prossima ma non lunedì": the period without the day refused.
+            # "la settimana prossima ma non lunedì", "not monday not tuesday, any other day this
+            # week": the period without the days refused.
+            weekdays = set()
             for found in _REFUSED_DAY.finditer(s):
-                day = parse_when(found.group(found.lastindex or 0), now=now, language=language)
-                if day is not None and day.date == when.date and when.date < when.last:
-                    when = replace(when, date=when.date + timedelta(days=1))
+                for name in _REFUSED_ONE.findall(found.group(0)):
+                    day = parse_when(name, now=now, language=language)
+                    if day is not None:
+                        weekdays.add(day.date.weekday())
+            while when.date.weekday() in weekdays and when.date < when.last:
+                when = replace(when, date=when.date + timedelta(days=1))
+    when = _preferred(s, when, now, language)
+    when = _before_after_that(s, when, now, language)
     negated = bool(_NEGATION.search(s))
     correction = bool(_CORRECTION.search(s))
     same_time = bool(_SAME_TIME.search(s))
@@ -423,8 +495,8 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         when = replace(when, date=screen.day)
     if _WEEK_ON.search(s) and screen.day is not None:
         week_on = screen.day + timedelta(days=7)
-        kept = when if when is not None and when.last is None else None
-        when = replace(kept, date=week_on) if kept is not None else When(date=week_on)
+        said = when or When(date=week_on)  # its time or part of the day, if one was said
+        when = When(date=week_on, time=said.time, window=said.window, approximate=said.approximate)
     step = 1 if _NEXT_DAY.search(s) else -1 if _PREVIOUS_DAY.search(s) else 0
     if step and screen.day is not None:
         beside = screen.day + timedelta(days=step)

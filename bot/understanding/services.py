@@ -192,7 +192,7 @@ def _words_of(block: str) -> list[str]:
 # Ordinary words one typo away from a kind word, which must stay themselves.
 _PROTECTED = frozenset(
     _words_of("""
-    piena pieno tanta tante tanto tinto volte colle colla color1 posti tagliando cute
+    piena pieno tanta tante tanto tinto volte colle colla color1 posti tagliando cute punto punti
     dry blog blue glow flow trip trimestre ritorno radio mask task wash wish below slow allow
     share shape shake slave dolore calore mails emails salto shavings perme prego
     """)

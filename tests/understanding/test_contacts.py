@@ -8,6 +8,13 @@ from typing import Any
 import pytest
 
 from bot.understanding import ContactProblem, EmailCheck, NameCheck, parse_email, parse_name
+from bot.understanding.contacts import (
+    dictation_choices,
+    find_address,
+    is_same_address,
+    read_name,
+    split_name_and_address,
+)
 
 
 @pytest.mark.parametrize(
@@ -167,3 +174,79 @@ def test_checking_an_address_never_looks_up_the_domain(monkeypatch: pytest.Monke
     check = parse_email("someone@a-domain-that-does-not-exist-zz9.it")
     assert check.value == "someone@a-domain-that-does-not-exist-zz9.it"
     assert lookups == []
+
+
+# ---- dev5 round: dictation, name and address together, "same as last time", name in parts
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("anna underscore bell at outlook dot com", "anna_bell@outlook.com"),
+        ("g dash ferri chiocciola tiscali punto it", "g-ferri@tiscali.it"),
+        ("mia mail è paolo trattino basso neri chiocciola gmail punto com", "paolo_neri@gmail.com"),
+    ],
+)
+def test_dictated_separators_are_written(text: str, address: str) -> None:
+    assert find_address(text) == address
+    assert dictation_choices(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "choices"),
+    [
+        ("sarah jones at icloud dot com", ("sarahjones@icloud.com", "sarah.jones@icloud.com")),
+        ("allora è paola neri chiocciola alice punto it",
+         ("paolaneri@alice.it", "paola.neri@alice.it")),
+    ],
+)  # fmt: skip
+def test_a_two_word_dictated_local_part_is_asked_not_guessed(
+    text: str, choices: tuple[str, str]
+) -> None:
+    assert dictation_choices(text) == choices
+
+
+def test_a_lead_word_before_a_dictated_address_is_not_part_of_it() -> None:
+    assert dictation_choices("my email is paola at alice dot it") is None
+    assert dictation_choices("paola.neri@alice.it") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Paolo, cognome Neri", "Paolo Neri"),
+        ("first name Sam, surname O'Neil", "Sam O'Neil"),
+        ("name: Tom last name: Hardy", "Tom Hardy"),
+    ],
+)
+def test_first_name_and_surname_said_apart(text: str, name: str) -> None:
+    assert read_name(text).value == name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Paola Neri - paola.neri@alice.it", ("Paola Neri", "paola.neri@alice.it")),
+        ("it's Sam Hardy, email sam.h@gmail.com", ("Sam Hardy", "sam.h@gmail.com")),
+        ("Paola Neri e la mia mail è paola.neri@alice.it", ("Paola Neri", "paola.neri@alice.it")),
+        ("paola.neri@alice.it", None),
+        ("la mail è paola.neri@alice.it", None),
+    ],
+)
+def test_a_name_and_an_address_in_one_message(text: str, expected: tuple[str, str] | None) -> None:
+    assert split_name_and_address(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "same"),
+    [
+        ("use the same address as before", True),
+        ("la solita mail", True),
+        ("quella di sempre", True),
+        ("same as last time please", True),
+        ("sam@x.org", False),
+        ("the same day", False),
+    ],
+)
+def test_same_address_as_last_time(text: str, same: bool) -> None:
+    assert is_same_address(text) is same

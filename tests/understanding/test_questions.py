@@ -136,3 +136,23 @@ def test_opening_hours_of_a_day_asked_with_orari(text: str, weekday: int) -> Non
     assert question is not None
     assert question.kind is QuestionKind.HOURS
     assert question.weekday == weekday
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("do you do waxing", K.OFFER),
+        ("fate anche le sopracciglia?", K.OFFER),
+        ("do you take apple pay", K.INFO),
+        ("accettate il bancomat", K.INFO),
+        ("is there somewhere to park", K.INFO),
+    ],
+)
+def test_offers_and_salon_questions_without_a_question_mark(text: str, kind: QuestionKind) -> None:
+    question = parse_question(text)
+    assert question is not None and question.kind is kind
+
+
+def test_do_you_do_with_a_day_is_not_an_offer_question() -> None:
+    question = parse_question("do you do saturdays")
+    assert question is None or question.kind is not K.OFFER

@@ -43,6 +43,7 @@ def _found(reading: Reading, keys: set[str]) -> dict[str, Any]:
         "change": reading.change,
         "intent": str(reading.intent.kind) if reading.intent else None,
         "shift": reading.shift,
+        "dayless": reading.dayless,
     }
     return {key: found[key] for key in keys}
 
