@@ -42,6 +42,7 @@ from bot.understanding.contacts import (
     is_same_address,
     is_self_reference,
     looks_like_name,
+    offers_phone,
     read_contact_change,
     read_name,
     split_name_and_address,
@@ -200,6 +201,9 @@ async def on_email(turn: Turn, session: Session, event: Input) -> Outcome:
         if known:
             return await take_email(turn, session, known, event)
         return await ask(turn, session, Step.EMAIL, turn.t("email.none_before"))
+    if offers_phone(event.text) and event.wish is None:
+        # A phone number instead of an address: the confirmation needs an e-mail, said kindly.
+        return await ask(turn, session, Step.EMAIL, turn.t("email.phone_instead"))
     choices = dictation_choices(event.text)
     if choices is not None:
         # "emma clarke at gmail dot com": emmaclarke@ or emma.clarke@? Asked, never guessed.

@@ -88,6 +88,7 @@ from bot.conversation.waitlist import (
     prompt_wait_offer,
 )
 from bot.understanding import IntentKind
+from bot.understanding.contacts import offers_phone
 from bot.understanding.intents import is_acknowledgement
 from bot.understanding.questions import QuestionKind, parse_question
 from bot.understanding.text import normalize
@@ -170,6 +171,8 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
             session.step is Step.CANCEL_REASON or not _asks(event.text or "", session.step)
         )
         person = question.kind is QuestionKind.PERSON
+        if session.step is Step.EMAIL and offers_phone(event.text or ""):
+            typed = True  # "posso lasciarti il cellulare?": their own number, not ours
         if not typed:
             # "siete aperti sabato?" reads as a (weak) booking too; it is only a question.
             asked_for = kind in ACTIONS or (event.wish is not None and kind is not IntentKind.NO)

@@ -29,6 +29,7 @@ __all__ = [
     "is_same_address",
     "is_self_reference",
     "looks_like_name",
+    "offers_phone",
     "parse_email",
     "parse_name",
     "read_contact_change",
@@ -358,7 +359,8 @@ _BEFORE_ADDRESS = frozenset(
         "is its it s e è é la mia mail email e-mail indirizzo address my me use usa scrivi it "
         "sorry ok okay yes yeah si sì allora then thanks grazie ciao hi hello sure certo ecco "
         "here to a an the di del della l lo ed and oh ah no anzi actually invece sarebbe would "
-        "be should",
+        "be should write send put try mail contact reach scrivi scrivete manda mandate metti "
+        "prova contattami scrivimi mandami",
     )
 )
 
@@ -685,3 +687,19 @@ def split_name_and_address(text: str) -> tuple[str, str] | None:
     if check.value is None or len(check.value.split()) < 2:
         return None
     return check.value, found.group(0).replace(" ", "").rstrip(".")
+
+
+# "can I give you my mobile instead", "non ho la mail, vi lascio il cell 347 1234567".
+_PHONE_OFFER = re.compile(
+    r"\b(phone|mobile|cell|telefono|cellulare|cell|numero|number|whatsapp)\b|(?:\d[\s.-]?){7,}"
+)
+
+
+# "what's your number?", "posso chiamarvi?": the customer asks for the salon's phone instead.
+_THEIR_PHONE = re.compile(r"\b(your|ur|vostro|vostra|vostri|tuo|salone|salon|chiamarvi|call you)\b")
+
+
+def offers_phone(text: str) -> bool:
+    """Whether a message typed at the e-mail question offers a phone number instead."""
+    plain = _plain(text)
+    return "@" not in text and bool(_PHONE_OFFER.search(plain)) and not _THEIR_PHONE.search(plain)

@@ -12,6 +12,7 @@ from bot.understanding.contacts import (
     dictation_choices,
     find_address,
     is_same_address,
+    offers_phone,
     read_name,
     split_name_and_address,
 )
@@ -208,6 +209,8 @@ def test_a_two_word_dictated_local_part_is_asked_not_guessed(
 
 def test_a_lead_word_before_a_dictated_address_is_not_part_of_it() -> None:
     assert dictation_choices("my email is paola at alice dot it") is None
+    assert dictation_choices("write to paola at alice dot it") is None
+    assert dictation_choices("scrivimi paola chiocciola alice punto it") is None
     assert dictation_choices("paola.neri@alice.it") is None
 
 
@@ -250,3 +253,17 @@ def test_a_name_and_an_address_in_one_message(text: str, expected: tuple[str, st
 )
 def test_same_address_as_last_time(text: str, same: bool) -> None:
     assert is_same_address(text) is same
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("i'd rather leave my mobile", True),
+        ("ti lascio il numero: 333 987 6543", True),
+        ("sam.h@gmail.com", False),
+        ("sam dot h at gmail dot com", False),
+        ("what's your phone number?", False),
+    ],
+)
+def test_a_phone_number_offered_instead_of_an_address(text: str, phone: bool) -> None:
+    assert offers_phone(text) is phone
