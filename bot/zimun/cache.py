@@ -26,6 +26,7 @@ from bot.zimun import Appointment, Availability, Hold, ZimunApi, ZimunPassThroug
 
 DEFAULT_TTL = timedelta(seconds=10)
 # Chats remembered at once; the least recently read is forgotten first (memory stays bounded).
+# Reads older than the ttl leave at the next read of any chat, so an idle chat costs nothing.
 MAX_CHATS = 1024
 # Reads kept per chat.
 READS_PER_CHAT = 4
@@ -87,15 +88,29 @@ class ChatAvailabilityCache(ZimunPassThrough):
         self._reads: OrderedDict[int, list[_Read]] = OrderedDict()
         self.hits = 0  # reads answered from the cache, for tests and benchmarks
 
+    def chats(self) -> int:
+        """How many chats have reads kept (for tests and benchmarks)."""
+        return len(self._reads)
+
     def _forget(self) -> None:
         chat_id = self._chat()
         if chat_id is not None:
             self._reads.pop(chat_id, None)
 
+    def _expire(self, now: datetime) -> None:
+        """Forget the chats whose newest read is older than the ttl. The dict is ordered by each
+        chat's newest read, oldest first, so this stops at the first chat still fresh."""
+        while self._reads:
+            oldest = next(iter(self._reads.values()))
+            if now - oldest[-1].read_at < self._ttl:
+                return
+            self._reads.popitem(last=False)
+
     def _cached(
         self, chat_id: int, service_id: str, location_id: str | None, first: date, ahead: int
     ) -> Availability | None:
         now = self._clock.now()
+        self._expire(now)
         reads = [r for r in self._reads.get(chat_id, ()) if now - r.read_at < self._ttl]
         if not reads:
             self._reads.pop(chat_id, None)

@@ -126,3 +126,23 @@ async def test_after_a_write_even_a_refused_one_the_chat_reads_afresh(setup: Set
         )
     await setup.cache.get_availability(SERVICE, first_day=THURSDAY, days_ahead=1)
     assert setup.transport.reads() == 4
+
+
+async def test_an_idle_chats_reads_leave_when_they_are_too_old_to_reuse(setup: Setup) -> None:
+    # Memory per idle chat (issue 11): a chat that read and went quiet is not kept until a
+    # thousand other chats push it out; the next read of any chat forgets it once stale.
+    for chat in (1, 2, 3):
+        setup.chat.set(chat)
+        await setup.cache.get_availability(SERVICE, first_day=TODAY, days_ahead=7)
+    assert setup.cache.chats() == 3
+    setup.clock.advance(timedelta(seconds=6))
+    setup.chat.set(4)
+    await setup.cache.get_availability(SERVICE, first_day=TODAY, days_ahead=7)
+    assert setup.cache.chats() == 4  # none is stale yet
+    setup.clock.advance(timedelta(seconds=5))  # chats 1-3 read 11 s ago, chat 4 5 s ago
+    setup.chat.set(5)
+    await setup.cache.get_availability(SERVICE, first_day=TODAY, days_ahead=7)
+    assert setup.cache.chats() == 2
+    setup.chat.set(4)
+    await setup.cache.get_availability(SERVICE, first_day=TODAY, days_ahead=7)
+    assert setup.transport.reads() == 5  # chat 4's read is still reused
