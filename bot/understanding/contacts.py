@@ -413,7 +413,10 @@ _WHEN_WORDS = frozenset(
     re.split(
         r"\s+",
         "the il lo la l on di del a al next this prossimo prossima questo questa morning "
-        "afternoon evening instead invece then allora",
+        "afternoon evening instead invece then allora "
+        # a shift of the time ("make it an hour and a half later"), never a name
+        "an and a half hour hours hr mins minutes ora ore oretta mezza mezz minuti e un una "
+        "later earlier sooner tardi prima dopo piu two three couple of due tre paio di",
     )
 )
 

@@ -234,9 +234,12 @@ _MOVE = _c(
     r"re book|rebook\w*|riprenot\w*|rearrang\w*|re arrang\w*)\b|"
     # "shift my appointment", "can you shift it to saturday" (not "my shift ends at 5")
     r"\bshift (it|my|the|this|that|me)\b|"
-    r"\b(change|changing|modify|switch|cambi\w*|modific\w*) (the |my |it |l |il |la |lo |mio |mia |"
-    r"di |a )?(appuntament\w*|appointment|booking|prenotazion\w*|time|date|day|orario|ora|data|"
-    r"giorno|slot|it|to)\b|\b(cambiarlo|cambiarla|modificarlo|modificarla)\b"
+    r"\b(change|changing|modify|switch|swap|cambi\w*|modific\w*) (the |my |it |l |il |la |lo |mio |"
+    r"mia |di |a )?(\w+day( s)? )?(appuntament\w*|appointment|appt|booking|prenotazion\w*|time|"
+    r"date|day|orario|ora|data|giorno|slot|it|to)\b|\b(cambiarlo|cambiarla|modificarlo|modificarla)\b|"
+    # "swap thursday for monday": one day given up for another
+    r"\bswap (monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today) "
+    r"(for|to|with)\b"
 )
 # A change of mind about the customer's own appointment ("cambio idea, meglio venerdì
 # l'appuntamento", "changed my mind, friday for my appointment"), or "passare da giovedì a

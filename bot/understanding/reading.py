@@ -111,6 +111,12 @@ _REFUSED_DAY = _c(
     rf"((,| or| nor| ne| o| and| e)( on| il| di)? ({_REFUSED_WORDS}))*\b"
 )
 _REFUSED_ONE = _c(rf"\b({_REFUSED_WORDS})\b")
+# "not 11, 12", "non alle 11, alle 12", "the 25th not the 24th", "il 25 non il 24": a number
+# after "not" is the value being replaced (the held time or day), the other one is asked for.
+_REFUSED_NUMBER = _c(
+    r"\b((e|and|but|ma) )?(non|not|nn)( e| is| il| the| on| at| alle| le| a| for| per| del)? "
+    r"\d{1,2}(?:[:.]\d\d)?(st|nd|rd|th)?( o clock| pm| am)?(?!\S)"
+)
 # "not this friday, the next one", "non questo venerdì, quello dopo": that weekday a week later.
 _NOT_THIS_NEXT = _c(
     r"\b(non|not|nn|no) (this|questo|questa|sto) (?P<day>lunedi|martedi|mercoledi|giovedi|venerdi|"
@@ -184,8 +190,9 @@ _AMOUNT = (
     r"(?:di |by |of |tipo |about |like |around )?(?P<n>un|una|1|2|3|\d{2}|a|an|one|two|half an|"
     r"half a|mezz|mezza|un paio di|a couple of) ?(?P<u>ora|ore|oretta|hour|hours|hr|hrs|h|"
     r"minuti|minuto|min|mins|minutes|minute|giorno|giorni|giornata|day|days|settimana|week)"
+    r"(?P<h> and a half| e mezza| e mezzo)?"
 )
-_AMOUNT_2 = _AMOUNT.replace("?P<n>", "?P<n2>").replace("?P<u>", "?P<u2>")
+_AMOUNT_2 = _AMOUNT.replace("?P<n>", "?P<n2>").replace("?P<u>", "?P<u2>").replace("?P<h>", "?P<h2>")
 # "un'ora prima di pranzo" is not a shift.
 _NOT_BEFORE = r"(?! (?:di|del|della|delle|dell|than|of)\b)"
 _LATER_WORDS = (
@@ -229,6 +236,8 @@ def _shift(s: str) -> tuple[int, str] | None:
                 amount = count * _DAY_MINUTES
             elif unit.startswith(("s", "w")):
                 amount = count * 7 * _DAY_MINUTES
+            elif found.group("h") or found.group("h2"):
+                amount += 30  # "an hour and a half later", "un'ora e mezza più tardi"
         if 0 < amount <= 6 * 60 or (amount % _DAY_MINUTES == 0 and 0 < amount <= 14 * _DAY_MINUTES):
             return sign * amount, f"{s[: found.start()]} {s[found.end() :]}"
     return None
@@ -414,6 +423,17 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
             )
             later = this.date + timedelta(days=7)
             when = replace(rest, date=later, last=None) if rest is not None else When(date=later)
+    as_typed = s
+    refused_number = _REFUSED_NUMBER.search(s)
+    if refused_number is not None and re.search(r"\d", _REFUSED_NUMBER.sub(" ", s)):
+        # "make it the 25th not the 24th": read the message without the value refused
+        s = " ".join(_REFUSED_NUMBER.sub(" ", s).split())
+        text = s
+        tokens = tuple(s.split())
+        when = parse_when(s, now=now, language=language)
+        intent = parse_intent(s, language=language)
+    else:
+        refused_number = None
     refused = _REFUSED_DAY.sub(" ", s)
     if refused != s and when is not None:
         # "volevo dire giovedì, non martedì": the day refused is not the one asked for.
@@ -432,8 +452,8 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
                 when = replace(when, date=when.date + timedelta(days=1))
     when = _preferred(s, when, now, language)
     when = _before_after_that(s, when, now, language)
-    negated = bool(_NEGATION.search(s))
-    correction = bool(_CORRECTION.search(s))
+    negated = bool(_NEGATION.search(as_typed))
+    correction = bool(_CORRECTION.search(s)) or refused_number is not None
     same_time = bool(_SAME_TIME.search(s))
     same_day = bool(_SAME_DAY.search(s))
     change = bool(_CHANGE.search(s))

@@ -95,6 +95,18 @@ KINDS: dict[str, tuple[str, ...]] = {
         "short back and sides",
         "buzz cut",
         "fringe trim",
+        "fringe",
+        "frangia",
+        "frangetta",
+        "bangs",
+        "layers",
+        "layered",
+        "scalato",
+        "scalata",
+        "scalatura",
+        "fade",
+        "skin fade",
+        "sfumatura",
         "punte",
         "sistemata alle punte",
         "split ends",
@@ -112,6 +124,9 @@ KINDS: dict[str, tuple[str, ...]] = {
         "colpi di luce",
         "ritocco",
         "radici",
+        "radice",
+        "root",
+        "root touch up",
         "meches",
         "mesh",
         "shatush",
@@ -179,6 +194,15 @@ KINDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Words for where, not what ("decolorazione delle punte", "roots"): they name a kind only when
+# nothing else in the message does.
+_WHERE = frozenset({"punte", "radici", "radice", "roots", "root", "split ends"})
+# "no colour this time, just a cut", "niente colore, solo taglio": a kind said not to be wanted.
+_NOT_WANTED = re.compile(
+    r"(?<!\S)(no|niente|senza|not|non|without|nessun|nessuna)( il| la| lo| l| un| una| a| an| any|"
+    r" the)? (?P<word>\S+( \S+)?)"
+)
+
 # Words for the hair itself ("barba e capelli", "men's hair and beard"): a haircut when the
 # message names nothing else the business does.
 _HAIR = ("capelli", "capello", "hair")
@@ -233,10 +257,22 @@ def _has(joined: str, phrase: str) -> bool:
 
 def _kinds_in(joined: str) -> frozenset[str]:
     found = set()
+    where = set()
     for kind, phrases in KINDS.items():
-        if any(_has(joined, phrase) for phrase in phrases):
+        if any(_has(joined, phrase) for phrase in phrases if phrase not in _WHERE):
             found.add(kind)
-    return frozenset(found)
+        elif any(_has(joined, phrase) for phrase in phrases if phrase in _WHERE):
+            where.add(kind)
+    return frozenset(found or where)
+
+
+def _refused_kinds(joined: str) -> frozenset[str]:
+    """The kinds said not to be wanted ("no colour", "senza piega")."""
+    refused: set[str] = set()
+    for found in _NOT_WANTED.finditer(joined):
+        refused |= _kinds_in(found.group("word"))
+        refused |= _kinds_in(found.group("word").split()[0])
+    return frozenset(refused)
 
 
 def kinds_in_text(text: str) -> frozenset[str]:
@@ -278,7 +314,10 @@ def match_services(
     if by_alias:
         return ServiceMatch(tuple(by_alias))
 
-    wanted = _offered(_kinds_in(joined), joined, services)
+    wanted = _kinds_in(joined)
+    if wanted - _refused_kinds(joined):
+        wanted -= _refused_kinds(joined)  # "no colour this time, just a cut"
+    wanted = _offered(wanted, joined, services)
     # A full name counts when the message asks for nothing more ("taglio + piega" is not Taglio).
     named = [
         s

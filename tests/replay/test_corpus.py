@@ -26,7 +26,7 @@ DATED_SETUPS = {"slots_friday", "name_asked", "email_asked", "summary", "booked"
 
 
 @pytest.mark.parametrize(
-    "name", ["dev.yaml", "dev2.yaml", "dev3.yaml", "dev4.yaml", "holdout.yaml"]
+    "name", ["dev.yaml", "dev2.yaml", "dev3.yaml", "dev4.yaml", "dev6.yaml", "holdout.yaml"]
 )
 def test_each_corpus_file_is_valid_and_balanced(name: str) -> None:
     items = load_items(CORPUS_DIR / name)
@@ -42,12 +42,13 @@ def test_each_corpus_file_is_valid_and_balanced(name: str) -> None:
 
 
 def test_the_files_are_big_enough_and_do_not_share_messages() -> None:
-    names = ("dev.yaml", "dev2.yaml", "dev3.yaml", "dev4.yaml", "holdout.yaml")
+    names = ("dev.yaml", "dev2.yaml", "dev3.yaml", "dev4.yaml", "dev6.yaml", "holdout.yaml")
     files = {name: load_items(CORPUS_DIR / name) for name in names}
     assert len(files["dev.yaml"]) >= 190
     assert len(files["dev2.yaml"]) >= 160
     assert len(files["dev3.yaml"]) >= 150
     assert len(files["dev4.yaml"]) >= 170
+    assert len(files["dev6.yaml"]) >= 150
     assert len(files["holdout.yaml"]) >= 110
     # each pair of files
     for i, first in enumerate(names):

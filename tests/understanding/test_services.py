@@ -57,6 +57,17 @@ CASES = [
     ("lavaggio, taglio e asciugatura", ["s_piega"], False),
     ("wash cut and blowdry", ["s_piega"], False),
     ("mi servirebbe sistemare le punte", ["s_taglio"], False),
+    # cut styles and techniques by name; "punte"/"roots" say where, so another kind wins
+    ("un bel caschetto scalato", ["s_taglio"], False),
+    ("fade with a bit off the top", ["s_taglio"], False),
+    ("frangetta da accorciare", ["s_taglio"], False),
+    ("long layers please", ["s_taglio"], False),
+    ("touch up at the root", ["s_colore"], False),
+    ("colpi di sole sulle punte", ["s_colore"], False),
+    ("schiarire le radici", ["s_colore"], False),
+    # a kind said not to be wanted is left out
+    ("senza tinta, solo una spuntatina", ["s_taglio"], False),
+    ("not the colour, only a trim", ["s_taglio"], False),
     ("solo la barba", [], False),
     ("lavaggio capelli", [], False),
     ("buongiorno", [], False),

@@ -146,6 +146,7 @@ def test_a_name_at_the_email_question(text: str, name: bool) -> None:
      ("mi chiamo Luca Neri", ContactChange(ContactField.NAME, "Luca Neri")),
      ("ok", None), ("conferma", None), ("domani alle 11", None),
      ("hmm actually make it saturday", None), ("metti lunedì prossimo", None),
+     ("make it two hours earlier", None), ("mettila un'oretta più tardi", None),
      ("make it Sara Conti", ContactChange(ContactField.NAME, "Sara Conti")),
      ("nome sbagliato: Laura Neri", ContactChange(ContactField.NAME, "Laura Neri")),
      ("the name is wrong - Jane Doe", ContactChange(ContactField.NAME, "Jane Doe")),
