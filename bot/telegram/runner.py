@@ -45,6 +45,23 @@ DEFAULT_WEBHOOK_PATH = "/telegram"
 TelegramApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
+class BookingApplication(TelegramApplication):
+    """python-telegram-bot's Application without its one unbounded set (issue 11, memory).
+
+    After every update PTB records the chat and the user "to be updated in persistence", and only
+    `update_persistence` empties those sets, which runs only with a persistence configured. We
+    keep our state in our own store and configure none, so the sets grew by every chat and user
+    ever seen (about 0.2 KB each). With no persistence there is nothing to record."""
+
+    __slots__ = ()
+
+    def _mark_for_persistence_update(
+        self, *, update: object | None = None, job: Any = None
+    ) -> None:
+        if self.persistence is not None:
+            super()._mark_for_persistence_update(update=update, job=job)
+
+
 class RunningStore(DueMessageStore, UpdateLedger, Protocol):
     """The store as the runner uses it: due messages, and the ids of updates already handled."""
 
@@ -125,6 +142,7 @@ def build_application(
     token = settings.require_telegram().get_secret_value()
     builder = (
         ApplicationBuilder()
+        .application_class(BookingApplication)
         .token(token)
         .base_url(str(settings.telegram_api_base_url))
         .base_file_url(str(settings.telegram_api_base_file_url))
