@@ -63,27 +63,6 @@ async def bot_on(stub: BotApiStub, client: str) -> AsyncIterator[Bot]:
         yield bot
 
 
-@contextlib.asynccontextmanager
-async def silent_server() -> AsyncIterator[int]:
-    """A server that reads requests and never answers; yields its port."""
-    connections: list[asyncio.StreamWriter] = []
-
-    async def swallow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        connections.append(writer)
-        with contextlib.suppress(ConnectionError):
-            while await reader.read(65536):
-                pass
-
-    server = await asyncio.start_server(swallow, "127.0.0.1", 0)
-    try:
-        yield server.sockets[0].getsockname()[1]
-    finally:
-        for writer in connections:
-            writer.close()
-        server.close()
-        await server.wait_closed()
-
-
 async def test_a_message_goes_out_with_its_text_and_keyboard(stub: BotApiStub, client: str) -> None:
     async with bot_on(stub, client) as bot:
         assert bot.username  # getMe went through at initialize
@@ -160,39 +139,36 @@ async def test_telegram_errors_are_python_telegram_bots(
     assert [message.text for message in stub.bot_messages(42)] == ["di nuovo"]
 
 
-async def test_a_server_that_never_answers_times_out(client: str) -> None:
-    async with silent_server() as port:
-        request = CLIENTS[client](read_timeout=0.2)
-        async with request:
-            with pytest.raises(TimedOut):
-                await request.post(f"http://127.0.0.1:{port}/bot{TOKEN}/sendMessage")
-            # A timeout given for one call wins over the default.
-            with pytest.raises(TimedOut):
-                await request.post(
-                    f"http://127.0.0.1:{port}/bot{TOKEN}/getUpdates", read_timeout=0.1
-                )
+async def test_a_server_that_never_answers_times_out(client: str, silent_port: int) -> None:
+    async with CLIENTS[client](read_timeout=0.2) as request:
+        with pytest.raises(TimedOut):
+            await request.post(f"http://127.0.0.1:{silent_port}/bot{TOKEN}/sendMessage")
+        # A timeout given for one call wins over the default.
+        with pytest.raises(TimedOut):
+            await request.post(
+                f"http://127.0.0.1:{silent_port}/bot{TOKEN}/getUpdates", read_timeout=0.1
+            )
 
 
-async def test_a_full_pool_times_out_waiting_for_a_connection(client: str) -> None:
-    async with silent_server() as port:
-        request = CLIENTS[client](connection_pool_size=1, read_timeout=2.0, pool_timeout=0.1)
-        async with request:
-            url = f"http://127.0.0.1:{port}/bot{TOKEN}/sendMessage"
-            holding = asyncio.create_task(request.post(url))
-            await asyncio.sleep(0.05)
-            with pytest.raises(TimedOut):
-                await request.post(url)
-            holding.cancel()
-            with contextlib.suppress(asyncio.CancelledError, TelegramError):
-                await holding
+async def test_a_full_pool_times_out_waiting_for_a_connection(
+    client: str, silent_port: int
+) -> None:
+    request = CLIENTS[client](connection_pool_size=1, read_timeout=2.0, pool_timeout=0.1)
+    async with request:
+        url = f"http://127.0.0.1:{silent_port}/bot{TOKEN}/sendMessage"
+        holding = asyncio.create_task(request.post(url))
+        await asyncio.sleep(0.05)
+        with pytest.raises(TimedOut):
+            await request.post(url)
+        holding.cancel()
+        with contextlib.suppress(asyncio.CancelledError, TelegramError):
+            await holding
 
 
-async def test_no_server_is_a_network_error_not_a_timeout(client: str) -> None:
-    async with silent_server() as port:
-        pass  # closed again: nothing listens on the port now
+async def test_no_server_is_a_network_error_not_a_timeout(client: str, closed_port: int) -> None:
     async with CLIENTS[client]() as request:
         with pytest.raises(NetworkError) as raised:
-            await request.post(f"http://127.0.0.1:{port}/bot{TOKEN}/getMe")
+            await request.post(f"http://127.0.0.1:{closed_port}/bot{TOKEN}/getMe")
     assert not isinstance(raised.value, TimedOut)
 
 
