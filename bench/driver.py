@@ -181,7 +181,11 @@ async def run_customer(
         screen = stub.screens[customer.chat_id]
         if trace:
             labels = [label for row in screen.keyboard for label, _ in row]
-            print(f"[{customer.chat_id}] {kind} {value!r} -> {screen.texts} {labels}", flush=True)
+            took = 1000 * result.latencies[-1]
+            print(
+                f"[{customer.chat_id}] {took:.1f} ms {kind} {value!r} -> {screen.texts} {labels}",
+                flush=True,
+            )
         if not echo and customer.words.booked in "\n".join(screen.texts):
             result.bookings += 1
 

@@ -216,7 +216,12 @@ class Bots:
 
 
 @contextlib.asynccontextmanager
-async def started(limiter: str, workdir: Path, profile: Path | None = None) -> AsyncIterator[Bots]:
+async def started(
+    limiter: str,
+    workdir: Path,
+    profile: Path | None = None,
+    bot_settings: dict[str, str] | None = None,
+) -> AsyncIterator[Bots]:
     sandbox_port = free_port()
     async with (
         BotApiStub(BOT_TOKEN).serving() as bot_stub,
@@ -235,6 +240,7 @@ async def started(limiter: str, workdir: Path, profile: Path | None = None) -> A
             ZIMUN_CLIENT_SECRET=SANDBOX_CLIENT_SECRET,
             ZIMUN_ORGANIZATION_ID=SANDBOX_ORGANIZATION_ID,
             DATABASE_URL=f"sqlite:///{workdir / f'bot-{limiter}.sqlite3'}",
+            **(bot_settings or {}),
         )
         echo_env = base_env(
             TELEGRAM_BOT_TOKEN=ECHO_TOKEN,
@@ -430,7 +436,7 @@ async def bench(args: argparse.Namespace) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="zimun-bench-") as tmp:
         workdir = Path(tmp)
         for limiter in limiters:
-            async with started(limiter, workdir, args.profile) as bots:
+            async with started(limiter, workdir, args.profile, dict(args.bot_env)) as bots:
                 options: dict[str, Any] = {
                     "limiter": limiter,
                     "rate": args.rate,
@@ -473,6 +479,13 @@ async def bench(args: argparse.Namespace) -> list[dict[str, Any]]:
     return [summarise(group) for group in groups.values()]
 
 
+def _setting(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name, value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=50, help="customers per run (default 50)")
@@ -498,6 +511,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--step-timeout", type=float, default=30.0)
     parser.add_argument(
         "--profile", type=Path, help="run the bot under cProfile, writing PATH.<limiter>.prof"
+    )
+    parser.add_argument(
+        "--bot-env",
+        type=_setting,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for the booking bot only, e.g. TELEGRAM_HTTP_CLIENT=httpx (repeatable)",
     )
     parser.add_argument("--trace", action="store_true", help="print every step (debugging)")
     parser.add_argument("--json", type=Path, help="also write the summaries here")

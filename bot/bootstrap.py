@@ -38,6 +38,7 @@ from bot.storage import Coordination, IntentJournal, StaffStore, Store, open_sto
 from bot.understanding import warm_up as understanding_warm_up
 from bot.zimun import ZimunApi, ZimunClient, ZimunError
 from bot.zimun.cache import ChatAvailabilityCache
+from bot.zimun.transport import ZimunTransport
 
 logger = logging.getLogger(__name__)
 
@@ -188,7 +189,8 @@ async def bootstrap(
             client_id=settings.zimun_client_id,
             client_secret=settings.zimun_client_secret.get_secret_value(),
             organization_id=organization_id,
-            transport=zimun_transport,
+            # aiohttp underneath (bot/zimun/transport.py) unless a test brings its own.
+            transport=zimun_transport or ZimunTransport(),
             clock=clock,
         )
     owned_store = store is None

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     # For benchmarks only (bench/run.py): "off" drops PTB's AIORateLimiter, to measure its cost.
     # Production keeps it on: it keeps the bot inside Telegram's flood limits.
     telegram_rate_limiter: Literal["on", "off"] = "on"
+    # The HTTP client under python-telegram-bot: aiohttp (C parser, cheap pool; issue 11), or
+    # httpx, python-telegram-bot's own default, kept as a fallback.
+    telegram_http_client: Literal["aiohttp", "httpx"] = "aiohttp"
     # Issue 14: the Mini App's public HTTPS address (the page this bot serves at /app/), and how
     # old a signed initData may be before the Mini App's API refuses it.
     mini_app_url: HttpUrl | None = None

@@ -1,8 +1,10 @@
-"""Suite-wide guards (no test may reach the real network, only loopback) and the storage backends
-every store test runs on."""
+"""Suite-wide guards (no test may reach the real network, only loopback), the storage backends
+every store test runs on, and loopback servers that fail (for the HTTP clients' tests)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import ipaddress
 import os
 import shutil
@@ -140,3 +142,32 @@ async def store(database_url: str) -> AsyncIterator[StaffStore]:
         yield opened
     finally:
         await opened.close()
+
+
+@pytest.fixture
+async def silent_port() -> AsyncIterator[int]:
+    """The port of a loopback server that takes connections and requests and never answers."""
+    connections: list[asyncio.StreamWriter] = []
+
+    async def swallow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(writer)
+        with contextlib.suppress(ConnectionError):
+            while await reader.read(65536):
+                pass
+
+    server = await asyncio.start_server(swallow, "127.0.0.1", 0)
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        for writer in connections:
+            writer.close()
+        server.close()
+        await server.wait_closed()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A loopback port nobody listens on (it was free a moment ago)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

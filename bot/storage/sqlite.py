@@ -1,7 +1,9 @@
-"""The SQLite backend of `Store`, on aiosqlite: one connection, WAL, writes serialised.
+"""The SQLite backend of `Store`: one connection on the event loop's thread, WAL, writes serialised.
 
 A single asyncio lock guards every use of the connection, so a transaction is never interleaved
 with another caller's statements (which on one shared connection would see or commit its work).
+Statements run in place on the loop's thread (`bot.storage.sqlite_inline`, issue 11: aiosqlite's
+thread hand-offs cost more than the statements), except a commit that is fsynced.
 
 `transaction()` groups the writes of one update into one commit without holding that lock (and so
 without stalling other chats) while the update waits on Zimun: inside it, writes are kept as
@@ -25,8 +27,6 @@ from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar, cast
-
-import aiosqlite
 
 from bot.storage.codec import json_from_db, json_to_db, time_from_db, time_to_db
 from bot.storage.errors import StorageError, UnknownBooking
@@ -60,6 +60,7 @@ from bot.storage.rows import (
     message_from_row,
 )
 from bot.storage.schema import MIGRATIONS, Migration
+from bot.storage.sqlite_inline import InlineConnection
 from bot.storage.waitlist import SqliteWaitlist
 
 logger = logging.getLogger(__name__)
@@ -77,9 +78,9 @@ async def open_sqlite(path: str, *, migrations: Sequence[Migration] = MIGRATIONS
     if path != MEMORY:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         instance = InstanceLock(path)  # refuses a second process on this file
-    # isolation_level=None: we issue BEGIN/COMMIT ourselves, so every transaction is explicit.
+    # Every statement runs on this thread (`bot.storage.sqlite_inline`), but an fsynced commit.
     try:
-        db = await aiosqlite.connect(path, isolation_level=None)
+        db = InlineConnection.open(path)
     except BaseException:
         if instance is not None:
             instance.release()
@@ -108,7 +109,7 @@ async def open_sqlite(path: str, *, migrations: Sequence[Migration] = MIGRATIONS
     return SqliteStore(db, instance)
 
 
-async def _migrate(db: aiosqlite.Connection, migrations: Sequence[Migration]) -> int:
+async def _migrate(db: InlineConnection, migrations: Sequence[Migration]) -> int:
     # BEGIN IMMEDIATE takes the write lock first, so two processes opening at once migrate once.
     try:
         await db.execute("BEGIN IMMEDIATE")
@@ -134,7 +135,7 @@ async def _migrate(db: aiosqlite.Connection, migrations: Sequence[Migration]) ->
 
 
 # One write, run against the connection inside a transaction; returns what the caller needs.
-Operation = Callable[[aiosqlite.Connection], Awaitable[Any]]
+Operation = Callable[[InlineConnection], Awaitable[Any]]
 
 _store_numbers = itertools.count(1)
 
@@ -151,9 +152,9 @@ class _Pending:
 
 
 class SqliteStore(SqliteIntents, SqliteWaitlist):
-    """`Store` on one aiosqlite connection; build it with `open_sqlite` or `open_store`."""
+    """`Store` on one SQLite connection; build it with `open_sqlite` or `open_store`."""
 
-    def __init__(self, db: aiosqlite.Connection, instance: InstanceLock | None = None) -> None:
+    def __init__(self, db: InlineConnection, instance: InstanceLock | None = None) -> None:
         self._db = db
         self._instance = instance
         self._lock = asyncio.Lock()
@@ -232,10 +233,10 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
         batch = [*operations, *before, last] if last is not None else operations
         if all(isinstance(operation, _Statement) for operation in batch):
             statements = cast(list[_Statement], batch)
+            work = partial(_run_statements, statements, durable=durable)
             async with self._lock:
-                rowcount = await _in_thread(
-                    self._db, partial(_run_statements, statements, durable=durable)
-                )
+                # An fsync takes milliseconds: on a thread, so the other chats go on meanwhile.
+                rowcount = await self._db.in_thread(work) if durable else self._db.run(work)
                 self._commits += 1
             if pending is not None:
                 del pending.operations[: len(operations)]
@@ -281,13 +282,12 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
         operations = list(pending.operations) if pending is not None else []
         async with self._lock:
             if not operations:
-                # One round trip to aiosqlite's thread (execute, fetch and close are three).
                 return list(await self._db.execute_fetchall(sql, tuple(params)))
             # Read your own writes: replay them, read, and undo; they stay pending.
             if all(isinstance(operation, _Statement) for operation in operations):
                 statements = cast(list[_Statement], operations)
                 work = partial(_read_after, statements, sql, tuple(params))
-                return await _in_thread(self._db, work)
+                return self._db.run(work)
             try:
                 await self._db.execute("BEGIN IMMEDIATE")
                 for operation in operations:
@@ -331,7 +331,7 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
         start = time_to_db(entry.start, "start")
         created = time_to_db(entry.created_at, "created_at")
 
-        async def write(db: aiosqlite.Connection) -> None:
+        async def write(db: InlineConnection) -> None:
             async with db.execute(
                 "SELECT 1 FROM bookings WHERE appointment_id = ?", (entry.appointment_id,)
             ) as cursor:
@@ -378,7 +378,7 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
         ):
             raise UnknownBooking(appointment_id)
 
-        async def write(db: aiosqlite.Connection) -> None:
+        async def write(db: InlineConnection) -> None:
             async with db.execute(
                 "SELECT start_at FROM bookings WHERE appointment_id = ?", (appointment_id,)
             ) as cursor:
@@ -409,7 +409,7 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
         ):
             raise UnknownBooking(appointment_id)
 
-        async def write(db: aiosqlite.Connection) -> None:
+        async def write(db: InlineConnection) -> None:
             async with db.execute(
                 "SELECT status FROM bookings WHERE appointment_id = ?", (appointment_id,)
             ) as cursor:
@@ -442,7 +442,7 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
         ):
             return False
 
-        async def write(db: aiosqlite.Connection) -> None:
+        async def write(db: InlineConnection) -> None:
             await _append_event(db, appointment_id, kind, when, dict(details or {}))
 
         await self._apply(write)
@@ -543,7 +543,7 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
             raise ValueError(f"limit must be positive, got {limit}")
         when = time_to_db(now, "now")
 
-        async def claim(db: aiosqlite.Connection) -> list[sqlite3.Row]:
+        async def claim(db: InlineConnection) -> list[sqlite3.Row]:
             async with db.execute(
                 "SELECT key, chat_id, due_at, kind, payload FROM scheduled_messages"
                 " WHERE NOT sent AND due_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)"
@@ -568,7 +568,7 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
     # -- staff: privacy, statistics, health -------------------------------------------------
 
     async def forget_chat(self, chat_id: int) -> ForgetCounts:
-        async def erase(db: aiosqlite.Connection) -> ForgetCounts:
+        async def erase(db: InlineConnection) -> ForgetCounts:
             sessions = await _count(db, "DELETE FROM sessions WHERE chat_id = ?", chat_id)
             scheduled = await _count(
                 db, "DELETE FROM scheduled_messages WHERE chat_id = ?", chat_id
@@ -785,7 +785,7 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
         return [hold_from_row(row) for row in rows]
 
     async def forget_staff_records(self, chat_id: int) -> int:
-        async def erase(db: aiosqlite.Connection) -> int:
+        async def erase(db: InlineConnection) -> int:
             actions = await _count(db, "DELETE FROM staff_actions WHERE chat_id = ?", chat_id)
             holds = await _count(db, "DELETE FROM holds WHERE chat_id = ?", chat_id)
             return actions + holds
@@ -825,9 +825,8 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
         return str(rows[0]["outcome"]) if rows else None
 
 
-async def _rollback(db: aiosqlite.Connection) -> None:
-    # aiosqlite runs statements in order, so this follows any BEGIN already queued, even when the
-    # caller was cancelled mid-await; "no transaction is active" then just means nothing to undo.
+async def _rollback(db: InlineConnection) -> None:
+    # "No transaction is active" (a BEGIN that failed) just means nothing to undo.
     try:
         await db.execute("ROLLBACK")
     except sqlite3.OperationalError:
@@ -835,7 +834,7 @@ async def _rollback(db: aiosqlite.Connection) -> None:
 
 
 async def _append_event(
-    db: aiosqlite.Connection, appointment_id: str, kind: str, at: str, details: dict[str, Any]
+    db: InlineConnection, appointment_id: str, kind: str, at: str, details: dict[str, Any]
 ) -> None:
     # seq instead of an autoincrement column: portable, and the caller holds the write lock.
     await db.execute(
@@ -848,12 +847,12 @@ async def _append_event(
 
 @dataclass(frozen=True, slots=True)
 class _Statement:
-    """A plain write: run like any `Operation`, or batched with others in one thread call."""
+    """A plain write: run like any `Operation`, or batched with others in one call."""
 
     sql: str
     values: tuple[Any, ...]
 
-    async def __call__(self, db: aiosqlite.Connection) -> int:
+    async def __call__(self, db: InlineConnection) -> int:
         return await _count(db, self.sql, *self.values)
 
 
@@ -864,7 +863,7 @@ def _statement(sql: str, params: Iterable[Any]) -> Operation:
 def _run_statements(
     statements: list[_Statement], connection: sqlite3.Connection, *, durable: bool
 ) -> int:
-    """One transaction of plain writes, run on aiosqlite's thread; the last one's row count."""
+    """One transaction of plain writes, in one call; the last one's row count."""
     if durable:
         connection.execute("PRAGMA synchronous = FULL")
     try:
@@ -886,7 +885,7 @@ def _run_statements(
 def _read_after(
     statements: list[_Statement], sql: str, params: tuple[Any, ...], connection: sqlite3.Connection
 ) -> list[sqlite3.Row]:
-    """Run `statements`, read `sql`, and undo the statements, on aiosqlite's thread."""
+    """Run `statements`, read `sql`, and undo the statements, in one call."""
     try:
         connection.execute("BEGIN IMMEDIATE")
         for statement in statements:
@@ -897,18 +896,9 @@ def _read_after(
             connection.execute("ROLLBACK")
 
 
-async def _in_thread(db: aiosqlite.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
-    """Run `work` on the connection's own thread in one round trip (issue 11: an update's
-    transaction was a round trip per statement, BEGIN and COMMIT). aiosqlite has no public call
-    for this; `_execute` and `_conn` have been its queue and connection since 0.1."""
-    connection: sqlite3.Connection = db._conn
-    result: T = await db._execute(work, connection)  # type: ignore[no-untyped-call]
-    return result
-
-
-async def _count(db: aiosqlite.Connection, sql: str, *params: Any) -> int:
-    """Run a write and return its row count in one round trip to aiosqlite's thread: a write's
-    cursor holds nothing once executed (as `execute_fetchall`'s), so it is not closed apart."""
+async def _count(db: InlineConnection, sql: str, *params: Any) -> int:
+    """Run a write and return its row count: a write's cursor holds nothing once executed (as
+    `execute_fetchall`'s), so it is not closed apart."""
     cursor = await db.execute(sql, params)
     return cursor.rowcount
 

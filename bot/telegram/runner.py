@@ -34,6 +34,7 @@ from bot.telegram.menu import register_commands
 from bot.telegram.miniapp import mini_app_routes, set_mini_app_button
 from bot.telegram.miniapp import mini_app_server as _mini_app_server
 from bot.telegram.once import ProcessedUpdates
+from bot.telegram.transport import AiohttpRequest
 from bot.telegram.turns import ChatTurns, PerChatUpdateProcessor
 from bot.telegram.webhook import create_webhook_app
 
@@ -148,13 +149,17 @@ def build_application(
         .base_file_url(str(settings.telegram_api_base_file_url))
         .concurrent_updates(PerChatUpdateProcessor(turns))
     )
+    if settings.telegram_http_client == "aiohttp":
+        # python-telegram-bot's own defaults otherwise: a pool of 256, and 1 for getUpdates.
+        builder = builder.request(AiohttpRequest()).get_updates_request(
+            AiohttpRequest(connection_pool_size=1)
+        )
     if webhook:
         builder = builder.updater(None)
     application: TelegramApplication
     if rate_limiter is None and settings.telegram_rate_limiter == "off":
         application = builder.build()  # benchmarks only: no flood control at all
     else:
-        # Retries on RetryAfter after waiting as long as Telegram asks.
         # Retries on RetryAfter after waiting as long as Telegram asks.
         limiter = rate_limiter or AIORateLimiter(
             overall_max_rate=settings.telegram_rate_limit_overall, max_retries=retries
@@ -236,18 +241,25 @@ async def _check_token(application: TelegramApplication, settings: Settings) -> 
     try:
         await application.initialize()
     except InvalidToken:
-        await application.shutdown()
+        await _close_failed(application)
         raise ConfigError(
             "TELEGRAM_BOT_TOKEN was rejected by Telegram (getMe failed): copy the token again "
             "from @BotFather."
         ) from None
     except TelegramError as exc:
-        await application.shutdown()
+        await _close_failed(application)
         raise StartupError(
             f"the Telegram Bot API at {where} could not be reached ({type(exc).__name__}); "
             "check the network and TELEGRAM_API_BASE_URL."
         ) from None
     logger.info("signed in to Telegram as @%s", application.bot.username)
+
+
+async def _close_failed(application: TelegramApplication) -> None:
+    """After a failed `initialize()`: the application counts as never started and its shutdown
+    does nothing, but the bot's HTTP clients were opened; close them."""
+    await application.shutdown()
+    await application.bot.shutdown()
 
 
 async def _warm_up(app: RunningApp, within: float) -> None:

@@ -23,6 +23,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.parser import BytesParser
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -31,6 +32,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from bot.config import Settings
 
 TOKEN = "123456:TEST-token-for-the-stub"
 BOT_ID = 123456
@@ -717,3 +720,15 @@ def without_price(summary: str) -> str:
     """A summary without its price line (added when Zimun gives a price, issue 13), to compare
     with the catalog's summary template, which has none."""
     return re.sub(r"\nPrezzo: [^\n]*", "", summary)
+
+
+def settings_for(stub: BotApiStub, tmp_path: Path, **extra: Any) -> Settings:
+    """The bot's settings for talking to `stub`, with a SQLite file in `tmp_path`."""
+    return Settings(
+        _env_file=None,
+        telegram_bot_token=stub.token,
+        telegram_api_base_url=stub.base_url,
+        telegram_api_base_file_url=stub.base_file_url,
+        database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        **extra,
+    )

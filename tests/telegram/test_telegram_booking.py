@@ -330,6 +330,9 @@ async def test_two_customers_race_for_the_last_slot_and_one_gets_it(
 ) -> None:
     # One person at work: 11:00 tomorrow can be given once only.
     world = World(seed=Seed.from_dict({"staff": 1}), clock=clock)
+    # Zimun is across a network: its answers take a while, so both chats' reads are out at once.
+    # (Answered in place, the in-process sandbox let one chat hold before the other had read.)
+    world.set_faults(latency_ms=20)
     harness = Harness(stub, tmp_path, world, clock)
     carla = harness.chat(20, first_name="Carla", last_name="Neri")
     dario = harness.chat(21, first_name="Dario", last_name="Verdi")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from botapi_stub import TOKEN, BotApiStub, running, says
+from botapi_stub import TOKEN, BotApiStub, running, says, settings_for
 
 from bot.bootstrap import App, bootstrap
 from bot.clock import ManualClock
@@ -43,15 +43,7 @@ async def test_polling_bot_serves_the_mini_app_and_tells_the_chat(
     stub: BotApiStub, tmp_path: Path
 ) -> None:
     port = free_port()
-    settings = Settings(
-        _env_file=None,
-        telegram_bot_token=TOKEN,
-        telegram_api_base_url=stub.base_url,
-        telegram_api_base_file_url=stub.base_file_url,
-        database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
-        mini_app_url=URL,
-        port=port,
-    )
+    settings = settings_for(stub, tmp_path, mini_app_url=URL, port=port)
     clock = ManualClock(NOW)
     world = World(seed=replace(default_seed(), staff=1), clock=clock)
 

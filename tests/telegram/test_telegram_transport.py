@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from botapi_stub import TOKEN, BotApiStub, running
+from botapi_stub import TOKEN, BotApiStub, running, settings_for
 from telegram.ext import AIORateLimiter
 
 from bot.clock import ManualClock
@@ -124,17 +124,6 @@ async def stub() -> AsyncIterator[BotApiStub]:
         yield stub
 
 
-def make_settings(stub: BotApiStub, tmp_path: Path, **extra: Any) -> Settings:
-    return Settings(
-        _env_file=None,
-        telegram_bot_token=TOKEN,
-        telegram_api_base_url=stub.base_url,
-        telegram_api_base_file_url=stub.base_file_url,
-        database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
-        **extra,
-    )
-
-
 class Bot:
     """One bot process: `async with bot.up():` runs it; state survives in the sqlite file."""
 
@@ -156,7 +145,7 @@ class Bot:
 
 @pytest.fixture
 def bot(stub: BotApiStub, tmp_path: Path) -> Bot:
-    return Bot(stub, make_settings(stub, tmp_path, bot_admin_ids="7"), ScriptedEngine())
+    return Bot(stub, settings_for(stub, tmp_path, bot_admin_ids="7"), ScriptedEngine())
 
 
 async def test_typed_text_reaches_the_engine_and_the_reply_shows_escaped_input_as_typed(
@@ -456,7 +445,7 @@ async def test_an_unreachable_bot_api_is_a_startup_error(tmp_path: Path) -> None
 async def test_the_webhook_refuses_calls_without_the_secret_and_serves_health(
     stub: BotApiStub, tmp_path: Path
 ) -> None:
-    settings = make_settings(stub, tmp_path)
+    settings = settings_for(stub, tmp_path)
     engine = ScriptedEngine()
     turns = ChatTurns()
     application = build_application(settings, turns=turns, webhook=True)
@@ -500,7 +489,7 @@ async def test_the_webhook_refuses_calls_without_the_secret_and_serves_health(
 
 
 def test_the_overall_rate_limit_is_the_setting(stub: BotApiStub, tmp_path: Path) -> None:
-    settings = make_settings(stub, tmp_path, telegram_rate_limit_overall=100)
+    settings = settings_for(stub, tmp_path, telegram_rate_limit_overall=100)
     application = build_application(settings, turns=ChatTurns(), webhook=True)
     limiter = application.bot.rate_limiter
     assert isinstance(limiter, AIORateLimiter)

@@ -7,7 +7,7 @@ advancing it. A recording transport wraps the real one to see what went over the
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -38,6 +38,7 @@ from bot.zimun import (
     SlotUnavailable,
     ZimunClient,
 )
+from bot.zimun.transport import ZimunTransport
 
 NOW = datetime(2026, 11, 23, 8, 15, tzinfo=UTC)  # Monday 09:15 Europe/Rome
 TUESDAY_10 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # 10:00 in Rome, inside opening hours
@@ -127,9 +128,19 @@ def served(world: World) -> Iterator[str]:
         yield base_url
 
 
-@pytest.fixture
-async def loopback(world: World, clock: ManualClock, served: str) -> AsyncIterator[Harness]:
-    harness = build(world, clock, httpx.AsyncHTTPTransport(), served)
+# Over loopback, both transports the bot may use: httpx's own, and aiohttp underneath (the
+# default against a real Zimun, `bot.zimun.transport`), with the same outcomes and errors.
+TRANSPORTS: dict[str, Callable[[], httpx.AsyncBaseTransport]] = {
+    "httpx": httpx.AsyncHTTPTransport,
+    "aiohttp": ZimunTransport,
+}
+
+
+@pytest.fixture(params=sorted(TRANSPORTS))
+async def loopback(
+    world: World, clock: ManualClock, served: str, request: pytest.FixtureRequest
+) -> AsyncIterator[Harness]:
+    harness = build(world, clock, TRANSPORTS[request.param](), served)
     async with harness.client:
         yield harness
 
