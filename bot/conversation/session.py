@@ -108,6 +108,7 @@ class Session:
     contact_email: str | None = None
     email_typed: str | None = None
     email_suggestion: str | None = None
+    email_local: str | None = None  # the part before the @, when the rest comes next message
     appointment_id: str | None = None
     choices: tuple[str, ...] = ()
     new_start: datetime | None = None
