@@ -54,6 +54,12 @@ async def answer_question(
     if question.kind is QuestionKind.PERSON:
         return await talk_to_person(turn, session, text)
     answer, offer_person = await answer_text(turn, session, question, text)
+    if text and session.step is Step.IDLE:
+        # "how long does a colour take?": a booking that follows may mean that service.
+        aliases = turn.deps.service_aliases
+        named = match_services(text, await turn.services(), aliases=aliases).services
+        if len(named) == 1:
+            session = replace(session, asked_service=named[0].id, asked_at=turn.now())
     return await carry_on(turn, session, answer, offer_person=offer_person)
 
 
