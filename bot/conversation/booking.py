@@ -669,6 +669,12 @@ async def on_slot(turn: Turn, session: Session, event: Input) -> Outcome:
         return await ask(turn, replace(session, offer=replace(offer, page=more)), Step.SLOT)
     if event.verb == Verb.OTHER_DAY or event.kind is IntentKind.OTHER_DAY:
         return await ask(turn, session, Step.WHEN)
+    if event.reading is not None and event.reading.latest and offer.starts and offer.day:
+        # "the latest you've got that day": its last time said, and the page that shows it.
+        last = offer.starts[-1]
+        page = (len(offer.starts) - 1) // PAGE_SIZE
+        lead = turn.t("slot.latest", time=turn.clock_time(last))
+        return await ask(turn, replace(session, offer=replace(offer, page=page)), Step.SLOT, lead)
     kind = event.kind
     if kind is IntentKind.CHOOSE_ORDINAL and event.intent and event.intent.ordinal:
         index = event.intent.ordinal

@@ -57,6 +57,9 @@ class Reading:
     # A time or a part of the day and no day of its own ("at 2 instead", "al pomeriggio"): the
     # step may put it on the day in play (the appointment being moved).
     dayless: bool = False
+    # "the latest you've got that day", "l'ultimo orario che avete": the day's last time, not
+    # the last button on screen
+    latest: bool = False
 
 
 def _c(pattern: str) -> re.Pattern[str]:
@@ -293,6 +296,21 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(_ALIASES.get(w, w) for w in words(normalize(text.replace("#", " numero "))))
 
 
+# The day's last time asked for ("what's the latest you have", "l'ultimo orario disponibile",
+# "il più tardi possibile"): words of accents removed, as `_tokens` gives them.
+_LATEST = re.compile(
+    r"\b(latest|last (time|slot|appointment|appt) (you|of|that|in|available|free|going)|"
+    r"ultim[oa] (orario|ora|posto|appuntamento|buco)|piu tardi possibile|"
+    r"il piu tardi (che|possibile))\b"
+)
+
+# "l'ultimo orario che hai scritto", "the last time you listed": the last button after all.
+_ON_SCREEN = re.compile(
+    r"\b(scritt\w*|propost\w*|mostrat\w*|elencat\w*|indicat\w*|sopra|quelli|questi|shown|"
+    r"listed|wrote|written|sent|above|those|these|there)\b"
+)
+
+
 def _pick(tokens: tuple[str, ...], screen: Screen) -> int | None:
     """A button index, only when the message is nothing but a number or an ordinal."""
     if not tokens:
@@ -458,6 +476,9 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
     same_day = bool(_SAME_DAY.search(s))
     change = bool(_CHANGE.search(s))
 
+    latest = _LATEST.search(s) is not None and _ON_SCREEN.search(s) is None
+    if screen.day is not None and when is None and not negated and latest:
+        return Reading(intent=None, when=None, latest=True)
     picks = None if negated else _pick(tokens, screen)
     on_screen = screen.choices > 0 and screen.day is not None and when is None and not negated
     if picks is None and on_screen and _ANY_OF_THEM.search(s):
