@@ -145,8 +145,9 @@ async def _price_or_duration(
     services = await turn.services()
     if not services:
         return t("question.no_services"), False
+    # "how much are a cut and a colour? I'll book the colour": both prices asked
     named: Sequence[Service] = match_services(
-        text, services, aliases=turn.deps.service_aliases
+        text, services, aliases=turn.deps.service_aliases, booked=False
     ).services
     if not named and session.step is Step.SERVICE and session.choices:
         # "how much is it?" while choosing between the services suggested is about those.
@@ -188,7 +189,7 @@ async def _offer(turn: Turn, text: str) -> str:
     services = await turn.services()
     if not services:
         return t("question.no_services")
-    match = match_services(text, services, aliases=turn.deps.service_aliases)
+    match = match_services(text, services, aliases=turn.deps.service_aliases, booked=False)
     named = match.services
     lines = [
         t(
