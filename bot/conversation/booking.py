@@ -60,6 +60,8 @@ QUICK_DAYS = 4
 
 
 MAX_DAYS_PER_CALL = 8
+# How long the service a question was about stays the one a booking without a service means.
+ASKED_SERVICE_FOR = timedelta(minutes=30)
 
 
 def match_service(turn: Turn, text: str, services: Sequence[Service]) -> ServiceMatch[Service]:
@@ -180,8 +182,12 @@ async def start_booking(
     text: str | None = None,
     asap: bool = False,
 ) -> Outcome:
+    asked = session.asked_service
+    if session.asked_at is None or turn.now() - session.asked_at > ASKED_SERVICE_FOR:
+        asked = None
     session = await drop_hold(turn, session)
     session = replace(session.start_flow(Flow.BOOK, turn.now()), wish=wish)
+    session = replace(session, asked_service=None, asked_at=None)
     services = await turn.services()
     if not services:
         return session.idle(), menu(turn, turn.t("service.none"))
@@ -194,6 +200,9 @@ async def start_booking(
             return await ask_between(turn, session, match)
         # "highlights" was read as "Colore": say so, unless the name itself was typed.
         named = chosen is not None and normalize(chosen.name) not in normalize(text)
+    if chosen is None and asked is not None:
+        # "how much is a cut and blow dry?", then "great, book me in for saturday then"
+        chosen = next((s for s in services if s.id == asked), None)
     if chosen is None and len(services) == 1:
         chosen = services[0]
     if chosen is None:
@@ -660,6 +669,12 @@ async def on_slot(turn: Turn, session: Session, event: Input) -> Outcome:
         return await ask(turn, replace(session, offer=replace(offer, page=more)), Step.SLOT)
     if event.verb == Verb.OTHER_DAY or event.kind is IntentKind.OTHER_DAY:
         return await ask(turn, session, Step.WHEN)
+    if event.reading is not None and event.reading.latest and offer.starts and offer.day:
+        # "the latest you've got that day": its last time said, and the page that shows it.
+        last = offer.starts[-1]
+        page = (len(offer.starts) - 1) // PAGE_SIZE
+        lead = turn.t("slot.latest", time=turn.clock_time(last))
+        return await ask(turn, replace(session, offer=replace(offer, page=page)), Step.SLOT, lead)
     kind = event.kind
     if kind is IntentKind.CHOOSE_ORDINAL and event.intent and event.intent.ordinal:
         index = event.intent.ordinal

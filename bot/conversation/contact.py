@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 
 from bot.conversation.actions import Verb
@@ -43,8 +44,11 @@ from bot.understanding.contacts import (
     is_self_reference,
     looks_like_name,
     offers_phone,
+    parse_name,
+    patch_address,
     read_contact_change,
     read_name,
+    respell,
     split_name_and_address,
 )
 from bot.understanding.intents import is_acknowledgement, is_nod
@@ -133,6 +137,11 @@ async def on_name(turn: Turn, session: Session, event: Input) -> Outcome:
         return await ask(turn, session, Step.NAME)
     if shifts(event):
         return await shift(turn, session, later=event.kind is IntentKind.LATER)
+    typed = parse_email(event.text)
+    if typed.value and not typed.suggestion and not session.contact_email:
+        # An address typed where the name was asked: kept, and the name asked for again.
+        session = replace(session, contact_email=typed.value)
+        return await ask(turn, session, Step.NAME, turn.t("name.email_kept"))
     both = split_name_and_address(event.text)
     if both is not None:
         # "Emma Clarke, emma@example.org": the name, and the address checked as at its question
@@ -204,6 +213,20 @@ async def on_email(turn: Turn, session: Session, event: Input) -> Outcome:
     if offers_phone(event.text) and event.wish is None:
         # A phone number instead of an address: the confirmation needs an e-mail, said kindly.
         return await ask(turn, session, Step.EMAIL, turn.t("email.phone_instead"))
+    text = event.text.strip()
+    if text.startswith("@") and session.email_local:
+        # "emma.clarke", then "@outlook.com": one address over two messages.
+        return await take_email(turn, session, session.email_local + text, event)
+    if _LOCAL_PART.fullmatch(text) and not shifts(event) and event.wish is None:
+        full = surname_of(session, event)
+        if full is not None:
+            # "Emma", then "Clarke" at the e-mail question: the surname of the name given.
+            session = replace(session, contact_name=full)
+            lead = turn.t("email.name_replaced", name=full)
+            return await ask(turn, session, Step.EMAIL, lead)
+        if not text.isalpha():
+            session = replace(session, email_local=text)
+            return await ask(turn, session, Step.EMAIL, turn.t("email.local_only", local=text))
     choices = dictation_choices(event.text)
     if choices is not None:
         # "emma clarke at gmail dot com": emmaclarke@ or emma.clarke@? Asked, never guessed.
@@ -212,6 +235,25 @@ async def on_email(turn: Turn, session: Session, event: Input) -> Outcome:
             turn, session, Step.EMAIL, turn.t("email.which", joined=joined, dotted=dotted)
         )
     return await take_email(turn, session, event.text, event)
+
+
+def surname_of(session: Session, event: Input) -> str | None:
+    """The full name when a first name was given alone and the next message is one more word
+    that is a name ("Emma", then "Clarke"); None otherwise."""
+    text = (event.text or "").strip().rstrip(".!")
+    name = session.contact_name or ""
+    if not name or " " in name or not text.isalpha() or event.kind is not None:
+        return None
+    if event.wish is not None or shifts(event):
+        return None
+    surname = parse_name(text).value
+    if surname is None or surname.lower() == name.lower():
+        return None
+    return f"{name} {surname}"
+
+
+# What stands before the @ of an address ("emma.clarke", "mario_rossi85"), typed alone.
+_LOCAL_PART = re.compile(r"[^\W_][\w.+-]*[^\W_]|[^\W_]", re.UNICODE)
 
 
 async def take_email(
@@ -246,7 +288,7 @@ async def take_email(
             check.problem or ContactProblem.EMAIL_SYNTAX, "email.problem.syntax"
         )
         return await ask(turn, session, Step.EMAIL, t(problem))
-    session = replace(session, contact_email=check.value)
+    session = replace(session, contact_email=check.value, email_local=None)
     if lead is not None and next_contact_step(session) is Step.SUMMARY:
         return await ask(turn, session, Step.SUMMARY, lead)
     return await contact_known(turn, session)
@@ -260,6 +302,25 @@ async def on_summary(turn: Turn, session: Session, event: Input) -> Outcome:
         return await ask(turn, replace(session, contact_name=None), Step.NAME, t("name.fix"))
     if event.verb == Verb.EDIT_EMAIL:
         return await ask(turn, replace(session, contact_email=None), Step.EMAIL, t("email.fix"))
+    if event.text and session.contact_email:
+        # ".com not .org", "rossi con due s": a part of the address put right.
+        patched = patch_address(session.contact_email, event.text) or respell(
+            session.contact_email, event.text
+        )
+        if patched:
+            name = respell(session.contact_name or "", event.text) or session.contact_name
+            session = replace(session, contact_name=name)
+            return await take_email(turn, session, patched, event, t("summary.email_changed"))
+    if event.text and session.contact_name:
+        respelled = respell(session.contact_name, event.text)
+        if respelled:
+            session = replace(session, contact_name=respelled)
+            lead = t("summary.name_changed", name=respelled)
+            return await ask(turn, session, Step.SUMMARY, lead)
+    surname = surname_of(session, event)
+    if surname is not None:
+        session = replace(session, contact_name=surname)
+        return await ask(turn, session, Step.SUMMARY, t("summary.name_changed", name=surname))
     change = read_contact_change(event.text) if event.text else None
     if change is not None and change.field is ContactField.NAME:
         if change.value is None:

@@ -15,6 +15,7 @@ IDLE -> CHOOSE_APPOINTMENT -> CANCEL_CONFIRM -> CANCEL_REASON -(PATCH)-> IDLE
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 
 from bot.conversation.actions import Verb
@@ -59,6 +60,7 @@ from bot.conversation.common import (
 )
 from bot.conversation.contact import (
     already_booked,
+    confirm,
     on_email,
     on_name,
     on_summary,
@@ -173,6 +175,12 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
         person = question.kind is QuestionKind.PERSON
         if session.step is Step.EMAIL and offers_phone(event.text or ""):
             typed = True  # "posso lasciarti il cellulare?": their own number, not ours
+        if not typed and _yes_and_asks(session, event, question.kind):
+            # "sì, e quanto viene?" at the summary: as a receptionist would, confirmed, and the
+            # question answered under the confirmation ("sì, ma quanto viene?" only answers).
+            answer, _ = await answer_text(turn, session, question, event.text)
+            session, replies = await confirm(turn, session)
+            return session, with_tail(replies, answer)
         if not typed:
             # "siete aperti sabato?" reads as a (weak) booking too; it is only a question.
             asked_for = kind in ACTIONS or (event.wish is not None and kind is not IntentKind.NO)
@@ -208,6 +216,25 @@ def _asks(text: str, step: Step) -> bool:
 
 # Intents that ask for something to be done, which a question in the same message does not replace.
 ACTIONS = frozenset({IntentKind.BOOK, IntentKind.MOVE, IntentKind.CANCEL, IntentKind.LIST})
+
+
+# "yes, but ...", "sì, ma ...", "prima": a yes that waits for the answer.
+_YES_BUT = re.compile(r"\b(but|ma|pero|before|prima|first|depends|dipende|if|se)\b")
+
+
+def _yes_and_asks(session: Session, event: Input, kind: QuestionKind) -> bool:
+    """A plain yes to the summary's "Shall I confirm?" with a question beside it."""
+    if session.step is not Step.SUMMARY or event.kind is not IntentKind.YES or not event.text:
+        return False
+    if kind is QuestionKind.PERSON or is_acknowledgement(event.text):
+        return False
+    return _YES_BUT.search(normalize(event.text)) is None
+
+
+def with_tail(replies: list[Reply], tail: str) -> list[Reply]:
+    if not replies or not tail:
+        return replies
+    return [replace(replies[0], text=join(replies[0].text, tail)), *replies[1:]]
 
 
 def with_lead(replies: list[Reply], lead: str) -> list[Reply]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import timedelta
 
 from bot.conversation.actions import Verb, parse_day_arg, parse_instant_arg
 from bot.conversation.attendance import confirm_attendance
@@ -43,6 +44,9 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
     if kind is IntentKind.GOODBYE and (event.wish is None or event.wish.time is None):
         # A goodbye gets a goodbye: the menu's buttons stay, without its question.
         return session, quiet_menu(turn, t("goodbye"))
+    nudged = await nudge_on_its_day(turn, session, event)
+    if nudged is not None:
+        return nudged
     # "can we do tuesday same time instead": a change about the booking they have is a move.
     # "could it be half an hour later": a shift by an amount with nothing on screen is about it.
     if (
@@ -83,6 +87,30 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
     if kind is IntentKind.NO:
         return session, menu(turn, t("idle.no"))
     return session, menu(turn, t("idle.unknown"))
+
+
+async def nudge_on_its_day(turn: Turn, session: Session, event: Input) -> Outcome | None:
+    """ "could I come a little earlier on thursday?", "giovedì posso venire un po' più tardi?"
+    with an appointment that day: a move of it, to the times before (or after) its own."""
+    wish = event.wish
+    if event.kind not in (IntentKind.EARLIER, IntentKind.LATER) or wish is None:
+        return None
+    if wish.time is not None or wish.window_start is not None or wish.window_end is not None:
+        return None
+    entries = await upcoming(turn, refresh=False)
+    that_day = [e for e in entries if turn.local_day(e.start) == wish.day]
+    if len(that_day) != 1:
+        return None
+    start = that_day[0].start.astimezone(turn.tz)
+    if event.kind is IntentKind.EARLIER:
+        wish = replace(wish, window_end=start.time())
+    else:
+        # from the end of the appointment: "più tardi" is a time it would not overlap
+        end = start + timedelta(minutes=that_day[0].duration_minutes)
+        wish = replace(wish, window_start=end.time())
+    return await start_change(
+        turn, session, Flow.MOVE, wish=wish, appointment_id=that_day[0].appointment_id
+    )
 
 
 def quiet_menu(turn: Turn, text: str) -> list[Reply]:

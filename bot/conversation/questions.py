@@ -54,6 +54,12 @@ async def answer_question(
     if question.kind is QuestionKind.PERSON:
         return await talk_to_person(turn, session, text)
     answer, offer_person = await answer_text(turn, session, question, text)
+    if text and session.step is Step.IDLE:
+        # "how long does a colour take?": a booking that follows may mean that service.
+        aliases = turn.deps.service_aliases
+        named = match_services(text, await turn.services(), aliases=aliases).services
+        if len(named) == 1:
+            session = replace(session, asked_service=named[0].id, asked_at=turn.now())
     return await carry_on(turn, session, answer, offer_person=offer_person)
 
 
@@ -139,8 +145,9 @@ async def _price_or_duration(
     services = await turn.services()
     if not services:
         return t("question.no_services"), False
+    # "how much are a cut and a colour? I'll book the colour": both prices asked
     named: Sequence[Service] = match_services(
-        text, services, aliases=turn.deps.service_aliases
+        text, services, aliases=turn.deps.service_aliases, booked=False
     ).services
     if not named and session.step is Step.SERVICE and session.choices:
         # "how much is it?" while choosing between the services suggested is about those.
@@ -182,7 +189,7 @@ async def _offer(turn: Turn, text: str) -> str:
     services = await turn.services()
     if not services:
         return t("question.no_services")
-    match = match_services(text, services, aliases=turn.deps.service_aliases)
+    match = match_services(text, services, aliases=turn.deps.service_aliases, booked=False)
     named = match.services
     lines = [
         t(

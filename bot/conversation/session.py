@@ -108,6 +108,10 @@ class Session:
     contact_email: str | None = None
     email_typed: str | None = None
     email_suggestion: str | None = None
+    email_local: str | None = None
+    # The one service a question was about ("how much is a colour?") and when: "book me in then"
+    asked_service: str | None = None
+    asked_at: datetime | None = None  # the part before the @, when the rest comes next message
     appointment_id: str | None = None
     choices: tuple[str, ...] = ()
     new_start: datetime | None = None
@@ -155,6 +159,8 @@ class Session:
             keyboard=self.keyboard,
             person_asked=self.person_asked,
             person_words=self.person_words,
+            asked_service=self.asked_service,
+            asked_at=self.asked_at,
         )
 
     def start_flow(self, flow: Flow, stamp: datetime) -> Session:

@@ -208,6 +208,15 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     (r"(?:a |one )week (?:on|from)(?= (?:_WEEKDAYS_))", "WEEKON"),
     # "tuesday just gone", "the friday that's just gone": the latest such day behind today
     (r"(?<=day )(?:that s |that has |that is )?(?:just )?gone", "PASTW"),
+    # "sabato appena passato", "il lunedì appena trascorso": the latest such day behind today
+    (r"appena (?:passat[oa]|trascors[oa])", "PASTW"),
+    # "nei prossimi giorni", "in the next few days", "over the coming days": today to four days on
+    (
+        r"(?:(?:sometime |some time |anytime |any time )?(?:in|within|over|during) the "
+        r"|(?:nei|entro i|per i|in questi) )?(?:(?:next|coming|following) (?:few |couple of )?days"
+        r"|prossimi (?:due |tre |pochi )?giorni)",
+        "BY REL4",
+    ),
     (
         r"(?:del|della|di|the|of) (?:settimana prossima|prossima settimana|next week|week after)"
         r"|(?:la )?(?:settimana prossima|prossima settimana|settimana dopo)|next week"

@@ -32,8 +32,10 @@ __all__ = [
     "offers_phone",
     "parse_email",
     "parse_name",
+    "patch_address",
     "read_contact_change",
     "read_name",
+    "respell",
     "split_name_and_address",
 ]
 
@@ -226,6 +228,7 @@ _RELATIVES = (
 _FOR_LEAD = re.compile(
     r"^\s*(?:(?:ciao|salve|hi|hello|hey|allora|ok|okay|si|sì|yes|no|sorry|scusa|anzi|actually|"
     r"oh|ah|wait|aspetta|invece|in\s+realtà|in\s+realta)[\s,!.]+)*"
+    r"(?:(?:can|could|would)\s+you\s+(?:please\s+)?|(?:puoi|potete|potresti|potreste)\s+)?"
     r"(?:(?:it'?s|it\s+is|è|e|é|this\s+is|the\s+booking\s+is|la\s+prenotazione\s+(?:è|e))\s+)?"
     r"(?:"
     r"(?:(?:intesta\w*|mett\w*|prenota\w*|segna\w*|fall[oa]|fai)\s+)?"
@@ -332,7 +335,7 @@ _WANTS_MAIL = re.compile(
 _NEW_NAME = re.compile(
     r"(?:(?:il\s+)?(?:mio\s+)?nome\s+(?:giusto\s+|corretto\s+)?(?:è|e|é)|mi\s+chiamo|"
     r"(?:my\s+)?name\s+(?:is|should\s+be|'s)|the\s+name\s+(?:is|should\s+be)|"
-    r"(?:metti|scrivi|usa|put|use|make\s+it)\s+(?:il\s+nome\s+)?)\s*(?:actually\s+|invece\s+)?:?\s*"
+    r"(?:metti|scrivi|usa|put|use|make\s+it)\s+(?:it\s+)?(?:il\s+nome\s+)?)\s*(?:actually\s+|invece\s+)?:?\s*"
     r"(?P<name>[^\d@,;:.!?]+?)\s*(?:,?\s*(?:grazie|please|pls|thanks|per favore))?[.!]*$",
     re.IGNORECASE,
 )
@@ -434,6 +437,14 @@ def read_contact_change(text: str) -> ContactChange | None:
     if address:
         return ContactChange(ContactField.EMAIL, address)
     plain = _plain(text)
+    cleaned = _NAME_TAIL.sub("", text.strip()).rstrip("!.?,;")
+    other = _FOR_LEAD.match(cleaned)
+    if other is not None:
+        # "mettila a nome di mia moglie, Anna Rossi", "put it under my husband's name, Paul
+        # Clarke": someone else's full name replaces the one on the summary.
+        value = parse_name(cleaned[other.end() :]).value
+        if value and len(value.split()) >= 2 and not _only_when(value):
+            return ContactChange(ContactField.NAME, value)
     named = _NEW_NAME.search(text.strip())
     if named:
         check = parse_name(named.group("name").strip())
@@ -706,3 +717,77 @@ def offers_phone(text: str) -> bool:
     """Whether a message typed at the e-mail question offers a phone number instead."""
     plain = _plain(text)
     return "@" not in text and bool(_PHONE_OFFER.search(plain)) and not _THEIR_PHONE.search(plain)
+
+
+# One part of an address corrected: ".com not .org", "è .it non .com", "gmail not hotmail",
+# "not .org, .com", "non hotmail ma gmail". The old part must be in the address.
+_TOKEN = r"@?\.?[\w][\w.+-]*(?![\w.+-])"
+_NEW_NOT_OLD = re.compile(
+    rf"(?:^|\s)(?P<new>{_TOKEN})\s*,?\s+(?:and\s+|e\s+)?(?:not|non|instead\s+of|invece\s+di|"
+    rf"anziche|anziché|rather\s+than)\s+(?:il\s+|the\s+)?(?P<old>{_TOKEN})",
+    re.IGNORECASE,
+)
+_NOT_OLD_NEW = re.compile(
+    rf"(?:^|\s)(?:not|non)\s+(?P<old>{_TOKEN})(?:\s*[,;]\s*|\s+)(?:but\s+|ma\s+|it'?s\s+|è\s+)?"
+    rf"(?P<new>{_TOKEN})",
+    re.IGNORECASE,
+)
+
+
+_FILLERS = _BEFORE_ADDRESS | _word_set("scusa scusami sorry thanks grazie please pls oops ops")
+
+
+def patch_address(address: str, text: str) -> str | None:
+    """The address with the part the customer corrected replaced (".com not .org" on
+    jane@x.org gives jane@x.com), or None when the message corrects no part of it."""
+    if "@" in text.replace("@", "", 1) or find_address(text):
+        return None
+    lowered = address.lower()
+    for pattern in (_NEW_NOT_OLD, _NOT_OLD_NEW):
+        for found in pattern.finditer(text.strip().rstrip("!?")):
+            old = found.group("old").lower().rstrip(".,;")
+            new = found.group("new").lower().rstrip(".,;")
+            if old == new or not re.search(r"[a-z]", old) or not re.search(r"[a-z]", new):
+                continue
+            if {old, new} & _FILLERS:
+                continue
+            at = lowered.rfind(old)
+            if at < 0 or (old[0] not in ".@" and at > 0 and lowered[at - 1] not in ".@_-+"):
+                continue
+            if old[0] == "." and not new.startswith("."):
+                new = "." + new
+            patched = address[:at] + new + address[at + len(old) :]
+            value = parse_email(patched).value
+            if value and value != address:
+                return value
+    return None
+
+
+# A spelling fix: "clarke with an e", "rossi con due s", "smyth with a y", "with two Ls".
+_SPELLED = re.compile(
+    r"(?P<word>[^\W\d_]{2,})\s*,?\s+(?:is\s+|è\s+)?(?:(?:spelt|spelled|scritto|scritta)\s+)?"
+    r"(?:with|con)\s+(?:an?|one|una?|two|2|double|due|doppia|la|il|l'|the)?\s*"
+    r"(?P<letter>[^\W\d_])(?:'?s)?\b",
+    re.IGNORECASE,
+)
+
+
+def respell(value: str, text: str) -> str | None:
+    """`value` (a name or an address) with the word the customer spelled out put right ("clarke
+    with an e" turns emma.clark@x.org into emma.clarke@x.org), or None when no word of it is
+    a near miss of the one spelled."""
+    found = _SPELLED.search(text)
+    if found is None:
+        return None
+    word = found.group("word")
+    if found.group("letter").lower() not in word.lower():
+        return None
+    parts = re.split(r"([^\w]+|_)", value)
+    for i, part in enumerate(parts):
+        if not part.isalpha() or part.lower() == word.lower():
+            continue
+        if OSA.distance(part.lower(), word.lower()) <= 2 and part[0].lower() == word[0].lower():
+            fixed = word.lower() if part.islower() else word[:1].upper() + word[1:].lower()
+            parts[i] = fixed
+            return "".join(parts)
+    return None

@@ -264,7 +264,12 @@ _BOOK_STRONG = _c(
     r"fissa\w* (un |l |1 )?(appuntament\w*|taglio|piega|colore)|"
     r"new appointment|nuovo appuntamento|un altro appuntamento|another appointment)\b"
 )
-_BOOK_VERB = _c(r"\b(prenota|prenotare|prenoto|prenotiamo|prenotami|riprenot\w*|book|rebook)\b")
+# A cancel beside one of these is a move: "annulla giovedì e mettimi un taglio il 30".
+_BOOK_VERB = _c(
+    r"\b(prenota|prenotare|prenoto|prenotiamo|prenotami|riprenot\w*|book|rebook|"
+    r"mett\w*mi|segna\w*mi|fissa\w*mi|put me (in|down)|pop me in|squeeze me in|"
+    r"schedule me|fit me in)\b"
+)
 # "book it" / "prenotalo" at a confirmation step accepts what was offered.
 _BOOK_IT = _c(
     r"\b(go ahead and book|book it|book that|book that one|prenotal[oa]|prenota pure|"
@@ -277,11 +282,13 @@ _LIST = _c(
     r"\b(che|quali|quanti) (appuntament\w*|prenotazion\w*) (ho|abbiamo|avevo)\b|"
     r"\bho (gia )?(degli |un |qualche |una |delle )?(appuntament\w*|prenotazion\w*)\b|"
     r"\b(do|did) i (have|already have) (an? |any )?(appointment|booking|reservation)s?\b|"
-    r"\b(when|what time|what day) (is|s) my (appointment|booking|reservation)\b|"
+    r"\b(when|what time|what day) (is|s|was) my (appointment|booking|reservation)\b|"
+    r"\b(a che ora|che ora|quando|che giorno) (ce l ho|ce l avevo|l ho (preso|fissato)|"
+    r"l avevo (preso|fissato)|ce l abbiamo|dovevo venire)\b|"
     r"\b(quando|a che ora|che giorno|che ora) (e|ho|era|avevo|sara|ce l ho|ce l avevo) "
     r"(il mio |l |la mia |il |la )?"
     r"(prossim\w* )?(appuntamento|prenotazione)\b|"
-    r"\b(when|what time|what day) (is|s) my (next |upcoming )?(appointment|booking)\b|"
+    r"\b(when|what time|what day) (is|s|was) my (next |upcoming )?(appointment|appt|booking)\b|"
     r"\bho (gia )?prenotat\w*\b|\bwhat did i book\b|\bhave i (already )?booked\b|"
     r"\bdid i (already )?(book|reserve|make an? (booking|appointment|reservation))\b|"
     r"\bwhat (have i|do i have) (got )?(booked|scheduled|coming up)\b|"

@@ -169,8 +169,24 @@ _HOURS = _c(
     r"\b(your|the|salon|shop) hours\b|"
     r"\bclosing time\b|\bbusiness hours\b|\bdo you (open|work) on\b|\blavorate (il|di|la)\b|"
     r"\b(che|quali) orari (fate|fai|tenete|hai)\b|\borari (del|di) (lunedi|martedi|mercoledi|"
-    r"giovedi|venerdi|sabato|domenica)\b"
+    r"giovedi|venerdi|sabato|domenica)\b|"
+    # "open on the 5th?", "aperti sabato?", "closed monday?": the verb dropped, as people text
+    r"^(open|closed|aperti|aperto|chiusi|chiuso)\b(?!.*\b(slots?|times|appointments?|posti)\b)"
 )
+# "il primo giorno che siete aperti", "the next day you're open": a day asked for, not the hours.
+_FIRST_OPEN_DAY = _c(
+    r"\b(primo|prossimo|first|next) (giorno|day) (che|in cui|when|that|you)\b.*\b(aperti|aprite|"
+    r"lavorate|open|re open|are open)\b|\b(next|first) open day\b|"
+    r"\b(prossimo|primo) giorno (di apertura|utile|lavorativo)\b"
+)
+
+
+def asks_first_open_day(text: str) -> bool:
+    """Whether a message asks for the first day the business is open ("il primo giorno che
+    siete aperti"): a day for a booking, not a question about opening hours."""
+    return _FIRST_OPEN_DAY.search(" ".join(words(normalize(text)))) is not None
+
+
 _PHONE = _c(
     r"\b(numero (di )?(telefono|cellulare|tel|whatsapp)|telefon\w*|cellulare|whatsapp|"
     r"chiamar\w*|vi (posso )?chiamare|posso chiamar\w*|vi chiamo|squillo)\b|"
@@ -249,7 +265,9 @@ def parse_question(text: str) -> Question | None:
     if _ADDRESS.search(s):
         found.append(QuestionKind.ADDRESS)
     day = _WEEKDAY.search(s)
-    if _HOURS_WORD.search(s) and not _FREE_TIMES.search(s) and day is None:
+    if _FIRST_OPEN_DAY.search(s):
+        pass  # "il primo giorno che siete aperti" asks for a day (bot.understanding.reading)
+    elif _HOURS_WORD.search(s) and not _FREE_TIMES.search(s) and day is None:
         found.append(QuestionKind.HOURS)
     elif _HOURS.search(s):
         found.append(QuestionKind.HOURS)

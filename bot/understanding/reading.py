@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from bot.understanding.intents import Intent, IntentKind, parse_intent
+from bot.understanding.questions import asks_first_open_day
 from bot.understanding.text import normalize, words
 from bot.understanding.when import When, parse_when
 
@@ -57,6 +58,9 @@ class Reading:
     # A time or a part of the day and no day of its own ("at 2 instead", "al pomeriggio"): the
     # step may put it on the day in play (the appointment being moved).
     dayless: bool = False
+    # "the latest you've got that day", "l'ultimo orario che avete": the day's last time, not
+    # the last button on screen
+    latest: bool = False
 
 
 def _c(pattern: str) -> re.Pattern[str]:
@@ -293,6 +297,24 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(_ALIASES.get(w, w) for w in words(normalize(text.replace("#", " numero "))))
 
 
+# How many days "the first day you're open" looks at: a week holds every weekday once.
+OPEN_DAY_SEARCH_DAYS = 7
+
+# The day's last time asked for ("what's the latest you have", "l'ultimo orario disponibile",
+# "il più tardi possibile"): words of accents removed, as `_tokens` gives them.
+_LATEST = re.compile(
+    r"\b(latest|last (time|slot|appointment|appt) (you|of|that|in|available|free|going)|"
+    r"ultim[oa] (orario|ora|posto|appuntamento|buco)|piu tardi possibile|"
+    r"il piu tardi (che|possibile))\b"
+)
+
+# "l'ultimo orario che hai scritto", "the last time you listed": the last button after all.
+_ON_SCREEN = re.compile(
+    r"\b(scritt\w*|propost\w*|mostrat\w*|elencat\w*|indicat\w*|sopra|quelli|questi|shown|"
+    r"listed|wrote|written|sent|above|those|these|there)\b"
+)
+
+
 def _pick(tokens: tuple[str, ...], screen: Screen) -> int | None:
     """A button index, only when the message is nothing but a number or an ordinal."""
     if not tokens:
@@ -458,7 +480,16 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
     same_day = bool(_SAME_DAY.search(s))
     change = bool(_CHANGE.search(s))
 
-    picks = None if negated else _pick(tokens, screen)
+    latest = _LATEST.search(s) is not None and _ON_SCREEN.search(s) is None
+    if screen.day is not None and when is None and not negated and latest:
+        return Reading(intent=None, when=None, latest=True)
+    first_open = when is None and not negated and asks_first_open_day(text)
+    if first_open:
+        # "il primo giorno che siete aperti" (after "domenica siamo chiusi"): the days after the
+        # one on screen, the first with room offered; with no day on screen, from today.
+        first = screen.day + timedelta(days=1) if screen.day is not None else now.date()
+        when = When(date=first, last=first + timedelta(days=OPEN_DAY_SEARCH_DAYS - 1))
+    picks = None if negated or first_open else _pick(tokens, screen)
     on_screen = screen.choices > 0 and screen.day is not None and when is None and not negated
     if picks is None and on_screen and _ANY_OF_THEM.search(s):
         picks = 1  # "any of those is fine": the first time on screen
@@ -518,6 +549,8 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         said = when or When(date=week_on)  # its time or part of the day, if one was said
         when = When(date=week_on, time=said.time, window=said.window, approximate=said.approximate)
     step = 1 if _NEXT_DAY.search(s) else -1 if _PREVIOUS_DAY.search(s) else 0
+    if first_open:
+        step = 0
     if step and screen.day is not None:
         beside = screen.day + timedelta(days=step)
         when = replace(when, date=beside) if when is not None else When(date=beside)

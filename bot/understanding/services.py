@@ -286,13 +286,22 @@ def service_kinds(name: str) -> frozenset[str]:
     return _kinds_in(" ".join(_tokens(name, frozenset())))
 
 
+# A verb after which a message says what it books ("... prenoto il colore per mercoledì").
+_BOOKED_PART = re.compile(
+    r"\b(?:book|prenot\w*|i ?ll (?:have|take|go for|do)|i d like|prendo|faccio|vorrei|"
+    r"mettimi|segnami|fammi)\b(?P<rest>.+)$"
+)
+
+
 def match_services(
     text: str,
     services: Sequence[S],
     *,
     aliases: Mapping[str, Sequence[str]] | None = None,
+    booked: bool = True,
 ) -> ServiceMatch[S]:
-    """The services the message names; all of them when they fit equally.
+    """The services the message names; all of them when they fit equally; with `booked`, the one
+    named after a booking verb when there is one ("... I'll book the colour").
 
     Order of evidence: the business's own words for a service (`aliases`), a service's full name,
     then the kinds of service mentioned (a service whose kinds equal the message's beats one that
@@ -300,6 +309,13 @@ def match_services(
     with a blow-dry in it when none is only a blow-dry).
     """
     aliases = aliases or {}
+    verbs = [m for m in _BOOKED_PART.finditer(normalize(text)) if m.start() > 0] if booked else []
+    if verbs:
+        # "how much is a cut and colour? ... I'll book the colour": what follows the last booking
+        # verb is what is booked, when it names one service.
+        part = match_services(verbs[-1].group("rest"), services, aliases=aliases)
+        if len(part.services) == 1:
+            return part
     extra = frozenset(w for ws in aliases.values() for p in ws for w in normalize(p).split())
     names = frozenset(w for s in services for w in normalize(s.name).split())
     joined = " ".join(_tokens(text, extra | names))

@@ -431,7 +431,11 @@ def _date_mentions(tok: tuple[str, ...], today: date, now: datetime) -> list[_Me
     i = 0
     while i < len(tok):
         t = tok[i]
-        if t.startswith("REL"):
+        if t.startswith("REL") and _by_before(tok, i):
+            # "entro dopodomani", "nei prossimi giorni": the days from today to that one
+            last = today + timedelta(days=int(t[3:]))
+            found.append(_Mention(i, i + 1, "date", today, last=max(last, today)))
+        elif t.startswith("REL"):
             found.append(_Mention(i, i + 1, "date", today + timedelta(days=int(t[3:]))))
         elif t == "OFFD" and i + 1 < len(tok):
             found.append(_Mention(i, i + 2, "date", today + timedelta(days=int(tok[i + 1]))))

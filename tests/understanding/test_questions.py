@@ -156,3 +156,18 @@ def test_offers_and_salon_questions_without_a_question_mark(text: str, kind: Que
 def test_do_you_do_with_a_day_is_not_an_offer_question() -> None:
     question = parse_question("do you do saturdays")
     assert question is None or question.kind is not K.OFFER
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("open on the 12th?", QuestionKind.HOURS),
+        ("chiusi lunedì?", QuestionKind.HOURS),
+        ("open slots on friday?", None),
+        ("allora il primo giorno in cui siete aperti", None),
+        ("whats the next day you are open", None),
+    ],
+)
+def test_dev6_hours_or_a_day(text: str, kind: QuestionKind | None) -> None:
+    question = parse_question(text)
+    assert (question.kind if question else None) == kind

@@ -44,6 +44,7 @@ def _found(reading: Reading, keys: set[str]) -> dict[str, Any]:
         "intent": str(reading.intent.kind) if reading.intent else None,
         "shift": reading.shift,
         "dayless": reading.dayless,
+        "latest": reading.latest,
     }
     return {key: found[key] for key in keys}
 

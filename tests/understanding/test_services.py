@@ -113,3 +113,17 @@ def test_kinds_of_a_name() -> None:
     assert service_kinds("Taglio e piega") == {"cut", "blowdry"}
     assert service_kinds("Colore") == {"colour"}
     assert service_kinds("Consulenza") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("what do a cut and a colour cost? I'd like to book just the cut on monday", ["s_taglio"]),
+        ("quanto costano taglio e colore? intanto prenoto il taglio", ["s_taglio"]),
+        ("colore e taglio quanto? se va bene fammi il colore venerdì", ["s_colore"]),
+        # the part after the verb names no one service: the whole message decides
+        ("taglio e colore, vorrei prenotare", ["s_taglio", "s_colore"]),
+    ],
+)
+def test_what_follows_the_booking_verb_is_booked(text: str, ids: list[str]) -> None:
+    assert [s.id for s in match_services(text, SALONE).services] == ids
