@@ -26,7 +26,16 @@ DATED_SETUPS = {"slots_friday", "name_asked", "email_asked", "summary", "booked"
 
 
 @pytest.mark.parametrize(
-    "name", ["dev.yaml", "dev2.yaml", "dev3.yaml", "dev4.yaml", "dev6.yaml", "holdout.yaml"]
+    "name",
+    [
+        "dev.yaml",
+        "dev2.yaml",
+        "dev3.yaml",
+        "dev4.yaml",
+        "dev6.yaml",
+        "holdout.yaml",
+        "holdout2.yaml",
+    ],
 )
 def test_each_corpus_file_is_valid_and_balanced(name: str) -> None:
     items = load_items(CORPUS_DIR / name)
@@ -52,6 +61,7 @@ def test_the_files_are_big_enough_and_do_not_share_messages() -> None:
         "dev5.yaml",
         "dev6.yaml",
         "holdout.yaml",
+        "holdout2.yaml",
     )
     files = {name: load_items(CORPUS_DIR / name) for name in names}
     assert len(files["dev.yaml"]) >= 190
@@ -61,6 +71,7 @@ def test_the_files_are_big_enough_and_do_not_share_messages() -> None:
     assert len(files["dev5.yaml"]) >= 150
     assert len(files["dev6.yaml"]) >= 150
     assert len(files["holdout.yaml"]) >= 110
+    assert len(files["holdout2.yaml"]) >= 240
     # each pair of files
     for i, first in enumerate(names):
         for second in names[i + 1 :]:
