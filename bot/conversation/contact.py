@@ -52,6 +52,7 @@ from bot.understanding.contacts import (
     split_name_and_address,
 )
 from bot.understanding.intents import is_acknowledgement, is_nod
+from bot.understanding.questions import sounds_like_question
 from bot.zimun import Appointment, HoldExpired, InvalidRequest, NotFound, SlotUnavailable
 
 logger = logging.getLogger(__name__)
@@ -152,6 +153,9 @@ async def on_name(turn: Turn, session: Session, event: Input) -> Outcome:
         check = replace(check, value=None, problem=ContactProblem.NOT_A_NAME)
     if wants_other_time(event, check.value):
         return await change_when(turn, session, event)
+    if sounds_like_question(event.text):
+        # "a cosa vi serve?", "why do u need that": asked, never a name; said why, asked again.
+        return await ask(turn, session, Step.NAME, turn.t("name.why"))
     if check.value is None:
         problem = NAME_PROBLEMS.get(
             check.problem or ContactProblem.INVALID_CHARS, "name.problem.chars"
@@ -204,6 +208,13 @@ async def on_email(turn: Turn, session: Session, event: Input) -> Outcome:
             return await email_chosen(turn, session, chosen)
     if shifts(event):
         return await shift(turn, session, later=event.kind is IntentKind.LATER)
+    change = read_contact_change(event.text) if "@" not in event.text else None
+    if change is not None and change.field is ContactField.NAME and change.value:
+        # "oh wait my name is Emma Jones", "aspetta, il nome è Mario Bianchi": said where the
+        # e-mail was asked, it replaces the name, and the e-mail is asked again.
+        session = replace(session, contact_name=change.value)
+        lead = turn.t("email.name_replaced", name=change.value)
+        return await ask(turn, session, Step.EMAIL, lead)
     if is_same_address(event.text):
         # "same email as last time": the address of the last booking made from this chat
         known = await last_email(turn)

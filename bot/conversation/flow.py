@@ -90,9 +90,9 @@ from bot.conversation.waitlist import (
     prompt_wait_offer,
 )
 from bot.understanding import IntentKind
-from bot.understanding.contacts import offers_phone
+from bot.understanding.contacts import offers_phone, read_contact_change
 from bot.understanding.intents import is_acknowledgement
-from bot.understanding.questions import QuestionKind, parse_question
+from bot.understanding.questions import QuestionKind, parse_question, sounds_like_question
 from bot.understanding.text import normalize
 
 __all__ = ["CONTENT_STEPS", "FLOW", "PROMPTS", "command", "dispatch"]
@@ -165,6 +165,11 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
             return await change_time(turn, session)
         return await FLOW[session.step](turn, session, event)
     kind = event.kind
+    if _about_contact(session, event):
+        # Read against what was asked first: at the summary, "can I change the email address",
+        # "could you change my email to … thank you" are about the contact, not a question
+        # about the salon's address or a thank-you.
+        return await FLOW[session.step](turn, session, event)
     question = parse_question(event.text) if event.text else None
     if question is not None and kind is not IntentKind.LANGUAGE:
         # A question about the business is answered at any step where the customer is not
@@ -206,12 +211,20 @@ QUESTION_STARTS = frozenset(
 
 def _asks(text: str, step: Step) -> bool:
     """Whether a message typed where a name or an e-mail is expected is rather a question."""
-    if "?" in text:
+    if "?" in text or sounds_like_question(text):
         return True
     first = normalize(text).split()[:1]
     if first and first[0] in QUESTION_STARTS:
         return True
     return step is Step.EMAIL and "@" not in text
+
+
+def _about_contact(session: Session, event: Input) -> bool:
+    """A message at the summary that changes the name or the e-mail ("wrong email", "change
+    the name to …"), however it is wrapped: the summary's own handler reads it first."""
+    if session.step is not Step.SUMMARY or not event.text or event.verb is not None:
+        return False
+    return read_contact_change(event.text) is not None
 
 
 # Intents that ask for something to be done, which a question in the same message does not replace.
@@ -249,6 +262,16 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
         answered = await typed_answer(turn, session, event)
         if answered is not None:
             return answered
+    if (
+        kind is IntentKind.STOP
+        and event.wish is not None
+        and session.flow in (Flow.BOOK, Flow.MOVE)
+        and session.service_id is not None
+        and session.step in SERVICE_CHANGE_STEPS
+    ):
+        # "lascia stare, lunedì", "changed my mind, friday works better": dropping what is on
+        # screen for another day is a change of mind, not the end of the booking.
+        return await change_when(turn, session, event)
     if kind is IntentKind.STOP and session.step is not Step.CANCEL_REASON:
         # At the reason step "non serve" / "lascia perdere" drop the reason, not the cancel.
         return await stop(turn, session)

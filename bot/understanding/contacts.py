@@ -17,6 +17,7 @@ from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
 from bot.understanding._vocab import WORDS
+from bot.understanding.text import expand_shorthand
 
 __all__ = [
     "ContactChange",
@@ -200,9 +201,41 @@ _SELF = re.compile(
 )
 
 
+# Read word by word, a message that only says "me" in other words: a word pointing at the
+# customer (or their profile) and nothing but the words around such a reference. Word order,
+# fillers and laughter do not matter ("me obviously lol", "its for me, the name on my account",
+# "metti pure il mio nome", "just use my name pls").
+_SELF_ANCHORS = _word_set(
+    """
+    me io myself mine mio mia my profile profilo account telegram stesso stessa
+    """
+)
+_SELF_WORDS = _SELF_ANCHORS | _word_set(
+    """
+    sono so is it s its it's this that that's thats e é è sempre ancora still just only
+    use usa usate usi metti mettete put take prendi prendete keep tieni tenete write scrivi
+    the il lo la l a al col con in on under with for per from of del dal sul nel da di
+    name nome nominativo one quello quella same
+    va bene benissimo fine ok okay good right giusto corretto correct works
+    yes yeah yep yup si sure certo certamente of course ovvio ovviamente obviously course
+    pure just pls please per favore piacere grazie thanks thank you
+    lol haha ahah ahaha ahahah xd eh oh ah beh well
+    """
+)
+
+
 def is_self_reference(text: str) -> bool:
     """Whether the customer means the name their profile shows ("sono io", "use my name")."""
-    return _SELF.match(_plain(text).strip(" .!?")) is not None
+    plain = _plain(text).strip(" .!?")
+    if _SELF.match(plain) is not None:
+        return True
+    tokens = expand_shorthand(plain).split()
+    return (
+        bool(tokens)
+        and len(tokens) <= 10
+        and any(t in _SELF_ANCHORS for t in tokens)
+        and all(t.strip(".,!?") in _SELF_WORDS for t in tokens)
+    )
 
 
 # "mi chiamo Giulia Verdi", "sono Giulia Verdi", "my name is ...": the name after the lead-in.
@@ -333,8 +366,10 @@ _WANTS_MAIL = re.compile(
     rf"\b{_CHANGE_WORD}\b.*\b{_MAIL_WORD}\b|\b{_MAIL_WORD}\b.*\b{_CHANGE_WORD}\b"
 )
 _NEW_NAME = re.compile(
-    r"(?:(?:il\s+)?(?:mio\s+)?nome\s+(?:giusto\s+|corretto\s+)?(?:è|e|é)|mi\s+chiamo|"
-    r"(?:my\s+)?name\s+(?:is|should\s+be|'s)|the\s+name\s+(?:is|should\s+be)|"
+    r"(?:(?:il\s+)?(?:mio\s+)?nome\s+(?:giusto\s+|corretto\s+)?(?:è|e|é|sarebbe|"
+    r"dovrebbe\s+essere|era)|mi\s+chiamo|"
+    r"(?:my\s+)?name\s+(?:is|should\s+be|would\s+be|'s)|"
+    r"the\s+name\s+(?:is|should\s+be|would\s+be)|"
     r"(?:metti|scrivi|usa|put|use|make\s+it)\s+(?:it\s+)?(?:il\s+nome\s+)?)\s*(?:actually\s+|invece\s+)?:?\s*"
     r"(?P<name>[^\d@,;:.!?]+?)\s*(?:,?\s*(?:grazie|please|pls|thanks|per favore))?[.!]*$",
     re.IGNORECASE,
@@ -430,6 +465,53 @@ def _only_when(value: str) -> bool:
     return bool(found) and all(w in _WHEN_WORDS for w in found)
 
 
+# A name inside a sentence ends where ordinary words start again: "Emma Clarke-Jones actually",
+# "Giulia Rossi x favore è per mia figlia", "Mario Rossi Bianchi in realtà". Particles ("di",
+# "la", "van") stay when a name word follows them ("Anna Di Stefano", "Rosa La Torre").
+_NAME_PARTICLES = _word_set("di de da del della dei dello van von der den la le lo d y mc")
+_NAME_STOP = (
+    _COMMON
+    | _NOT_NAMES
+    | _word_set(
+        """
+        actually realta realtà x favore piacere its it's tbh instead invece now adesso because
+        perche since thank you thanks cheers ty thx and or o oppure anche also too as well
+        sarebbe would should be was era please pls plz lol giusto giusta corretto corretta
+        sbagliato sbagliata wrong right correct fine bene under sotto
+        """
+    )
+)
+
+
+def _name_run(value: str) -> str:
+    """The words of a name at the start of `value`, up to the first ordinary word."""
+    words = value.split()
+    kept: list[str] = []
+    for index, word in enumerate(words):
+        bare = _plain(word).strip("'.-")
+        if bare in _NAME_PARTICLES and kept and index + 1 < len(words):
+            following = _plain(words[index + 1]).strip("'.-")
+            if following and following not in _NAME_STOP:
+                kept.append(word)
+                continue
+        if not bare or bare in _NAME_STOP:
+            break
+        kept.append(word)
+    return " ".join(kept).rstrip(",;:.!?")
+
+
+# "change the name to Lucy Clarke", "cambia il nome in Giulia Rossi", "put the name as Jo Hart",
+# "nome: Anna Bianchi", in any politeness ("pls", "potreste", "per favore").
+_NAME_TO = re.compile(
+    r"\b(?:nome|name|nominativo)\s*(?:(?:to|in|into|as|a|con|with|come|:|->|=)\s*|:\s*)"
+    r"(?P<name>[^\W\d_][^\d@,;:!?]*)",
+    re.IGNORECASE,
+)
+
+
+_SET_WORD = re.compile(r"\b(?:put|set|write|use|make|metti\w*|scrivi\w*|usa|intesta\w*|segna\w*)\b")
+
+
 def read_contact_change(text: str) -> ContactChange | None:
     """What the customer wants changed at the summary: "cambia nome", "wrong email", "ho
     sbagliato la mail, è mario@x.it", "il nome è Giulia Verdi", or a bare new address."""
@@ -442,20 +524,33 @@ def read_contact_change(text: str) -> ContactChange | None:
     if other is not None:
         # "mettila a nome di mia moglie, Anna Rossi", "put it under my husband's name, Paul
         # Clarke": someone else's full name replaces the one on the summary.
-        value = parse_name(cleaned[other.end() :]).value
+        run = _name_run(cleaned[other.end() :])
+        value = parse_name(run).value if run else None
+        if value and len(value.split()) >= 2 and not _only_when(value):
+            return ContactChange(ContactField.NAME, value)
+    to = _NAME_TO.search(text.strip())
+    if to is not None and (
+        _WANTS_NAME.search(expand_shorthand(plain))
+        or _SET_WORD.search(plain)
+        or re.search(r"\b(?:nome|name)\s*:", text, re.IGNORECASE)
+    ):
+        value = parse_name(_name_run(to.group("name"))).value
         if value and len(value.split()) >= 2 and not _only_when(value):
             return ContactChange(ContactField.NAME, value)
     named = _NEW_NAME.search(text.strip())
     if named:
-        check = parse_name(named.group("name").strip())
-        value = check.value
+        raw = named.group("name").strip()
+        run = _name_run(raw)
+        value = parse_name(run).value if run else None
         if (
             value
+            and not is_self_reference(raw)
             and not is_self_reference(value)
             and not _CHANGE.search(_plain(value))
             and not _only_when(value)
         ):
             return ContactChange(ContactField.NAME, value)
+    plain = expand_shorthand(plain)  # "the names wrong", "il nome nn è giusto"
     if _WANTS_MAIL.search(plain):
         return ContactChange(ContactField.EMAIL)
     if _WANTS_NAME.search(plain):
@@ -478,7 +573,7 @@ def _name_after_request(text: str) -> str | None:
     parts = _AFTER_REQUEST.split(_NAME_TAIL.sub("", text.strip()).rstrip("!.?"))
     if len(parts) < 2:
         return None
-    tail = _NAME_IS.sub("", parts[-1]).strip()
+    tail = _name_run(_NAME_IS.sub("", parts[-1]).strip())
     if not tail or _CHANGE.search(_plain(tail)) or re.search(r"\d|@", tail):
         return None
     value = parse_name(tail).value

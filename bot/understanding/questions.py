@@ -16,7 +16,7 @@ from functools import lru_cache
 from bot.understanding.services import kinds_in_text
 from bot.understanding.text import closest, normalize, words
 
-__all__ = ["Question", "QuestionKind", "lists_services", "parse_question"]
+__all__ = ["Question", "QuestionKind", "lists_services", "parse_question", "sounds_like_question"]
 
 
 class QuestionKind(StrEnum):
@@ -191,7 +191,10 @@ _PHONE = _c(
     r"\b(numero (di )?(telefono|cellulare|tel|whatsapp)|telefon\w*|cellulare|whatsapp|"
     r"chiamar\w*|vi (posso )?chiamare|posso chiamar\w*|vi chiamo|squillo)\b|"
     r"\b(phone|telephone|phone number|call you|ring you|give you a call|number to call|"
-    r"contact number|whatsapp|mobile number)\b|\b(your|ur|vostro|il vostro) (number|numero)\b"
+    r"contact number|whatsapp|mobile number)\b|\b(your|ur|vostro|il vostro) (number|numero)\b|"
+    # "got a number I can ring?", "un numero per chiamarvi?": a number beside calling, either way
+    r"\b(number|numero)\b.*\b(call|ring|reach|phone|text|chiamar\w*|sentir\w*|contattar\w*)\b|"
+    r"\b(call|ring|chiamar\w*)\b.*\b(number|numero)\b"
 )
 # "fate anche la barba?": only about a kind of service ("avete anche sabato?" is a booking).
 _OFFER = _c(
@@ -292,3 +295,35 @@ def lists_services(text: str) -> bool:
     """Whether a message asks what the services are ("che servizi fate?"), rather than about
     one kind of service ("do you do nails?")."""
     return _SERVICES.search(" ".join(words(normalize(text)))) is not None
+
+
+# What a message that asks something may start with, once the fillers in front are set aside:
+# "sorry quick question, how much is it", "scusa una domanda quanto viene", "why do u need that".
+_ASKING_WORDS = frozenset(
+    _words_of("""
+    dove quanto quanta quanti quante qual quale quali posso potete potrei avete siete fate
+    perche come cosa quando where how what whats which who why when can could do does did
+    are is will would may
+    """)
+)
+_LEADING_FILLERS = frozenset(
+    _words_of("""
+    sorry scusa scusate scusami ok okay oh ah eh hmm mmh ma but and e and so quindi allora
+    btw by the way a proposito just solo una un quick question domanda veloce domandina prima
+    first before one more ancora also anche hey hi ciao
+    """)
+)
+_ASKING_CUE = _c(r"\b(question|domanda|domandina|by the way|btw|a proposito|a cosa|what for)\b")
+
+
+def sounds_like_question(text: str) -> bool:
+    """Whether a message asks something rather than answers ("a cosa vi serve?", "sorry quick
+    question how much is it"): a question mark, a question word once the fillers in front are set
+    aside, or words that say a question is coming."""
+    if "?" in text:
+        return True
+    tokens = [_fix(t) for t in words(normalize(text).replace("-", " "))]
+    first = next((t for t in tokens if t not in _LEADING_FILLERS), None)
+    if first in _ASKING_WORDS:
+        return True
+    return _ASKING_CUE.search(" ".join(words(normalize(text)))) is not None

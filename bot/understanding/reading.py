@@ -117,8 +117,11 @@ _REFUSED_DAY = _c(
 _REFUSED_ONE = _c(rf"\b({_REFUSED_WORDS})\b")
 # "not 11, 12", "non alle 11, alle 12", "the 25th not the 24th", "il 25 non il 24": a number
 # after "not" is the value being replaced (the held time or day), the other one is asked for.
+# A comparison says the same: "12 would be better than 11", "meglio le 12 che le 11", "11 rather
+# than 10", "alle 12 piuttosto che alle 11": the number after "than" / "che" is the old value.
 _REFUSED_NUMBER = _c(
-    r"\b((e|and|but|ma) )?(non|not|nn)( e| is| il| the| on| at| alle| le| a| for| per| del)? "
+    r"\b((e|and|but|ma) )?(non|not|nn|than|che|piuttosto che|invece (?:che|di))"
+    r"( e| is| il| the| on| at| alle| le| a| for| per| del)? "
     r"\d{1,2}(?:[:.]\d\d)?(st|nd|rd|th)?( o clock| pm| am)?(?!\S)"
 )
 # "not this friday, the next one", "non questo venerdì, quello dopo": that weekday a week later.
@@ -557,8 +560,9 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         if intent is not None and intent.kind in (IntentKind.LATER, IntentKind.EARLIER):
             intent = None  # "il giorno dopo" is another day, not a later time
     dayless = False
-    if when is None and (change or (negated and correction)):
-        # "could we make it 11 instead of 10": 11 is asked, 10 is the time it has now
+    if when is None and (change or (negated and correction) or refused_number is not None):
+        # "could we make it 11 instead of 10": 11 is asked, 10 is the time it has now; so in
+        # "meglio le 12 che le 11", once the old value is set aside
         bare = _bare_hour(tuple(_INSTEAD_OF.sub(" ", s).split()))
         if bare is not None:
             when = When(date=screen.day or now.date(), time=time(bare))

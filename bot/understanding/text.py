@@ -75,3 +75,49 @@ def closest(word: str, vocabulary: Iterable[str]) -> str | None:
     if abs(len(candidate) - len(word)) > limit or allowed_typos(candidate) == 0:
         return None
     return str(candidate)
+
+
+# Chat shorthand every reader may meet, mapped to the word it stands for. Kept to words that
+# never mean anything else in a booking chat in either language ("x" is "per" only in Italian
+# texting, and is left to the readers that know the language).
+SHORTHAND = {
+    "nn": "non",
+    "sn": "sono",
+    "cmq": "comunque",
+    "xke": "perche",
+    "xche": "perche",
+    "pls": "please",
+    "plz": "please",
+    "pz": "please",
+    "thx": "thanks",
+    "tnx": "thanks",
+    "ty": "thanks",
+    "grz": "grazie",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "cant": "can t",
+    "dont": "don t",
+    "wont": "won t",
+    "didnt": "didn t",
+    "isnt": "isn t",
+    "thats": "that s",
+    "whats": "what s",
+    "names": "name s",
+    "emails": "email s",
+    "im": "i m",
+    "wat": "what",
+    "wot": "what",
+    "qnt": "quanto",
+    "qnto": "quanto",
+    "ke": "che",
+}
+
+
+def expand_shorthand(normalized: str) -> str:
+    """An already normalised text with chat shorthand written out and apostrophes turned into
+    spaces ("the names wrong" -> "the name s wrong", "il nome nn e giusto" -> "... non ...")."""
+    out = []
+    for word in normalized.replace("'", " ").split():
+        out.append(SHORTHAND.get(word, word))
+    return " ".join(out)
