@@ -206,10 +206,17 @@ _CANT_COME = _c(
 )
 # "giovedì non riesco", "sabato nn posso più" with no verb after it: about a day; together with
 # another day asked ("posso venire venerdì?") it is a move, otherwise it is only a "no".
+_EN_DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tmrw"
 _CANT_BARE = _c(
     r"\bnon (riesco|posso|potro|riusciro)( piu)?\b(?! (a|ad|di|fare|prenotare|trovare|vedere|"
     r"capire|aprire|leggere|usare|pagare|scegliere|cambiare|spostar\w*|cancellar\w*|annullar\w*|"
-    r"disdir\w*|mettere|scrivere|inserire|rispondere|premere|cliccare)\b)"
+    r"disdir\w*|mettere|scrivere|inserire|rispondere|premere|cliccare)\b)|"
+    # the same in English: "I can't make thursday anymore", "cant do the 26th", "thursday doesn't
+    # work for me now", "thursday's no good any more"
+    rf"\b(can t|cant|cannot|can not|couldn t|won t|wont|no longer) (make|do|manage)( it)?( on)? "
+    rf"(the )?({_EN_DAYS}|\d{{1,2}}(st|nd|rd|th)?)\b|"
+    rf"\b({_EN_DAYS})( s| is)? (doesn t|does not|doesnt|won t|wont|isn t) (work|good)\b|"
+    rf"\b({_EN_DAYS})( s| is)? no (good|go)\b"
 )
 # "volevo un taglio", "i'd like a cut": asking for something, so a "can't make it" in the same
 # message is about a day, not an appointment to cancel ("volevo dirvi che..." is not this).

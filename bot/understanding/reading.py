@@ -425,9 +425,19 @@ def _before_after_that(s: str, when: When | None, now: datetime, language: str) 
     return replace(when, time=None, window=asked.window, approximate=False)
 
 
+# "my thursday one", "the friday one at 11": "one" after a day is the appointment, not 1 o'clock
+# ("friday one pm", "friday one thirty" keep their time; "the 2nd one" is a button).
+_DAY_ONE = re.compile(
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|weds|thu|"
+    r"thur|thurs|fri|sat|sun|tomorrow|tmrw|today)(?:'s|s)? one\b"
+    r"(?!\s*(?:pm|am|p\.m|a\.m|o'?\s?clock|thirty|fifteen|forty|o\b|[:.]\d))",
+    re.IGNORECASE,
+)
+
+
 def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
     """What a message means, given what is on screen. `now` is aware, in the business timezone."""
-    text = text.strip()
+    text = _DAY_ONE.sub(r"\1", text.strip())
     if not text:
         return Reading(intent=None, when=None)
     tokens = _tokens(text)
