@@ -69,6 +69,10 @@ _SHORTHAND = {
     "wat": "what",
     "ke": "che",
     "kosa": "cosa",
+    "hw": "how",
+    "wheres": "where is",
+    "whens": "when is",
+    "4": "for",
 }
 _KEYWORDS = frozenset(
     _words_of("""
@@ -127,6 +131,10 @@ _STYLIST = _c(
     r"hairstylist)\b|\b(favourite|favorite|usual|same|specific|particular) (stylist|hairdresser|"
     r"barber)\b|\bwho (will|would|s going to) (do|cut|be doing)\b|"
     r"\b(book|booking|appointment|see) with (?!(you|u|us|me|my|the|a|an|your)\b)[a-z]+\b|"
+    # "which stylists do you have?", "quanti parrucchieri siete?", "who works there?"
+    r"\b(which|what|how many) (stylists?|hairdressers?|barbers?|staff)\b|"
+    r"\bwho works (there|here|at)\b|"
+    r"\b(quanti|quante|quali|che) (parrucchier\w*|stilist\w*)\b|\bchi (lavora|ci lavora|c e)\b|"
     r"\b(prenotare|prenoto|appuntamento) con (?!(voi|te|me|mi|mia|mio|la|il|un|una|lei|lui)\b)"
     r"[a-z]+\b"
 )
@@ -135,7 +143,9 @@ _PRICE = _c(
     r"spendo|pago|pagherei|fa|e|chiedete|prendete|si paga)\b|\bquanto\b.*\b(costar\w*|pagar\w*)\b|"
     r"\b(prezz\w*|cost[oi]|tariff\w*|listino)\b|"
     r"\bhow much\b(?! time)|\b(price|prices|pricing|cost|costs|rates|fee|fees|charge|charges)\b|"
-    r"\bwhat do you charge\b"
+    r"\bwhat do you charge\b|"
+    # "a quanto lo fate?", "a quanto viene?" (not "a quanto pare")
+    r"\ba quanto (lo |la |li |le )?(fate|fai|viene|vengono|sta|stanno|mettete|fa)\b"
 )
 _DURATION = _c(
     r"\bci (vuole|mette|mettete) (tanto|molto|poco)\b|\btakes? (long|a while|ages)\b|"
@@ -149,6 +159,7 @@ _ADDRESS = _c(
     r"vi trovo|e|venire|devo venire|si va)\b|\bindirizz\w*\b|\bcome (ci )?(arrivo|si arriva|"
     r"vi raggiungo|raggiungervi|arrivare)\b|\bin che (via|zona)\b|\bposizione\b|"
     r"\bwhere (are you|is the (salon|shop|place)|r you|do i (go|come)|are u|is it|is that)\b|"
+    r"\bwhere (is|s) (the |your |ur )?(salon|shop|place|hairdresser|hairdressers|studio)\b|"
     r"\baddress\b|\blocated\b|\bwhere ?abouts\b|\blocation\b|\bdirections\b|"
     r"\bhow (do i|to) get (there|to you)\b"
 )
@@ -163,11 +174,13 @@ _FREE_TIMES = _c(
     r"dopodomani|today|tomorrow|settimana|week|\d+)\b"
 )
 _HOURS = _c(
-    r"\b(a che ora|quando|what time|when) (apr\w*|chiud\w*|do you (open|close)|are you open|"
-    r"open|close|siete aperti)\b|\b(siete|sei|e) (aperti|aperto|chiusi|chiuso)\b|"
+    r"\b(a che ora|quando|what time|when) (apr\w*|chiud\w*|do you (open|close|shut|finish)|"
+    r"are you open|open|close|shut|siete aperti)\b|\bfino a che ora\b|"
+    r"\b(siete|sei|e) (aperti|aperto|chiusi|chiuso)\b|"
     r"\b(are you|r you|are u|you) (open|closed)\b|\bopen(ing)? (hours|times)\b|^hours$|"
     r"\b(your|the|salon|shop) hours\b|"
-    r"\bclosing time\b|\bbusiness hours\b|\bdo you (open|work) on\b|\blavorate (il|di|la)\b|"
+    r"\bclosing time\b|\bbusiness hours\b|\bdo you (open|work|shut|close) on\b|"
+    r"\blavorate (il|di|la)\b|"
     r"\b(che|quali) orari (fate|fai|tenete|hai)\b|\borari (del|di) (lunedi|martedi|mercoledi|"
     r"giovedi|venerdi|sabato|domenica)\b|"
     # "open on the 5th?", "aperti sabato?", "closed monday?": the verb dropped, as people text
@@ -206,6 +219,9 @@ _OFFER = _c(
 _OFFER_ONLY = _c(
     r"\bdo (you|u) (also )?(do|offer)\b|\b(fate|fai|offrite) anche\b|\b(fate|fai) (le|i|gli) "
 )
+# "fate manicure?", "ma voi fate trattamenti alla cheratina": a question that starts with the verb
+# (never "mi fate un taglio domani", which books).
+_OFFER_START = _c(r"^(ma |e |scusate |scusi |scusa |ciao |salve )?(voi )?(fate|offrite|fai)\b")
 # How a question starts when it has no question mark ("can i pay by card", "is there parking").
 _QUESTION_START = _c(
     r"^(can|could|do|does|is|are|will|posso|si puo|potete|accettate|avete|c e|ce|ci sono|"
@@ -240,6 +256,10 @@ _WEEKDAYS = {
     "saturdays": 5,
     "sundays": 6,
     "mondays": 0,
+    "tuesdays": 1,
+    "wednesdays": 2,
+    "thursdays": 3,
+    "fridays": 4,
 }
 _WEEKDAY = _c(r"\b(" + "|".join(_WEEKDAYS) + r")\b")
 
@@ -278,6 +298,8 @@ def parse_question(text: str) -> Question | None:
     if _PHONE.search(s):
         found.append(QuestionKind.PHONE)
     offer = _OFFER.search(s) is not None and bool(kinds_in_text(text))
+    if not offer and _OFFER_START.search(s) and not _FREE_TIMES.search(s) and day is None:
+        offer = bool(kinds_in_text(text))
     if not offer and _OFFER_ONLY.search(s) and not _FREE_TIMES.search(s) and day is None:
         offer = not _INFO.search(s)  # "do you do nails / eyelash extensions?"
     if (offer or _SERVICES.search(s)) and not found:

@@ -110,6 +110,11 @@ KINDS: dict[str, tuple[str, ...]] = {
         "punte",
         "sistemata alle punte",
         "split ends",
+        "the ends",
+        "my ends",
+        "ends off",
+        "ends taken off",
+        "le punte",
     ),
     "colour": (
         "colore",
@@ -170,6 +175,29 @@ KINDS: dict[str, tuple[str, ...]] = {
         "tingerli",
         "ricrescita",
         "tinted",
+        "highlight",
+        "lowlight",
+        "foils",
+        "go blonde",
+        "go blond",
+        "going blonde",
+        "go lighter",
+        "go darker",
+        "lighten",
+        "lightened",
+        "grays",
+        "greys",
+        "grey hair",
+        "gray hair",
+        "grey hairs",
+        "gray hairs",
+        "white hairs",
+        "capelli bianchi",
+        "capelli grigi",
+        "coprire i bianchi",
+        "diventare bionda",
+        "farmi bionda",
+        "farmi bionde",
     ),
     "blowdry": (
         "piega",
@@ -196,7 +224,9 @@ KINDS: dict[str, tuple[str, ...]] = {
 
 # Words for where, not what ("decolorazione delle punte", "roots"): they name a kind only when
 # nothing else in the message does.
-_WHERE = frozenset({"punte", "radici", "radice", "roots", "root", "split ends"})
+_WHERE = frozenset(
+    {"punte", "le punte", "radici", "radice", "roots", "root", "split ends", "the ends", "my ends"}
+)
 # "no colour this time, just a cut", "niente colore, solo taglio": a kind said not to be wanted.
 _NOT_WANTED = re.compile(
     r"(?<!\S)(no|niente|senza|not|non|without|nessun|nessuna)( il| la| lo| l| un| una| a| an| any|"
@@ -219,10 +249,23 @@ _PROTECTED = frozenset(
     piena pieno tanta tante tanto tinto volte colle colla color1 posti tagliando cute punto punti
     dry blog blue glow flow trip trimestre ritorno radio mask task wash wish below slow allow
     share shape shake slave dolore calore mails emails salto shavings perme prego
+    sends tends bends lends
     """)
 )
 
-_ALIASES = {"x": "per", "nn": "non", "colro": "colore", "coulor": "colour"}
+_ALIASES = {
+    "x": "per",
+    "nn": "non",
+    "colro": "colore",
+    "coulor": "colour",
+    # spelled as said
+    "highlites": "highlights",
+    "hilites": "highlights",
+    "hilights": "highlights",
+    "lowlites": "lowlights",
+    "blowdries": "blowdry",
+    "colur": "colour",
+}
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,21 @@ from bot.understanding.questions import QuestionKind, parse_question
 K = QuestionKind
 CASES = [
     ("quanto costa un colore?", K.PRICE),
+    # issue 9, dev8 round: other wordings than the corpus
+    ("hw much would a colour be", K.PRICE),
+    ("trim 4 how much", K.PRICE),
+    ("la piega a quanto la fate?", K.PRICE),
+    ("il colore a quanto viene", K.PRICE),
+    ("wheres your shop", K.ADDRESS),
+    ("when do u shut", K.HOURS),
+    ("what time do you finish on thursdays", K.HOURS),
+    ("fino a che ora siete aperti sabato?", K.HOURS),
+    ("how many hairdressers do you have", K.STYLIST),
+    ("what staff work there", K.STYLIST),
+    ("quante parrucchiere avete?", K.STYLIST),
+    ("chi lavora da voi", K.STYLIST),
+    ("fate ceretta o manicure?", K.OFFER),
+    ("ma voi fate la cheratina", K.OFFER),
     ("qnt costa la piega", K.PRICE),
     ("prezzi?", K.PRICE),
     ("mi dici il listino", K.PRICE),
@@ -61,7 +76,12 @@ def test_questions_are_recognised(text: str, kind: QuestionKind) -> None:
 
 @pytest.mark.parametrize(
     ("text", "weekday"),
-    [("siete aperti sabato?", 5), ("are you open on sundays", 6), ("che orari fate", None)],
+    [
+        ("siete aperti sabato?", 5),
+        ("are you open on sundays", 6),
+        ("che orari fate", None),
+        ("when do you shut on fridays", 4),
+    ],
 )
 def test_the_weekday_of_an_opening_hours_question(text: str, weekday: int | None) -> None:
     question = parse_question(text)
@@ -73,6 +93,9 @@ def test_the_weekday_of_an_opening_hours_question(text: str, weekday: int | None
     "text",
     [
         "vorrei un taglio domani alle 11",
+        "mi fate un colore venerdì?",
+        "fate un taglio domani alle 10?",
+        "a quanto pare giovedì non posso",
         "sposta il mio appuntamento a giovedì",
         "cancel my booking",
         "un altro orario",

@@ -20,6 +20,19 @@ SALONE = (Svc("s_taglio", "Taglio"), Svc("s_piega", "Taglio e piega"), Svc("s_co
 # message -> the services it fits (ids), and whether they only fit in part
 CASES = [
     ("vorrei un taglio", ["s_taglio"], False),
+    # issue 9, dev8 round: other wordings than the corpus
+    ("could you take my ends off a bit", ["s_taglio"], False),
+    ("just tidy the ends please", ["s_taglio"], False),
+    ("bleach on the ends", ["s_colore"], False),
+    ("a few hilites", ["s_colore"], False),
+    ("highlight and lowlight", ["s_colore"], False),
+    ("I fancy going blonde for summer", ["s_colore"], False),
+    ("want to lighten it a bit", ["s_colore"], False),
+    ("need my greys done", ["s_colore"], False),
+    ("ho troppi capelli grigi", ["s_colore"], False),
+    ("vorrei coprire i bianchi", ["s_colore"], False),
+    ("solo le punte", ["s_taglio"], False),
+    ("it sends me mad, see you next week", [], False),
     ("I'd like a haircut on friday", ["s_taglio"], False),
     ("just a quick trim pls", ["s_taglio"], False),
     ("can i get a cut tmrw", ["s_taglio"], False),
