@@ -35,6 +35,7 @@ DATED_SETUPS = {"slots_friday", "name_asked", "email_asked", "summary", "booked"
         "dev6.yaml",
         "holdout.yaml",
         "holdout2.yaml",
+        "holdout3.yaml",
     ],
 )
 def test_each_corpus_file_is_valid_and_balanced(name: str) -> None:
@@ -65,6 +66,7 @@ def test_the_files_are_big_enough_and_do_not_share_messages() -> None:
         "dev8.yaml",
         "holdout.yaml",
         "holdout2.yaml",
+        "holdout3.yaml",
     )
     files = {name: load_items(CORPUS_DIR / name) for name in names}
     assert len(files["dev.yaml"]) >= 190
@@ -77,6 +79,7 @@ def test_the_files_are_big_enough_and_do_not_share_messages() -> None:
     assert len(files["dev8.yaml"]) >= 55
     assert len(files["holdout.yaml"]) >= 110
     assert len(files["holdout2.yaml"]) >= 240
+    assert len(files["holdout3.yaml"]) >= 160
     # each pair of files
     for i, first in enumerate(names):
         for second in names[i + 1 :]:
