@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -24,14 +25,6 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.conversation import ConversationEngine, Engine, Reply
 from bot.conversation.turn import BusinessInfo
-from bot.sandbox import (
-    SANDBOX_CLIENT_ID,
-    SANDBOX_CLIENT_SECRET,
-    SANDBOX_ORGANIZATION_ID,
-    World,
-    create_app,
-    default_seed,
-)
 from bot.staff.observe import current_chat
 from bot.staff.wiring import observe_zimun, with_staff, wrap_store
 from bot.storage import Coordination, IntentJournal, StaffStore, Store, open_store
@@ -39,6 +32,11 @@ from bot.understanding import warm_up as understanding_warm_up
 from bot.zimun import ZimunApi, ZimunClient, ZimunError
 from bot.zimun.cache import ChatAvailabilityCache
 from bot.zimun.transport import ZimunTransport
+
+if TYPE_CHECKING:
+    # The sandbox (and Starlette under it) is imported on use: a bot with Zimun credentials never
+    # needs it (issue 11, memory).
+    from bot.sandbox import World
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +147,13 @@ class App:
 
 def sandbox_client(world: World, *, clock: Clock) -> ZimunClient:
     """A Zimun client for an in-process sandbox world, through httpx's ASGI transport."""
+    from bot.sandbox import (
+        SANDBOX_CLIENT_ID,
+        SANDBOX_CLIENT_SECRET,
+        SANDBOX_ORGANIZATION_ID,
+        create_app,
+    )
+
     return ZimunClient(
         base_url=SANDBOX_BASE_URL,
         client_id=SANDBOX_CLIENT_ID,
@@ -175,8 +180,12 @@ async def bootstrap(
     """
     clock = clock or SystemClock()
     if world is None and settings.uses_sandbox and zimun_transport is None:
+        from bot.sandbox import World, default_seed
+
         world = World(seed=default_seed(), clock=clock)
     if world is not None:
+        from bot.sandbox import SANDBOX_ORGANIZATION_ID
+
         logger.info("using the in-process Zimun sandbox")
         zimun = sandbox_client(world, clock=clock)
         organization_id = SANDBOX_ORGANIZATION_ID

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import Field, HttpUrl, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -159,6 +158,9 @@ class Settings(BaseSettings):
         """
         if self.service_aliases is None:
             return {}
+        # Imported on use: PyYAML (about 1 MB) only for a SERVICE_ALIASES file (issue 11).
+        import yaml
+
         path = self.service_aliases
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))

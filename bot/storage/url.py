@@ -9,7 +9,6 @@ from urllib.parse import unquote
 
 from bot.config import ConfigError
 from bot.storage.base import SharedStore
-from bot.storage.postgres import open_postgres
 from bot.storage.sqlite import MEMORY, open_sqlite
 
 _SQLITE_PREFIX = "sqlite:///"
@@ -41,5 +40,8 @@ def sqlite_path(database_url: str) -> str:
 async def open_store(database_url: str) -> SharedStore:
     """Open the store `DATABASE_URL` names, creating or migrating its schema."""
     if is_postgres(database_url):
+        # Imported on use: asyncpg (about 3 MB) is only for a PostgreSQL DATABASE_URL (issue 11).
+        from bot.storage.postgres import open_postgres
+
         return await open_postgres(database_url)
     return await open_sqlite(sqlite_path(database_url))

@@ -15,11 +15,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
-from starlette.routing import BaseRoute, Route
 from telegram import Bot, MenuButtonWebApp, WebAppInfo
 
 from bot.config import Settings
@@ -27,6 +22,11 @@ from bot.conversation import Reply
 from bot.i18n import translator_for
 
 if TYPE_CHECKING:
+    # uvicorn and Starlette are imported on use: without MINI_APP_URL the bot serves no HTTP.
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import BaseRoute
+
     from bot.telegram.runner import RunningApp, Tuning
 
 __all__ = ["mini_app_routes", "mini_app_server", "set_mini_app_button"]
@@ -76,6 +76,10 @@ async def mini_app_server(
     routes: Sequence[BaseRoute], settings: Settings, tuning: Tuning
 ) -> AsyncIterator[None]:
     """In polling mode: serve the Mini App on PORT while the body runs."""
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
 
     async def health(_: Request) -> Response:
         return PlainTextResponse("ok")

@@ -14,11 +14,9 @@ import signal
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
-import uvicorn
-from starlette.routing import BaseRoute
 from telegram import Update
 from telegram.error import BadRequest, Conflict, InvalidToken, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
@@ -32,11 +30,14 @@ from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.due import DueMessageSender, DueMessageStore
 from bot.telegram.menu import register_commands
 from bot.telegram.miniapp import mini_app_routes, set_mini_app_button
-from bot.telegram.miniapp import mini_app_server as _mini_app_server
 from bot.telegram.once import ProcessedUpdates
 from bot.telegram.transport import AiohttpRequest
 from bot.telegram.turns import ChatTurns, PerChatUpdateProcessor
-from bot.telegram.webhook import create_webhook_app
+
+if TYPE_CHECKING:
+    # uvicorn and Starlette (about 2.5 MB) are imported on use: only a webhook or the Mini App
+    # serves HTTP, and a bot on long polling never needs them (issue 11, memory).
+    from starlette.routing import BaseRoute
 
 logger = logging.getLogger(__name__)
 
@@ -226,7 +227,9 @@ async def serve(
             if webhook:
                 await _run_webhook(application, settings, sender, stop, tuning, routes)
             elif routes:
-                async with _mini_app_server(routes, settings, tuning):
+                from bot.telegram.miniapp import mini_app_server
+
+                async with mini_app_server(routes, settings, tuning):
                     await _run_polling(application, sender, stop, tuning)
             else:
                 await _run_polling(application, sender, stop, tuning)
@@ -366,6 +369,10 @@ async def _run_webhook(
     except BadRequest as exc:
         # Telegram says why (e.g. "bad webhook: HTTPS url must be provided"); no secret in it.
         raise ConfigError(f"TELEGRAM_WEBHOOK_URL was refused by Telegram: {exc.message}.") from None
+    import uvicorn
+
+    from bot.telegram.webhook import create_webhook_app
+
     server = uvicorn.Server(
         uvicorn.Config(
             create_webhook_app(application, path=path, secret=secret, routes=routes),

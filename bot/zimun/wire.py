@@ -249,11 +249,29 @@ def _closure_kind(value: Any) -> ClosureKind:
         return ClosureKind.CLOSED
 
 
+# Slots read lately, by their two timestamps as Zimun wrote them (issue 11, memory). Chats that
+# read the same days hold the same (immutable) `Slot` objects instead of a copy each: with the
+# availability cache keeping each chat's reads for a few seconds, 200 chats at once held 19,000
+# slots, a few hundred of them distinct. Bounded: emptied when full. A hit also skips parsing.
+_SLOTS: dict[tuple[str, str], Slot] = {}
+SLOTS_REMEMBERED = 4096
+
+
+def parse_slot(item: JSONObject) -> Slot:
+    start, end = item["start"], item["end"]
+    key = (start, end)
+    slot = _SLOTS.get(key) if isinstance(start, str) and isinstance(end, str) else None
+    if slot is None:
+        slot = Slot(start=parse_instant(start), end=parse_instant(end))
+        if isinstance(start, str) and isinstance(end, str):
+            if len(_SLOTS) >= SLOTS_REMEMBERED:
+                _SLOTS.clear()
+            _SLOTS[key] = slot
+    return slot
+
+
 def parse_availability(data: JSONObject) -> Availability:
-    slots = tuple(
-        Slot(start=parse_instant(item["start"]), end=parse_instant(item["end"]))
-        for item in data.get("slots") or ()
-    )
+    slots = tuple(parse_slot(item) for item in data.get("slots") or ())
     closures = {
         date.fromisoformat(day): Closure(
             kind=_closure_kind(info.get("kind")), label=str(info.get("label") or "")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,24 @@ from bot.zimun import AppointmentStatus, Closure, ClosureKind, Price, ZimunClien
 
 ROME = ZoneInfo("Europe/Rome")
 NOW = datetime(2026, 11, 23, 8, 15, tzinfo=UTC)
+
+
+def test_chats_reading_the_same_days_share_the_slots_and_the_memo_stays_bounded() -> None:
+    """Issue 11, memory: each chat's cached read holds the same Slot objects, not a copy."""
+
+    def read(*starts: str) -> tuple[object, ...]:
+        items = [{"start": s, "end": s.replace(":00:00", ":30:00")} for s in starts]
+        data = {"service_id": "s", "timezone": "Europe/Rome", "date": "2026-12-07"}
+        return wire.parse_availability({**data, "days_ahead": 1, "slots": items}).slots
+
+    one = read("2026-12-07T09:00:00+01:00", "2026-12-07T10:00:00+01:00")
+    other = read("2026-12-07T10:00:00+01:00")
+    assert other[0] is one[1]
+    assert other[0].start == datetime(2026, 12, 7, 9, tzinfo=UTC)
+    base = datetime(2027, 1, 1, tzinfo=UTC)
+    for minute in range(wire.SLOTS_REMEMBERED + 10):
+        read((base + timedelta(minutes=minute)).isoformat())
+    assert 0 < len(wire._SLOTS) <= wire.SLOTS_REMEMBERED
 
 
 def test_availability_keeps_instants_in_utc_and_closures_per_local_date() -> None:
