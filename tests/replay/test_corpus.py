@@ -36,6 +36,7 @@ DATED_SETUPS = {"slots_friday", "name_asked", "email_asked", "summary", "booked"
         "holdout.yaml",
         "holdout2.yaml",
         "holdout3.yaml",
+        "holdout4.yaml",
     ],
 )
 def test_each_corpus_file_is_valid_and_balanced(name: str) -> None:
@@ -67,6 +68,7 @@ def test_the_files_are_big_enough_and_do_not_share_messages() -> None:
         "holdout.yaml",
         "holdout2.yaml",
         "holdout3.yaml",
+        "holdout4.yaml",
     )
     files = {name: load_items(CORPUS_DIR / name) for name in names}
     assert len(files["dev.yaml"]) >= 190
@@ -80,6 +82,7 @@ def test_the_files_are_big_enough_and_do_not_share_messages() -> None:
     assert len(files["holdout.yaml"]) >= 110
     assert len(files["holdout2.yaml"]) >= 240
     assert len(files["holdout3.yaml"]) >= 160
+    assert len(files["holdout4.yaml"]) >= 180
     # each pair of files
     for i, first in enumerate(names):
         for second in names[i + 1 :]:
