@@ -343,6 +343,10 @@ async def on_summary(turn: Turn, session: Session, event: Input) -> Outcome:
             return await ask(turn, replace(session, contact_email=None), Step.EMAIL, t("email.fix"))
         lead = t("summary.email_changed")
         return await take_email(turn, session, change.value, event, lead)
+    if event.wish is not None and (event.negated or event.correction):
+        # "tuesday actually isn't great, could we do wednesday instead": a change of mind, never
+        # a yes, whatever else it says ("great", "ok")
+        return await change_when(turn, session, event)
     if event.kind is IntentKind.YES:
         if event.text and is_nod(event.text):
             # The summary asks "Confermo?": "ok", "va bene", "sì" answer it; a thumbs-up alone
