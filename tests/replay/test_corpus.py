@@ -52,9 +52,9 @@ def test_each_corpus_file_is_valid_and_balanced(name: str) -> None:
 
 
 def test_the_files_are_big_enough_and_do_not_share_messages() -> None:
-    # dev5 covers six categories only, dev7 four, dev8 two and dev9 three (so they are not in the balance
-    # test above), but they must share no sentence with the others either: one of dev5's messages
-    # once matched a holdout item.
+    # dev5 covers six categories only, dev7 four, dev8 two and dev9 three (so they are not in the
+    # balance test above), but they must share no sentence with the others either: one of dev5's
+    # messages once matched a holdout item.
     names = (
         "dev.yaml",
         "dev2.yaml",
