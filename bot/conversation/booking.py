@@ -561,14 +561,25 @@ _OLD_SERVICE = re.compile(
 )
 
 
+# The same, for the word right after it only, when the service wanted comes after.
+_OLD_SERVICE_WORD = re.compile(
+    r"\b(instead of|rather than|not just|not only|non solo|invece (del|della|dello|di|che)|"
+    r"piuttosto (che|del|della))((?: (?:il|la|lo|l|the|a|an|just|solo|only|my|mio|un|una))* \S+)"
+)
+
+
 def other_service(
     turn: Turn, session: Session, text: str, services: Sequence[Service]
 ) -> Service | None:
     """The one service a message mid-booking names, when it is not the one being booked
     ("actually make it a colour", "si può fare il colore invece del taglio?")."""
-    match = match_service(turn, _OLD_SERVICE.sub(" ", normalize(text)), services)
-    chosen = match.one
-    return chosen if chosen is not None and chosen.id != session.service_id else None
+    said = normalize(text)
+    for old in (_OLD_SERVICE, _OLD_SERVICE_WORD):
+        # "a colour instead of the cut"; else "invece del taglio facciamo colore venerdì"
+        chosen = match_service(turn, old.sub(" ", said), services).one
+        if chosen is not None and chosen.id != session.service_id:
+            return chosen
+    return None
 
 
 async def change_service(turn: Turn, session: Session, event: Input, service: Service) -> Outcome:

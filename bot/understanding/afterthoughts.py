@@ -18,6 +18,7 @@ __all__ = [
     "goes_back",
     "in_week_of",
     "next_after_held",
+    "nudge",
     "same_a_week_on",
 ]
 
@@ -65,11 +66,12 @@ _OTHER_TIME = _c(
 # "I have a meeting tuesday morning, any chance of the afternoon", "ho una riunione martedì
 # mattina, c'è qualcosa nel pomeriggio?": the part of the day kept busy is not the one asked.
 _BUSY_PART = _c(
-    r"\b(meeting|riunione|busy|impegnat\w*|impegno|working|lavoro|work|dentist|medico|dottore|"
+    r"\b(meeting|riunione|busy|impegnat\w*|impegno|working|lavoro|work|dentist\w*|medic\w*|dottore|"
     r"doctor|school|scuola|class|lezione)\b((?: \w+){0,3}?) "
     r"(?P<part>morning|mattina|mattinata|afternoon|pomeriggio|evening|sera|serata)\b|"
-    r"\b(?P<part2>morning|mattina|mattinata|afternoon|pomeriggio|evening|sera|serata)"
-    r"((?: \w+){0,3}?) (meeting|riunione|impegno|lavoro|work|dentist|medico|dottore|doctor|"
+    r"\b(?P<part2>morning|mattina|mattinata|afternoon|pomeriggio|evening|sera|serata|"
+    r"(?:alle|at) \d{1,2}(?:[:.]\d\d)?(?: ?[ap]m)?)"
+    r"((?: \w+){0,3}?) (meeting|riunione|impegno|lavoro|work|dentist\w*|medic\w*|dottore|doctor|"
     r"school|scuola|lezione)\b"
 )
 _PART_WORD = _c(r"\b(morning|mattina|mattinata|afternoon|pomeriggio|evening|sera|serata)\b")
@@ -159,6 +161,18 @@ def next_after_held(s: str, when: When | None, day: date, today: date) -> When |
     if when is None or when.date != day or day <= today or _NEXT_NAMED.search(s) is None:
         return when
     return replace(when, date=day + timedelta(days=7))
+
+
+# "si può anticipare un pochino lo stesso giorno?", "can you push it back on the day": which way
+# a move on the appointment's own day goes.
+_EARLIER = _c(r"\b(anticip\w*|earlier|bring (it )?forward|sooner|prima)\b")
+_LATER = _c(r"\b(posticip\w*|ritard\w*|later|piu tardi|push (it )?back|put (it )?back)\b")
+
+
+def nudge(s: str) -> int:
+    """-1 for a move to earlier the same day, +1 for later, 0 when the message does not say."""
+    earlier, later = _EARLIER.search(s) is not None, _LATER.search(s) is not None
+    return -1 if earlier and not later else 1 if later and not earlier else 0
 
 
 def goes_back(s: str) -> bool:

@@ -22,6 +22,7 @@ from bot.understanding.afterthoughts import (
     goes_back,
     in_week_of,
     next_after_held,
+    nudge,
     same_a_week_on,
 )
 from bot.understanding.intents import Intent, IntentKind, parse_intent
@@ -612,6 +613,11 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         when = replace(when, date=beside) if when is not None else When(date=beside)
         if intent is not None and intent.kind in (IntentKind.LATER, IntentKind.EARLIER):
             intent = None  # "il giorno dopo" is another day, not a later time
+    if intent is not None and intent.kind is IntentKind.MOVE and same_day and when is None:
+        # "si può anticipare un pochino lo stesso giorno?": a nudge on the appointment's day
+        way = nudge(s)
+        if way:
+            intent = Intent(IntentKind.EARLIER if way < 0 else IntentKind.LATER)
     dayless = False
     if when is None and screen.day is not None and screen.asked:
         # "are you open saturday?" answered, then "ok 10 then": ten o'clock that day

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+import pytest
+
 from tests.conversation.engine_chat import ROME, Chat, Harness
 
 
@@ -45,12 +47,24 @@ def starts(harness: Harness) -> list[datetime]:
     return sorted(a.start.astimezone(ROME) for a in harness.world.appointments.values())
 
 
-async def test_a_change_with_kind_words_at_the_summary_never_confirms(harness: Harness) -> None:
+@pytest.mark.parametrize(
+    ("message", "day"),
+    [
+        (
+            "ok great but honestly tuesday wont work, thursday would be better",
+            "Thursday 26 November",
+        ),
+        ("lovely, only thing is tuesday is awkward, friday same time?", "Friday 27 November"),
+    ],
+)
+async def test_another_day_in_kind_words_at_the_summary_never_confirms(
+    harness: Harness, message: str, day: str
+) -> None:
     chat = english(harness)
     await to_summary(chat, english_words=True)
-    await chat.say("ok great but honestly tuesday wont work, thursday would be better")
+    await chat.say(message)
     assert not harness.world.appointments
-    assert "Thursday 26 November" in chat.text
+    assert day in chat.text
 
 
 async def test_a_change_with_a_yes_word_in_italian_never_confirms(
@@ -194,3 +208,19 @@ async def test_a_refused_day_with_a_booking_word_is_still_a_move(harness: Harnes
     assert "Friday 27 November" in chat.text
     assert "Which service" not in chat.text
     assert len(harness.world.appointments) == 1
+
+
+async def test_the_old_service_first_and_the_new_one_after(harness: Harness) -> None:
+    chat = english(harness)
+    await chat.say("a taglio tomorrow at 11")
+    await chat.press("Emma Clarke")
+    await chat.say("hold on, rather than the taglio lets do a colour on monday")
+    assert "Colore" in chat.text and "Monday 30 November" in chat.text
+
+
+async def test_later_on_its_own_day_with_a_move_verb(harness: Harness, chat: Chat) -> None:
+    await book_thursday_at_10(chat)
+    await chat.say("me lo posticipi un po' lo stesso giorno?")
+    assert "giovedì 26 novembre" in chat.text
+    assert "10:00" not in chat.labels()
+    assert starts(harness) == [datetime(2026, 11, 26, 10, 0, tzinfo=ROME)]
