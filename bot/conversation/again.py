@@ -41,7 +41,13 @@ SCORES = range(1, 6)
 
 _SAME_AGAIN = re.compile(
     r"\b(come (l )?ultima volta|come la volta scorsa|come l altra volta|stesso dell ultima volta"
-    r"|same as (the )?last time|same as before|like last time|the usual)\b"
+    r"|same as (the )?last time|same as before|like last time|the usual"
+    # "can i book the same again", "another one of those", "lo stesso anche la settimana
+    # prossima", "un altro uguale": one more of what they have booked
+    r"|(the )?same (thing )?again|another (one )?of (those|them|these)|one more of (those|them)"
+    r"|(prenotare|prenota|prenotami|fare|fammi|rifare|vorrei) (lo stesso|la stessa cosa) "
+    r"(anche|di nuovo|ancora|pure)"
+    r"|(un|uno|un altro|un altra|un altra volta) ugual[ei]|(un )?altro uguale|(un )?altra uguale)\b"
 )
 
 

@@ -228,8 +228,16 @@ async def choose_service(
 async def search(turn: Turn, session: Session, wish: Wish, lead: str | None = None) -> Outcome:
     """Offer times for what the customer asked; an exact free time goes straight on."""
     t = turn.t
-    # What "same time" means from now on: the last time the customer asked for.
-    session = replace(session, asked_time=wish.time or session.asked_time)
+    # What "same time" means from now on: the last time the customer asked for; and the part of
+    # the day asked for, which a day named alone next keeps ("di pomeriggio", then "venerdì").
+    window = (wish.window_start, wish.window_end) if wish_window(wish) else None
+    session = replace(
+        session,
+        asked_time=wish.time or session.asked_time,
+        asked_point=None if window else wish.time,
+        asked_window=window,
+        asked_day=None,
+    )
     assert session.service_id is not None
     today, last = turn.today(), turn.last_bookable_day()
     if wish.past or (wish.day < today and wish.last_day is None) or wish.day > last:
@@ -487,6 +495,23 @@ def tentative(event: Input, wish: Wish) -> Wish:
     return wish
 
 
+def day_only(wish: Wish) -> bool:
+    return wish.time is None and not wish_window(wish) and wish.last_day is None
+
+
+def as_asked(session: Session, wish: Wish) -> Wish:
+    """A day named alone after a time or a part of the day was asked ("di pomeriggio", then
+    "venerdì"; "verso le 17:30", then "lunedì"): that day, with what was asked before."""
+    if not day_only(wish) or wish.past:
+        return wish
+    if session.asked_window is not None:
+        start, end = session.asked_window
+        return replace(wish, window_start=start, window_end=end)
+    if session.asked_point is not None:
+        return replace(wish, time=session.asked_point, approximate=True)
+    return wish
+
+
 async def change_when(turn: Turn, session: Session, event: Input) -> Outcome:
     """A new day or time typed mid-flow (a change of mind): say so, let go of the time held or
     about to be moved to, and look at the new one."""
@@ -500,8 +525,33 @@ async def change_when(turn: Turn, session: Session, event: Input) -> Outcome:
         lead = turn.t("change.look_released", old=turn.when(held.start), day=look)
     else:
         lead = turn.t("change.look", day=look)
-    session = await drop_hold(turn, replace(session, new_start=None))
+    earlier = held.start if held is not None else session.earlier
+    session = await drop_hold(turn, replace(session, new_start=None, earlier=earlier))
     return await search(turn, session, wish, lead)
+
+
+async def other_times(turn: Turn, session: Session) -> Outcome:
+    """ "I need to change the time", "posso scegliere un altro orario?" with a time held (or about
+    to be moved to): the other times of that day; the time held is let go, and remembered."""
+    moment = session.hold.start if session.hold else session.new_start
+    if moment is None:
+        return await change_time(turn, session)
+    lead = turn.t("change.released", old=turn.when(moment)) if session.hold else None
+    earlier = session.hold.start if session.hold else session.earlier
+    session = await drop_hold(turn, replace(session, new_start=None, earlier=earlier))
+    return await search(turn, session, Wish(day=turn.local_day(moment)), lead)
+
+
+async def back_to_earlier(turn: Turn, session: Session) -> Outcome | None:
+    """ "The original time was fine", "va bene l'orario di prima": the time a change of mind let
+    go, asked for again (held at once if still free); None when nothing was let go."""
+    earlier = session.earlier
+    if earlier is None or earlier <= turn.now():
+        return None
+    local = earlier.astimezone(turn.tz)
+    lead = turn.t("change.back", when=turn.when(earlier))
+    session = await drop_hold(turn, replace(session, new_start=None, earlier=None))
+    return await search(turn, session, Wish(day=local.date(), time=local.time()), lead)
 
 
 # What follows "instead of" / "invece del" / "not just" names the service being left.
@@ -511,14 +561,25 @@ _OLD_SERVICE = re.compile(
 )
 
 
+# The same, for the word right after it only, when the service wanted comes after.
+_OLD_SERVICE_WORD = re.compile(
+    r"\b(instead of|rather than|not just|not only|non solo|invece (del|della|dello|di|che)|"
+    r"piuttosto (che|del|della))((?: (?:il|la|lo|l|the|a|an|just|solo|only|my|mio|un|una))* \S+)"
+)
+
+
 def other_service(
     turn: Turn, session: Session, text: str, services: Sequence[Service]
 ) -> Service | None:
     """The one service a message mid-booking names, when it is not the one being booked
     ("actually make it a colour", "si può fare il colore invece del taglio?")."""
-    match = match_service(turn, _OLD_SERVICE.sub(" ", normalize(text)), services)
-    chosen = match.one
-    return chosen if chosen is not None and chosen.id != session.service_id else None
+    said = normalize(text)
+    for old in (_OLD_SERVICE, _OLD_SERVICE_WORD):
+        # "a colour instead of the cut"; else "invece del taglio facciamo colore venerdì"
+        chosen = match_service(turn, old.sub(" ", said), services).one
+        if chosen is not None and chosen.id != session.service_id:
+            return chosen
+    return None
 
 
 async def change_service(turn: Turn, session: Session, event: Input, service: Service) -> Outcome:
@@ -642,7 +703,7 @@ async def on_when(turn: Turn, session: Session, event: Input) -> Outcome:
         if day is not None:
             return await search(turn, session, Wish(day=day))
     if event.wish is not None:
-        return await search(turn, session, tentative(event, event.wish))
+        return await search(turn, session, as_asked(session, tentative(event, event.wish)))
     if event.kind is IntentKind.ASAP:
         return await first_free(turn, session)
     if event.kind is IntentKind.OTHER_DAY:
@@ -691,6 +752,8 @@ async def on_slot(turn: Turn, session: Session, event: Input) -> Outcome:
     if event.wish is not None:
         # A bare time or day part was read against the day on screen (bot.understanding.reading).
         wish = tentative(event, event.wish)
+        if wish.day != offer.day:
+            wish = as_asked(session, wish)
         if wish.time is not None and wish.day == offer.day and not event.negated:
             chosen = offered_at(turn, offer.starts, wish.time)
             if chosen is not None:

@@ -33,7 +33,7 @@ from bot.conversation.common import (
 )
 from bot.conversation.events import Button, Reply
 from bot.conversation.place import address, price_of, venue
-from bot.conversation.session import Done, Session, Step
+from bot.conversation.session import Done, Session, Step, Wish
 from bot.conversation.turn import Turn
 from bot.understanding import ContactProblem, IntentKind, parse_email
 from bot.understanding.contacts import (
@@ -343,6 +343,13 @@ async def on_summary(turn: Turn, session: Session, event: Input) -> Outcome:
             return await ask(turn, replace(session, contact_email=None), Step.EMAIL, t("email.fix"))
         lead = t("summary.email_changed")
         return await take_email(turn, session, change.value, event, lead)
+    if event.wish is not None and (
+        event.negated or event.correction or not held_as_asked(turn, session, event.wish)
+    ):
+        # "tuesday actually isn't great, could we do wednesday instead", "perfect except tuesday
+        # is bad, monday same time?": another day or time is a change of mind, never a yes,
+        # whatever else it says ("great", "ok"); "sì, martedì alle 11 va bene" is a yes.
+        return await change_when(turn, session, event)
     if event.kind is IntentKind.YES:
         if event.text and is_nod(event.text):
             # The summary asks "Confermo?": "ok", "va bene", "sì" answer it; a thumbs-up alone
@@ -356,6 +363,19 @@ async def on_summary(turn: Turn, session: Session, event: Input) -> Outcome:
     if event.kind is IntentKind.NO:
         return await ask(turn, session, Step.SUMMARY, turn.t("summary.not_confirmed"))
     return await unexpected(turn, session)
+
+
+def held_as_asked(turn: Turn, session: Session, wish: Wish) -> bool:
+    """Whether a day or time said at the summary is the one held ("sì, a martedì")."""
+    if session.hold is None:
+        return False
+    held = session.hold.start.astimezone(turn.tz)
+    if wish.day != held.date() or wish.last_day is not None:
+        return False
+    if wish.time is not None:
+        return wish.time == held.time()
+    start, end = wish.window_start, wish.window_end
+    return (start is None or start <= held.time()) and (end is None or held.time() < end)
 
 
 async def confirm(turn: Turn, session: Session) -> Outcome:

@@ -403,6 +403,8 @@ def _read(turn: Turn, session: Session, event: Text) -> Input:
 
 
 YES_NO_STEPS = frozenset({Step.SUMMARY, Step.MOVE_CONFIRM, Step.CANCEL_CONFIRM})
+# Steps where a question about a day can make it the day of the next message (no time is held).
+ASKED_STEPS = frozenset({Step.IDLE, Step.SERVICE, Step.WHEN, Step.SLOT})
 
 
 def screen_of(turn: Turn, session: Session) -> Screen:
@@ -418,12 +420,18 @@ def screen_of(turn: Turn, session: Session) -> Screen:
     elif session.step is Step.CHOOSE_APPOINTMENT:
         choices = len(session.choices)
     day = offer.day if offer else (moment.astimezone(turn.tz).date() if moment else None)
+    asked = session.asked_day is not None and session.step in ASKED_STEPS
+    if asked:
+        # "siete aperti sabato?" answered: "ok alle 10" is Saturday, even with Wednesday's
+        # times on screen, and a number in it is an hour, not one of Wednesday's buttons.
+        day, choices = session.asked_day, 0
     return Screen(
         step=session.step.value,
         day=day,
         choices=choices,
         time=wall or session.asked_time,
         yes_no=session.step in YES_NO_STEPS,
+        asked=asked,
     )
 
 

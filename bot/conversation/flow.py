@@ -22,6 +22,7 @@ from bot.conversation.actions import Verb
 from bot.conversation.again import again_press, book_again, same_again
 from bot.conversation.attendance import typed_answer
 from bot.conversation.booking import (
+    back_to_earlier,
     change_service,
     change_time,
     change_when,
@@ -30,6 +31,7 @@ from bot.conversation.booking import (
     on_slot,
     on_when,
     other_service,
+    other_times,
     prompt_service,
     prompt_slot,
     prompt_when,
@@ -72,6 +74,7 @@ from bot.conversation.events import RESUME_COMMAND, Reply
 from bot.conversation.menus import (
     ask_language,
     booked_wish,
+    day_beside,
     on_idle,
     prompt_idle,
     resume,
@@ -143,6 +146,10 @@ SAME_AGAIN_STEPS = frozenset({Step.IDLE, Step.SERVICE, Step.WHEN})
 
 async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
     """Step-independent inputs first, then the step's own handler from `FLOW`."""
+    if session.asked_day is not None:
+        # The day a question was about counts for the message right after it only (it was
+        # read with it); an answer to a question about a day sets it again below.
+        session = replace(session, asked_day=None)
     if event.verb is not None:
         if event.verb == Verb.STOP:
             return await stop(turn, session)
@@ -195,7 +202,12 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
                 answer, _ = await answer_text(turn, session, question, event.text)
                 session, replies = await _by_intent(turn, session, event)
                 return session, with_lead(replies, answer)
-            return await answer_question(turn, session, question, event.text)
+            session, replies = await answer_question(turn, session, question, event.text)
+            wish = event.wish
+            if wish is not None and wish.last_day is None and not wish.past:
+                # "siete aperti sabato?": a time said next ("ok alle 10 allora") is for that day
+                session = replace(session, asked_day=wish.day)
+            return session, replies
     return await _by_intent(turn, session, event)
 
 
@@ -262,6 +274,9 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
         answered = await typed_answer(turn, session, event)
         if answered is not None:
             return answered
+    changed = await _change_of_mind(turn, session, event)
+    if changed is not None:
+        return changed
     if (
         kind is IntentKind.STOP
         and event.wish is not None
@@ -270,8 +285,17 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
         and session.step in SERVICE_CHANGE_STEPS
     ):
         # "lascia stare, lunedì", "changed my mind, friday works better": dropping what is on
-        # screen for another day is a change of mind, not the end of the booking.
+        # screen for another day is a change of mind, not the end of the booking; "forget the
+        # cut, a colour on thursday" changes the service too.
+        if session.flow is Flow.BOOK and event.text:
+            other = other_service(turn, session, event.text, await turn.services())
+            if other is not None:
+                return await change_service(turn, session, event, other)
         return await change_when(turn, session, event)
+    beside = event.reading is not None and event.reading.beside != 0
+    if kind is IntentKind.STOP and session.step is Step.IDLE and beside:
+        # "changed my mind, can we do the day after instead": about the appointment they have
+        return await FLOW[session.step](turn, session, event)
     if kind is IntentKind.STOP and session.step is not Step.CANCEL_REASON:
         # At the reason step "non serve" / "lascia perdere" drop the reason, not the cancel.
         return await stop(turn, session)
@@ -313,8 +337,9 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
         and session.step in SERVICE_CHANGE_STEPS
         and event.text
         and kind not in (IntentKind.CANCEL, IntentKind.LIST)
-        # where a name or an e-mail is typed, only a change said as one ("sorry, I meant ...")
-        and (session.step not in CONTENT_STEPS or event.correction)
+        # where a name or an e-mail is typed, only a change said as one ("sorry, I meant ...") or
+        # one that names a day too ("niente taglio, fammi la tinta sabato")
+        and (session.step not in CONTENT_STEPS or event.correction or event.wish is not None)
     ):
         # "actually make it a colour", "si può fare il colore invece del taglio?"
         other = other_service(turn, session, event.text, await turn.services())
@@ -339,6 +364,11 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
         ):
             # "spostalo a giovedì" in the middle of a booking moves the booking in progress.
             return await change_when(turn, session, event)
+        if kind is IntentKind.MOVE and session.flow is None and event.wish is None:
+            # "me lo sposti al giorno dopo?": the day after (before) the appointment's own
+            moved = await day_beside(turn, session, event)
+            if moved is not None:
+                return moved
         if kind is IntentKind.MOVE and session.step is not Step.MOVE_CONFIRM:
             return await start_change(
                 turn,
@@ -362,6 +392,26 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
         ):
             return await start_booking(turn, session, wish=event.wish, text=event.text)
     return await FLOW[session.step](turn, session, event)
+
+
+# Where a time is held (or about to be moved to) and can be changed by words alone.
+HELD_STEPS = frozenset({Step.NAME, Step.EMAIL, Step.SUMMARY, Step.MOVE_CONFIRM})
+
+
+async def _change_of_mind(turn: Turn, session: Session, event: Input) -> Outcome | None:
+    """Changes of mind that name no new day: back to the time let go ("the original time was
+    fine", "va bene l'orario di prima"), or another time of the day held ("I need to change the
+    time", "posso scegliere un altro orario?")."""
+    reading = event.reading
+    if reading is None or session.flow not in (Flow.BOOK, Flow.MOVE) or event.wish is not None:
+        return None
+    if reading.back and session.flow is Flow.BOOK:
+        back = await back_to_earlier(turn, session)
+        if back is not None:
+            return back
+    if reading.other_time and session.step in HELD_STEPS:
+        return await other_times(turn, session)
+    return None
 
 
 async def command(turn: Turn, session: Session, name: str, args: str) -> Outcome:

@@ -44,7 +44,7 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
     if kind is IntentKind.GOODBYE and (event.wish is None or event.wish.time is None):
         # A goodbye gets a goodbye: the menu's buttons stay, without its question.
         return session, quiet_menu(turn, t("goodbye"))
-    nudged = await nudge_on_its_day(turn, session, event)
+    nudged = await nudge_on_its_day(turn, session, event) or await day_beside(turn, session, event)
     if nudged is not None:
         return nudged
     # "can we do tuesday same time instead": a change about the booking they have is a move.
@@ -53,9 +53,14 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
         (
             (event.wish is not None and (event.change_request or event.same_day))
             or event.shift is not None
+            or await refuses_its_day(turn, event)
         )
         # "anzi, prenotane un altro giovedì" is a new booking; "can I come at 2 instead" is not
-        and (kind is not IntentKind.BOOK or (event.dayless and event.change_request))
+        and (
+            kind is not IntentKind.BOOK
+            or (event.dayless and event.change_request)
+            or await refuses_its_day(turn, event)
+        )
         and await upcoming(turn, refresh=False)
     ):
         return await start_change(
@@ -93,11 +98,16 @@ async def nudge_on_its_day(turn: Turn, session: Session, event: Input) -> Outcom
     """ "could I come a little earlier on thursday?", "giovedì posso venire un po' più tardi?"
     with an appointment that day: a move of it, to the times before (or after) its own."""
     wish = event.wish
-    if event.kind not in (IntentKind.EARLIER, IntentKind.LATER) or wish is None:
+    if event.kind not in (IntentKind.EARLIER, IntentKind.LATER):
+        return None
+    entries = await upcoming(turn, refresh=False)
+    if wish is None and event.same_day and len(entries) == 1:
+        # "could it be later the same day", "anzi, stesso giorno ma più tardi": its own day
+        wish = Wish(day=turn.local_day(entries[0].start))
+    if wish is None:
         return None
     if wish.time is not None or wish.window_start is not None or wish.window_end is not None:
         return None
-    entries = await upcoming(turn, refresh=False)
     that_day = [e for e in entries if turn.local_day(e.start) == wish.day]
     if len(that_day) != 1:
         return None
@@ -110,6 +120,32 @@ async def nudge_on_its_day(turn: Turn, session: Session, event: Input) -> Outcom
         wish = replace(wish, window_start=end.time())
     return await start_change(
         turn, session, Flow.MOVE, wish=wish, appointment_id=that_day[0].appointment_id
+    )
+
+
+async def refuses_its_day(turn: Turn, event: Input) -> bool:
+    """ "thursday no longer works for me, any day next week": the day refused is the day of an
+    appointment they have, so the other day asked is where it goes."""
+    wish = event.wish
+    if wish is None or wish.previous is None:
+        return False
+    entries = await upcoming(turn, refresh=False)
+    return any(turn.local_day(e.start) == wish.previous for e in entries)
+
+
+async def day_beside(turn: Turn, session: Session, event: Input) -> Outcome | None:
+    """ "can we do the day after instead", "meglio il giorno prima" with one appointment: a move
+    of it to the day after (before) its own, around its time."""
+    beside = event.reading.beside if event.reading is not None else 0
+    if not beside or event.wish is not None:
+        return None
+    entries = await upcoming(turn, refresh=False)
+    if len(entries) != 1:
+        return None
+    start = entries[0].start.astimezone(turn.tz)
+    wish = Wish(day=start.date() + timedelta(days=beside), time=start.time(), approximate=True)
+    return await start_change(
+        turn, session, Flow.MOVE, wish=wish, appointment_id=entries[0].appointment_id
     )
 
 

@@ -122,6 +122,14 @@ class Session:
     # is one of them. None for a session saved before the bot kept them (any press is trusted).
     keyboard: tuple[str, ...] | None = None
     asked_time: dt.time | None = None  # the time asked for the day on screen ("same time")
+    # The time or part of the day asked with the last day looked at ("verso le 17:30", "di
+    # pomeriggio"): a day named alone next keeps it ("lunedì"); a day asked alone clears it.
+    asked_point: dt.time | None = None
+    asked_window: tuple[dt.time | None, dt.time | None] | None = None
+    # The day a question was about ("siete aperti sabato?"): "ok, alle 10 allora" is that day
+    asked_day: date | None = None
+    # The time held before a change of mind let it go: "va bene l'orario di prima" goes back to it
+    earlier: datetime | None = None
     reminded: str | None = None  # issue 13: the appointment the last reminder asked "Ci sei?"
     approval: str | None = None  # issue 13: the hold whose booking waits for staff approval
     # When the customer last asked for a person, and whether with words of their own: a second

@@ -16,6 +16,15 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
+from bot.understanding.afterthoughts import (
+    asked_over_refused,
+    asks_other_time,
+    goes_back,
+    in_week_of,
+    next_after_held,
+    nudge,
+    same_a_week_on,
+)
 from bot.understanding.intents import Intent, IntentKind, parse_intent
 from bot.understanding.questions import asks_first_open_day
 from bot.understanding.text import normalize, words
@@ -37,6 +46,7 @@ class Screen:
     choices: int = 0  # how many numbered choices are on screen
     time: time | None = None  # the time held, about to be moved to, or asked for
     yes_no: bool = False  # a yes/no question is asked
+    asked: bool = False  # `day` is the one a question was just about ("open on saturday?")
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,13 @@ class Reading:
     # "the latest you've got that day", "l'ultimo orario che avete": the day's last time, not
     # the last button on screen
     latest: bool = False
+    # "the day after instead", "il giorno prima" with no day on screen: days from the day of the
+    # appointment the message is about (the step knows which one)
+    beside: int = 0
+    # "the original time was fine", "va bene l'orario di prima": back to the time let go
+    back: bool = False
+    # "I need to change the time", "posso scegliere un altro orario?": another time, same day
+    other_time: bool = False
 
 
 def _c(pattern: str) -> re.Pattern[str]:
@@ -69,7 +86,10 @@ def _c(pattern: str) -> re.Pattern[str]:
 
 _ALIASES = {"nn": "non", "x": "per", "tmrw": "tomorrow", "tmr": "tomorrow", "pls": "please"}
 
-_NEGATION = _c(r"\b(no|non|not|nope|nah|don t|dont|doesn t|isn t|never|nessun[oa])\b")
+_NEGATION = _c(
+    r"\b(no|non|not|nope|nah|don t|dont|doesn t|doesnt|isn t|isnt|won t|wont|can t|cant|"
+    r"aren t|arent|didn t|didnt|never|nessun[oa])\b"
+)
 _CORRECTION = _c(
     r"^(ah |oh |eh |ops |oops |uh |hmm |mm )?(no|non|nono|no no|nope|anzi+|scusa|scusami|sorry|"
     r"wait|aspetta|actually|in realta|meglio|better|rather|ops|oops)\b|"
@@ -95,8 +115,8 @@ _SAME_TIME = _c(
 )
 _SAME_DAY = _c(
     r"\b(that day|same day|that same day|quel giorno|lo stesso giorno|stesso giorno|"
-    r"in giornata|that afternoon|that morning|that evening|quel pomeriggio|quella mattina|"
-    r"quella sera)\b"
+    r"in giornata|on the day|that afternoon|that morning|that evening|quel pomeriggio|"
+    r"quella mattina|quella sera)\b"
 )
 # Words that are never part of a name, only of a day ("Domenica", "Sabato" can be names).
 _DAY_WORDS = _c(
@@ -128,8 +148,22 @@ _REFUSED_NUMBER = _c(
 _NOT_THIS_NEXT = _c(
     r"\b(non|not|nn|no) (this|questo|questa|sto) (?P<day>lunedi|martedi|mercoledi|giovedi|venerdi|"
     r"sabato|domenica|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|"
-    r"thu|thur|thurs|fri|sat|sun)\b,? (but |ma )?(the |il |quello |l |that )?(next|following|"
-    r"after|prossimo|dopo|successivo|seguente)( one| week| settimana)?\b"
+    r"thu|thur|thurs|fri|sat|sun)\b,? (but |ma )?(the |il |quello |l |that )?(one )?"
+    r"(next|following|after|prossimo|dopo|successivo|seguente)( one| week| settimana)?\b"
+)
+# "next friday not this one", "venerdì prossimo, non questo": the same, said the other way round.
+_NEXT_NOT_THIS = _c(
+    r"\b(next|the following|prossimo|il prossimo) (?P<day>lunedi|martedi|mercoledi|giovedi|venerdi|"
+    r"sabato|domenica|monday|tuesday|wednesday|thursday|friday|saturday|sunday)( prossimo)?\b,? "
+    r"(and |e )?(not|non|nn|no) (this|questo|quello di questa settimana|sto)"
+    r"( one| week| settimana)?\b|"
+    r"\b(?P<day2>lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica) (prossimo|successivo),? "
+    r"(e )?(non|nn|no) (questo|sto)\b|"
+    # "the friday after this one", "l'altro venerdì, quello della settimana prossima"
+    r"\b(?P<day3>lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday)\b(?: after (?:this|that) one|(?: \w+){0,2}? "
+    r"(?:quell[oa]|the one) (?:della|of|from) (?:settimana prossima|prossima settimana|"
+    r"settimana dopo|next week|the week after))\b(?! (?:la prossima|after next|ancora))"
 )
 # The day after / before the one on screen ("same time the day after").
 _NEXT_DAY = _c(
@@ -203,7 +237,7 @@ _AMOUNT_2 = _AMOUNT.replace("?P<n>", "?P<n2>").replace("?P<u>", "?P<u2>").replac
 # "un'ora prima di pranzo" is not a shift.
 _NOT_BEFORE = r"(?! (?:di|del|della|delle|dell|than|of)\b)"
 _LATER_WORDS = (
-    r"posticip\w*|ritard\w*|rimand\w*|push (?:\w+ ){0,3}?back|put (?:\w+ ){0,3}?back|"
+    r"posticip\w*|ritard\w*|rimand\w*|push (?:\w+ ){0,3}?back|push|put (?:\w+ ){0,3}?back|"
     r"move (?:\w+ ){0,3}?back|later|piu tardi|dopo|avanti"
 )
 _EARLIER_WORDS = (
@@ -444,14 +478,19 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
     s = " ".join(tokens)
     intent = parse_intent(text, language=language)
     when = parse_when(text, now=now, language=language)
+    when = asked_over_refused(" ".join(_tokens(text)), when, now, language)
     shifted = _shift(s)
     shift = shifted[0] if shifted else None
     if shifted is not None:
         # "bring it forward by 2 hours": the amount is not a time ("by 2" would be "before 2").
         when = parse_when(shifted[1], now=now, language=language)
-    not_this = _NOT_THIS_NEXT.search(s)
+    not_this = _NOT_THIS_NEXT.search(s) or _NEXT_NOT_THIS.search(s)
     if not_this is not None:
-        this = parse_when(not_this.group("day"), now=now, language=language)
+        groups = not_this.groupdict()
+        named = groups.get("day") or groups.get("day2") or groups.get("day3") or ""
+        this = parse_when(named, now=now, language=language)
+        if this is not None and this.date - timedelta(days=7) == now.date():
+            this = replace(this, date=now.date())  # "not this monday" said on a Monday: today
         if this is not None and this.date is not None:
             rest = parse_when(
                 f"{s[: not_this.start()]} {s[not_this.end() :]}", now=now, language=language
@@ -557,6 +596,8 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         and (same_day or not _names_a_day(text, s, screen.day, now, language))
     ):
         when = replace(when, date=screen.day)
+    if screen.day is not None and not _WEEK_ON.search(s):
+        when = same_a_week_on(s, when, screen.day, screen.time)
     if _WEEK_ON.search(s) and screen.day is not None:
         week_on = screen.day + timedelta(days=7)
         said = when or When(date=week_on)  # its time or part of the day, if one was said
@@ -564,12 +605,28 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
     step = 1 if _NEXT_DAY.search(s) else -1 if _PREVIOUS_DAY.search(s) else 0
     if first_open:
         step = 0
+    when = in_week_of(s, when, screen.day)
+    if screen.day is not None and not_this is None and (change or same_time or correction):
+        when = next_after_held(s, when, screen.day, now.date())
     if step and screen.day is not None:
         beside = screen.day + timedelta(days=step)
         when = replace(when, date=beside) if when is not None else When(date=beside)
         if intent is not None and intent.kind in (IntentKind.LATER, IntentKind.EARLIER):
             intent = None  # "il giorno dopo" is another day, not a later time
+    if intent is not None and intent.kind is IntentKind.MOVE and same_day and when is None:
+        # "si può anticipare un pochino lo stesso giorno?": a nudge on the appointment's day
+        way = nudge(s)
+        if way:
+            intent = Intent(IntentKind.EARLIER if way < 0 else IntentKind.LATER)
     dayless = False
+    if when is None and screen.day is not None and screen.asked:
+        # "are you open saturday?" answered, then "ok 10 then": ten o'clock that day
+        bare = _bare_hour(tokens)
+        if bare is not None:
+            when = When(date=screen.day, time=time(bare))
+    picked = (IntentKind.CHOOSE_TIME, IntentKind.CHOOSE_ORDINAL)
+    if screen.asked and when is not None and intent is not None and intent.kind in picked:
+        intent = None  # the time is for the day asked about, not a button of another day
     if when is None and (change or (negated and correction) or refused_number is not None):
         # "could we make it 11 instead of 10": 11 is asked, 10 is the time it has now; so in
         # "meglio le 12 che le 11", once the old value is set aside
@@ -607,4 +664,7 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         day_word=bool(_DAY_WORDS.search(s)),
         shift=shift,
         dayless=dayless,
+        beside=step if screen.day is None else 0,
+        back=goes_back(s),
+        other_time=when is None and asks_other_time(s),
     )

@@ -229,7 +229,9 @@ _WHERE = frozenset(
 )
 # "no colour this time, just a cut", "niente colore, solo taglio": a kind said not to be wanted.
 _NOT_WANTED = re.compile(
-    r"(?<!\S)(no|niente|senza|not|non|without|nessun|nessuna)( il| la| lo| l| un| una| a| an| any|"
+    r"(?<!\S)(no|niente|senza|not|non|without|nessun|nessuna|scrap|skip|forget|drop|ditch|scratch|"
+    r"lascia stare|lascia perdere|lasciamo stare|lasciamo perdere|togli)"
+    r"( il| la| lo| l| un| una| a| an| any|"
     r" the)? (?P<word>\S+( \S+)?)"
 )
 
@@ -313,8 +315,9 @@ def _refused_kinds(joined: str) -> frozenset[str]:
     """The kinds said not to be wanted ("no colour", "senza piega")."""
     refused: set[str] = set()
     for found in _NOT_WANTED.finditer(joined):
-        refused |= _kinds_in(found.group("word"))
-        refused |= _kinds_in(found.group("word").split()[0])
+        # "niente taglio, colore sabato": the first word when it names a kind on its own (the
+        # next one is what is wanted); two words for names of two ("no blow dry")
+        refused |= _kinds_in(found.group("word").split()[0]) or _kinds_in(found.group("word"))
     return frozenset(refused)
 
 

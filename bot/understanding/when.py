@@ -957,9 +957,23 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
             bool((after & _BUSY_AFTER) or (before & _BUSY_BEFORE) or (near & _BUSY_EVENTS))
             and not (after & _WANTED_NEAR and not refused)
             and not room
+            and not _moved_to(tok, d)
         ) or refused
     kept = [d for d in dates if not d.busy]
     return kept or dates
+
+
+# The word before the day an appointment is moved to ("al lunedì", "to monday").
+_MOVE_TO = _words("a al all alla allo to till until")
+
+
+def _moved_to(tok: tuple[str, ...], d: _Mention) -> bool:
+    """Whether a day is where an appointment is moved to ("spostare l'appuntamento al lunedì",
+    "move it to monday"): the day asked for, whatever keeps the customer busy before it."""
+    if d.start == 0 or tok[d.start - 1] not in _MOVE_TO:
+        return False
+    before = tok[max(0, d.start - 4) : d.start - 1]
+    return any(w == "APPT" or w.startswith(("spost", "mov", "push", "switch")) for w in before)
 
 
 _PART_REFUSED = _words(
@@ -1070,9 +1084,11 @@ def _pick_target(
     if any(w in _ALTERNATIVE for w in between) and "INSTEAD" not in between:
         return first, None  # alternatives, not a move: the first is the wish
     for d in dates:
-        # "l'appuntamento di giovedì", "my thursday appointment", "invece di giovedì"
+        # "l'appuntamento di giovedì", "my thursday appointment", "invece di giovedì"; never
+        # the day a move goes to ("spostare l'appuntamento al lunedì", "move my booking to monday")
         near = tok[max(0, d.start - 3) : d.start] + tok[d.end : d.end + 2]
-        if "INSTEAD" in tok[max(0, d.start - 2) : d.start] or "APPT" in near:
+        goes_to = d.start > 0 and tok[d.start - 1] in _MOVE_TO
+        if "INSTEAD" in tok[max(0, d.start - 2) : d.start] or ("APPT" in near and not goes_to):
             others = [o for o in dates if o is not d]
             return others[-1], d
     return last, first

@@ -20,6 +20,10 @@ SCREENS = {
     "slot_fri_10": Screen(step="slot", day=date(2026, 11, 27), choices=4, time=time(10, 0)),
     "held_tue_11": Screen(step="name", time=time(11, 0)),
     "held_tue_11_day": Screen(step="name", day=date(2026, 11, 24), time=time(11, 0)),
+    # a closed Thursday 3 December answered with day buttons only
+    "closed_thu_3": Screen(step="slot", day=date(2026, 12, 3), choices=3),
+    # "are you open saturday?" answered: the day asked about, no times on screen
+    "asked_sat": Screen(step="when", day=date(2026, 11, 28), asked=True),
 }
 ITEMS: list[dict[str, Any]] = yaml.safe_load(
     Path(__file__).with_name("reading.yaml").read_text(encoding="utf-8")
@@ -45,6 +49,11 @@ def _found(reading: Reading, keys: set[str]) -> dict[str, Any]:
         "shift": reading.shift,
         "dayless": reading.dayless,
         "latest": reading.latest,
+        "beside": reading.beside,
+        "back": reading.back,
+        "other_time": reading.other_time,
+        "previous": when.previous if when else None,
+        "last": when.last if when else None,
     }
     return {key: found[key] for key in keys}
 

@@ -81,6 +81,11 @@ CASES = [
     # a kind said not to be wanted is left out
     ("senza tinta, solo una spuntatina", ["s_taglio"], False),
     ("not the colour, only a trim", ["s_taglio"], False),
+    # dropped by a verb: "skip the trim", "forget the colour" (dev9 round)
+    ("skip the trim, i'll have a colour", ["s_colore"], False),
+    ("forget the colour just cut it", ["s_taglio"], False),
+    ("lasciamo perdere il colore, solo una spuntata", ["s_taglio"], False),
+    ("niente piega, colore e basta", ["s_colore"], False),
     ("solo la barba", [], False),
     ("lavaggio capelli", [], False),
     ("buongiorno", [], False),
