@@ -239,6 +239,8 @@ async def search(turn: Turn, session: Session, wish: Wish, lead: str | None = No
     if wish.past or (wish.day < today and wish.last_day is None):
         # Rule 17: name the past day, then the nearest days with room (the question's buttons).
         note = t("when.past_day", day=turn.day(wish.day, capital=True))
+        if wish.last_day is not None:  # "last week", "earlier this week"
+            note = t("when.past_days", first=turn.day(wish.day), last=turn.day(wish.last_day))
         if wish.time is not None:
             return await past_with_time(turn, session, wish.time, join(lead, note))
         return await ask(turn, session, Step.WHEN, join(lead, note))
@@ -247,6 +249,11 @@ async def search(turn: Turn, session: Session, wish: Wish, lead: str | None = No
         return await ask(turn, session, Step.WHEN, join(lead, note))
     if wish.last_day is not None:
         return await search_period(turn, session, wish, lead)
+    if wish.behind is not None:
+        # "the 20th" said on the 23rd: this month's has passed, so next month's is offered, and
+        # both are said (rule 3: an ambiguous reading is said back as a concrete date).
+        note = t("when.behind", past=turn.day(wish.behind, capital=True), day=turn.day(wish.day))
+        lead = join(lead, note)
     return await offer_day(turn, session, wish, lead)
 
 
