@@ -173,6 +173,18 @@ async def prompt_slot(turn: Turn, session: Session, lead: str | None) -> list[Re
     return [turn.reply(join(lead, question), slot_rows(turn, offer))]
 
 
+_ANOTHER_ONE = re.compile(
+    r"\b(another one|one more|another appointment|another booking|un altro|un altra|"
+    r"ancora uno|ancora una|un nuovo appuntamento|un altro appuntamento)\b"
+    r"(?! (giorno|volta|cosa|orario|ora|domanda|day|time|thing|question))"
+)
+
+
+def another_one(text: str) -> bool:
+    """ "book another one", "ne prenoto un altro": one more of what the customer books."""
+    return bool(_ANOTHER_ONE.search(normalize(text).replace("'", " ")))
+
+
 async def start_booking(
     turn: Turn,
     session: Session,
@@ -203,6 +215,13 @@ async def start_booking(
     if chosen is None and asked is not None:
         # "how much is a cut and blow dry?", then "great, book me in for saturday then"
         chosen = next((s for s in services if s.id == asked), None)
+    if chosen is None and text and another_one(text):
+        # "book another one for saturday", "ne prenoto un altro": the service the customer
+        # already books with us, when it is always the same one; said back.
+        entries = await turn.store.bookings_for_chat(turn.customer.chat_id)
+        ids = {e.service_id for e in entries if e.status != "cancelled"}
+        chosen = next((s for s in services if {s.id} == ids), None)
+        named = chosen is not None
     if chosen is None and len(services) == 1:
         chosen = services[0]
     if chosen is None:

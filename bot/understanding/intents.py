@@ -302,6 +302,16 @@ _LIST = _c(
     r"\b(do|did) i have (anything|something|any appointments?|an appointment|appointments) "
     r"(booked|scheduled|coming up|planned)\b|\bam i (booked|in the system|down)\b|"
     r"\bho (qualcosa|gia qualcosa) (di )?(prenotat\w*|fissat\w*)\b|"
+    # "is my appt still on?", "are we still on for thursday?", "ho qualcosa in programma?",
+    # "sono prenotata?", "giovedì è confermato vero?", "la data della prenotazione"
+    r"\b(is|s) my (appointment|appt|booking|reservation|slot) (still )?(on|happening|going "
+    r"ahead|confirmed|booked|in)\b|\bare we still on\b|"
+    r"\bho (qualcosa|gia qualcosa|niente|nulla) in (programma|agenda|calendario)\b|"
+    r"\bsono (gia |ancora )?(prenotat[oa]|segnat[oa]|in agenda|in lista)\b|"
+    r"\b(lunedi|martedi|mercoledi|giovedi|venerdi|sabato|appuntamento|prenotazione|tutto) "
+    r"(e |resta |rimane )?(ancora )?(confermat[oa]|valid[oa]|in piedi)\b|"
+    r"\b(la data|il giorno|l ora|l orario|date|day|time) (della|del|di|of) (mia |mio |my )?"
+    r"(prenotazione|appuntamento|booking|appointment|appt)\b|"
     r"\b(what day|what time|when) (was|am|m|were) i (booked|down|in|coming)\b|"
     r"(?:\b(?:have i|do i have|i have) (?:got )?|^got )"
     r"(anything|something|smth|sth|owt|an? (appointment|appt|"
@@ -521,7 +531,7 @@ _UNSURE = _c(r"\b(non (lo )?so|non saprei|i don t know|i dunno|dunno|not sure|no
 _BUT = _c(r"\b(ma|pero|but|however|only if|solo se)\b")
 _THANKS = _c(
     r"\b(grazie|thanks|thank you|thank u|ta very much|ta|thx|thnx|ty|tks|ringrazio|"
-    r"gentilissim\w*|cheers|"
+    r"gentilissim\w*|cheers|much appreciated|appreciated|appreciate it|much obliged|"
     r"grazie mille|many thanks)\b"
 )
 _GREETING = _c(
@@ -542,11 +552,14 @@ _ACK_WORDS = frozenset(
     ok okay okey okk k kk perfetto perfetta perfect ottimo ottima benissimo bene va vabene vabbene
     vabbe top cool great fine good nice lovely alright all right benone excellent d accordo
     daccordo bello bellissimo super grande wow fantastico splendido capito understood got it noted
-    ricevuto
+    ricevuto fab fabulous brill brilliant awesome amazing
     """)
 )
 _THANKS_WORDS = frozenset(
-    _words_of("grazie mille thanks thank you u thx ty tks ta cheers ringrazio molto tante a voi te")
+    _words_of(
+        "grazie mille thanks thank you u thx ty tks ta cheers ringrazio molto tante a voi te "
+        "appreciated appreciate it much"
+    )
 )
 # Words that carry no meaning for the "is this message only X" checks.
 _FILLERS = frozenset(
@@ -786,15 +799,17 @@ def is_acknowledgement(text: str) -> bool:
 @lru_cache(maxsize=1024)
 def is_nod(text: str) -> bool:
     """Whether a message is a reaction, not an answer to a yes/no question: an emoji alone
-    ("👍", "👌", "😊") or an acknowledgement with thanks ("ok grazie", "perfetto, thanks").
-    "ok", "va bene", "perfetto" alone answer a question that was asked."""
+    ("👍", "👌", "😊") or an acknowledgement with thanks ("ok grazie", "perfetto, thanks") or
+    with a smile ("ottimo 😊"). "ok", "va bene", "perfetto" alone answer a question asked."""
     raw = text.strip()
     if raw and not any(ch.isalnum() for ch in raw):
         return True
     tokens = [_fix(t) for t in words(normalize(raw))]
     if not is_acknowledgement(text):
         return False
-    return any(t in _THANKS_WORDS and t not in _ACK_WORDS for t in tokens)
+    # "ottimo 😊", "lovely 😊": a word of approval with a smile is a reaction too
+    smiled = any(ch in _SMILES for ch in raw)
+    return smiled or any(t in _THANKS_WORDS and t not in _ACK_WORDS for t in tokens)
 
 
 def parse_intent(text: str, *, language: str) -> Intent | None:
