@@ -273,6 +273,9 @@ async def search(turn: Turn, session: Session, wish: Wish, lead: str | None = No
         # both are said (rule 3: an ambiguous reading is said back as a concrete date).
         note = t("when.behind", past=turn.day(wish.behind, capital=True), day=turn.day(wish.day))
         lead = join(lead, note)
+        # A reading that may not be what was meant is shown, never held at once ("the 21st at
+        # 10" on the 23rd): the time asked for comes first among that day's times.
+        wish = replace(wish, approximate=True)
     return await offer_day(turn, session, wish, lead)
 
 

@@ -235,7 +235,10 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     (r"(?:a |one )?fortnight (?:on|from)|(?<=day )fortnight", "FORTNIGHTON"),
     (r"(?:a |one )week (?:on|from)(?= (?:_WEEKDAYS_))", "WEEKON"),
     # "tuesday just gone", "the friday that's just gone": the latest such day behind today
-    (r"(?<=day )(?:that s |that has |that is )?(?:just )?gone|(?<=day )just past", "PASTW"),
+    (
+        r"(?<=day |end )(?:that s |that has |that is )?(?:just )?gone|(?<=day |end )just past",
+        "PASTW",
+    ),
     # American "this past friday"
     (r"this past(?= (?:_WEEKDAYS_|week ?end))", "PASTW"),
     # "sabato appena passato", "il lunedì appena trascorso": the latest such day behind today
@@ -267,6 +270,13 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     # "earlier this week", "nei giorni scorsi": the days of this week already behind today
     (r"earlier (?:this|in the) week|scorsi giorni|nei giorni scorsi", "EARLIERWEEK"),
     (r"(?:di )?questa settimana|this week|in settimana", "THISWEEK"),
+    (r"(?:di |in )?(?:questo|sto) mese|this month", "THISMONTH"),
+    # "the last week of december", "l'ultima settimana di dicembre": the month's last seven days
+    (
+        r"(?:the )?(?:last|final) week (?:of|in)(?= (?:_MONTHS_))"
+        r"|(?:l )?ultima settimana (?:di|del mese di)(?= (?:_MONTHS_))",
+        "PEND",
+    ),
     (
         r"(?:della |di |the |of )?(?:settimana scorsa|scorsa settimana|settimana passata"
         r"|last week|the week before|previous week)",

@@ -202,7 +202,8 @@ _CANT_COME = _c(
     r"\bnon (penso|credo) (di )?(farcela|riuscire a venire|poter venire)\b|"
     r"\bnon (posso|riesco|potro|potrei|riusciro|ce la faccio)( piu)?( a)? (venire|esserci|farcela|"
     r"passare|presentarmi)\b|\bnon voglio piu venire\b|\bdon t want to come any ?more\b|"
-    r"\bnon ce la (faccio|faro)\b|\bnon vengo\b|\bnon (ci )?saro\b"
+    r"\bnon ce la (faccio|faro)\b|\bnon vengo\b|\bnon (ci )?saro\b|"
+    r"\b(can|could|will) no longer (make|come|attend|do)\b|\bno longer able to (make|come)\b"
 )
 # "giovedì non riesco", "sabato nn posso più" with no verb after it: about a day; together with
 # another day asked ("posso venire venerdì?") it is a move, otherwise it is only a "no".
@@ -269,7 +270,8 @@ _FROM_TO_DAY = _c(
 _BOOK_STRONG = _c(
     r"\b(prenot\w*|book|to book|booking a|make a booking|make an appointment|schedule an|"
     r"fissa\w* (un |l |1 )?(appuntament\w*|taglio|piega|colore)|"
-    r"new appointment|nuovo appuntamento|un altro appuntamento|another appointment)\b"
+    r"new appointment|nuovo appuntamento|un altro appuntamento|another appointment|"
+    r"another booking|a new booking|one more booking)\b"
 )
 # A cancel beside one of these is a move: "annulla giovedì e mettimi un taglio il 30".
 _BOOK_VERB = _c(
@@ -307,6 +309,9 @@ _LIST = _c(
     r"\b(is|s) my (appointment|appt|booking|reservation|slot) (still )?(on|happening|going "
     r"ahead|confirmed|booked|in)\b|\bare we still on\b|"
     r"\bho (qualcosa|gia qualcosa|niente|nulla) in (programma|agenda|calendario)\b|"
+    r"\b(mi )?risult\w* (un |qualche |l |il mio |la mia )?(appuntament\w*|prenotazion\w*)\b|"
+    r"\b(volevo|vorrei|chiedo|mi dai|mi date|mi serve) (una )?conferma (dell|della|del|per l) ?"
+    r"(appuntament\w*|prenotazion\w*)\b|"
     r"\bsono (gia |ancora )?(prenotat[oa]|segnat[oa]|in agenda|in lista)\b|"
     r"\b(lunedi|martedi|mercoledi|giovedi|venerdi|sabato|appuntamento|prenotazione|tutto) "
     r"(e |resta |rimane )?(ancora )?(confermat[oa]|valid[oa]|in piedi)\b|"
@@ -441,6 +446,8 @@ _DAY_NAMED = _c(
     r"dicembre|january|february|march|april|june|july|august|september|october|november|"
     r"december|week|settimana)\b|\b\d{1,2}/\d{1,2}\b"
 )
+# "the 21st at 10am": beside a time, an ordinal number is a day of the month, not a button.
+_ORDINAL_DAY = _c(r"\b\d{1,2}(st|nd|rd|th)\b(?! (one|ones|option|slot|time|button))")
 _HHMM = _c(r"(?<![\d/])([01]?\d|2[0-3])[:.]([0-5]\d)(?![\d/])( ?(am|pm))?")
 _HOUR_WORD = _c(
     r"\b(alle|delle|dalle|le|ore|h|at|for|quello delle|quella delle|the|a|per le|x le)"
@@ -532,6 +539,10 @@ _BUT = _c(r"\b(ma|pero|but|however|only if|solo se)\b")
 _THANKS = _c(
     r"\b(grazie|thanks|thank you|thank u|ta very much|ta|thx|thnx|ty|tks|ringrazio|"
     r"gentilissim\w*|cheers|much appreciated|appreciated|appreciate it|much obliged|"
+    # compliments are answered as thanks are
+    r"you re (the best|a star|amazing|brilliant|great|stars)|you (guys|all) are (the best|"
+    r"amazing|brilliant|great|stars)|(siete|sei) (fantastic\w*|grandi|i migliori|il migliore|"
+    r"la migliore|bravissim\w*|un tesoro|dei tesori|mitic\w*)|"
     r"grazie mille|many thanks)\b"
 )
 _GREETING = _c(
@@ -740,7 +751,9 @@ def _parse(text: str, language: str) -> Intent | None:
     day_named = _DAY_NAMED.search(s) is not None
     chosen = _choose_time(s, core)
     if chosen is not None:
-        return None if day_named else Intent(IntentKind.CHOOSE_TIME, time=chosen)
+        if day_named or _ORDINAL_DAY.search(s):
+            return None
+        return Intent(IntentKind.CHOOSE_TIME, time=chosen)
     ordinal = _choose_ordinal(s, core)
     if ordinal is not None:
         return None if day_named else Intent(IntentKind.CHOOSE_ORDINAL, ordinal=ordinal)

@@ -102,7 +102,8 @@ _SAME_DAY = _c(
 _DAY_WORDS = _c(
     r"\b(lunedi|martedi|mercoledi|giovedi|venerdi|oggi|domani|dopodomani|stasera|stamattina|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight|"
-    r"settimana|week|mattina|pomeriggio|morning|afternoon|evening)\b"
+    r"settimana|week|mattina|pomeriggio|morning|afternoon|evening|weekend|ieri|yesterday|"
+    r"avantieri|holidays|feste|fortnight|scorso|scorsa|last|month|mese)\b"
 )
 # A day or time refused in the message ("non martedì", "not on tuesday"): the other one is meant.
 _REFUSED_WORDS = (

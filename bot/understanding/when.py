@@ -1088,10 +1088,15 @@ def _period(tok: tuple[str, ...], today: date) -> tuple[date, date, bool] | None
     if "XMASHOLS" in tok or "PREXMAS" in tok:
         year = today.year - 1 if today.month == 1 and today.day <= 6 else today.year
         christmas = date(year, 12, 25)
-        if "PREXMAS" in tok:
+        k = tok.index("PREXMAS") if "PREXMAS" in tok else tok.index("XMASHOLS")
+        epiphany = date(year + 1, 1, 6)
+        if "PREXMAS" in tok or (k > 0 and tok[k - 1] == "BEFORE"):
+            # "sotto natale", "prima delle feste": the days before Christmas
             span = (christmas - timedelta(days=10), christmas - timedelta(days=1))
+        elif k > 0 and tok[k - 1] == "AFTER":  # "dopo le feste", "after the holidays"
+            span = (epiphany + timedelta(days=1), epiphany + timedelta(days=AFTER_DAY_SPAN))
         else:
-            span = (christmas - timedelta(days=1), date(year + 1, 1, 6))
+            span = (christmas - timedelta(days=1), epiphany)
     elif (
         "NEXTWEEK" in tok
         or "THISWEEK" in tok
@@ -1125,6 +1130,9 @@ def _period(tok: tuple[str, ...], today: date) -> tuple[date, date, bool] | None
         if named is not None:
             year = today.year if named >= today.month else today.year + 1
             month_start = date(year, named, 1)
+        elif "THISMONTH" in tok:  # "sometime this month": today to its end
+            last = today.replace(day=calendar.monthrange(today.year, today.month)[1])
+            return today, last, False
         elif "NEXTMONTH" in tok:
             month, year = _add_months(1, today.month, today.year)
             month_start = date(year, month, 1)

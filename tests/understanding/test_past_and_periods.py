@@ -49,6 +49,7 @@ def test_past_days(text: str, now: datetime, day: str) -> None:
         ("earlier in the week", FRIDAY, "2026-11-23", "2026-11-26"),
         ("il weekend scorso", NOW, "2026-11-21", "2026-11-22"),
         ("last month", NOW, "2026-10-01", "2026-10-31"),
+        ("the weekend that's just gone", NOW, "2026-11-21", "2026-11-22"),
     ],
 )
 def test_past_periods_are_past_not_a_year_ahead(
@@ -102,6 +103,13 @@ def test_a_day_of_the_month_just_behind_is_next_months_and_says_so(
         ("mid week next week", "2026-12-02", "2026-12-04"),
         ("towards the end of the week", "2026-11-27", "2026-11-29"),
         ("la settimana che viene", "2026-11-30", "2026-12-06"),
+        # the last week of a month, this month, around the holidays
+        ("the final week in december", "2026-12-25", "2026-12-31"),
+        ("l'ultima settimana di gennaio", "2027-01-25", "2027-01-31"),
+        ("in questo mese", "2026-11-23", "2026-11-30"),
+        ("this month please", "2026-11-23", "2026-11-30"),
+        ("after the christmas holidays", "2027-01-07", "2027-02-05"),
+        ("prima delle feste", "2026-12-15", "2026-12-24"),
     ],
 )
 def test_periods(text: str, first: str, last: str) -> None:
@@ -133,3 +141,15 @@ def test_greetings_and_two_days_named_are_not_periods() -> None:
 def test_a_shift_by_days_counts_from_the_date_named() -> None:
     reading = read("due giorni dopo il 10", Screen(), now=NOW, language="it")
     assert reading.when is not None and reading.when.date == d("2026-12-12")
+
+
+def test_a_day_of_the_month_with_a_time_is_not_a_time_on_the_day_on_screen() -> None:
+    screen = Screen(step="slot", day=d("2026-12-19"))
+    reading = read("what about the 24th at 11am", screen, now=NOW, language="en")  # Tue 24 Nov
+    assert reading.intent is None
+    assert reading.when is not None and reading.when.date == d("2026-11-24")
+
+
+@pytest.mark.parametrize("text", ["the weekend before", "lo scorso fine settimana", "ieri sera"])
+def test_a_period_or_past_day_typed_for_a_name_is_a_day_word(text: str) -> None:
+    assert read(text, Screen(step="name"), now=NOW, language="en").day_word

@@ -23,6 +23,8 @@ from bot.understanding.services import match_services
         ("sono già segnata?", "it"),
         ("venerdì resta confermato?", "it"),
         ("mi dici l'orario della prenotazione?", "it"),
+        ("mi risulta qualche prenotazione?", "it"),
+        ("vorrei una conferma della prenotazione", "it"),
     ],
 )
 def test_asking_about_ones_own_booking_lists_it(text: str, language: str) -> None:
@@ -30,10 +32,25 @@ def test_asking_about_ones_own_booking_lists_it(text: str, language: str) -> Non
     assert found is not None and found.kind is IntentKind.LIST
 
 
-@pytest.mark.parametrize("text", ["really appreciate it", "much obliged!", "appreciated, bye"])
-def test_appreciation_is_thanks(text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    ["really appreciate it", "much obliged!", "appreciated, bye", "you're a star", "sei un tesoro"],
+)
+def test_appreciation_and_compliments_are_thanks(text: str) -> None:
     found = parse_intent(text, language="en")
     assert found is not None and found.kind in (IntentKind.THANKS, IntentKind.GOODBYE)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("can I make a new booking", IntentKind.BOOK),
+        ("i could no longer come on friday", IntentKind.CANCEL),
+    ],
+)
+def test_booking_again_and_no_longer_coming(text: str, kind: IntentKind) -> None:
+    found = parse_intent(text, language="en")
+    assert found is not None and found.kind is kind
 
 
 @pytest.mark.parametrize(
