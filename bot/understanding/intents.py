@@ -403,6 +403,7 @@ _RANGE = _c(
     r"( di| delle| della| dell| del| le| alle| l| the| ore| i)?"
     r" (\d|l una|mezzogiorno|pranzo|noon|lunch|mezzanotte|midday|cena|dinner)"
 )
+_BYE_LATER = _c(r"\b(catch|see|talk to|speak to) (you|u|ya) later\b")
 _TOO_LATE = _c(r"\b(troppo tardi|too late|un po tardi|bit late)\b")
 _TOO_EARLY = _c(r"\b(troppo presto|too early|too soon|un po presto|bit early|non cosi presto)\b")
 _EARLIER = _c(
@@ -548,14 +549,18 @@ _THANKS = _c(
 _GREETING = _c(
     r"\b(cia+o+|buongiorno+|buon giorno|buonasera+|buona sera|buon pomeriggio|salve+|hel+o+|hi+|"
     r"he+y+|hiy+a+|heya+|"
-    r"good morning|good afternoon|good evening|hola|yo|buondi|buon di|bongiorno|howdy)\b"
+    r"good morning|good afternoon|good evening|hola|yo|buondi|buon di|bongiorno|howdy|"
+    # "come state?", "how are you": a greeting, answered with the menu
+    r"come (state|stare|stai|sta|va)|how are (you|u|ya)|how r (you|u)|how s it going|"
+    r"hows it going)\b"
 )
 # Leave-taking, apart from hellos: it is answered with a goodbye, not with the menu.
 _GOODBYE = _c(
     r"\b(ciao ciao|bye|bye bye|byee|arrivederci|arrivederla|a presto|see you|see ya|cya|goodbye|"
     r"good bye|buon\w* (giornat\w*|serat\w*|nott\w*|weekend|domenica|fine settimana)|buonanott\w*|"
     r"a dopo|ci vediamo|alla prossima|good night|have a (nice|good|great) (day|evening|weekend)|"
-    r"take care|talk soon|ci sentiamo|a risentirci|a domani|see you tomorrow)\b"
+    r"take care|talk soon|ci sentiamo|a risentirci|a domani|see you tomorrow|speak soon|"
+    r"speak to you soon|catch you later|ttyl)\b"
 )
 # What "ok" means and nothing more: an acknowledgement, not an explicit "yes, do it".
 _ACK_WORDS = frozenset(
@@ -734,6 +739,8 @@ def _parse(text: str, language: str) -> Intent | None:
         return Intent(IntentKind.OTHER_DAY)
     if _MORE.search(s):
         return Intent(IntentKind.MORE)
+    if _BYE_LATER.search(s):
+        return Intent(IntentKind.GOODBYE)  # "catch you later" is not "a later time"
     if _TOO_LATE.search(s):
         return Intent(IntentKind.EARLIER)
     if _TOO_EARLY.search(s):

@@ -101,3 +101,17 @@ SALONE = (Svc("s_taglio", "Taglio"), Svc("s_piega", "Taglio e piega"), Svc("s_co
 )
 def test_the_service_asked_for_wins_over_one_mentioned_before(text: str) -> None:
     assert [s.id for s in match_services(text, SALONE).services] == ["s_colore"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("speak to you soon!", IntentKind.GOODBYE),
+        ("catch you later", IntentKind.GOODBYE),
+        ("come stai?", IntentKind.GREETING),
+        ("how r u", IntentKind.GREETING),
+    ],
+)
+def test_small_talk_without_a_greeting_word(text: str, kind: IntentKind) -> None:
+    found = parse_intent(text, language="it")
+    assert found is not None and found.kind is kind
