@@ -169,6 +169,7 @@ _EMOJI = {
 }
 # Smiles carry warmth, not meaning: dropped, and a message of nothing else is a friendly "ok".
 _SMILES = frozenset("😊🙂😀😃😄😁☺😉🥰😍❤♥💕🤗")
+_THUMBS = frozenset("👍👌")
 
 
 def _c(pattern: str) -> re.Pattern[str]:
@@ -310,6 +311,7 @@ _LIST = _c(
     r"ahead|confirmed|booked|in)\b|\bare we still on\b|"
     r"\bho (qualcosa|gia qualcosa|niente|nulla) in (programma|agenda|calendario)\b|"
     r"\b(mi )?risult\w* (un |qualche |l |il mio |la mia )?(appuntament\w*|prenotazion\w*)\b|"
+    r"\ba che ora (sono|ero|mi avete messo|mi aspettate)\b|"
     r"\b(volevo|vorrei|chiedo|mi dai|mi date|mi serve) (una )?conferma (dell|della|del|per l) ?"
     r"(appuntament\w*|prenotazion\w*)\b|"
     r"\bsono (gia |ancora )?(prenotat[oa]|segnat[oa]|in agenda|in lista)\b|"
@@ -827,8 +829,8 @@ def is_nod(text: str) -> bool:
     tokens = [_fix(t) for t in words(normalize(raw))]
     if not is_acknowledgement(text):
         return False
-    # "ottimo 😊", "lovely 😊": a word of approval with a smile is a reaction too
-    smiled = any(ch in _SMILES for ch in raw)
+    # "ottimo 😊", "ok cool 👍": a word of approval with a smile or a thumb is a reaction too
+    smiled = any(ch in _SMILES or ch in _THUMBS for ch in raw)
     return smiled or any(t in _THANKS_WORDS and t not in _ACK_WORDS for t in tokens)
 
 

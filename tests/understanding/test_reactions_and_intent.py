@@ -25,6 +25,7 @@ from bot.understanding.services import match_services
         ("mi dici l'orario della prenotazione?", "it"),
         ("mi risulta qualche prenotazione?", "it"),
         ("vorrei una conferma della prenotazione", "it"),
+        ("a che ora ero giovedì?", "it"),
     ],
 )
 def test_asking_about_ones_own_booking_lists_it(text: str, language: str) -> None:
@@ -58,6 +59,7 @@ def test_booking_again_and_no_longer_coming(text: str, kind: IntentKind) -> None
     [
         ("perfetto 😊", True),
         ("ok 🙂", True),
+        ("great 👌", True),
         ("fab, thanks", True),
         ("yes 😊", False),  # an explicit yes with a smile is still a yes
         ("sì grazie", False),
