@@ -173,6 +173,18 @@ async def prompt_slot(turn: Turn, session: Session, lead: str | None) -> list[Re
     return [turn.reply(join(lead, question), slot_rows(turn, offer))]
 
 
+_ANOTHER_ONE = re.compile(
+    r"\b(another one|one more|another appointment|another booking|un altro|un altra|"
+    r"ancora uno|ancora una|un nuovo appuntamento|un altro appuntamento)\b"
+    r"(?! (giorno|volta|cosa|orario|ora|domanda|day|time|thing|question))"
+)
+
+
+def another_one(text: str) -> bool:
+    """ "book another one", "ne prenoto un altro": one more of what the customer books."""
+    return bool(_ANOTHER_ONE.search(normalize(text).replace("'", " ")))
+
+
 async def start_booking(
     turn: Turn,
     session: Session,
@@ -203,6 +215,13 @@ async def start_booking(
     if chosen is None and asked is not None:
         # "how much is a cut and blow dry?", then "great, book me in for saturday then"
         chosen = next((s for s in services if s.id == asked), None)
+    if chosen is None and text and another_one(text):
+        # "book another one for saturday", "ne prenoto un altro": the service the customer
+        # already books with us, when it is always the same one; said back.
+        entries = await turn.store.bookings_for_chat(turn.customer.chat_id)
+        ids = {e.service_id for e in entries if e.status != "cancelled"}
+        chosen = next((s for s in services if {s.id} == ids), None)
+        named = chosen is not None
     if chosen is None and len(services) == 1:
         chosen = services[0]
     if chosen is None:
@@ -247,6 +266,8 @@ async def search(turn: Turn, session: Session, wish: Wish, lead: str | None = No
     if wish.past or (wish.day < today and wish.last_day is None):
         # Rule 17: name the past day, then the nearest days with room (the question's buttons).
         note = t("when.past_day", day=turn.day(wish.day, capital=True))
+        if wish.last_day is not None:  # "last week", "earlier this week"
+            note = t("when.past_days", first=turn.day(wish.day), last=turn.day(wish.last_day))
         if wish.time is not None:
             return await past_with_time(turn, session, wish.time, join(lead, note))
         return await ask(turn, session, Step.WHEN, join(lead, note))
@@ -255,6 +276,14 @@ async def search(turn: Turn, session: Session, wish: Wish, lead: str | None = No
         return await ask(turn, session, Step.WHEN, join(lead, note))
     if wish.last_day is not None:
         return await search_period(turn, session, wish, lead)
+    if wish.behind is not None:
+        # "the 20th" said on the 23rd: this month's has passed, so next month's is offered, and
+        # both are said (rule 3: an ambiguous reading is said back as a concrete date).
+        note = t("when.behind", past=turn.day(wish.behind, capital=True), day=turn.day(wish.day))
+        lead = join(lead, note)
+        # A reading that may not be what was meant is shown, never held at once ("the 21st at
+        # 10" on the 23rd): the time asked for comes first among that day's times.
+        wish = replace(wish, approximate=True)
     return await offer_day(turn, session, wish, lead)
 
 

@@ -62,6 +62,7 @@ def wish_from(when: When | None) -> Wish | None:
         previous=when.previous,
         last_day=when.last,
         past=when.past,
+        behind=when.behind,
     )
 
 

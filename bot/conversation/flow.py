@@ -94,7 +94,7 @@ from bot.conversation.waitlist import (
 )
 from bot.understanding import IntentKind
 from bot.understanding.contacts import offers_phone, read_contact_change
-from bot.understanding.intents import is_acknowledgement
+from bot.understanding.intents import is_acknowledgement, is_nod
 from bot.understanding.questions import QuestionKind, parse_question, sounds_like_question
 from bot.understanding.text import normalize
 
@@ -327,7 +327,9 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
         # ("Va bene Taglio e piega?", one service suggested, is such a question: "ok" takes it).
         return await ask(turn, session, session.step, turn.t("step.ack"))
     if chatty and session.step is not Step.IDLE:
-        if kind is IntentKind.THANKS:
+        thanked = kind is IntentKind.YES and session.step is Step.SLOT and is_nod(event.text or "")
+        if kind is IntentKind.THANKS or thanked:
+            # "ah ok grazie" with times on screen: a reaction, not a choice among them
             return await ask(turn, session, session.step, turn.t("idle.thanks"))
         if kind is IntentKind.GREETING and event.wish is None:
             return await ask(turn, session, session.step, turn.t("step.hello"))

@@ -60,6 +60,8 @@ class Wish:
     # "martedì stessa ora" while moving: the time of the appointment being moved, once it is
     # known (the customer may first have to say which of several appointments).
     same_time: bool = False
+    # "the 20th" said on the 23rd, read as next month's: this month's day, already behind.
+    behind: date | None = None
 
 
 @dataclass(frozen=True)

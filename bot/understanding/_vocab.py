@@ -69,8 +69,8 @@ WORDS: dict[str, str] = {
     "oggi": "REL0", "today": "REL0", "domani": "REL1", "tomorrow": "REL1", "tmrw": "REL1",
     "tmr": "REL1", "tomoz": "REL1", "tommorow": "REL1", "tommorrow": "REL1",
     "tomorrw": "REL1", "2morrow": "REL1", "2moro": "REL1", "2day": "REL0", "tday": "REL0",
-    "dopodomani": "REL2", "ieri": "REL-1", "yesterday": "REL-1", "yday": "REL-1",
-    "yest": "REL-1", "ystday": "REL-1",
+    "dopodomani": "REL2", "avantieri": "REL-2", "ieri": "REL-1", "yesterday": "REL-1",
+    "yday": "REL-1", "yest": "REL-1", "ystday": "REL-1",
     "stamattina": "REL0 DPM", "stamani": "REL0 DPM", "stamane": "REL0 DPM",
     "stasera": "REL0 DPE", "stanotte": "REL0 DPE", "tonight": "REL0 DPE", "tonite": "REL0 DPE",
     "domattina": "REL1 DPM", "mattina": "DPM", "mattino": "DPM", "mattinata": "DPM",
@@ -122,13 +122,32 @@ NO_TYPO: frozenset[str] = frozenset(_NO_TYPO.split())
 # Multi-word phrases, applied in order to the typo-corrected text (before single words).
 _PHRASE_LIST: list[tuple[str, str]] = [
     (r"(?:the )?day after (?:tomorrow|tmrw|tmr|tomoz|2morrow|2moro)|dopo domani", "REL2"),
-    (r"(?:the )?day before (?:yesterday|yday|yest|ystday)|(?:l )?altro ieri|altroieri", "REL-2"),
+    (
+        r"(?:the )?day before (?:yesterday|yday|yest|ystday)|(?:l )?altro ieri|altroieri"
+        r"|ieri l altro",
+        "REL-2",
+    ),
+    # The Christmas holidays as a period (rule 16): "over the holidays", "durante le feste",
+    # "xmas hols"; "sotto natale", "the run-up to christmas": the days just before Christmas.
+    (
+        r"(?:the )?(?:christmas |xmas |festive )(?:holidays|hols|break|season|period)"
+        r"|the (?:holidays|hols|festive season|festive period)"
+        r"|(?<!buone )(?<!buone le )(?:le )?feste(?: natalizie| di natale| di fine anno)?(?! di )"
+        r"|(?:le )?vacanze (?:di natale|natalizie)|(?:il )?periodo (?:natalizio|delle feste)",
+        "XMASHOLS",
+    ),
+    (
+        r"sotto natale|a ridosso (?:di|del) natale|(?:in )?the run ?up to (?:christmas|xmas)"
+        r"|just before (?:christmas|xmas)|(?:the )?week before (?:christmas|xmas)",
+        "PREXMAS",
+    ),
+    (r"(?:l )?ultimo (?:giorno )?dell anno", "31 MO12"),
     # Named holidays are their dates; the calendar then says whether the salon is closed.
     (r"(?:la )?vigilia di natale|christmas eve|xmas eve", "24 MO12"),
     (r"(?:il giorno di |a |per )?natale|christmas(?: day)?|xmas(?: day)?", "25 MO12"),
     (r"santo stefano|boxing day", "26 MO12"),
     (r"(?:la )?notte di san silvestro|san silvestro|new year s eve|new years eve", "31 MO12"),
-    (r"capodanno|new year s day|new years day", "1 MO1"),
+    (r"capodanno|new year s day|new years day|(?<!happy )(?:the )?new years?(?! s)", "1 MO1"),
     (r"(?:l )?epifania|(?:la )?befana", "6 MO1"),
     (r"(?:l )?immacolata", "8 MO12"),
     (r"(?:sta|questa) mattina|this morning", "REL0 DPM"),
@@ -163,6 +182,13 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     ),
     # Periods of days (rule 16).
     (
+        r"(?:il |lo |the )?(?:week ?end|fine settimana) (?:after next|after this(?: one)?"
+        r"|dopo (?:questo|il prossimo))",
+        "WEEKEND2",
+    ),
+    # "prima del weekend", "before the weekend": the days up to Friday (a deadline, rule 19)
+    (r"prima del (?:week ?end|fine settimana)|before the (?:week ?end|wknd)", "BY WD4"),
+    (
         r"(?:il |lo |nel |questo |sto |this |the |on the )?(?:week ?end|fine settimana)"
         r"(?= (?:prossimo|next|dopo|after))"
         r"|(?:il |lo |nel )?(?:prossimo|next|following|the following|the next)"
@@ -187,7 +213,7 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     ),
     (
         r"(?:a |verso )?meta (?:della |del |di |dell )?|(?:in the )?middle of(?: the)?"
-        r"|mid(?: in)?(?: the)?",
+        r"|mid(?: in)?(?: the)?|mid ?week(?= (?:next|this|nxt|settimana|della|di))",
         "PMID",
     ),
     (
@@ -199,6 +225,8 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     ),
     (r"sometime in|some time in|nel mese di|in the month of|durante", ""),
     (r"prima (?:di |del )?pranzo|before lunch", "BEFORE 12"),
+    # "prima del 10" is a day ("del" = "di il"); "prima delle 10" is a time
+    (r"prima del(?= \d)", "BEFORE il"),
     (
         r"(?:the |a )?week after next|(?:la )?settimana dopo la prossima",
         "WEEKAFTERNEXT",
@@ -207,9 +235,21 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     (r"(?:a |one )?fortnight (?:on|from)|(?<=day )fortnight", "FORTNIGHTON"),
     (r"(?:a |one )week (?:on|from)(?= (?:_WEEKDAYS_))", "WEEKON"),
     # "tuesday just gone", "the friday that's just gone": the latest such day behind today
-    (r"(?<=day )(?:that s |that has |that is )?(?:just )?gone", "PASTW"),
+    (
+        r"(?<=day |end )(?:that s |that has |that is )?(?:just )?gone|(?<=day |end )just past",
+        "PASTW",
+    ),
+    # American "this past friday"
+    (r"this past(?= (?:_WEEKDAYS_|week ?end))", "PASTW"),
     # "sabato appena passato", "il lunedì appena trascorso": the latest such day behind today
     (r"appena (?:passat[oa]|trascors[oa])", "PASTW"),
+    # "in the next fortnight", "nelle prossime 2 settimane": today to two weeks on
+    (
+        r"(?:(?:sometime |some time |anytime |any time )?(?:in|within|over|during) )?"
+        r"(?:the )?(?:next|coming) (?:fortnight|(?:two|2|couple of) weeks)"
+        r"|(?:nelle |entro le |per le )?prossime (?:due |2 )settimane",
+        "BY REL14",
+    ),
     # "nei prossimi giorni", "in the next few days", "over the coming days": today to four days on
     (
         r"(?:(?:sometime |some time |anytime |any time )?(?:in|within|over|during) the "
@@ -221,11 +261,22 @@ _PHRASE_LIST: list[tuple[str, str]] = [
         r"(?:del|della|di|the|of) (?:settimana prossima|prossima settimana|next week|week after)"
         r"|(?:la )?(?:settimana prossima|prossima settimana|settimana dopo)|next week"
         r"|(?:la )?(?:settimana prox|prox settimana|sett prossima|prossima sett|prox sett)"
+        r"|(?:la )?settimana (?:che viene|entrante)|the coming week"
+        r"|(?:in )?settimana (?:la |della )?(?:prox|prossima)"
         r"|(?:next|nxt) (?:wk|week)"
         r"|the following week|the week after",
         "NEXTWEEK",
     ),
+    # "earlier this week", "nei giorni scorsi": the days of this week already behind today
+    (r"earlier (?:this|in the) week|scorsi giorni|nei giorni scorsi", "EARLIERWEEK"),
     (r"(?:di )?questa settimana|this week|in settimana", "THISWEEK"),
+    (r"(?:di |in )?(?:questo|sto) mese|this month", "THISMONTH"),
+    # "the last week of december", "l'ultima settimana di dicembre": the month's last seven days
+    (
+        r"(?:the )?(?:last|final) week (?:of|in)(?= (?:_MONTHS_))"
+        r"|(?:l )?ultima settimana (?:di|del mese di)(?= (?:_MONTHS_))",
+        "PEND",
+    ),
     (
         r"(?:della |di |the |of )?(?:settimana scorsa|scorsa settimana|settimana passata"
         r"|last week|the week before|previous week)",

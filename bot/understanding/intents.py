@@ -169,6 +169,7 @@ _EMOJI = {
 }
 # Smiles carry warmth, not meaning: dropped, and a message of nothing else is a friendly "ok".
 _SMILES = frozenset("😊🙂😀😃😄😁☺😉🥰😍❤♥💕🤗")
+_THUMBS = frozenset("👍👌")
 
 
 def _c(pattern: str) -> re.Pattern[str]:
@@ -202,7 +203,8 @@ _CANT_COME = _c(
     r"\bnon (penso|credo) (di )?(farcela|riuscire a venire|poter venire)\b|"
     r"\bnon (posso|riesco|potro|potrei|riusciro|ce la faccio)( piu)?( a)? (venire|esserci|farcela|"
     r"passare|presentarmi)\b|\bnon voglio piu venire\b|\bdon t want to come any ?more\b|"
-    r"\bnon ce la (faccio|faro)\b|\bnon vengo\b|\bnon (ci )?saro\b"
+    r"\bnon ce la (faccio|faro)\b|\bnon vengo\b|\bnon (ci )?saro\b|"
+    r"\b(can|could|will) no longer (make|come|attend|do)\b|\bno longer able to (make|come)\b"
 )
 # "giovedì non riesco", "sabato nn posso più" with no verb after it: about a day; together with
 # another day asked ("posso venire venerdì?") it is a move, otherwise it is only a "no".
@@ -269,7 +271,8 @@ _FROM_TO_DAY = _c(
 _BOOK_STRONG = _c(
     r"\b(prenot\w*|book|to book|booking a|make a booking|make an appointment|schedule an|"
     r"fissa\w* (un |l |1 )?(appuntament\w*|taglio|piega|colore)|"
-    r"new appointment|nuovo appuntamento|un altro appuntamento|another appointment)\b"
+    r"new appointment|nuovo appuntamento|un altro appuntamento|another appointment|"
+    r"another booking|a new booking|one more booking)\b"
 )
 # A cancel beside one of these is a move: "annulla giovedì e mettimi un taglio il 30".
 _BOOK_VERB = _c(
@@ -302,6 +305,20 @@ _LIST = _c(
     r"\b(do|did) i have (anything|something|any appointments?|an appointment|appointments) "
     r"(booked|scheduled|coming up|planned)\b|\bam i (booked|in the system|down)\b|"
     r"\bho (qualcosa|gia qualcosa) (di )?(prenotat\w*|fissat\w*)\b|"
+    # "is my appt still on?", "are we still on for thursday?", "ho qualcosa in programma?",
+    # "sono prenotata?", "giovedì è confermato vero?", "la data della prenotazione"
+    r"\b(is|s) my (appointment|appt|booking|reservation|slot) (still )?(on|happening|going "
+    r"ahead|confirmed|booked|in)\b|\bare we still on\b|"
+    r"\bho (qualcosa|gia qualcosa|niente|nulla) in (programma|agenda|calendario)\b|"
+    r"\b(mi )?risult\w* (un |qualche |l |il mio |la mia )?(appuntament\w*|prenotazion\w*)\b|"
+    r"\ba che ora (sono|ero|mi avete messo|mi aspettate)\b|"
+    r"\b(volevo|vorrei|chiedo|mi dai|mi date|mi serve) (una )?conferma (dell|della|del|per l) ?"
+    r"(appuntament\w*|prenotazion\w*)\b|"
+    r"\bsono (gia |ancora )?(prenotat[oa]|segnat[oa]|in agenda|in lista)\b|"
+    r"\b(lunedi|martedi|mercoledi|giovedi|venerdi|sabato|appuntamento|prenotazione|tutto) "
+    r"(e |resta |rimane )?(ancora )?(confermat[oa]|valid[oa]|in piedi)\b|"
+    r"\b(la data|il giorno|l ora|l orario|date|day|time) (della|del|di|of) (mia |mio |my )?"
+    r"(prenotazione|appuntamento|booking|appointment|appt)\b|"
     r"\b(what day|what time|when) (was|am|m|were) i (booked|down|in|coming)\b|"
     r"(?:\b(?:have i|do i have|i have) (?:got )?|^got )"
     r"(anything|something|smth|sth|owt|an? (appointment|appt|"
@@ -388,6 +405,7 @@ _RANGE = _c(
     r"( di| delle| della| dell| del| le| alle| l| the| ore| i)?"
     r" (\d|l una|mezzogiorno|pranzo|noon|lunch|mezzanotte|midday|cena|dinner)"
 )
+_BYE_LATER = _c(r"\b(catch|see|talk to|speak to) (you|u|ya) later\b")
 _TOO_LATE = _c(r"\b(troppo tardi|too late|un po tardi|bit late)\b")
 _TOO_EARLY = _c(r"\b(troppo presto|too early|too soon|un po presto|bit early|non cosi presto)\b")
 _EARLIER = _c(
@@ -431,6 +449,8 @@ _DAY_NAMED = _c(
     r"dicembre|january|february|march|april|june|july|august|september|october|november|"
     r"december|week|settimana)\b|\b\d{1,2}/\d{1,2}\b"
 )
+# "the 21st at 10am": beside a time, an ordinal number is a day of the month, not a button.
+_ORDINAL_DAY = _c(r"\b\d{1,2}(st|nd|rd|th)\b(?! (one|ones|option|slot|time|button))")
 _HHMM = _c(r"(?<![\d/])([01]?\d|2[0-3])[:.]([0-5]\d)(?![\d/])( ?(am|pm))?")
 _HOUR_WORD = _c(
     r"\b(alle|delle|dalle|le|ore|h|at|for|quello delle|quella delle|the|a|per le|x le)"
@@ -521,20 +541,28 @@ _UNSURE = _c(r"\b(non (lo )?so|non saprei|i don t know|i dunno|dunno|not sure|no
 _BUT = _c(r"\b(ma|pero|but|however|only if|solo se)\b")
 _THANKS = _c(
     r"\b(grazie|thanks|thank you|thank u|ta very much|ta|thx|thnx|ty|tks|ringrazio|"
-    r"gentilissim\w*|cheers|"
+    r"gentilissim\w*|cheers|much appreciated|appreciated|appreciate it|much obliged|"
+    # compliments are answered as thanks are
+    r"you re (the best|a star|amazing|brilliant|great|stars)|you (guys|all) are (the best|"
+    r"amazing|brilliant|great|stars)|(siete|sei) (fantastic\w*|grandi|i migliori|il migliore|"
+    r"la migliore|bravissim\w*|un tesoro|dei tesori|mitic\w*)|"
     r"grazie mille|many thanks)\b"
 )
 _GREETING = _c(
     r"\b(cia+o+|buongiorno+|buon giorno|buonasera+|buona sera|buon pomeriggio|salve+|hel+o+|hi+|"
     r"he+y+|hiy+a+|heya+|"
-    r"good morning|good afternoon|good evening|hola|yo|buondi|buon di|bongiorno|howdy)\b"
+    r"good morning|good afternoon|good evening|hola|yo|buondi|buon di|bongiorno|howdy|"
+    # "come state?", "how are you": a greeting, answered with the menu
+    r"come (state|stare|stai|sta|va)|how are (you|u|ya)|how r (you|u)|how s it going|"
+    r"hows it going)\b"
 )
 # Leave-taking, apart from hellos: it is answered with a goodbye, not with the menu.
 _GOODBYE = _c(
     r"\b(ciao ciao|bye|bye bye|byee|arrivederci|arrivederla|a presto|see you|see ya|cya|goodbye|"
     r"good bye|buon\w* (giornat\w*|serat\w*|nott\w*|weekend|domenica|fine settimana)|buonanott\w*|"
     r"a dopo|ci vediamo|alla prossima|good night|have a (nice|good|great) (day|evening|weekend)|"
-    r"take care|talk soon|ci sentiamo|a risentirci|a domani|see you tomorrow)\b"
+    r"take care|talk soon|ci sentiamo|a risentirci|a domani|see you tomorrow|speak soon|"
+    r"speak to you soon|catch you later|ttyl)\b"
 )
 # What "ok" means and nothing more: an acknowledgement, not an explicit "yes, do it".
 _ACK_WORDS = frozenset(
@@ -542,11 +570,14 @@ _ACK_WORDS = frozenset(
     ok okay okey okk k kk perfetto perfetta perfect ottimo ottima benissimo bene va vabene vabbene
     vabbe top cool great fine good nice lovely alright all right benone excellent d accordo
     daccordo bello bellissimo super grande wow fantastico splendido capito understood got it noted
-    ricevuto
+    ricevuto fab fabulous brill brilliant awesome amazing
     """)
 )
 _THANKS_WORDS = frozenset(
-    _words_of("grazie mille thanks thank you u thx ty tks ta cheers ringrazio molto tante a voi te")
+    _words_of(
+        "grazie mille thanks thank you u thx ty tks ta cheers ringrazio molto tante a voi te "
+        "appreciated appreciate it much"
+    )
 )
 # Words that carry no meaning for the "is this message only X" checks.
 _FILLERS = frozenset(
@@ -710,6 +741,8 @@ def _parse(text: str, language: str) -> Intent | None:
         return Intent(IntentKind.OTHER_DAY)
     if _MORE.search(s):
         return Intent(IntentKind.MORE)
+    if _BYE_LATER.search(s):
+        return Intent(IntentKind.GOODBYE)  # "catch you later" is not "a later time"
     if _TOO_LATE.search(s):
         return Intent(IntentKind.EARLIER)
     if _TOO_EARLY.search(s):
@@ -727,7 +760,9 @@ def _parse(text: str, language: str) -> Intent | None:
     day_named = _DAY_NAMED.search(s) is not None
     chosen = _choose_time(s, core)
     if chosen is not None:
-        return None if day_named else Intent(IntentKind.CHOOSE_TIME, time=chosen)
+        if day_named or _ORDINAL_DAY.search(s):
+            return None
+        return Intent(IntentKind.CHOOSE_TIME, time=chosen)
     ordinal = _choose_ordinal(s, core)
     if ordinal is not None:
         return None if day_named else Intent(IntentKind.CHOOSE_ORDINAL, ordinal=ordinal)
@@ -786,15 +821,17 @@ def is_acknowledgement(text: str) -> bool:
 @lru_cache(maxsize=1024)
 def is_nod(text: str) -> bool:
     """Whether a message is a reaction, not an answer to a yes/no question: an emoji alone
-    ("👍", "👌", "😊") or an acknowledgement with thanks ("ok grazie", "perfetto, thanks").
-    "ok", "va bene", "perfetto" alone answer a question that was asked."""
+    ("👍", "👌", "😊") or an acknowledgement with thanks ("ok grazie", "perfetto, thanks") or
+    with a smile ("ottimo 😊"). "ok", "va bene", "perfetto" alone answer a question asked."""
     raw = text.strip()
     if raw and not any(ch.isalnum() for ch in raw):
         return True
     tokens = [_fix(t) for t in words(normalize(raw))]
     if not is_acknowledgement(text):
         return False
-    return any(t in _THANKS_WORDS and t not in _ACK_WORDS for t in tokens)
+    # "ottimo 😊", "ok cool 👍": a word of approval with a smile or a thumb is a reaction too
+    smiled = any(ch in _SMILES or ch in _THUMBS for ch in raw)
+    return smiled or any(t in _THANKS_WORDS and t not in _ACK_WORDS for t in tokens)
 
 
 def parse_intent(text: str, *, language: str) -> Intent | None:

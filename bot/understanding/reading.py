@@ -122,7 +122,8 @@ _SAME_DAY = _c(
 _DAY_WORDS = _c(
     r"\b(lunedi|martedi|mercoledi|giovedi|venerdi|oggi|domani|dopodomani|stasera|stamattina|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight|"
-    r"settimana|week|mattina|pomeriggio|morning|afternoon|evening)\b"
+    r"settimana|week|mattina|pomeriggio|morning|afternoon|evening|weekend|ieri|yesterday|"
+    r"avantieri|holidays|feste|fortnight|scorso|scorsa|last|month|mese)\b"
 )
 # A day or time refused in the message ("non martedì", "not on tuesday"): the other one is meant.
 _REFUSED_WORDS = (
@@ -168,11 +169,11 @@ _NEXT_NOT_THIS = _c(
 # The day after / before the one on screen ("same time the day after").
 _NEXT_DAY = _c(
     r"\b(il giorno dopo|giorno dopo|the day after|the next day|next day|the following day|"
-    r"il giorno seguente|giorno successivo|l indomani)\b(?! (tomorrow|domani))"
+    r"il giorno seguente|giorno successivo|l indomani)\b(?! (tomorrow|domani|il \d|the \d|\d))"
 )
 _PREVIOUS_DAY = _c(
     r"\b(il giorno prima|giorno prima|the day before|the previous day|il giorno precedente)\b"
-    r"(?! (tomorrow|domani|yesterday|ieri))"
+    r"(?! (tomorrow|domani|yesterday|ieri|il \d|the \d|\d))"
 )
 # "the same day next week", "lo stesso giorno della settimana dopo": a week after the day on screen.
 _WEEK_ON = _c(
@@ -228,8 +229,9 @@ _LAST_HOUR = _c(r"\b(\d{1,2})(?:[:.](\d\d))?\b")
 # A shift of the time by an amount: "posticipa di un'ora", "un'ora più tardi", "push it back an
 # hour", "half an hour earlier", "anticipa di 30 minuti", "bring it forward 15 mins".
 _AMOUNT = (
-    r"(?:di |by |of |tipo |about |like |around )?(?P<n>un|una|1|2|3|\d{2}|a|an|one|two|half an|"
-    r"half a|mezz|mezza|un paio di|a couple of) ?(?P<u>ora|ore|oretta|hour|hours|hr|hrs|h|"
+    r"(?:di |by |of |tipo |about |like |around )?(?P<n>un|una|1|2|3|\d{2}|a|an|one|two|due|tre|"
+    r"three|half an|half a|mezz|mezza|un paio di|a couple of) ?"
+    r"(?P<u>ora|ore|oretta|hour|hours|hr|hrs|h|"
     r"minuti|minuto|min|mins|minutes|minute|giorno|giorni|giornata|day|days|settimana|week)"
     r"(?P<h> and a half| e mezza| e mezzo)?"
 )
@@ -255,6 +257,8 @@ _SHIFT_EARLIER = _c(
 
 
 _DAY_MINUTES = 24 * 60
+# After a shift by days, a date it is counted from ("un giorno dopo [il 10]").
+_DATE_AFTER_SHIFT = _c(r"\b(dopo|after|prima|before) (il|the|del|l) \d")
 
 
 def _shift(s: str) -> tuple[int, str] | None:
@@ -269,7 +273,8 @@ def _shift(s: str) -> tuple[int, str] | None:
         if n in ("mezz", "mezza") or n.startswith("half"):
             amount = 30 if unit.startswith(("o", "h")) else 0
         else:
-            count = {"un": 1, "una": 1, "a": 1, "an": 1, "one": 1, "two": 2}.get(n)
+            count = {"un": 1, "una": 1, "a": 1, "an": 1, "one": 1, "two": 2, "due": 2}.get(n)
+            count = {"tre": 3, "three": 3}.get(n, count)
             if count is None:
                 count = 2 if n in ("un paio di", "a couple of") else int(n)
             amount = count * (60 if unit.startswith(("o", "h")) else 1)
@@ -484,6 +489,16 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
     if shifted is not None:
         # "bring it forward by 2 hours": the amount is not a time ("by 2" would be "before 2").
         when = parse_when(shifted[1], now=now, language=language)
+        if (
+            shift is not None
+            and shift % _DAY_MINUTES == 0
+            and when is not None
+            and when.last is None
+            and _DATE_AFTER_SHIFT.search(s)
+        ):
+            # "un giorno dopo il 10", "two days before the 5th": counted from that date
+            when = replace(when, date=when.date + timedelta(minutes=shift), past=False)
+            shift = None
     not_this = _NOT_THIS_NEXT.search(s) or _NEXT_NOT_THIS.search(s)
     if not_this is not None:
         groups = not_this.groupdict()

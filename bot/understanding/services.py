@@ -335,7 +335,8 @@ def service_kinds(name: str) -> frozenset[str]:
 # A verb after which a message says what it books ("... prenoto il colore per mercoledì").
 _BOOKED_PART = re.compile(
     r"\b(?:book|prenot\w*|i ?ll (?:have|take|go for|do)|i d like|prendo|faccio|vorrei|"
-    r"mettimi|segnami|fammi)\b(?P<rest>.+)$"
+    r"mettimi|segnami|fammi|(?:can|could) (?:i|u|you) (?:get|have|do me)|i (?:want|need|wanna)|"
+    r"voglio|posso (?:fare|avere)|mi fate|mi fai)\b(?P<rest>.+)$"
 )
 
 

@@ -51,6 +51,9 @@ class When:
     last: _Date | None = None
     # The customer named a day that is already behind them ("lunedì scorso", "ieri").
     past: bool = False
+    # A day of the month said alone and read as next month's (rule 5) while this month's is
+    # only a few days behind ("the 20th" on the 23rd): that past day, so it can be said back.
+    behind: _Date | None = field(default=None, compare=False)
 
 
 OPEN_START = time(0, 0)
@@ -67,6 +70,10 @@ DAY_PARTS: dict[str, tuple[time, time]] = {
 _OPEN_AFTER_TODAY_UNTIL = time(22)
 # A day and month at most this far behind today is the past, not next year (rule 17).
 PAST_GRACE_DAYS = 31
+# A day of the month said alone that fell at most this many days ago may be that past day.
+BEHIND_DAYS = 7
+# "after the 10th", "dopo natale": the days after it, for this long.
+AFTER_DAY_SPAN = 30
 
 
 # Words around a day that say the customer cannot come then ("sabato abbiamo una comunione").
@@ -204,6 +211,7 @@ class _Mention:
     minutes: int = 0
     last: date | None = None
     busy: bool = False
+    behind: date | None = None
 
 
 # ---------------------------------------------------------------- tokens
@@ -500,8 +508,12 @@ def _date_mentions(tok: tuple[str, ...], today: date, now: datetime) -> list[_Me
         else:
             explicit = _read_date(tok, i, today)
             if explicit is not None:
+                bounded = _bounded(tok, i, explicit[0], today)
                 if _by_before(tok, i) and explicit[0] >= today:
                     found.append(_Mention(i, explicit[1], "date", today, last=explicit[0]))
+                elif bounded is not None and explicit[0] >= today:
+                    bounded.end = explicit[1]
+                    found.append(bounded)
                 else:
                     found.append(_Mention(i, explicit[1], "date", explicit[0]))
                 i = explicit[1]
@@ -511,12 +523,80 @@ def _date_mentions(tok: tuple[str, ...], today: date, now: datetime) -> list[_Me
                 # A day with its month that does not exist ("31 novembre") is no date at all,
                 # not "the 31st" of some other month.
                 day_alone = _day_of_month(n, today)
+                bounded = _bounded(tok, i, day_alone, today) if day_alone else None
                 if day_alone is not None and _by_before(tok, i):
                     found.append(_Mention(i, i + 1, "date", today, last=day_alone))
+                elif bounded is not None:
+                    found.append(bounded)
                 elif day_alone is not None:
-                    found.append(_Mention(i, i + 1, "date", day_alone))
+                    behind = today.replace(day=n) if n < today.day else None
+                    if behind is not None and (today - behind).days > BEHIND_DAYS:
+                        behind = None
+                    found.append(_Mention(i, i + 1, "date", day_alone, behind=behind))
         i += 1
     return found
+
+
+def _bounded(tok: tuple[str, ...], i: int, day: date, today: date) -> _Mention | None:
+    """ "after the 10th", "dopo natale": the days after it; "before the 5th": the days from
+    today up to the day before it (rules 16 and 19). None when no such word comes before."""
+    j = i - 1
+    while j >= 0 and tok[j] in ("il", "the", "on", "di", "del", "l"):
+        j -= 1
+    if j < 0 or tok[j] not in ("AFTER", "BEFORE"):
+        return None
+    if j > 0 and (_WEEKDAY_TOKEN.match(tok[j - 1]) or tok[j - 1] in ("week", "settimana")):
+        return None  # "the thursday before, the 10th": that day, named twice
+    if tok[max(0, j - 2) : j] in (("the", "day"), ("il", "giorno")):
+        # "the day before the 5th", "il giorno dopo il 10": one day, not the days up to or after
+        one = day + timedelta(days=1 if tok[j] == "AFTER" else -1)
+        return _Mention(j - 2, i + 1, "date", one)
+    end = i + 1
+    while end < len(tok) and (tok[end].startswith("MO") or _YEAR.match(tok[end])):
+        end += 1
+    if tok[j] == "AFTER":
+        first = day + timedelta(days=1)
+        return _Mention(j, end, "date", first, last=first + timedelta(days=AFTER_DAY_SPAN))
+    if day <= today + timedelta(days=1):
+        return None
+    return _Mention(j, end, "date", today, last=day - timedelta(days=1))
+
+
+_BETWEEN_CUES = frozenset({"BETWEEN", "tra", "fra"})
+_BETWEEN_JOINERS = frozenset({"e", "and", "to", "-", "a", "al", "fino", "BEFORE", "il", "the"})
+
+
+def _between_days(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
+    """ "tra natale e capodanno", "between the 1st and the 5th": the days from one to the other,
+    as one period (rule 16)."""
+    given = dates
+    only = dates[0].day if len(dates) == 1 and dates[0].last is None else None
+    if only is not None:
+        # "between the 28th and the 30th of december": the first day takes the second's month
+        k = dates[0].start - 1
+        while k >= 0 and tok[k] in _BETWEEN_JOINERS:
+            k -= 1
+        n = _number(tok[k]) if 0 <= k < dates[0].start - 1 else None
+        if n is not None and 1 <= n < only.day:
+            dates = [_Mention(k, k + 1, "date", only.replace(day=n)), dates[0]]
+    if len(dates) != 2 or any(d.last is not None for d in dates):
+        return given
+    first, second = dates
+    j = first.start - 1
+    while j >= 0 and tok[j] in ("il", "the", "i", "giorni", "days", "l"):
+        j -= 1
+    between = tok[first.end : second.start]
+    if (
+        j < 0
+        or tok[j] not in _BETWEEN_CUES
+        or not between
+        or not set(between) <= _BETWEEN_JOINERS
+        or first.day is None
+        or second.day is None
+        or second.day <= first.day
+    ):
+        return given
+    return [_Mention(j, second.end, "date", first.day, last=second.day)]
 
 
 def _by_before(tok: tuple[str, ...], i: int) -> bool:
@@ -578,7 +658,8 @@ def _is_day_alone(tok: tuple[str, ...], i: int) -> bool:
         return prev != "il"
     if prev not in ("il", "the", "giorno", "on", "del", "al"):
         return False
-    return i < 2 or tok[i - 2] not in _TIME_CUES
+    # "dopo il 10", "before the 5": a day; "dopo le 10" is a time
+    return i < 2 or tok[i - 2] not in _TIME_CUES or tok[i - 2] in ("AFTER", "BEFORE")
 
 
 # ---------------------------------------------------------------- times
@@ -826,7 +907,7 @@ def _layer(text: str, now: datetime) -> When | None:
             merged[-1].end = m.end
             continue
         merged.append(m)
-    dates = _wanted(tok, merged)
+    dates = _wanted(tok, _between_days(tok, merged))
     period = None if dates else _period(tok, today)
     if not dates and not times and period is None:
         return None
@@ -883,10 +964,12 @@ def _layer(text: str, now: datetime) -> When | None:
     elif part is not None:
         window = DAY_PARTS[part]
     last: date | None = None
+    behind: date | None = None
+    past_period = False
     if target is not None and target.day is not None:
-        day, last = target.day, target.last
+        day, last, behind = target.day, target.last, target.behind
     elif period is not None:
-        day, last = period
+        day, last, past_period = period
     elif when_time is not None:
         day = today if when_time > now.time().replace(second=0, microsecond=0) else _next(today)
     elif window is not None:
@@ -905,7 +988,8 @@ def _layer(text: str, now: datetime) -> When | None:
         approximate,
         previous.day if previous else None,
         last=last,
-        past=day < today,
+        past=day < today or past_period,
+        behind=behind,
     )
 
 
@@ -1002,13 +1086,38 @@ def _corrects(between: tuple[str, ...]) -> bool:
     return False
 
 
-def _period(tok: tuple[str, ...], today: date) -> tuple[date, date] | None:
+def _period(tok: tuple[str, ...], today: date) -> tuple[date, date, bool] | None:
     """A period without a day (rule 16): a week, part of a week, a weekend, a month or part of
-    it, as its first day still ahead and its last day."""
+    it, the Christmas holidays, as its first day still ahead, its last day, and False; a period
+    wholly behind today ("last week", "earlier this week": rule 17) as its days and True."""
     part = next((t for t in tok if t in ("PSTART", "PMID", "PEND")), None)
     span: tuple[date, date] | None = None
-    if "NEXTWEEK" in tok or "THISWEEK" in tok or "WEEKAFTERNEXT" in tok:
-        monday = today - timedelta(days=today.weekday())
+    monday = today - timedelta(days=today.weekday())
+    if "LASTWEEK" in tok:
+        return monday - timedelta(days=7), monday - timedelta(days=1), True
+    if "EARLIERWEEK" in tok:
+        if today == monday:
+            return monday - timedelta(days=7), monday - timedelta(days=1), True
+        return monday, today - timedelta(days=1), True
+    if "XMASHOLS" in tok or "PREXMAS" in tok:
+        year = today.year - 1 if today.month == 1 and today.day <= 6 else today.year
+        christmas = date(year, 12, 25)
+        k = tok.index("PREXMAS") if "PREXMAS" in tok else tok.index("XMASHOLS")
+        epiphany = date(year + 1, 1, 6)
+        if "PREXMAS" in tok or (k > 0 and tok[k - 1] == "BEFORE"):
+            # "sotto natale", "prima delle feste": the days before Christmas
+            span = (christmas - timedelta(days=10), christmas - timedelta(days=1))
+        elif k > 0 and tok[k - 1] == "AFTER":  # "dopo le feste", "after the holidays"
+            span = (epiphany + timedelta(days=1), epiphany + timedelta(days=AFTER_DAY_SPAN))
+        else:
+            span = (christmas - timedelta(days=1), epiphany)
+    elif (
+        "NEXTWEEK" in tok
+        or "THISWEEK" in tok
+        or "WEEKAFTERNEXT" in tok
+        or (part is not None and ("week" in tok or "settimana" in tok))
+    ):
+        # "end of the week", "la fine della settimana": this week
         if "NEXTWEEK" in tok:
             monday += timedelta(days=7)
         if "WEEKAFTERNEXT" in tok:
@@ -1017,12 +1126,16 @@ def _period(tok: tuple[str, ...], today: date) -> tuple[date, date] | None:
         if part is not None:
             offset = {"PSTART": 0, "PMID": 2, "PEND": 4}[part]
             span = (monday + timedelta(days=offset), monday + timedelta(days=offset + 2))
-    elif "WEEKEND" in tok:
+    elif "WEEKEND" in tok or "WEEKEND2" in tok:
         saturday = today + timedelta(days=(5 - today.weekday()) % 7)
         if today.weekday() == 6:
             saturday = today - timedelta(days=1)
-        k = tok.index("WEEKEND")
-        if k > 0 and tok[k - 1] == "NEXT" and today.weekday() >= 5:
+        k = tok.index("WEEKEND") if "WEEKEND" in tok else tok.index("WEEKEND2")
+        if _beside(tok, k, "PASTW"):
+            # "last weekend", "lo scorso fine settimana": the one behind today
+            saturday = monday - timedelta(days=2)
+            return saturday, saturday + timedelta(days=1), True
+        if (k > 0 and tok[k - 1] == "NEXT" and today.weekday() >= 5) or tok[k] == "WEEKEND2":
             saturday += timedelta(days=7)  # "the following weekend" said on a weekend
         span = (saturday, saturday + timedelta(days=1))
     else:
@@ -1031,9 +1144,16 @@ def _period(tok: tuple[str, ...], today: date) -> tuple[date, date] | None:
         if named is not None:
             year = today.year if named >= today.month else today.year + 1
             month_start = date(year, named, 1)
+        elif "THISMONTH" in tok:  # "sometime this month": today to its end
+            last = today.replace(day=calendar.monthrange(today.year, today.month)[1])
+            return today, last, False
         elif "NEXTMONTH" in tok:
             month, year = _add_months(1, today.month, today.year)
             month_start = date(year, month, 1)
+        elif "MONTH" in tok and _beside(tok, tok.index("MONTH"), "PASTW"):
+            # "last month", "il mese scorso"
+            end_of_last = today.replace(day=1) - timedelta(days=1)
+            return end_of_last.replace(day=1), end_of_last, True
         elif "MONTH" in tok and part is not None:
             month_start = today.replace(day=1)
             if part == "PSTART" or (part == "PMID" and today.day > 20):
@@ -1055,7 +1175,11 @@ def _period(tok: tuple[str, ...], today: date) -> tuple[date, date] | None:
     first_day, last_day = span
     if last_day < today:
         return None
-    return max(first_day, today), last_day
+    return max(first_day, today), last_day, False
+
+
+def _beside(tok: tuple[str, ...], k: int, word: str) -> bool:
+    return (k > 0 and tok[k - 1] == word) or (k + 1 < len(tok) and tok[k + 1] == word)
 
 
 def _next(today: date) -> date:
