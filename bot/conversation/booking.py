@@ -548,6 +548,10 @@ async def change_when(turn: Turn, session: Session, event: Input) -> Outcome:
     wish = tentative(event, event.wish)
     look = turn.day(wish.day)
     held = session.hold
+    if held is not None and _names_the_held(turn, held, wish):
+        # "actually, monday at 3" about Monday at 3, the time held: nothing to let go.
+        lead = turn.t("change.same", when=turn.when(held.start))
+        return await ask(turn, session, session.step, lead)
     if held is not None and turn.local_day(held.start) == wish.day:
         lead = turn.t("change.released", old=turn.when(held.start))
     elif held is not None:
@@ -557,6 +561,17 @@ async def change_when(turn: Turn, session: Session, event: Input) -> Outcome:
     earlier = held.start if held is not None else session.earlier
     session = await drop_hold(turn, replace(session, new_start=None, earlier=earlier))
     return await search(turn, session, wish, lead)
+
+
+def _names_the_held(turn: Turn, held: HeldSlot, wish: Wish) -> bool:
+    """The day and time of a change of mind are those of the time already held."""
+    local = held.start.astimezone(turn.tz)
+    return (
+        wish.day == local.date()
+        and wish.time == local.time().replace(tzinfo=None)
+        and wish.last_day is None
+        and not wish.past
+    )
 
 
 async def other_times(turn: Turn, session: Session) -> Outcome:
@@ -791,6 +806,10 @@ async def on_slot(turn: Turn, session: Session, event: Input) -> Outcome:
     if kind in (IntentKind.EARLIER, IntentKind.LATER):
         return await earlier_or_later(turn, session, later=kind is IntentKind.LATER)
     if kind is IntentKind.YES and len(shown) == 1:
+        return await pick(turn, session, shown[0])
+    first = shown[0].astimezone(turn.tz).time() if shown else None
+    if kind is IntentKind.YES and first is not None and first == session.asked_point:
+        # "no, lunedì alle 10" showed Monday's times with 10:00 first: "sì" takes 10:00.
         return await pick(turn, session, shown[0])
     if kind is IntentKind.NO:
         return await ask(turn, session, Step.WHEN)

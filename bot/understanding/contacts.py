@@ -326,7 +326,7 @@ _COMMON = _word_set(
 def looks_like_name(text: str) -> bool:
     """Whether a message typed at the e-mail question is a person's name ("Giulia Verdi") rather
     than an address or a sentence: two to four words, none an everyday word."""
-    if "@" in text:
+    if "@" in text or is_self_reference(text):
         return False
     check = read_name(text)
     if check.value is None:

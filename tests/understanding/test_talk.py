@@ -121,7 +121,9 @@ def test_names_are_read_without_their_lead_in(text: str, name: str) -> None:
     ("text", "name"),
     [("Giulia Verdi", True), ("mario rossi", True), ("Anna Maria De Luca", True),
      ("non ce l'ho", False), ("ho sbagliato", False), ("no grazie", False), ("anna", False),
-     ("mario@gmail", False), ("domani alle 12", False), ("la mail è quella", False)],
+     ("mario@gmail", False), ("domani alle 12", False), ("la mail è quella", False),
+     # the profile's name meant, not a name typed: never booked as "Thats Me"
+     ("thats me", False), ("yep that's me", False), ("sì sono proprio io", False)],
 )  # fmt: skip
 def test_a_name_at_the_email_question(text: str, name: bool) -> None:
     assert looks_like_name(text) is name
