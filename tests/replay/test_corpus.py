@@ -37,6 +37,7 @@ DATED_SETUPS = {"slots_friday", "name_asked", "email_asked", "summary", "booked"
         "holdout2.yaml",
         "holdout3.yaml",
         "holdout4.yaml",
+        "holdout5.yaml",
     ],
 )
 def test_each_corpus_file_is_valid_and_balanced(name: str) -> None:
@@ -71,6 +72,7 @@ def test_the_files_are_big_enough_and_do_not_share_messages() -> None:
         "holdout2.yaml",
         "holdout3.yaml",
         "holdout4.yaml",
+        "holdout5.yaml",
     )
     files = {name: load_items(CORPUS_DIR / name) for name in names}
     assert len(files["dev.yaml"]) >= 190
@@ -87,6 +89,7 @@ def test_the_files_are_big_enough_and_do_not_share_messages() -> None:
     assert len(files["holdout2.yaml"]) >= 240
     assert len(files["holdout3.yaml"]) >= 160
     assert len(files["holdout4.yaml"]) >= 180
+    assert len(files["holdout5.yaml"]) >= 160
     # each pair of files
     for i, first in enumerate(names):
         for second in names[i + 1 :]:
