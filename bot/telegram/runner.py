@@ -21,6 +21,7 @@ from telegram import Update
 from telegram.error import BadRequest, Conflict, InvalidToken, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
 
+from bot import eventloop
 from bot.clock import Clock
 from bot.config import ConfigError, Settings
 from bot.conversation import ConversationEngine, Reply
@@ -128,7 +129,7 @@ def run(settings: Settings) -> int:
     if logging.getLogger().getEffectiveLevel() > logging.INFO:
         # The operator should see that the bot signed in and how it listens.
         logging.getLogger("bot").setLevel(logging.INFO)
-    asyncio.run(serve(settings))
+    eventloop.run(serve(settings))
     return 0
 
 
