@@ -8,6 +8,7 @@ in the load benchmark it is most of the bot's asyncio and transport time. Where 
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -27,3 +28,24 @@ def run(main: Coroutine[Any, Any, T]) -> T:
     """`asyncio.run(main)`, on uvloop where installed."""
     with asyncio.Runner(loop_factory=loop_factory()) as runner:
         return runner.run(main)
+
+
+def freeze_start_up_heap() -> None:
+    """Once started (imports, settings, catalogs, warm caches): move every object alive now out
+    of the collector's sight, and collect the young generation less often.
+
+    A full collection walks every tracked object, and after start-up those are several hundred
+    thousand that live as long as the process (modules, functions, PTB's classes, dateparser's
+    data): in the load benchmark a full collection stopped the loop for about 40 ms, the worst
+    step of a paced run. Frozen, they are never walked again (`gc.freeze`); what the chats
+    allocate later is collected as before. Start-up garbage is collected first, so nothing
+    frozen is waste."""
+    gc.collect()
+    gc.freeze()
+    # Young collections: every 700 allocations by default; short-lived request objects die by
+    # reference counting anyway, so fewer, larger passes cost less per update.
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_THRESHOLD, middle, old)
+
+
+YOUNG_THRESHOLD = 10_000
