@@ -1,12 +1,13 @@
-"""Two versions of the bench, A and B, run alternately (A B A B ...), with medians per figure.
+"""Versions of the bench run alternately (A B A B ..., or A B C A B C ...), medians per figure.
 
-    python bench/ab.py --a /tmp/old-checkout --a-python /tmp/venv-old/bin/python \\
-        --b . --pairs 4 -- --rounds 2              # everything after -- goes to bench/run.py
+    python bench/ab.py --side /tmp/old-checkout:/tmp/venv-old/bin/python --side . \\
+        --pairs 4 -- --rounds 2                    # everything after -- goes to bench/run.py
 
-Each side is a checkout (its own bench/run.py, its own bot) and the Python that runs it, so a
-change of the code, of the dependencies (another venv) or of the rig itself can be compared in
-one invocation on a machine that others share. Prints, per configuration and bot, the median of
-each side's figures over the pairs and the load average around each run.
+Each side is a checkout (its own bench/run.py, its own bot) and, after a colon, the Python that
+runs it (default: this one), so a change of the code, of the dependencies (another venv) or of
+the rig itself can be compared in one invocation on a machine that others share. Compare each
+side with the one before it. Prints, per configuration and bot, the median (and range) of each
+side's figures over the pairs, and the load average around the runs.
 """
 
 from __future__ import annotations
@@ -32,16 +33,19 @@ def run_once(root: Path, python: str, extra: list[str], out: Path) -> list[dict[
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--a", type=Path, required=True, help="checkout A (before)")
-    parser.add_argument("--a-python", default=sys.executable)
-    parser.add_argument("--b", type=Path, required=True, help="checkout B (after)")
-    parser.add_argument("--b-python", default=sys.executable)
+    parser.add_argument(
+        "--side", action="append", required=True, help="CHECKOUT[:PYTHON], in order (repeat)"
+    )
     parser.add_argument("--pairs", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write every run's summaries here")
     parser.add_argument("run_args", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     extra = [a for a in args.run_args if a != "--"]
-    sides = {"A": (args.a.resolve(), args.a_python), "B": (args.b.resolve(), args.b_python)}
+    sides: dict[str, tuple[Path, str]] = {}
+    for number, side in enumerate(args.side):
+        root, _, python = side.partition(":")
+        sides["ABCDEFGH"[number]] = (Path(root).resolve(), python or sys.executable)
+        print(f"# {'ABCDEFGH'[number]}: {root} ({python or sys.executable})")
     figures: dict[tuple[str, str, str, str], dict[str, list[float]]] = {}
     loads: list[float] = []
     every: list[dict[str, Any]] = []
