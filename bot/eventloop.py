@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import signal
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -25,9 +26,40 @@ def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
 
 
 def run(main: Coroutine[Any, Any, T]) -> T:
-    """`asyncio.run(main)`, on uvloop where installed."""
-    with asyncio.Runner(loop_factory=loop_factory()) as runner:
-        return runner.run(main)
+    """`asyncio.run(main)`, on uvloop where installed; Ctrl+C cancels `main` and raises
+    KeyboardInterrupt, as `asyncio.run` does."""
+    factory = loop_factory()
+    with asyncio.Runner(loop_factory=factory) as runner:
+        if factory is None:
+            return runner.run(main)
+        # asyncio.Runner's own Ctrl+C handler is a Python signal handler, which uvloop does not
+        # get to run while it waits in libuv: the loop's handler does.
+        return runner.run(_cancelled_by_sigint(main))
+
+
+async def _cancelled_by_sigint(main: Coroutine[Any, Any, T]) -> T:
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+    interrupted = False
+
+    def interrupt() -> None:
+        nonlocal interrupted
+        interrupted = True
+        task.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGINT, interrupt)
+    except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
+        return await main
+    try:
+        return await main
+    except asyncio.CancelledError:
+        if interrupted:
+            raise KeyboardInterrupt from None
+        raise
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
 
 
 def freeze_start_up_heap() -> None:
