@@ -69,6 +69,10 @@ class Result:
     bookings: int = 0
     timeouts: int = 0
     latencies: list[float] = field(default_factory=list)
+    # Every answered step: (chat id, kind, value, offered at, answered at, first line of the
+    # answer), times on the machine's monotonic clock (which the bot's process shares), so that
+    # a slow step can be matched with what the bot was doing then (`run.py --steps-json`).
+    log: list[tuple[int, str, str, float, float, str]] = field(default_factory=list)
 
 
 class Pacer:
@@ -176,9 +180,12 @@ async def run_customer(
             result.timeouts += 1
             screen = None
             continue
-        result.latencies.append(time.perf_counter() - started)
+        answered_at = time.perf_counter()
+        result.latencies.append(answered_at - started)
         result.steps += 1
         screen = stub.screens[customer.chat_id]
+        first_line = screen.texts[-1].split("\n", 1)[0] if screen.texts else ""
+        result.log.append((customer.chat_id, kind, value, started, answered_at, first_line))
         if trace:
             labels = [label for row in screen.keyboard for label, _ in row]
             took = 1000 * result.latencies[-1]

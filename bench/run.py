@@ -34,6 +34,7 @@ from typing import Any
 from botapi_stub import BotApiStub
 from driver import Result, customers, run_load
 
+from bot import eventloop
 from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_ORGANIZATION_ID
 
 BENCH = Path(__file__).resolve().parent
@@ -428,7 +429,7 @@ def print_table(summaries: list[dict[str, Any]]) -> None:
             )
 
 
-async def bench(args: argparse.Namespace) -> list[dict[str, Any]]:
+async def bench(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[Run]]:
     shapes = ["burst", "paced"] if args.shape == "both" else [args.shape]
     limiters = ["on", "off"] if args.limiter == "both" else [args.limiter]
     runs: list[Run] = []
@@ -476,7 +477,7 @@ async def bench(args: argparse.Namespace) -> list[dict[str, Any]]:
     groups: dict[tuple[str, str, str], list[Run]] = {}
     for run in runs:
         groups.setdefault((run.shape, run.limiter, run.bot), []).append(run)
-    return [summarise(group) for group in groups.values()]
+    return [summarise(group) for group in groups.values()], runs
 
 
 def _setting(text: str) -> tuple[str, str]:
@@ -522,13 +523,30 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--trace", action="store_true", help="print every step (debugging)")
     parser.add_argument("--json", type=Path, help="also write the summaries here")
+    parser.add_argument(
+        "--steps-json",
+        type=Path,
+        help="write every step (bot, shape, chat, kind, value, offered and answered on the "
+        "monotonic clock, the answer's first line): to find what the slowest steps are",
+    )
     args = parser.parse_args(argv)
     print(
         f"# {platform.python_implementation()} {platform.python_version()}, "
         f"{os.cpu_count()} CPUs, {platform.platform()}",
         flush=True,
     )
-    summaries = asyncio.run(bench(args))
+    # The driver, both Bot API stubs and the relay share this process and two cores with the
+    # bots: on uvloop (and httptools under the stubs' uvicorn) they take less of them. The echo
+    # bot stays the bare python-telegram-bot baseline, on asyncio's own loop.
+    summaries, runs = eventloop.run(bench(args))
+    if args.steps_json:
+        steps = [
+            {"bot": r.bot, "shape": r.shape, "limiter": r.limiter, "chat": chat, "kind": kind}
+            | {"value": value, "offered": offered, "answered": answered, "answer": answer}
+            for r in runs
+            for chat, kind, value, offered, answered, answer in r.result.log
+        ]
+        args.steps_json.write_text(json.dumps(steps))
     print_table(summaries)
     if args.json:
         args.json.write_text(json.dumps(summaries, indent=2))

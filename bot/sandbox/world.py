@@ -12,7 +12,7 @@ import random
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -354,6 +354,11 @@ class World:
             slots: list[tuple[datetime, datetime]] = []
             closures: dict[date, tuple[str, str]] = {}
             length = timedelta(minutes=service.duration_minutes)
+            # What is busy in the window, gathered once: a slot is then checked against these
+            # few rather than against every hold and appointment the world ever had (which made
+            # a read slower with every booking of a long load run).
+            window = datetime.combine(day0, time(), zone).astimezone(UTC)
+            busy = self._busy_between(window, window + timedelta(days=days_ahead + 1))
             for offset in range(days_ahead):
                 day = day0 + timedelta(days=offset)
                 closure = self.seed.closure_on(day)
@@ -361,8 +366,12 @@ class World:
                     closures[day] = (closure.kind, closure.label)
                     continue
                 for start in self._grid(day, zone, service.duration_minutes):
-                    if start > now and self._is_free(start, start + length):
-                        slots.append((start, start + length))
+                    end = start + length
+                    if (
+                        start > now
+                        and sum(s < end and start < e for s, e in busy) < self.seed.staff
+                    ):
+                        slots.append((start, end))
             return location, day0, slots, closures
 
     def _grid(self, day: date, zone: ZoneInfo, duration_minutes: int) -> Iterator[datetime]:
@@ -386,25 +395,32 @@ class World:
         self, start: datetime, end: datetime, *, ignore_appointment: str | None = None
     ) -> bool:
         """Free while fewer busy holds and appointments overlap it than there are staff."""
+        busy = self._busy_between(start, end, ignore_appointment=ignore_appointment)
+        return len(busy) < self.seed.staff
+
+    def _busy_between(
+        self, start: datetime, end: datetime, *, ignore_appointment: str | None = None
+    ) -> list[tuple[datetime, datetime]]:
+        """(start, end) of the live holds and busy appointments that overlap [start, end)."""
         now = self.now()
-        busy = sum(
-            1
+        busy = [
+            (hold.start, hold.end)
             for hold in self.holds.values()
             if hold.appointment_id is None
             and not hold.released
             and hold.expires_at > now
             and hold.start < end
             and start < hold.end
-        )
-        busy += sum(
-            1
+        ]
+        busy.extend(
+            (appointment.start, appointment.end)
             for appointment in self.appointments.values()
             if appointment.status in BUSY_STATUSES
             and appointment.id != ignore_appointment
             and appointment.start < end
             and start < appointment.end
         )
-        return busy < self.seed.staff
+        return busy
 
     def _check_bookable(
         self,

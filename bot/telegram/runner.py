@@ -21,6 +21,7 @@ from telegram import Update
 from telegram.error import BadRequest, Conflict, InvalidToken, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
 
+from bot import eventloop
 from bot.clock import Clock
 from bot.config import ConfigError, Settings
 from bot.conversation import ConversationEngine, Reply
@@ -117,6 +118,9 @@ class Tuning:
     warm_up_timeout: float = 10.0
     polling_timeout: float = 10.0
     rate_limit_retries: int = 3
+    # Freeze the start-up heap out of the garbage collector's sight once warm (bot/eventloop.py):
+    # `python -m bot run` does; tests, which start many bots in one process, do not.
+    freeze_heap: bool = False
     # All interfaces: the platform's router sits in front of PORT.
     listen_host: str = "0.0.0.0"
 
@@ -128,7 +132,7 @@ def run(settings: Settings) -> int:
     if logging.getLogger().getEffectiveLevel() > logging.INFO:
         # The operator should see that the bot signed in and how it listens.
         logging.getLogger("bot").setLevel(logging.INFO)
-    asyncio.run(serve(settings))
+    eventloop.run(serve(settings, tuning=Tuning(freeze_heap=True)))
     return 0
 
 
@@ -221,6 +225,8 @@ async def serve(
         )
         await _check_token(application, settings)
         await _warm_up(app, tuning.warm_up_timeout)
+        if tuning.freeze_heap:
+            eventloop.freeze_start_up_heap()
         routes = mini_app_routes(app, settings, deliver)
         try:
             await _announce(application, settings)

@@ -30,3 +30,28 @@ def test_a_later_file_for_the_same_appointment_has_a_higher_sequence() -> None:
     booked = _event(datetime(2026, 11, 23, 8, 15, tzinfo=UTC))
     moved = _event(datetime(2026, 11, 23, 8, 20, tzinfo=UTC), START + timedelta(days=1))
     assert int(moved["SEQUENCE"]) > int(booked["SEQUENCE"])  # type: ignore[index]
+
+
+def test_text_is_escaped_and_long_lines_fold_without_splitting_a_character() -> None:
+    title = "Taglio, piega; colore \\ " + "è" * 60
+    description = "Prima riga\nSeconda riga, con virgola"
+    location = "Via Roma 1; scala B, 20121 Milano"
+    attachment = appointment_ics(
+        appointment_id="a_1",
+        title=title,
+        start=START,
+        duration_minutes=30,
+        stamp=datetime(2026, 11, 23, 8, 15, tzinfo=UTC),
+        description=description,
+        location=location,
+    )
+    lines = attachment.content.split(b"\r\n")
+    assert lines[-1] == b"" and all(len(line) <= 75 for line in lines)
+    for line in lines:
+        line.decode("utf-8")  # no character cut in two by a fold
+    event = Calendar.from_ical(attachment.content).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]) == title  # type: ignore[index]
+    assert str(event["DESCRIPTION"]) == description  # type: ignore[index]
+    assert str(event["LOCATION"]) == location  # type: ignore[index]
+    calendar = Calendar.from_ical(attachment.content)
+    assert str(calendar["VERSION"]) == "2.0" and str(calendar["METHOD"]) == "PUBLISH"
