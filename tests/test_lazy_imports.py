@@ -23,7 +23,7 @@ NOT_FOR_POLLING = (
     "bot.storage.postgres",
     "yaml",
     "click",  # through httpx's command-line client, see bot/__init__.py
-    "icalendar",  # a test dependency only: bot/conversation/calendar.py writes the .ics itself
+    "icalendar",  # imported by the first booking's calendar file (bot/conversation/calendar.py)
 )
 
 SCRIPT = """
