@@ -504,7 +504,7 @@ async def place_hold(
     await schedule_hold_messages(turn, held)
     await turn.store.record_metric(MetricKind.HOLD_PLACED, turn.customer.chat_id, turn.now())
     logger.info("hold %s placed", hold.id)
-    return replace(session, hold=held, offer=None), None
+    return replace(session, hold=held, offer=None, picked_from=session.offer), None
 
 
 async def rehold(turn: Turn, session: Session) -> tuple[Session, list[Reply] | None]:

@@ -73,6 +73,8 @@ _SHORTHAND = {
     "wheres": "where is",
     "whens": "when is",
     "4": "for",
+    "q": "question",
+    "qs": "question",
 }
 _KEYWORDS = frozenset(
     _words_of("""
@@ -158,7 +160,8 @@ _ADDRESS = _c(
     r"\bdove (siete|vi trovo|vi trovate|si trova|sta|state|e il salone|e il negozio|"
     r"vi trovo|e|venire|devo venire|si va)\b|\bindirizz\w*\b|\bcome (ci )?(arrivo|si arriva|"
     r"vi raggiungo|raggiungervi|arrivare)\b|\bin che (via|zona)\b|\bposizione\b|"
-    r"\bwhere (are you|is the (salon|shop|place)|r you|do i (go|come)|are u|is it|is that)\b|"
+    r"\bwhere (exactly |precisely )?(are you|is the (salon|shop|place)|r you|do i (go|come)|are u|"
+    r"is it|is that)\b|\bdove (esattamente|di preciso|precisamente) (siete|vi trovate|si trova)\b|"
     r"\bwhere (is|s) (the |your |ur )?(salon|shop|place|hairdresser|hairdressers|studio)\b|"
     r"\baddress\b|\blocated\b|\bwhere ?abouts\b|\blocation\b|\bdirections\b|"
     r"\bhow (do i|to) get (there|to you)\b"
@@ -229,7 +232,8 @@ _QUESTION_START = _c(
 )
 _SERVICES = _c(r"\b(che|quali) servizi\b|\bwhat services\b|\bservices do (you|u)\b|\bmenu prezzi\b")
 _INFO = _c(
-    r"\b(parcheggi\w*|parking|park|carta di credito|carte|bancomat|pos|contanti|satispay|"
+    r"\b(parcheggi\w*|parking|park|car park|macchina|macchine|auto|carta|carte|bancomat|pos|"
+    r"contanti|satispay|"
     r"paypal|card|cards|cash|pagament\w*|payment|pay by|apple pay|google pay|contactless|amex|"
     r"wifi|cane|"
     r"cani|dog|dogs|accessibil\w*|wheelchair|sedia a rotelle|ascensore|lift|bagno|toilet|"

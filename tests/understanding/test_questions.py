@@ -65,6 +65,12 @@ CASES = [
     ("c'è parcheggio?", K.INFO),
     ("accettate carte?", K.INFO),
     ("can I pay by card?", K.INFO),
+    # dev12 round: where exactly, paying by card and parking the car in Italian, "quick q"
+    ("dove di preciso vi trovate", K.ADDRESS),
+    ("where precisely are u", K.ADDRESS),
+    ("accettate la carta?", K.INFO),
+    ("si puo lasciare l'auto da qualche parte?", K.INFO),
+    ("quick q whats the cost of a colour", K.PRICE),
 ]
 
 

@@ -1,0 +1,66 @@
+"""Picking again among the times a held time was picked from.
+
+A receptionist who has just read out the times hears "no, the second one", "quella dopo", "not
+that one, the 11:30" as another of those times, not as a name, a new day or "non ho capito".
+At the name, e-mail and summary steps, with a time held that was picked from a list, such a
+message lets the held time go and holds the one meant; name and e-mail stay.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime
+
+from bot.conversation.booking import pick
+from bot.conversation.common import HOLD_STEPS, Input, Outcome
+from bot.conversation.offers import page_of
+from bot.conversation.session import Flow, Session
+from bot.conversation.turn import Turn
+from bot.understanding import IntentKind
+from bot.understanding.text import normalize
+
+__all__ = ["repick"]
+
+# "not 11:30", "non le 11:30": the time itself refused, so no pick.
+_TIME_REFUSED = re.compile(r"\b(not|non|no)( (at|alle|le|the))? \d{1,2}([:.]\d{2})?\b")
+
+
+def _meant(turn: Turn, session: Session, event: Input) -> datetime | None:
+    offer, held = session.picked_from, session.hold
+    if offer is None or held is None:
+        return None
+    shown = page_of(offer.starts, offer.page)
+    kind = event.kind
+    reading = event.reading
+    if kind is IntentKind.CHOOSE_ORDINAL and event.intent and event.intent.ordinal and shown:
+        index = event.intent.ordinal
+        if 1 <= index <= len(shown) or index == -1:
+            return shown[index - 1 if index > 0 else -1]
+        return None
+    if reading is not None and reading.adjacent and held.start in offer.starts:
+        at = offer.starts.index(held.start) + reading.adjacent
+        return offer.starts[at] if 0 <= at < len(offer.starts) else None
+    wish = event.wish
+    if (
+        wish is not None
+        and wish.time is not None
+        and wish.day == turn.local_day(held.start)
+        and (event.correction or event.negated or kind is IntentKind.CHOOSE_TIME)
+        and not _TIME_REFUSED.search(normalize(event.text or ""))
+    ):
+        # "not that one, the 11:30": a time of the list, taken as a tap on it
+        return next((s for s in offer.starts if s.astimezone(turn.tz).time() == wish.time), None)
+    return None
+
+
+async def repick(turn: Turn, session: Session, event: Input) -> Outcome | None:
+    """Another of the times on the list the held time came from, or None if none is meant."""
+    if session.step not in HOLD_STEPS or session.flow is not Flow.BOOK or session.hold is None:
+        return None
+    start = _meant(turn, session, event)
+    if start is None or start == session.hold.start:
+        return None
+    lead = turn.t("change.released", old=turn.when(session.hold.start))
+    # The list stays the one to pick from, for a second "no, the one after".
+    return await pick(turn, replace(session, offer=session.picked_from), start, lead)
