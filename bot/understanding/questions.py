@@ -235,7 +235,7 @@ _INFO = _c(
     r"\b(parcheggi\w*|parking|park|car park|macchina|macchine|auto|carta|carte|bancomat|pos|"
     r"contanti|satispay|"
     r"paypal|card|cards|cash|pagament\w*|payment|pay by|apple pay|google pay|contactless|amex|"
-    r"wifi|cane|"
+    r"wifi|cane|animali|animale|pets?|"
     r"cani|dog|dogs|accessibil\w*|wheelchair|sedia a rotelle|ascensore|lift|bagno|toilet|"
     r"gift card|buono regalo|buoni regalo|voucher|sconto|sconti|discount|promo|promozion\w*|"
     r"promotion\w*)\b"
@@ -309,7 +309,7 @@ def parse_question(text: str) -> Question | None:
     if (offer or _SERVICES.search(s)) and not found:
         found.append(QuestionKind.OFFER)
     # Only as a question, and not about a service ("un taglio per la bimba, pago con carta").
-    asked = "?" in text or _QUESTION_START.search(s) is not None
+    asked = "?" in text or _QUESTION_START.search(s) is not None or sounds_like_question(text)
     if _INFO.search(s) and not found and asked and not kinds_in_text(text):
         found.append(QuestionKind.INFO)
     if not found:
@@ -336,7 +336,7 @@ _LEADING_FILLERS = frozenset(
     _words_of("""
     sorry scusa scusate scusami ok okay oh ah eh hmm mmh ma but and e and so quindi allora
     btw by the way a proposito just solo una un quick question domanda veloce domandina prima
-    first before one more ancora also anche hey hi ciao
+    first of all before that di tutto one more ancora also anche hey hi ciao
     """)
 )
 _ASKING_CUE = _c(r"\b(question|domanda|domandina|by the way|btw|a proposito|a cosa|what for)\b")

@@ -400,7 +400,14 @@ def _ordinal_typo(token: str) -> str:
 # What may open a correction of a pick without refusing it: "no the 2nd one", "oops no, la
 # seconda", "nono la terza" ("not the first one" refuses one, and is no pick).
 _LEADING_NO = frozenset(
-    {"no", "nope", "nah", "nono", "oops", "ops", "sorry", "scusa", "uhm", "ehm"}
+    _words_of("""
+    no nope nah nono oops ops sorry scusa scusami uhm ehm hmm ah oh anzi actually wait aspetta
+    wrong sbagliato ho sbagliato i meant intendevo
+    """)
+)
+# "not that one, the 4th one", "non quella, la quinta": the time held refused, another picked.
+_NOT_THAT = frozenset(
+    _words_of("not non that this quella quello questa questo one sbagliata sbagliato wrong")
 )
 
 
@@ -408,10 +415,13 @@ def _pick_after_no(tokens: tuple[str, ...], screen: Screen) -> int | None:
     """A pick behind a leading "no" ("no the 2nd one", "no la seconda"): an ordinal word or a
     number marked as a button; a bare number after "no" ("no, 4") is a time, never a button."""
     rest = list(tokens)
-    if not rest or rest[0] not in _LEADING_NO:
+    if not rest or (rest[0] not in _LEADING_NO and rest[0] not in ("not", "non")):
         return None
     while rest and rest[0] in _LEADING_NO:
         rest.pop(0)
+    if len(rest) > 1 and rest[0] in ("not", "non") and rest[1] in _NOT_THAT:
+        while rest and rest[0] in _NOT_THAT:
+            rest.pop(0)
     if not rest or any(t in ("not", "non", "no") for t in rest):
         return None
     kept = tuple(rest)

@@ -267,6 +267,8 @@ _ALIASES = {
     "lowlites": "lowlights",
     "blowdries": "blowdry",
     "colur": "colour",
+    "colr": "colour",
+    "clour": "colour",
 }
 
 

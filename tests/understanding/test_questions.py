@@ -71,6 +71,8 @@ CASES = [
     ("accettate la carta?", K.INFO),
     ("si puo lasciare l'auto da qualche parte?", K.INFO),
     ("quick q whats the cost of a colour", K.PRICE),
+    ("are pets ok?", K.INFO),
+    ("first of all, can i pay with apple pay", K.INFO),
 ]
 
 
