@@ -96,7 +96,13 @@ from bot.conversation.waitlist import (
 from bot.understanding import IntentKind
 from bot.understanding.contacts import offers_phone, read_contact_change
 from bot.understanding.intents import is_acknowledgement, is_nod
-from bot.understanding.questions import QuestionKind, parse_question, sounds_like_question
+from bot.understanding.questions import (
+    QuestionKind,
+    asks_about_cancelling,
+    parse_question,
+    sounds_like_question,
+)
+from bot.understanding.services import kinds_in_text
 from bot.understanding.text import normalize
 
 __all__ = ["CONTENT_STEPS", "FLOW", "PROMPTS", "command", "dispatch"]
@@ -204,10 +210,15 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
         if not typed:
             # "siete aperti sabato?" reads as a (weak) booking too; it is only a question.
             asked_for = kind in ACTIONS or (event.wish is not None and kind is not IntentKind.NO)
+            if kind is IntentKind.CANCEL and asks_about_cancelling(event.text or ""):
+                asked_for = False  # "what's your cancellation policy": asked, not a cancel
             if kind is IntentKind.BOOK and event.wish is None and session.flow is Flow.BOOK:
                 # "c'è posto per la macchina?" in the middle of a booking: only a question
                 asked_for = False
-            if asked_for and not person and QuestionKind.HOURS not in question.kinds:
+            hours_only = QuestionKind.HOURS in question.kinds and not kinds_in_text(
+                event.text or ""
+            )
+            if asked_for and not person and not hours_only:
                 # "quanto costa un taglio? vorrei prenotare domani alle 10", "how much is a trim,
                 # anything monday after 5": the answer, and then what was asked to be done.
                 answer, _ = await answer_text(turn, session, question, event.text)

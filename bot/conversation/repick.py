@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, time
 
 from bot.conversation.booking import pick
 from bot.conversation.common import HOLD_STEPS, Input, Outcome
@@ -22,8 +22,19 @@ from bot.understanding.text import normalize
 
 __all__ = ["repick"]
 
-# "not 11:30", "non le 11:30": the time itself refused, so no pick.
-_TIME_REFUSED = re.compile(r"\b(not|non|no)( (at|alle|le|the))? \d{1,2}([:.]\d{2})?\b")
+# "not 11:30", "non le 11:30": the time itself refused, so no pick of it.
+_TIME_REFUSED = re.compile(r"\b(?:not|non|no)(?: (?:at|alle|le|the))? (\d{1,2})(?:[:.](\d{2}))?\b")
+
+
+def _refused_times(text: str) -> set[time]:
+    refused = set()
+    for found in _TIME_REFUSED.finditer(normalize(text)):
+        hour, minute = int(found.group(1)), int(found.group(2) or 0)
+        if hour <= 23 and minute <= 59:
+            refused.add(time(hour, minute))
+            if hour <= 7:
+                refused.add(time(hour + 12, minute))  # "not 4" is 16:00 (rule 8)
+    return refused
 
 
 def _meant(turn: Turn, session: Session, event: Input) -> datetime | None:
@@ -35,8 +46,8 @@ def _meant(turn: Turn, session: Session, event: Input) -> datetime | None:
     reading = event.reading
     if kind is IntentKind.CHOOSE_ORDINAL and event.intent and event.intent.ordinal and shown:
         index = event.intent.ordinal
-        if 1 <= index <= len(shown) or index == -1:
-            return shown[index - 1 if index > 0 else -1]
+        if 1 <= index <= len(shown) or -len(shown) <= index <= -1:
+            return shown[index - 1 if index > 0 else index]  # -1 the last, -2 the one before
         return None
     if reading is not None and reading.adjacent and held.start in offer.starts:
         at = offer.starts.index(held.start) + reading.adjacent
@@ -47,7 +58,7 @@ def _meant(turn: Turn, session: Session, event: Input) -> datetime | None:
         and wish.time is not None
         and wish.day == turn.local_day(held.start)
         and (event.correction or event.negated or kind is IntentKind.CHOOSE_TIME)
-        and not _TIME_REFUSED.search(normalize(event.text or ""))
+        and wish.time not in _refused_times(event.text or "")
     ):
         # "not that one, the 11:30": a time of the list, taken as a tap on it
         return next((s for s in offer.starts if s.astimezone(turn.tz).time() == wish.time), None)

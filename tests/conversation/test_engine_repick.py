@@ -78,3 +78,12 @@ async def test_a_question_about_parking_in_a_booking_is_only_answered(chat: Chat
     assert "non ho capito" not in chat.text
     assert "Confermo?" in chat.text
     assert _held(chat) == [time(11, 0)]
+
+
+async def test_the_last_but_one_is_picked_on_screen_and_after_a_hold(harness: Harness) -> None:
+    chat = harness.chat(language="en", first_name="Emma", last_name="Clarke")
+    await chat.say("a taglio on friday")
+    await chat.say("the penultimate one")
+    assert _held(chat) == [time(11, 0)]
+    await chat.say("no sorry, 9:30 not 11")
+    assert _held(chat) == [time(9, 30)]
