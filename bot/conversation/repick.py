@@ -3,7 +3,8 @@
 A receptionist who has just read out the times hears "no, the second one", "quella dopo", "not
 that one, the 11:30" as another of those times, not as a name, a new day or "non ho capito".
 At the name, e-mail and summary steps, with a time held that was picked from a list, such a
-message lets the held time go and holds the one meant; name and e-mail stay.
+message lets the held time go and holds the one meant; name and e-mail stay. With a time typed
+(no list), such a message shows the day's times (or those after or before the one held).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from dataclasses import replace
 from datetime import datetime, time
 
-from bot.conversation.booking import pick
+from bot.conversation.booking import other_times, pick, shift
 from bot.conversation.common import HOLD_STEPS, Input, Outcome
 from bot.conversation.offers import page_of
 from bot.conversation.session import Flow, Session
@@ -68,6 +69,15 @@ def _meant(turn: Turn, session: Session, event: Input) -> datetime | None:
 async def repick(turn: Turn, session: Session, event: Input) -> Outcome | None:
     """Another of the times on the list the held time came from, or None if none is meant."""
     if session.step not in HOLD_STEPS or session.flow is not Flow.BOOK or session.hold is None:
+        return None
+    if session.picked_from is None:
+        # A time typed, not picked: "no, the 2nd one" has no list to pick from, so the day's
+        # times are shown to pick from; "the next one" shows the times after the one held.
+        reading = event.reading
+        if reading is not None and reading.adjacent:
+            return await shift(turn, session, later=reading.adjacent > 0)
+        if event.kind is IntentKind.CHOOSE_ORDINAL:
+            return await other_times(turn, session)
         return None
     start = _meant(turn, session, event)
     if start is None or start == session.hold.start:

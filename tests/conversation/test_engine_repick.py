@@ -51,8 +51,10 @@ async def test_a_time_refused_or_not_listed_is_not_taken(chat: Chat) -> None:
 async def test_a_typed_time_has_no_list_to_pick_from(chat: Chat) -> None:
     await chat.say("un taglio domani alle 11")
     await chat.say("no la seconda")
-    assert _held(chat) == [time(11, 0)]
     assert "No La Seconda" not in chat.text
+    assert chat.text.startswith("Va bene, lascio libero martedì 24 novembre alle 11:00")
+    await chat.say("quella dopo")  # nothing held now: the times after, on screen
+    assert _held(chat) == []
 
 
 async def test_a_typed_yes_books_the_day_offered_instead_of_a_move(harness: Harness) -> None:
@@ -87,3 +89,14 @@ async def test_the_last_but_one_is_picked_on_screen_and_after_a_hold(harness: Ha
     assert _held(chat) == [time(11, 0)]
     await chat.say("no sorry, 9:30 not 11")
     assert _held(chat) == [time(9, 30)]
+
+
+async def test_with_a_typed_time_an_ordinal_shows_the_days_times(harness: Harness) -> None:
+    chat = harness.chat(language="en", first_name="Emma", last_name="Clarke")
+    await chat.say("a taglio on wednesday at 3pm")
+    await chat.say("nope the third one")
+    assert _held(chat) == []
+    assert "Wednesday 25 November" in chat.text
+    assert "9:00" in chat.labels()
+    await chat.say("3")
+    assert _held(chat) == [time(10, 0)]
