@@ -215,9 +215,13 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
             if kind is IntentKind.BOOK and event.wish is None and session.flow is Flow.BOOK:
                 # "c'è posto per la macchina?" in the middle of a booking: only a question
                 asked_for = False
-            hours_only = QuestionKind.HOURS in question.kinds and not kinds_in_text(
-                event.text or ""
-            )
+            # "siete aperti sabato?" is a question only (its day is the one asked about); "do you
+            # close for lunch? want a cut wednesday around 1" asks for a service at a time too,
+            # and is booked after the answer.
+            wish = event.wish
+            timed = wish is not None and (wish.time is not None or wish.window_start is not None)
+            books = timed and bool(kinds_in_text(event.text or ""))
+            hours_only = QuestionKind.HOURS in question.kinds and not books
             if asked_for and not person and not hours_only:
                 # "quanto costa un taglio? vorrei prenotare domani alle 10", "how much is a trim,
                 # anything monday after 5": the answer, and then what was asked to be done.

@@ -402,7 +402,7 @@ def _ordinal_typo(token: str) -> str:
 _LEADING_NO = frozenset(
     _words_of("""
     no nope nah nono oops ops sorry scusa scusami uhm ehm hmm ah oh anzi actually wait aspetta
-    wrong sbagliato ho sbagliato i meant intendevo
+    wrong sbagliato meant intendevo
     """)
 )
 # "not that one, the 4th one", "non quella, la quinta": the time held refused, another picked.
@@ -436,7 +436,9 @@ def _pick(tokens: tuple[str, ...], screen: Screen) -> int | None:
     """A button index, only when the message is nothing but a number or an ordinal."""
     if not tokens:
         return None
-    tokens = tuple(_ordinal_typo(t) for t in tokens)
+    if len(tokens) > 1 or screen.step not in _HELD_STEPS:
+        # a lone "Sesti" where a name is asked is a surname, not "sesto" mistyped
+        tokens = tuple(_ordinal_typo(t) for t in tokens)
     if len(tokens) == 1 and tokens[0].isdigit():
         n = int(tokens[0])
         return n if 1 <= n <= 9 else None
