@@ -724,7 +724,10 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
     picked = (IntentKind.CHOOSE_TIME, IntentKind.CHOOSE_ORDINAL)
     if screen.asked and when is not None and intent is not None and intent.kind in picked:
         intent = None  # the time is for the day asked about, not a button of another day
-    if when is None and (change or (negated and correction) or refused_number is not None):
+    held_fix = correction and screen.step in _HELD_STEPS  # "sorry meant 11" with a time held
+    if when is None and (
+        change or (negated and correction) or held_fix or refused_number is not None
+    ):
         # "could we make it 11 instead of 10": 11 is asked, 10 is the time it has now; so in
         # "meglio le 12 che le 11", once the old value is set aside
         bare = _bare_hour(tuple(_INSTEAD_OF.sub(" ", s).split()))

@@ -100,3 +100,10 @@ async def test_with_a_typed_time_an_ordinal_shows_the_days_times(harness: Harnes
     assert "9:00" in chat.labels()
     await chat.say("3")
     assert _held(chat) == [time(10, 0)]
+
+
+async def test_a_bare_hour_in_a_correction_with_a_time_held(chat: Chat) -> None:
+    await chat.say("un taglio venerdì")
+    await chat.press("10:00")
+    await chat.say("ops volevo dire le 11")
+    assert _held(chat) == [time(11, 0)]

@@ -97,6 +97,7 @@ CASES = [
     ("una spunt venerdi", ["s_taglio"], False),
     ("balay on sat", ["s_colore"], False),
     ("high tea friday", [], False),
+    ("vorrei tingermi i capelli", ["s_colore"], False),
 ]
 
 
