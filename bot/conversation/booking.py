@@ -504,7 +504,7 @@ async def place_hold(
     await schedule_hold_messages(turn, held)
     await turn.store.record_metric(MetricKind.HOLD_PLACED, turn.customer.chat_id, turn.now())
     logger.info("hold %s placed", hold.id)
-    return replace(session, hold=held, offer=None), None
+    return replace(session, hold=held, offer=None, picked_from=session.offer), None
 
 
 async def rehold(turn: Turn, session: Session) -> tuple[Session, list[Reply] | None]:
@@ -783,8 +783,9 @@ async def on_slot(turn: Turn, session: Session, event: Input) -> Outcome:
     kind = event.kind
     if kind is IntentKind.CHOOSE_ORDINAL and event.intent and event.intent.ordinal:
         index = event.intent.ordinal
-        if shown and (1 <= index <= len(shown) or index == -1):
-            return await pick(turn, session, shown[index - 1 if index > 0 else -1])
+        if shown and (1 <= index <= len(shown) or -len(shown) <= index <= -1):
+            # -1 the last, -2 "la penultima"
+            return await pick(turn, session, shown[index - 1 if index > 0 else index])
         if not shown and offer.days and (1 <= index <= len(offer.days) or index == -1):
             # Only days on screen (a closed or full day): "the second one" is the second day.
             return await search(turn, session, Wish(day=offer.days[index - 1 if index > 0 else -1]))

@@ -84,6 +84,7 @@ from bot.conversation.menus import (
 )
 from bot.conversation.questions import answer_question, answer_text
 from bot.conversation.recall import recall_press, typed_recall
+from bot.conversation.repick import repick
 from bot.conversation.session import Flow, Session, Step
 from bot.conversation.turn import Turn
 from bot.conversation.waitlist import (
@@ -95,7 +96,13 @@ from bot.conversation.waitlist import (
 from bot.understanding import IntentKind
 from bot.understanding.contacts import offers_phone, read_contact_change
 from bot.understanding.intents import is_acknowledgement, is_nod
-from bot.understanding.questions import QuestionKind, parse_question, sounds_like_question
+from bot.understanding.questions import (
+    QuestionKind,
+    asks_about_cancelling,
+    parse_question,
+    sounds_like_question,
+)
+from bot.understanding.services import kinds_in_text
 from bot.understanding.text import normalize
 
 __all__ = ["CONTENT_STEPS", "FLOW", "PROMPTS", "command", "dispatch"]
@@ -172,6 +179,13 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
             return await change_time(turn, session)
         return await FLOW[session.step](turn, session, event)
     kind = event.kind
+    repicked = await repick(turn, session, event)
+    if repicked is not None:
+        return repicked
+    offered = _day_offered(session, event)
+    if offered is not None:
+        # "would you like to book Friday instead?" answered "sì dai": as a tap on its button
+        return await start_booking(turn, session, wish=booked_wish(turn, offered))
     if _about_contact(session, event):
         # Read against what was asked first: at the summary, "can I change the email address",
         # "could you change my email to … thank you" are about the contact, not a question
@@ -196,7 +210,19 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
         if not typed:
             # "siete aperti sabato?" reads as a (weak) booking too; it is only a question.
             asked_for = kind in ACTIONS or (event.wish is not None and kind is not IntentKind.NO)
-            if asked_for and not person and QuestionKind.HOURS not in question.kinds:
+            if kind is IntentKind.CANCEL and asks_about_cancelling(event.text or ""):
+                asked_for = False  # "what's your cancellation policy": asked, not a cancel
+            if kind is IntentKind.BOOK and event.wish is None and session.flow is Flow.BOOK:
+                # "c'è posto per la macchina?" in the middle of a booking: only a question
+                asked_for = False
+            # "siete aperti sabato?" is a question only (its day is the one asked about); "do you
+            # close for lunch? want a cut wednesday around 1" asks for a service at a time too,
+            # and is booked after the answer.
+            wish = event.wish
+            timed = wish is not None and (wish.time is not None or wish.window_start is not None)
+            books = timed and bool(kinds_in_text(event.text or ""))
+            hours_only = QuestionKind.HOURS in question.kinds and not books
+            if asked_for and not person and not hours_only:
                 # "quanto costa un taglio? vorrei prenotare domani alle 10", "how much is a trim,
                 # anything monday after 5": the answer, and then what was asked to be done.
                 answer, _ = await answer_text(turn, session, question, event.text)
@@ -209,6 +235,19 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
                 session = replace(session, asked_day=wish.day)
             return session, replies
     return await _by_intent(turn, session, event)
+
+
+def _day_offered(session: Session, event: Input) -> str | None:
+    """The day of the one "book that day instead?" button on screen, when a typed yes (and
+    nothing else: no day, no question) answers it."""
+    if session.step is not Step.IDLE or session.keyboard is None:
+        return None
+    if event.kind is not IntentKind.YES:
+        return None
+    if event.wish is not None or not event.text or is_acknowledgement(event.text):
+        return None
+    days = [k.split("|", 1)[1] for k in session.keyboard if k.startswith(f"{Verb.BOOK_DAY}|")]
+    return days[0] if len(days) == 1 else None
 
 
 # How questions start; a name never does ("dove siete", "how much is it").

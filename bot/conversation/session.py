@@ -132,6 +132,9 @@ class Session:
     asked_day: date | None = None
     # The time held before a change of mind let it go: "va bene l'orario di prima" goes back to it
     earlier: datetime | None = None
+    # The times on screen when the time held was picked from them: "no, the 2nd one", "quella
+    # dopo", "not that one, the 11:30" pick again among them (None: the time was typed)
+    picked_from: Offer | None = None
     reminded: str | None = None  # issue 13: the appointment the last reminder asked "Ci sei?"
     approval: str | None = None  # issue 13: the hold whose booking waits for staff approval
     # When the customer last asked for a person, and whether with words of their own: a second

@@ -16,7 +16,14 @@ from functools import lru_cache
 from bot.understanding.services import kinds_in_text
 from bot.understanding.text import closest, normalize, words
 
-__all__ = ["Question", "QuestionKind", "lists_services", "parse_question", "sounds_like_question"]
+__all__ = [
+    "Question",
+    "QuestionKind",
+    "asks_about_cancelling",
+    "lists_services",
+    "parse_question",
+    "sounds_like_question",
+]
 
 
 class QuestionKind(StrEnum):
@@ -73,6 +80,8 @@ _SHORTHAND = {
     "wheres": "where is",
     "whens": "when is",
     "4": "for",
+    "q": "question",
+    "qs": "question",
 }
 _KEYWORDS = frozenset(
     _words_of("""
@@ -133,7 +142,7 @@ _STYLIST = _c(
     r"\b(book|booking|appointment|see) with (?!(you|u|us|me|my|the|a|an|your)\b)[a-z]+\b|"
     # "which stylists do you have?", "quanti parrucchieri siete?", "who works there?"
     r"\b(which|what|how many) (stylists?|hairdressers?|barbers?|staff)\b|"
-    r"\bwho works (there|here|at)\b|"
+    r"\bwho works (there|here|at)\b|\b(who s|whos|who is|who are|who ll be) (working|in|on)\b|"
     r"\b(quanti|quante|quali|che) (parrucchier\w*|stilist\w*)\b|\bchi (lavora|ci lavora|c e)\b|"
     r"\b(prenotare|prenoto|appuntamento) con (?!(voi|te|me|mi|mia|mio|la|il|un|una|lei|lui)\b)"
     r"[a-z]+\b"
@@ -158,7 +167,8 @@ _ADDRESS = _c(
     r"\bdove (siete|vi trovo|vi trovate|si trova|sta|state|e il salone|e il negozio|"
     r"vi trovo|e|venire|devo venire|si va)\b|\bindirizz\w*\b|\bcome (ci )?(arrivo|si arriva|"
     r"vi raggiungo|raggiungervi|arrivare)\b|\bin che (via|zona)\b|\bposizione\b|"
-    r"\bwhere (are you|is the (salon|shop|place)|r you|do i (go|come)|are u|is it|is that)\b|"
+    r"\bwhere (exactly |precisely )?(are you|is the (salon|shop|place)|r you|do i (go|come)|are u|"
+    r"is it|is that)\b|\bdove (esattamente|di preciso|precisamente) (siete|vi trovate|si trova)\b|"
     r"\bwhere (is|s) (the |your |ur )?(salon|shop|place|hairdresser|hairdressers|studio)\b|"
     r"\baddress\b|\blocated\b|\bwhere ?abouts\b|\blocation\b|\bdirections\b|"
     r"\bhow (do i|to) get (there|to you)\b"
@@ -179,7 +189,10 @@ _HOURS = _c(
     r"\b(siete|sei|e) (aperti|aperto|chiusi|chiuso)\b|"
     r"\b(are you|r you|are u|you) (open|closed)\b|\bopen(ing)? (hours|times)\b|^hours$|"
     r"\b(your|the|salon|shop) hours\b|"
-    r"\bclosing time\b|\bbusiness hours\b|\bdo you (open|work|shut|close) on\b|"
+    r"\b(close|shut|closed|break) (for|at|over|during) lunch\b|\blunch (break|hours?)\b|"
+    r"\bopen (at|over|during) lunch(time)?\b|\bclosing time\b|\bpausa pranzo\b|"
+    r"\b(chiudete|chiudi|chiusi|chiuso|aperti|aperto) (a|per|durante|all ora di|nell ora di) "
+    r"pranzo\b|\bbusiness hours\b|\bdo you (open|work|shut|close) on\b|"
     r"\blavorate (il|di|la)\b|"
     r"\b(che|quali) orari (fate|fai|tenete|hai)\b|\borari (del|di) (lunedi|martedi|mercoledi|"
     r"giovedi|venerdi|sabato|domenica)\b|"
@@ -227,11 +240,32 @@ _QUESTION_START = _c(
     r"^(can|could|do|does|is|are|will|posso|si puo|potete|accettate|avete|c e|ce|ci sono|"
     r"where|dove|what|which|how|come)\b"
 )
+# "what's your cancellation policy", "c'è una penale se annullo", "what if I have to cancel":
+# a question about cancelling, never a request to cancel (answered as `INFO`).
+_CANCEL_POLICY = _c(
+    r"\b(cancell?ation|cancelling|canceling|no show|late cancel\w*) (policy|fee|fees|charge|"
+    r"charges|rules?|terms)\b|\bcharge (you |u )?(for|if i) cancel\w*\b|"
+    r"\b(fee|fees|charge|penalty) (for|on|if) (a |you |u |i )?(late |last minute )?cancel\w*\b|"
+    r"\bwhat (if|happens if) i (need to |have to |must |want to )?(cancel|can t come|cant come|"
+    r"don t show|dont show)\b|\bpenal[ei]\b|\b(politica|regole|condizioni) (di|per|sulla|sulle) "
+    r"(cancellazion\w*|disdett\w*|annullament\w*)\b|\bse (poi )?(disdico|annullo|cancello|"
+    r"non (posso|riesco a) venire)\b.*\b(pag\w*|cost\w*|succede|penal\w*|problem\w*)\b|"
+    r"\b(e )?se poi non (posso|riesco a) venire\b"
+)
+
+
+def asks_about_cancelling(text: str) -> bool:
+    """Whether a message asks how cancelling works ("cancellation policy?", "c'è una penale
+    se annullo?"): a question to answer, never a cancel."""
+    return _CANCEL_POLICY.search(" ".join(words(normalize(text)))) is not None
+
+
 _SERVICES = _c(r"\b(che|quali) servizi\b|\bwhat services\b|\bservices do (you|u)\b|\bmenu prezzi\b")
 _INFO = _c(
-    r"\b(parcheggi\w*|parking|park|carta di credito|carte|bancomat|pos|contanti|satispay|"
+    r"\b(parcheggi\w*|parking|park|car park|macchina|macchine|auto|carta|carte|bancomat|pos|"
+    r"contanti|satispay|"
     r"paypal|card|cards|cash|pagament\w*|payment|pay by|apple pay|google pay|contactless|amex|"
-    r"wifi|cane|"
+    r"wifi|cane|animali|animale|pets?|"
     r"cani|dog|dogs|accessibil\w*|wheelchair|sedia a rotelle|ascensore|lift|bagno|toilet|"
     r"gift card|buono regalo|buoni regalo|voucher|sconto|sconti|discount|promo|promozion\w*|"
     r"promotion\w*)\b"
@@ -277,6 +311,8 @@ def parse_question(text: str) -> Question | None:
     s = " ".join(tokens)
     found: list[QuestionKind] = []
     weekday: int | None = None
+    if _CANCEL_POLICY.search(s):
+        return Question(QuestionKind.INFO)
     if _STYLIST.search(s):
         found.append(QuestionKind.STYLIST)
     elif _PERSON.search(s):
@@ -305,7 +341,7 @@ def parse_question(text: str) -> Question | None:
     if (offer or _SERVICES.search(s)) and not found:
         found.append(QuestionKind.OFFER)
     # Only as a question, and not about a service ("un taglio per la bimba, pago con carta").
-    asked = "?" in text or _QUESTION_START.search(s) is not None
+    asked = "?" in text or _QUESTION_START.search(s) is not None or sounds_like_question(text)
     if _INFO.search(s) and not found and asked and not kinds_in_text(text):
         found.append(QuestionKind.INFO)
     if not found:
@@ -332,7 +368,7 @@ _LEADING_FILLERS = frozenset(
     _words_of("""
     sorry scusa scusate scusami ok okay oh ah eh hmm mmh ma but and e and so quindi allora
     btw by the way a proposito just solo una un quick question domanda veloce domandina prima
-    first before one more ancora also anche hey hi ciao
+    first of all before that di tutto one more ancora also anche hey hi ciao
     """)
 )
 _ASKING_CUE = _c(r"\b(question|domanda|domandina|by the way|btw|a proposito|a cosa|what for)\b")

@@ -27,7 +27,7 @@ from bot.understanding.afterthoughts import (
 )
 from bot.understanding.intents import Intent, IntentKind, parse_intent
 from bot.understanding.questions import asks_first_open_day
-from bot.understanding.text import normalize, words
+from bot.understanding.text import closest, normalize, words
 from bot.understanding.when import When, parse_when
 
 __all__ = ["Reading", "Screen", "read"]
@@ -35,6 +35,8 @@ __all__ = ["Reading", "Screen", "read"]
 
 # Steps whose screen shows no day, so "il 2" there is a button, not the 2nd of the month.
 _PICK_STEPS = frozenset({"service", "choose_appointment"})
+# Steps with a time held: a pick there is another time of the list it was picked from.
+_HELD_STEPS = frozenset({"name", "email", "summary"})
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,9 @@ class Reading:
     back: bool = False
     # "I need to change the time", "posso scegliere un altro orario?": another time, same day
     other_time: bool = False
+    # "the next one", "quella dopo" (1), "the one before", "quella prima" (-1): the time listed
+    # next to the one held, when the customer picked it from a list
+    adjacent: int = 0
 
 
 def _c(pattern: str) -> re.Pattern[str]:
@@ -91,7 +96,8 @@ _NEGATION = _c(
     r"aren t|arent|didn t|didnt|never|nessun[oa])\b"
 )
 _CORRECTION = _c(
-    r"^(ah |oh |eh |ops |oops |uh |hmm |mm )?(no|non|nono|no no|nope|anzi+|scusa|scusami|sorry|"
+    r"^(ah |oh |eh |ops |oops |uh |hmm |mm |uhm |umm |um |ehm |erm |em |mmm |beh )?"
+    r"(no|non|nono|no no|nope|anzi+|scusa|scusami|sorry|"
     r"wait|aspetta|actually|in realta|meglio|better|rather|ops|oops)\b|"
     r"\b(wrong (day|date|time|one)|giorno sbagliato|ora sbagliata|orario sbagliato|"
     r"ho detto|avevo detto|intendevo|volevo dire|i said|i meant|i mean|i wrote|ho scritto|"
@@ -190,6 +196,27 @@ _ANY_OF_THEM = _c(
     r"(fai|decidi|scegli) tu|per me (e )?(uguale|indifferente|lo stesso)|vanno tutti bene|"
     r"va bene tutto|uno vale l altro|come preferisci)\b"
 )
+# The time listed next to the one held: "the next one", "quella dopo", "the one before".
+_ADJACENT_NEXT = _c(
+    r"\b(the )?(next|following|later) one\b|\bthe one (after|later)\b|"
+    r"\b(quell[ao]|l orario|l ora|la|il) (dopo|successiv[ao]|seguente)\b|\bla successiva\b"
+)
+_ADJACENT_BEFORE = _c(
+    r"\b(the )?(previous|earlier) one\b|\bthe one (before|earlier)\b|"
+    r"\b(quell[ao]|l orario|l ora) (prima|precedente)\b|\b(la|il) precedente\b"
+)
+
+
+def _adjacent(s: str, tokens: tuple[str, ...]) -> int:
+    if len(tokens) > 8:
+        return 0
+    if _ADJACENT_NEXT.search(s):
+        return 1
+    if _ADJACENT_BEFORE.search(s):
+        return -1
+    return 0
+
+
 # Words that make "the earliest" / "il primo che hai" a pick on screen, not "as soon as possible".
 _PICK_WORDS = frozenset(
     str.split("one take grab have ll prendo dammi metti orario slot those them quelli quello")
@@ -357,10 +384,61 @@ _ON_SCREEN = re.compile(
 )
 
 
+# Ordinal words a typo may stand for ("thrid", "la tezra"); not "prima"/"first"/"last", which
+# are ordinary words too close to others.
+_TYPO_ORDINALS = tuple(
+    w for w in _ORDINALS if w.isalpha() and len(w) >= 5 and w not in ("prima", "primo", "first")
+)
+
+
+def _ordinal_typo(token: str) -> str:
+    if token in _ORDINALS or token in _PICK_FILLERS or not token.isalpha() or len(token) < 5:
+        return token
+    return closest(token, _TYPO_ORDINALS) or token
+
+
+# What may open a correction of a pick without refusing it: "no the 2nd one", "oops no, la
+# seconda", "nono la terza" ("not the first one" refuses one, and is no pick).
+_LEADING_NO = frozenset(
+    _words_of("""
+    no nope nah nono oops ops sorry scusa scusami uhm ehm hmm ah oh anzi actually wait aspetta
+    wrong sbagliato meant intendevo
+    """)
+)
+# "not that one, the 4th one", "non quella, la quinta": the time held refused, another picked.
+_NOT_THAT = frozenset(
+    _words_of("not non that this quella quello questa questo one sbagliata sbagliato wrong")
+)
+
+
+def _pick_after_no(tokens: tuple[str, ...], screen: Screen) -> int | None:
+    """A pick behind a leading "no" ("no the 2nd one", "no la seconda"): an ordinal word or a
+    number marked as a button; a bare number after "no" ("no, 4") is a time, never a button."""
+    rest = list(tokens)
+    if not rest or (rest[0] not in _LEADING_NO and rest[0] not in ("not", "non")):
+        return None
+    while rest and rest[0] in _LEADING_NO:
+        rest.pop(0)
+    if len(rest) > 1 and rest[0] in ("not", "non") and rest[1] in _NOT_THAT:
+        while rest and rest[0] in _NOT_THAT:
+            rest.pop(0)
+    if not rest or any(t in ("not", "non", "no") for t in rest):
+        return None
+    kept = tuple(rest)
+    if not any(_ordinal_typo(t) in _ORDINALS for t in kept) and not (
+        {"one", "option", "opzione", "numero", "number"} & set(kept)
+    ):
+        return None
+    return _pick(kept, screen)
+
+
 def _pick(tokens: tuple[str, ...], screen: Screen) -> int | None:
     """A button index, only when the message is nothing but a number or an ordinal."""
     if not tokens:
         return None
+    if len(tokens) > 1 or screen.step not in _HELD_STEPS:
+        # a lone "Sesti" where a name is asked is a surname, not "sesto" mistyped
+        tokens = tuple(_ordinal_typo(t) for t in tokens)
     if len(tokens) == 1 and tokens[0].isdigit():
         n = int(tokens[0])
         return n if 1 <= n <= 9 else None
@@ -557,6 +635,10 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         first = screen.day + timedelta(days=1) if screen.day is not None else now.date()
         when = When(date=first, last=first + timedelta(days=OPEN_DAY_SEARCH_DAYS - 1))
     picks = None if negated or first_open else _pick(tokens, screen)
+    if picks is None and not first_open and screen.step in _HELD_STEPS:
+        # A time held, picked from a list: "no, the 2nd one" puts the pick right (the steps
+        # decide whether there is a list); with the times on screen a "no" never holds.
+        picks = _pick_after_no(tokens, screen)
     on_screen = screen.choices > 0 and screen.day is not None and when is None and not negated
     if picks is None and on_screen and _ANY_OF_THEM.search(s):
         picks = 1  # "any of those is fine": the first time on screen
@@ -642,7 +724,10 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
     picked = (IntentKind.CHOOSE_TIME, IntentKind.CHOOSE_ORDINAL)
     if screen.asked and when is not None and intent is not None and intent.kind in picked:
         intent = None  # the time is for the day asked about, not a button of another day
-    if when is None and (change or (negated and correction) or refused_number is not None):
+    held_fix = correction and screen.step in _HELD_STEPS  # "sorry meant 11" with a time held
+    if when is None and (
+        change or (negated and correction) or held_fix or refused_number is not None
+    ):
         # "could we make it 11 instead of 10": 11 is asked, 10 is the time it has now; so in
         # "meglio le 12 che le 11", once the old value is set aside
         bare = _bare_hour(tuple(_INSTEAD_OF.sub(" ", s).split()))
@@ -682,4 +767,5 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         beside=step if screen.day is None else 0,
         back=goes_back(s),
         other_time=when is None and asks_other_time(s),
+        adjacent=_adjacent(s, tokens) if when is None and screen.time is not None else 0,
     )

@@ -123,6 +123,9 @@ KINDS: dict[str, tuple[str, ...]] = {
         "tinta",
         "tinte",
         "tingere",
+        "tingermi",
+        "tingerli",
+        "tingo",
         "tinture",
         "tintura",
         "colpi di sole",
@@ -267,6 +270,8 @@ _ALIASES = {
     "lowlites": "lowlights",
     "blowdries": "blowdry",
     "colur": "colour",
+    "colr": "colour",
+    "clour": "colour",
 }
 
 
@@ -277,6 +282,33 @@ def _vocabulary() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
         for phrase in phrases:
             single.update(phrase.split())
     return frozenset(single), KINDS
+
+
+@lru_cache(maxsize=1)
+def _word_kinds() -> dict[str, frozenset[str]]:
+    """Each single word of the kind phrases, with the kinds it belongs to."""
+    kinds: dict[str, set[str]] = {}
+    for kind, phrases in KINDS.items():
+        for phrase in phrases:
+            for word in phrase.split():
+                kinds.setdefault(word, set()).add(kind)
+    return {word: frozenset(found) for word, found in kinds.items()}
+
+
+# Everyday words that begin a kind word and stay themselves ("high", "part", "fade").
+_NOT_CLIPPED = frozenset(_words_of("high hair part fade tide side back ends with taken"))
+
+
+def _clipped(token: str) -> str | None:
+    """A kind word typed short ("tagl", "colo"): the one kind word it begins, when every word
+    it begins is of one kind and at least two letters are missing."""
+    if len(token) < 4 or token in _NOT_CLIPPED:
+        return None
+    kinds = _word_kinds()
+    longer = sorted(w for w in kinds if w.startswith(token) and len(w) >= len(token) + 2)
+    if not longer or len({kinds[w] for w in longer}) != 1:
+        return None
+    return longer[0]
 
 
 def _tokens(text: str, extra: frozenset[str]) -> list[str]:
@@ -292,7 +324,7 @@ def _tokens(text: str, extra: frozenset[str]) -> list[str]:
         # Four-letter words are too close to everyday ones: only swapped letters ("tirm").
         if found is not None and len(token) == 4 and sorted(token) != sorted(found):
             found = None
-        out.append(found or token)
+        out.append(found or _clipped(token) or token)
     return out
 
 

@@ -62,3 +62,21 @@ async def test_a_price_question_with_a_request_to_come_gets_both(harness: Harnes
     await english.say("what does a trim cost, and could i pop in on wednesday")
     assert "25" in english.text
     assert "Wednesday 25 November" in english.text
+
+
+async def test_hours_asked_beside_a_service_answer_and_book(harness: Harness) -> None:
+    chat = harness.chat(language="en", first_name="Emma", last_name="Clarke")
+    await chat.say("r u shut over lunch? id like a colour on monday at 2")
+    assert "14:00" in chat.text
+    assert "Monday 30 November" in chat.text
+    italian = harness.chat(chat_id=8)
+    await italian.say("fate pausa pranzo?")
+    assert "13:00" in italian.text or "14:00" in italian.text
+    assert "servizio" not in italian.text
+
+
+async def test_a_question_about_cancelling_does_not_cancel(harness: Harness) -> None:
+    chat = harness.chat(language="en", first_name="Emma", last_name="Clarke")
+    await chat.say("whats the cancellation policy?")
+    assert "no upcoming appointment to cancel" not in chat.text
+    assert "can't tell you that from here" in chat.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.understanding.questions import QuestionKind, parse_question
+from bot.understanding.questions import QuestionKind, asks_about_cancelling, parse_question
 
 K = QuestionKind
 CASES = [
@@ -65,6 +65,19 @@ CASES = [
     ("c'è parcheggio?", K.INFO),
     ("accettate carte?", K.INFO),
     ("can I pay by card?", K.INFO),
+    # dev12 round: where exactly, paying by card and parking the car in Italian, "quick q"
+    ("dove di preciso vi trovate", K.ADDRESS),
+    ("where precisely are u", K.ADDRESS),
+    ("accettate la carta?", K.INFO),
+    ("si puo lasciare l'auto da qualche parte?", K.INFO),
+    ("quick q whats the cost of a colour", K.PRICE),
+    ("are pets ok?", K.INFO),
+    ("r u shut over lunch", K.HOURS),
+    ("what happens if i have to cancel", K.INFO),
+    ("ci sono penali per la disdetta?", K.INFO),
+    ("any fee for late cancellation", K.INFO),
+    ("who's in on monday", K.STYLIST),
+    ("first of all, can i pay with apple pay", K.INFO),
 ]
 
 
@@ -194,3 +207,10 @@ def test_do_you_do_with_a_day_is_not_an_offer_question() -> None:
 def test_dev6_hours_or_a_day(text: str, kind: QuestionKind | None) -> None:
     question = parse_question(text)
     assert (question.kind if question else None) == kind
+
+
+def test_asking_how_cancelling_works_is_not_cancelling() -> None:
+    assert asks_about_cancelling("is there a cancellation charge?")
+    assert asks_about_cancelling("se annullo all'ultimo pago qualcosa?")
+    assert not asks_about_cancelling("i need to cancel my appointment")
+    assert not asks_about_cancelling("annulla l'appuntamento di giovedì")

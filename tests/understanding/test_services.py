@@ -92,6 +92,12 @@ CASES = [
     ("la giornata è piena?", [], False),
     ("tanta gente oggi", [], False),
     ("domani alle 11", [], False),
+    # a kind word typed short, as people text (dev12 round): one kind only
+    ("colo sabato mattina", ["s_colore"], False),
+    ("una spunt venerdi", ["s_taglio"], False),
+    ("balay on sat", ["s_colore"], False),
+    ("high tea friday", [], False),
+    ("vorrei tingermi i capelli", ["s_colore"], False),
 ]
 
 
