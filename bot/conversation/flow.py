@@ -93,7 +93,7 @@ from bot.conversation.waitlist import (
     prompt_wait_offer,
 )
 from bot.understanding import IntentKind
-from bot.understanding.contacts import offers_phone, read_contact_change
+from bot.understanding.contacts import ContactField, offers_phone, read_contact_change
 from bot.understanding.intents import is_acknowledgement, is_nod
 from bot.understanding.questions import QuestionKind, parse_question, sounds_like_question
 from bot.understanding.text import normalize
@@ -234,7 +234,14 @@ def _asks(text: str, step: Step) -> bool:
 def _about_contact(session: Session, event: Input) -> bool:
     """A message at the summary that changes the name or the e-mail ("wrong email", "change
     the name to …"), however it is wrapped: the summary's own handler reads it first."""
-    if session.step is not Step.SUMMARY or not event.text or event.verb is not None:
+    if not event.text or event.verb is not None:
+        return False
+    if session.step is Step.EMAIL and "@" not in event.text:
+        # "scusa il nome è Marco Rossi non Mario": a name said as one, read before any day a
+        # name's word may look like ("Marco" is one slip from "marzo")
+        change = read_contact_change(event.text)
+        return change is not None and change.field is ContactField.NAME and bool(change.value)
+    if session.step is not Step.SUMMARY:
         return False
     return read_contact_change(event.text) is not None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from email_validator import EmailNotValidError, validate_email
@@ -159,6 +159,7 @@ _NOT_NAMES = _word_set(
     meh mmm mm mmh uh uhh umm um erm ehh hm bof vabbe vabbè nah whatever sorry scusa scusate oops
     tbh idc dno honestly really know clue idea saprei sapere sure forse maybe not
     per for di of mia mio miei mie our moglie marito figlio figlia wife husband son daughter
+    lol lool haha ahah ahahah xd k kk vedi fai decidi decidete scegli scegliete voi you choose pick
     """
 )
 _VOWELS = frozenset("aeiouyàèéìòùáíóú")
@@ -261,7 +262,7 @@ _RELATIVES = (
 _FOR_LEAD = re.compile(
     r"^\s*(?:(?:ciao|salve|hi|hello|hey|allora|ok|okay|si|sì|yes|no|sorry|scusa|anzi|actually|"
     r"oh|ah|wait|aspetta|invece|in\s+realtà|in\s+realta)[\s,!.]+)*"
-    r"(?:(?:can|could|would)\s+you\s+(?:please\s+)?|(?:puoi|potete|potresti|potreste)\s+)?"
+    r"(?:(?:can|could|would)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+)?|(?:puoi|potete|potresti|potreste)\s+)?"
     r"(?:(?:it'?s|it\s+is|è|e|é|this\s+is|the\s+booking\s+is|la\s+prenotazione\s+(?:è|e))\s+)?"
     r"(?:"
     r"(?:(?:intesta\w*|mett\w*|prenota\w*|segna\w*|fall[oa]|fai)\s+)?"
@@ -272,8 +273,14 @@ _FOR_LEAD = re.compile(
     r"(?:(?:put\s+it|book\s+it|it)\s+)?under(?:\s+the\s+name)?(?:\s+of)?|in\s+the\s+name\s+of|"
     r"book\s+it\s+for|prenota(?:lo|la|re)?\s+(?:per|a\s+nome\s+di))"
     r"(?:\s+(?:(?:la\s+|il\s+)?(?:mia|mio|my|our)\s+)?(?:" + _RELATIVES + r"))?"
-    r"|(?:per|x|for)\s+(?:(?:la\s+|il\s+)?(?:mia|mio|my|our)\s+)(?:" + _RELATIVES + r")"
-    r")\s*[:,]?\s+",
+    r"|(?:per|x|for)\s+(?:(?:la\s+|il\s+|una\s+|un\s+|a\s+)?(?:mia|mio|my|our)\s+)(?:"
+    + _RELATIVES
+    + r")"
+    r")"
+    # "... for my friend, her name's Priya Shah", "per una mia amica, si chiama Sara Galli"
+    r"(?:\s*[:,]?\s+(?:(?:her|his|their)\s+name(?:'?s|\s+is)?|(?:che\s+)?si\s+chiama|named|"
+    r"called))?"
+    r"\s*[:,]?\s+",
     re.IGNORECASE,
 )
 
@@ -309,6 +316,15 @@ def read_name(text: str) -> NameCheck:
     if match and match.end() < len(cleaned):
         return parse_name(cleaned[match.end() :].strip())
     return parse_name(cleaned)
+
+
+def is_named(text: str) -> bool:
+    """Whether a message gives a name after words that say so ("my name is …", "it's for my
+    friend, her name's …", "si chiama …"): the words after them are a name, even one that looks
+    like an ordinary word ("Priya" is one slip from "prima")."""
+    cleaned = _NAME_TAIL.sub("", text.strip()).rstrip("!.?,;") or text.strip()
+    lead = _FOR_LEAD.match(cleaned) or _NAME_LEAD.match(cleaned)
+    return lead is not None and lead.end() < len(cleaned) and read_name(text).value is not None
 
 
 # Everyday words that a two-word "name" typed at the e-mail step would never contain.
@@ -348,6 +364,8 @@ class ContactChange:
 
     field: ContactField
     value: str | None = None
+    # "typo in my surname, should be Clark": only the surname is new, the first name stays
+    surname: bool = False
 
 
 _ADDRESS = re.compile(r"[^\s<>()\[\],;:\"']+\s*@\s*[^\s<>()\[\],;:\"']+")
@@ -366,7 +384,7 @@ _WANTS_MAIL = re.compile(
     rf"\b{_CHANGE_WORD}\b.*\b{_MAIL_WORD}\b|\b{_MAIL_WORD}\b.*\b{_CHANGE_WORD}\b"
 )
 _NEW_NAME = re.compile(
-    r"(?:(?:il\s+)?(?:mio\s+)?nome\s+(?:giusto\s+|corretto\s+)?(?:è|e|é|sarebbe|"
+    r"\b(?:(?:il\s+)?(?:mio\s+)?nome\s+(?:giusto\s+|corretto\s+)?(?:è|e|é|sarebbe|"
     r"dovrebbe\s+essere|era)|mi\s+chiamo|"
     r"(?:my\s+)?name\s+(?:is|should\s+be|would\s+be|'s)|"
     r"the\s+name\s+(?:is|should\s+be|would\s+be)|"
@@ -381,8 +399,9 @@ _NEW_NAME = re.compile(
 # "underscore", "trattino basso", "dash", "trattino" are spoken too.
 _SEPARATOR = r"(?:punto|dot|underscore|trattino\s+basso|under\s+score|dash|hyphen|trattino)"
 _DICTATED = re.compile(
-    rf"([\w+-]+(?:\s+{_SEPARATOR}\s+[\w+-]+)*)\s+(?:chiocciola|at)\s+"
-    r"([\w-]+(?:\s+(?:punto|dot)\s+[\w-]+)+)",
+    rf"([\w+-]+(?:(?:\s+{_SEPARATOR}\s+|\.)[\w+-]+)*)\s+(?:chiocciola|at)\s+"
+    # the domain dictated or typed ("at gmail dot com", "at outlook.com")
+    r"([\w-]+(?:(?:\s+(?:punto|dot)\s+|\.)[\w-]+)+)",
     re.IGNORECASE,
 )
 _SPOKEN_DOT = re.compile(r"\s+(?:punto|dot)\s+", re.IGNORECASE)
@@ -503,7 +522,7 @@ def _name_run(value: str) -> str:
 # "change the name to Lucy Clarke", "cambia il nome in Giulia Rossi", "put the name as Jo Hart",
 # "nome: Anna Bianchi", in any politeness ("pls", "potreste", "per favore").
 _NAME_TO = re.compile(
-    r"\b(?:nome|name|nominativo)\s*(?:(?:to|in|into|as|a|con|with|come|:|->|=)\s*|:\s*)"
+    r"\b(?:nome|name|nominativo)\s*(?:(?:to|in|into|as|a|con|with|come)\s+|(?::|->|=)\s*)"
     r"(?P<name>[^\W\d_][^\d@,;:!?]*)",
     re.IGNORECASE,
 )
@@ -512,9 +531,7 @@ _NAME_TO = re.compile(
 _SET_WORD = re.compile(r"\b(?:put|set|write|use|make|metti\w*|scrivi\w*|usa|intesta\w*|segna\w*)\b")
 
 
-def read_contact_change(text: str) -> ContactChange | None:
-    """What the customer wants changed at the summary: "cambia nome", "wrong email", "ho
-    sbagliato la mail, è mario@x.it", "il nome è Giulia Verdi", or a bare new address."""
+def _read_contact_change(text: str) -> ContactChange | None:
     address = find_address(text)
     if address:
         return ContactChange(ContactField.EMAIL, address)
@@ -526,7 +543,9 @@ def read_contact_change(text: str) -> ContactChange | None:
         # Clarke": someone else's full name replaces the one on the summary.
         run = _name_run(cleaned[other.end() :])
         value = parse_name(run).value if run else None
-        if value and len(value.split()) >= 2 and not _only_when(value):
+        # A relative said by who they are takes a first name alone ("my son Oliver")
+        relative = re.search(rf"\b(?:{_RELATIVES})\b", cleaned[: other.end()], re.IGNORECASE)
+        if value and (relative or len(value.split()) >= 2) and not _only_when(value):
             return ContactChange(ContactField.NAME, value)
     to = _NAME_TO.search(text.strip())
     if to is not None and (
@@ -556,6 +575,25 @@ def read_contact_change(text: str) -> ContactChange | None:
     if _WANTS_NAME.search(plain):
         return ContactChange(ContactField.NAME, _name_after_request(text))
     return None
+
+
+_SURNAME_WORD = re.compile(r"\b(?:cognome|surname|last name|family name)\b")
+
+
+def read_contact_change(text: str) -> ContactChange | None:
+    """What the customer wants changed at the summary: "cambia nome", "wrong email", "ho
+    sbagliato la mail, è mario@x.it", "il nome è Giulia Verdi", or a bare new address; one word
+    said of the surname ("typo in my surname, should be Clark") is the surname only."""
+    change = _read_contact_change(text)
+    if (
+        change is not None
+        and change.field is ContactField.NAME
+        and change.value is not None
+        and " " not in change.value
+        and _SURNAME_WORD.search(_plain(text))
+    ):
+        return replace(change, surname=True)
+    return change
 
 
 # "ho sbagliato nome, è Marco Rossi", "wrong name: it's Emily Clarke": the name after the request.
@@ -706,6 +744,10 @@ def _clean_email(text: str) -> str:
     if "@" not in address:
         address = _undictate(address)
     address = re.sub(r"\s*@\s*", "@", address)
+    if "@" in address:
+        # "emma.clarke@gmail. com": a space after a dot of the domain is a slip of the thumb
+        local, _, domain = address.rpartition("@")
+        address = local + "@" + re.sub(r"\s*\.\s*(?=\w)", ".", domain)
     return address.strip().rstrip(".,;:!").strip()
 
 

@@ -1,0 +1,79 @@
+"""Names and addresses said with words around them: who someone is before their name, a
+surname put right alone, "at" typed for "@", a space after a dot, words that are nobody's name."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understanding.contacts import (
+    ContactField,
+    is_named,
+    parse_email,
+    read_contact_change,
+    read_name,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("it's for my colleague, his name is Tariq Aziz", "Tariq Aziz"),
+        ("for my cousin named Ruth Baker", "Ruth Baker"),
+        ("è per un mio collega che si chiama Paolo Serra", "Paolo Serra"),
+        ("per una mia cugina, si chiama Elena Riva", "Elena Riva"),
+    ],
+)
+def test_a_name_after_who_the_person_is(text: str, name: str) -> None:
+    assert read_name(text).value == name
+    assert is_named(text)
+
+
+@pytest.mark.parametrize("text", ["lol", "haha ok", "fai tu", "decidete voi", "vedi tu boh", "k"])
+def test_words_that_are_nobodys_name(text: str) -> None:
+    assert read_name(text).value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("could u put it under my niece Chloe", "Chloe"),
+        ("fallo a nome di mia nipote Marta", "Marta"),
+        ("scusa, usa il nome Anna Bianchi", "Anna Bianchi"),
+        ("cambia il nome in Ugo Neri", "Ugo Neri"),
+    ],
+)
+def test_someone_else_at_the_summary_by_first_name_too(text: str, name: str) -> None:
+    change = read_contact_change(text)
+    assert change is not None and change.field is ContactField.NAME
+    assert change.value == name and not change.surname
+
+
+@pytest.mark.parametrize(
+    ("text", "surname"),
+    [
+        ("my last name is spelt wrong, should be Smyth", "Smyth"),
+        ("cognome sbagliato, è Bianchini", "Bianchini"),
+    ],
+)
+def test_a_surname_alone_is_only_the_surname(text: str, surname: str) -> None:
+    change = read_contact_change(text)
+    assert change is not None and change.value == surname and change.surname
+
+
+def test_a_word_inside_another_is_no_lead() -> None:
+    # "scusa" holds "usa": the name is not "è Marco Rossi"
+    change = read_contact_change("scusa il nome giusto è Piero Lodi non Piera")
+    assert change is not None and change.value == "Piero Lodi"
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("luca.neri at libero.it", "luca.neri@libero.it"),
+        ("jo_hart at yahoo.co.uk", "jo_hart@yahoo.co.uk"),
+        ("anna@hotmail. it", "anna@hotmail.it"),
+        ("tom.p@outlook .com", "tom.p@outlook.com"),
+    ],
+)
+def test_at_typed_and_spaces_after_a_dot(text: str, address: str) -> None:
+    assert parse_email(text).value == address
