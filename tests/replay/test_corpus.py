@@ -53,9 +53,9 @@ def test_each_corpus_file_is_valid_and_balanced(name: str) -> None:
 
 
 def test_the_files_are_big_enough_and_do_not_share_messages() -> None:
-    # dev5 covers six categories only, dev7 four, dev8 two, dev9 three, dev10 four and dev11 four (so they are
-    # not in the balance test above), but they must share no sentence with the others either: one
-    # of dev5's messages once matched a holdout item.
+    # dev5 covers six categories only, dev7 four, dev8 two, dev9 three, dev10 and dev11 four (so
+    # they are not in the balance test above), but they must share no sentence with the others
+    # either: one of dev5's messages once matched a holdout item.
     names = (
         "dev.yaml",
         "dev2.yaml",
