@@ -224,8 +224,15 @@ async def appointment_chosen(
     if session.wish is not None:
         wish = session.wish
         if wish.same_time:
-            kept = entry.start.astimezone(turn.tz).time()
-            wish = replace(wish, time=kept, approximate=False, same_time=False)
+            start = entry.start.astimezone(turn.tz)
+            wish = replace(wish, time=start.time(), approximate=False, same_time=False)
+            if wish.last_day is not None:
+                # "same time next week": the appointment's own weekday in that week, even when
+                # the salon is closed then (said so, with that time on the nearest open days)
+                weeks = -(-(wish.day - start.date()).days // 7)
+                day = start.date() + timedelta(days=7 * max(weeks, 1))
+                if wish.day <= day <= wish.last_day:
+                    wish = replace(wish, day=day, last_day=None)
         return await search(turn, replace(session, wish=None), wish, lead)
     intro = turn.t("move.when", service=entry.service_name, when=turn.when(entry.start))
     return await ask(turn, session, Step.WHEN, join(lead, intro))

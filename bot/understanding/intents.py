@@ -190,7 +190,10 @@ _CANCEL = _c(
     r"\b(annull\w*|disdic\w*|disdir\w*|disdett\w*|disdic|cancell\w*|cancel\w*|elimin\w*|delete|"
     r"call off|call it off|remove (my|the|it|this|that))\b|"
     r"\bnon (mi )?(serve|servira) piu\b|\bnon ho piu bisogno\b|\bno longer need\b|"
-    r"\bdon t need (it|the appointment|my appointment|the booking) any ?more\b"
+    r"\b(don t|dont|won t|wont|will not|do not) (need|be needing|require) (it( any ?more| after "
+    r"all)|(the|my|that) (appointment|booking|appt)( any ?more| after all)?)\b|"
+    # "l'appuntamento non mi serve più", "la prenotazione non serve più"
+    r"\b(appuntamento|prenotazione) non (mi |ci )?(serve|servira) piu\b"
 )
 _CANCEL_NEGATED = _c(
     rf"\b{_NEGATOR} (lo |la |l |it |my |the )?(annull\w*|disdic\w*|disdir\w*|cancell\w*|cancel\w*)"

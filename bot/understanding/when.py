@@ -1042,6 +1042,8 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
             and not (after & _WANTED_NEAR and not refused)
             and not room
             and not _moved_to(tok, d)
+            # "venerdì al posto di giovedì", "friday instead of thursday": the day asked
+            and "INSTEAD" not in tok[d.end : min(d.end + 2, stop)]
         ) or refused
     kept = [d for d in dates if not d.busy]
     return kept or dates
