@@ -1038,13 +1038,16 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
         # "giovedì pomeriggio c'è posto?": asking for room is wanting the day.
         room = set(tok[d.end : min(d.end + 5, stop)]) & _ROOM_ASKED
         d.busy = (
-            bool((after & _BUSY_AFTER) or (before & _BUSY_BEFORE) or (near & _BUSY_EVENTS))
-            and not (after & _WANTED_NEAR and not refused)
-            and not room
-            and not _moved_to(tok, d)
-            # "venerdì al posto di giovedì", "friday instead of thursday": the day asked
-            and "INSTEAD" not in tok[d.end : min(d.end + 2, stop)]
-        ) or refused
+            (
+                bool((after & _BUSY_AFTER) or (before & _BUSY_BEFORE) or (near & _BUSY_EVENTS))
+                and not (after & _WANTED_NEAR and not refused)
+                and not room
+                and not _moved_to(tok, d)
+                # "venerdì al posto di giovedì", "friday instead of thursday": the day asked
+                and "INSTEAD" not in tok[d.end : min(d.end + 2, stop)]
+            )
+            or refused
+        )
     kept = [d for d in dates if not d.busy]
     return kept or dates
 
