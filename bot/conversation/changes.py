@@ -165,7 +165,9 @@ async def start_change(
         same_day = [e for e in entries if turn.local_day(e.start) == wish.previous]
         entries = same_day or entries
     if len(entries) == 1:
-        if on_its_day and wish is not None:
+        if on_its_day and wish is not None and wish.previous is None:
+            # (never when another day was named beside the appointment's: "the appointment I
+            # have that day won't work, tuesday 1st instead")
             # "lo stesso giorno ma nel pomeriggio": the appointment's own day
             wish = replace(wish, day=entries[0].start.astimezone(turn.tz).date(), past=False)
             session = replace(session, wish=wish)

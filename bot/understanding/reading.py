@@ -230,7 +230,7 @@ _LAST_HOUR = _c(r"\b(\d{1,2})(?:[:.](\d\d))?\b")
 # hour", "half an hour earlier", "anticipa di 30 minuti", "bring it forward 15 mins".
 _AMOUNT = (
     r"(?:di |by |of |tipo |about |like |around )?(?P<n>un|una|1|2|3|\d{2}|a|an|one|two|due|tre|"
-    r"three|half an|half a|mezz|mezza|un paio di|a couple of) ?"
+    r"three|half an|half a|mezz|mezza|un paio di|un paio d|a couple of|a couple|couple of) ?"
     r"(?P<u>ora|ore|oretta|hour|hours|hr|hrs|h|"
     r"minuti|minuto|min|mins|minutes|minute|giorno|giorni|giornata|day|days|settimana|week)"
     r"(?P<h> and a half| e mezza| e mezzo)?"
@@ -276,7 +276,7 @@ def _shift(s: str) -> tuple[int, str] | None:
             count = {"un": 1, "una": 1, "a": 1, "an": 1, "one": 1, "two": 2, "due": 2}.get(n)
             count = {"tre": 3, "three": 3}.get(n, count)
             if count is None:
-                count = 2 if n in ("un paio di", "a couple of") else int(n)
+                count = 2 if "paio" in n or "couple" in n else int(n)
             amount = count * (60 if unit.startswith(("o", "h")) else 1)
             if unit.startswith(("g", "d")):
                 amount = count * _DAY_MINUTES

@@ -96,7 +96,8 @@ _BUSY_EVENTS = _words(
     "wedding party christening baptism funeral birthday dinner meeting trip holiday holidays "
     "vacation exam concert away busy matrimonio comunione battesimo cresima funerale compleanno "
     "festa cena pranzo riunione impegno impegni viaggio vacanza vacanze esame concerto partita "
-    "match game via fuori impegnato impegnata occupato occupata"
+    "match game via fuori impegnato impegnata occupato occupata dentist dentista doctor doctors "
+    "dottore medico hospital ospedale gym palestra"
 )
 _NEGATED_GOOD = re.compile(
     r"\b(?:no|not|non|nn) (?:e |is |va |so |very |molto |)(?:good|bene|ok|fine)\b"
@@ -550,6 +551,10 @@ def _bounded(tok: tuple[str, ...], i: int, day: date, today: date) -> _Mention |
     if tok[max(0, j - 2) : j] in (("the", "day"), ("il", "giorno")):
         # "the day before the 5th", "il giorno dopo il 10": one day, not the days up to or after
         one = day + timedelta(days=1 if tok[j] == "AFTER" else -1)
+        beside = day + timedelta(days=-1 if tok[j] == "AFTER" else 1)
+        if any(_number(t) == beside.day for t in tok[: max(0, j - 2)]):
+            # "on the 12th … the day before, the 11th": the day before the 12th, named again
+            return _Mention(i, i + 1, "date", day)
         return _Mention(j - 2, i + 1, "date", one)
     end = i + 1
     while end < len(tok) and (tok[end].startswith("MO") or _YEAR.match(tok[end])):
@@ -1033,6 +1038,8 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
         begin = min(dates[k - 1].end + (4 if dates[k - 1].busy else 0), d.start) if k else 0
         after = set(tok[d.end : min(d.end + 3, stop)])
         before = set(tok[max(begin, d.start - 2) : d.start])
+        if _contrast_before(tok, d):
+            before -= {"but"}  # "wednesday is no good either but thursday": the day asked
         near = set(tok[max(begin, d.start - 5) : d.start]) | set(tok[d.end : min(d.end + 4, stop)])
         refused = _NEGATED_GOOD.search(" ".join(tok[d.end : min(d.end + 4, stop)])) is not None
         # "giovedì pomeriggio c'è posto?": asking for room is wanting the day.
@@ -1050,6 +1057,18 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
         )
     kept = [d for d in dates if not d.busy]
     return kept or dates
+
+
+# "any day but thursday", "anything but monday": "but" excludes; after other words it contrasts.
+_EXCLUDING = _words("day days anything everything all any time giorno giorni")
+
+
+def _contrast_before(tok: tuple[str, ...], d: _Mention) -> bool:
+    """Whether the day follows a "but" that turns to it from what came before ("wednesday is no
+    good but thursday works") rather than one that leaves it out ("any day but thursday")."""
+    if d.start < 2 or tok[d.start - 1] != "but":
+        return False
+    return tok[d.start - 2] not in _EXCLUDING
 
 
 # The word before the day an appointment is moved to ("al lunedì", "to monday").
