@@ -81,6 +81,7 @@ from bot.conversation.menus import (
     set_language,
     show_help,
     stop,
+    week_on,
 )
 from bot.conversation.questions import answer_question, answer_text
 from bot.conversation.recall import recall_press, typed_recall
@@ -363,6 +364,10 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
         # "come l'ultima volta (giovedì alle 10)": the last booking's service and contact.
         return await book_again(turn, session, None, wish=event.wish)
     if session.step not in CONTENT_STEPS:
+        if session.flow is None and kind is not IntentKind.LIST:
+            moved = await week_on(turn, session, event)
+            if moved is not None:
+                return moved
         if kind is IntentKind.LIST:
             return await list_appointments(turn, session)
         if (

@@ -123,6 +123,26 @@ async def nudge_on_its_day(turn: Turn, session: Session, event: Input) -> Outcom
     )
 
 
+async def week_on(turn: Turn, session: Session, event: Input) -> Outcome | None:
+    """ "can't make thursday, same time the week after?", "stessa ora la settimana dopo?" with
+    nothing on screen: the appointment (the one on the day named, or the only one) a week on,
+    at its time, even where "can't make it" alone would be a cancel."""
+    if event.reading is None or not event.reading.week_on:
+        return None
+    entries = await upcoming(turn, refresh=False)
+    wish = event.wish
+    named = None if wish is None else wish.previous or (wish.day if wish.last_day is None else None)
+    if named is not None:
+        entries = [e for e in entries if turn.local_day(e.start) == named]
+    if len(entries) != 1:
+        return None
+    start = entries[0].start.astimezone(turn.tz)
+    wish = Wish(day=start.date() + timedelta(days=7), time=start.time())
+    return await start_change(
+        turn, session, Flow.MOVE, wish=wish, appointment_id=entries[0].appointment_id
+    )
+
+
 async def refuses_its_day(turn: Turn, event: Input) -> bool:
     """ "thursday no longer works for me, any day next week": the day refused is the day of an
     appointment they have, so the other day asked is where it goes."""

@@ -263,7 +263,8 @@ _FOR_LEAD = re.compile(
     r"^\s*(?:(?:ciao|salve|hi|hello|hey|allora|ok|okay|si|sì|yes|no|sorry|scusa|anzi|actually|"
     r"oh|ah|wait|aspetta|invece|in\s+realtà|in\s+realta)[\s,!.]+)*"
     r"(?:(?:can|could|would)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+)?|(?:puoi|potete|potresti|potreste)\s+)?"
-    r"(?:(?:it'?s|it\s+is|è|e|é|this\s+is|the\s+booking\s+is|la\s+prenotazione\s+(?:è|e))\s+)?"
+    r"(?:(?:it'?s|it\s+is|è|e|é|this\s+is|the\s+(?:booking|appointment|appt)(?:'?s|\s+is)|"
+    r"la\s+prenotazione\s+(?:è|e)|l'?appuntamento\s+(?:è|e))\s+)?"
     r"(?:"
     r"(?:(?:intesta\w*|mett\w*|prenota\w*|segna\w*|fall[oa]|fai)\s+)?"
     r"(?:(?:a|al|in|sotto)\s+(?:il\s+)?nome\s+d(?:i|el(?:la)?)|"
@@ -309,12 +310,12 @@ def read_name(text: str) -> NameCheck:
     parts = _NAME_PARTS.match(cleaned)
     if parts is not None:
         return parse_name(f"{parts.group('first')} {parts.group('last')}")
-    match = _FOR_LEAD.match(cleaned)
-    if match and match.end() < len(cleaned):
-        return parse_name(cleaned[match.end() :].strip())
-    match = _NAME_LEAD.match(cleaned)
-    if match and match.end() < len(cleaned):
-        return parse_name(cleaned[match.end() :].strip())
+    for lead in (_FOR_LEAD, _NAME_LEAD):
+        match = lead.match(cleaned)
+        if match and match.end() < len(cleaned):
+            rest = cleaned[match.end() :].strip()
+            # "… my niece Chloe instead": the name ends where ordinary words start again
+            return parse_name(_name_run(rest) or rest)
     return parse_name(cleaned)
 
 

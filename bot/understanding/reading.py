@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from bot.understanding.afterthoughts import (
     asked_over_refused,
+    asks_a_week_on,
     asks_other_time,
     goes_back,
     in_week_of,
@@ -76,6 +77,8 @@ class Reading:
     beside: int = 0
     # "the original time was fine", "va bene l'orario di prima": back to the time let go
     back: bool = False
+    # "same time the week after" with nothing on screen: about an appointment's day, a week on
+    week_on: bool = False
     # "I need to change the time", "posso scegliere un altro orario?": another time, same day
     other_time: bool = False
 
@@ -642,6 +645,14 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
     picked = (IntentKind.CHOOSE_TIME, IntentKind.CHOOSE_ORDINAL)
     if screen.asked and when is not None and intent is not None and intent.kind in picked:
         intent = None  # the time is for the day asked about, not a button of another day
+    if (
+        intent is not None
+        and intent.kind is IntentKind.CHOOSE_TIME
+        and when is not None
+        and screen.day is not None
+        and when.date != screen.day
+    ):
+        intent = None  # "what about the epiphany at 10": 10:00 that day, not the button on screen
     if when is None and (change or (negated and correction) or refused_number is not None):
         # "could we make it 11 instead of 10": 11 is asked, 10 is the time it has now; so in
         # "meglio le 12 che le 11", once the old value is set aside
@@ -682,4 +693,5 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         beside=step if screen.day is None else 0,
         back=goes_back(s),
         other_time=when is None and asks_other_time(s),
+        week_on=screen.day is None and asks_a_week_on(s),
     )
