@@ -145,7 +145,7 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     # Named holidays are their dates; the calendar then says whether the salon is closed.
     (r"(?:la )?vigilia di natale|christmas eve|xmas eve", "24 MO12"),
     (r"(?:il giorno di |a |per )?natale|christmas(?: day)?|xmas(?: day)?", "25 MO12"),
-    (r"santo stefano|boxing day", "26 MO12"),
+    (r"santo stefano|boxing day|(?:st|saint) stephen ?s day", "26 MO12"),
     (r"(?:la )?notte di san silvestro|san silvestro|new year s eve|new years eve", "31 MO12"),
     (r"capodanno|new year s day|new years day|(?<!happy )(?:the )?new years?(?! s)", "1 MO1"),
     (r"(?:l )?epifania|(?:la )?befana|(?:the )?epiphany", "6 MO1"),

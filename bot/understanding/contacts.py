@@ -261,7 +261,7 @@ _RELATIVES = (
 # "it's for my husband, James Clarke", "under the name Jane Doe", "book it for Jane Doe".
 _FOR_LEAD = re.compile(
     r"^\s*(?:(?:ciao|salve|hi|hello|hey|allora|ok|okay|si|sì|yes|no|sorry|scusa|anzi|actually|"
-    r"oh|ah|wait|aspetta|invece|in\s+realtà|in\s+realta)[\s,!.]+)*"
+    r"oh|ah|wait|aspetta|invece|in\s+realtà|in\s+realta|please|pls|plz|per\s+favore)[\s,!.]+)*"
     r"(?:(?:can|could|would)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+)?|(?:puoi|potete|potresti|potreste)\s+)?"
     r"(?:(?:it'?s|it\s+is|è|e|é|this\s+is|the\s+(?:booking|appointment|appt)(?:'?s|\s+is)|"
     r"la\s+prenotazione\s+(?:è|e)|l'?appuntamento\s+(?:è|e))\s+)?"
@@ -270,7 +270,9 @@ _FOR_LEAD = re.compile(
     r"(?:(?:a|al|in|sotto)\s+(?:il\s+)?nome\s+d(?:i|el(?:la)?)|"
     r"(?<=\s)(?:il\s+)?nome\s+d(?:i|el(?:la)?)(?=\s+(?:mia|mio|tua|suo|sua)\s)|"
     r"intestat[oa]\s+a|intestal[oa]\s+a|"
-    r"(?:(?:put\s+it|book\s+it|it)\s+)?under\s+(?:my|our)\s+(?:" + _RELATIVES + r")['’]?s\s+name|"
+    r"(?:(?:put\s+it|book\s+it|it)\s+)?(?:under|in)\s+(?:my|our)\s+(?:"
+    + _RELATIVES
+    + r")['’]?s\s+name|"
     r"(?:(?:put\s+it|book\s+it|it)\s+)?under(?:\s+the\s+name)?(?:\s+of)?|in\s+the\s+name\s+of|"
     r"book\s+it\s+for|prenota(?:lo|la|re)?\s+(?:per|a\s+nome\s+di))"
     r"(?:\s+(?:(?:la\s+|il\s+)?(?:mia|mio|my|our)\s+)?(?:" + _RELATIVES + r"))?"
@@ -280,7 +282,7 @@ _FOR_LEAD = re.compile(
     r")"
     # "... for my friend, her name's Priya Shah", "per una mia amica, si chiama Sara Galli"
     r"(?:\s*[:,]?\s+(?:(?:her|his|their)\s+name(?:'?s|\s+is)?|(?:che\s+)?si\s+chiama|named|"
-    r"called))?"
+    r"(?:(?:she|he)\s*'?s\s+|(?:she|he)\s+is\s+)?called))?"
     r"\s*[:,]?\s+",
     re.IGNORECASE,
 )
@@ -373,8 +375,8 @@ _ADDRESS = re.compile(r"[^\s<>()\[\],;:\"']+\s*@\s*[^\s<>()\[\],;:\"']+")
 _NAME_WORD = r"(?:nome|name|nominativo|cognome|surname)"
 _MAIL_WORD = r"(?:e ?mail|mail|email|indirizzo(?: e ?mail)?|address|posta)"
 _CHANGE_WORD = (
-    r"(?:cambi\w*|modific\w*|corregg\w*|corretto|sbagliat\w*|sbagliat|errat\w*|change|edit|fix|"
-    r"wrong|correct|update|different|altr[oa]|nuov[oa]|new|typo|mistake|errore|actually|invece|"
+    r"(?:cambi\w*|modific\w*|corregg\w*|corretto|sbagliat\w*|sbagliat|errat\w*|chang\w*|edit|fix|"
+    r"wrong|correct|updat\w*|different|altr[oa]|nuov[oa]|new|typo|mistake|errore|actually|invece|"
     r"not right|non (?:e )?giust\w*|non va)"
 )
 _CHANGE = re.compile(rf"\b{_CHANGE_WORD}\b")
@@ -545,7 +547,9 @@ def _read_contact_change(text: str) -> ContactChange | None:
         run = _name_run(cleaned[other.end() :])
         value = parse_name(run).value if run else None
         # A relative said by who they are takes a first name alone ("my son Oliver")
-        relative = re.search(rf"\b(?:{_RELATIVES})\b", cleaned[: other.end()], re.IGNORECASE)
+        relative = re.search(
+            rf"\b(?:{_RELATIVES})(?:['’]?s)?\b", cleaned[: other.end()], re.IGNORECASE
+        )
         if value and (relative or len(value.split()) >= 2) and not _only_when(value):
             return ContactChange(ContactField.NAME, value)
     to = _NAME_TO.search(text.strip())

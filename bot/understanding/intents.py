@@ -109,6 +109,7 @@ _PROTECTED = frozenset(
     sposare certi certe attimo least store start stato stata secondi minuti grazia tarda tardo
     parte forte cosa come confermi confermate
     altri altre giorni sopra sotto prego prossimo prossima the they them then there
+    avuto avuta avuti avute
     """)
 )
 

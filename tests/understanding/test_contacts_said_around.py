@@ -77,3 +77,22 @@ def test_a_word_inside_another_is_no_lead() -> None:
 )
 def test_at_typed_and_spaces_after_a_dot(text: str, address: str) -> None:
     assert parse_email(text).value == address
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("it's for my dad, he's called Ken", "Ken"),
+        ("please put it in my husband's name, Tom", "Tom"),
+        ("in my girlfriend's name Ana please", "Ana"),
+    ],
+)
+def test_someone_else_said_as_people_say_it(text: str, name: str) -> None:
+    change = read_contact_change(text)
+    assert change is not None and change.value == name
+
+
+@pytest.mark.parametrize("text", ["the email address needs updating", "changing my e-mail pls"])
+def test_an_address_to_change_in_other_forms_of_the_verb(text: str) -> None:
+    change = read_contact_change(text)
+    assert change is not None and change.field is ContactField.EMAIL and change.value is None
