@@ -261,7 +261,8 @@ _RELATIVES = (
 # "it's for my husband, James Clarke", "under the name Jane Doe", "book it for Jane Doe".
 _FOR_LEAD = re.compile(
     r"^\s*(?:(?:ciao|salve|hi|hello|hey|allora|ok|okay|si|sì|yes|no|sorry|scusa|anzi|actually|"
-    r"oh|ah|wait|aspetta|invece|in\s+realtà|in\s+realta|please|pls|plz|per\s+favore)[\s,!.]+)*"
+    r"oh|ah|wait|aspetta|invece|in\s+realtà|in\s+realta|please|pls|plz|per\s+favore|but|ma|però|"
+    r"pero)[\s,!.]+)*"
     r"(?:(?:can|could|would)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+)?|(?:puoi|potete|potresti|potreste)\s+)?"
     r"(?:(?:it'?s|it\s+is|è|e|é|this\s+is|the\s+(?:booking|appointment|appt)(?:'?s|\s+is)|"
     r"la\s+prenotazione\s+(?:è|e)|l'?appuntamento\s+(?:è|e))\s+)?"
@@ -738,6 +739,11 @@ def _suggest_domain(domain: str) -> str | None:
     return None
 
 
+_TLDS = _word_set(
+    "com it org net co uk de fr es eu me io info biz ch at us ca nl be pt ie au edu gov"
+)
+
+
 def _clean_email(text: str) -> str:
     address = unicodedata.normalize("NFC", text).strip()
     if "<" in address and address.endswith(">"):  # "Mario Rossi <mario@gmail.com>"
@@ -749,10 +755,12 @@ def _clean_email(text: str) -> str:
     if "@" not in address:
         address = _undictate(address)
     address = re.sub(r"\s*@\s*", "@", address)
-    if "@" in address:
-        # "emma.clarke@gmail. com": a space after a dot of the domain is a slip of the thumb
-        local, _, domain = address.rpartition("@")
-        address = local + "@" + re.sub(r"\s*\.\s*(?=\w)", ".", domain)
+    closed = re.sub(r"\s*([.@])\s*", r"\1", address)
+    # "emma.clarke@gmail. com", "emma . clarke @ gmail . com": spaces around the dots of an
+    # address that ends as addresses do; never "x@libero.it. grazie" (a word after it)
+    ends_well = closed.rpartition(".")[2].lower() in _TLDS
+    if " " in address and " " not in closed and "@" in closed and ends_well:
+        address = closed
     return address.strip().rstrip(".,;:!").strip()
 
 

@@ -196,6 +196,11 @@ _CANCEL = _c(
     # "l'appuntamento non mi serve più", "la prenotazione non serve più"
     r"\b(appuntamento|prenotazione) non (mi |ci )?(serve|servira) piu\b"
 )
+# "I'll rebook later", "riprenoto più avanti": beside a cancel, a booking some other time
+_REBOOK_LATER = _c(
+    r"\b(re book|rebook\w*|riprenot\w*|book again|prenot\w*)( \w+)? (later|another time|some other "
+    r"time|when i can|piu avanti|in seguito|un altra volta|quando posso|prossimamente)\b"
+)
 _CANCEL_NEGATED = _c(
     rf"\b{_NEGATOR} (lo |la |l |it |my |the )?(annull\w*|disdic\w*|disdir\w*|cancell\w*|cancel\w*)"
 )
@@ -681,6 +686,8 @@ def _action(s: str) -> Intent | None:
     negated = _CANCEL_NEGATED.search(s)
     move = _MOVE.search(s)
     cant_come = _CANT_COME.search(s)
+    if cancel and not negated and _REBOOK_LATER.search(s):
+        return Intent(IntentKind.CANCEL)  # "cancel thursday, I'll rebook later"
     if move and not re.search(rf"\b{_NEGATOR} (lo |la |it )?(spost\w*|move)\b", s):
         return Intent(IntentKind.MOVE)
     if _FROM_TO_DAY.search(s) or (

@@ -96,3 +96,18 @@ def test_someone_else_said_as_people_say_it(text: str, name: str) -> None:
 def test_an_address_to_change_in_other_forms_of_the_verb(text: str) -> None:
     change = read_contact_change(text)
     assert change is not None and change.field is ContactField.EMAIL and change.value is None
+
+
+def test_spaces_around_dots_only_where_the_address_ends_as_addresses_do() -> None:
+    assert parse_email("jo . hart @ yahoo . co . uk").value == "jo.hart@yahoo.co.uk"
+    # a word after the address is not glued on to its domain
+    assert parse_email("luca.neri@libero.it. grazie mille").value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("ok but put it under my brother Max", "Max"), ("sì ma a nome di mia cugina Irene", "Irene")],
+)
+def test_someone_else_after_a_yes_but(text: str, name: str) -> None:
+    change = read_contact_change(text)
+    assert change is not None and change.value == name
