@@ -245,7 +245,10 @@ _NAME_LEAD = re.compile(
     r"si|sì|yes|no|sorry|scusa|anzi)[\s,!.]+)?"
     r"(?:(?:il\s+(?:mio\s+)?nome\s+(?:è|e|é)|il\s+nome\s+giusto\s+(?:è|e)|mi\s+chiamo|"
     r"chiamami|sono|my\s+name\s+is|my\s+name'?s|name\s+(?:is|should\s+be|'s)|"
-    r"the\s+name\s+(?:is|should\s+be)|i'?m|i\s+am|it'?s|call\s+me|nome)\s*[:,]?\s+)",
+    r"the\s+name\s+(?:is|should\s+be)|i'?m|i\s+am|it'?s|call\s+me|nome|"
+    # "put me down as Jo", "segna pure Rossi", "scrivi Bianchi"
+    r"put\s+(?:me|it)\s+(?:down\s+)?(?:as|under)|(?:segna|scrivi|metti)(?:mi|lo|la)?(?:\s+pure)?)"
+    r"\s*[:,]?\s+)",
     re.IGNORECASE,
 )
 
@@ -255,7 +258,8 @@ _RELATIVES = (
     r"fidanzat[oa]|amic[oa]|ragazz[oa]|zi[oa]|suocer[oa]|cugin[oa]|collega|nipote|"
     r"wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|grandma|grandmother|"
     r"grandpa|grandfather|partner|girlfriend|boyfriend|friend|fianc[ée]e?|aunt|uncle|cousin|"
-    r"colleague|niece|nephew|kid|child"
+    r"colleague|niece|nephew|kid|child|bimb[oa]|bambin[oa]|piccol[oa]|little\s+one|hubby|"
+    r"husbands?|wife"
 )
 # Booking for someone else: "a nome di mia moglie, Laura Verdi", "per mio marito Marco Bianchi",
 # "it's for my husband, James Clarke", "under the name Jane Doe", "book it for Jane Doe".
@@ -263,7 +267,8 @@ _FOR_LEAD = re.compile(
     r"^\s*(?:(?:ciao|salve|hi|hello|hey|allora|ok|okay|si|sì|yes|no|sorry|scusa|anzi|actually|"
     r"oh|ah|wait|aspetta|invece|in\s+realtà|in\s+realta|please|pls|plz|per\s+favore|but|ma|però|"
     r"pero)[\s,!.]+)*"
-    r"(?:(?:can|could|would)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+)?|(?:puoi|potete|potresti|potreste)\s+)?"
+    r"(?:(?:can|could|would)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+)?|(?:puoi|potete|potresti|potreste)\s+|"
+    r"(?:can|could)\s+it\s+be\s+|(?:può|puo)\s+essere\s+)?"
     r"(?:(?:it'?s|it\s+is|è|e|é|this\s+is|the\s+(?:booking|appointment|appt)(?:'?s|\s+is)|"
     r"la\s+prenotazione\s+(?:è|e)|l'?appuntamento\s+(?:è|e))\s+)?"
     r"(?:"
@@ -276,7 +281,8 @@ _FOR_LEAD = re.compile(
     + r")['’]?s\s+name|"
     r"(?:(?:put\s+it|book\s+it|it)\s+)?under(?:\s+the\s+name)?(?:\s+of)?|in\s+the\s+name\s+of|"
     r"book\s+it\s+for|prenota(?:lo|la|re)?\s+(?:per|a\s+nome\s+di))"
-    r"(?:\s+(?:(?:la\s+|il\s+)?(?:mia|mio|my|our)\s+)?(?:" + _RELATIVES + r"))?"
+    r"(?:\s+(?:(?:la\s+|il\s+)?(?:mia|mio|my|our)\s+)?(?:" + _RELATIVES + r")"
+    r"(?:\s+(?:instead|invece))?)?"
     r"|(?:per|x|for)\s+(?:(?:la\s+|il\s+|una\s+|un\s+|a\s+)?(?:mia|mio|my|our)\s+)(?:"
     + _RELATIVES
     + r")"
@@ -306,10 +312,17 @@ _NAME_PARTS = re.compile(
 )
 
 
+# "Clarke, Emma", "Rossi, Mario": the surname first, as forms write it.
+_SURNAME_FIRST = re.compile(r"^\s*([^\W\d_][\w'’-]*)\s*,\s*([^\W\d_][\w'’-]*)\s*$")
+
+
 def read_name(text: str) -> NameCheck:
     """`parse_name` of what a customer typed at the name question, without the lead-in
     ("ciao, sono Giulia Verdi") and the trailing punctuation."""
     cleaned = _NAME_TAIL.sub("", text.strip()).rstrip("!.?,;") or text.strip()
+    reversed_ = _SURNAME_FIRST.match(cleaned)
+    if reversed_ is not None and not _not_a_name(cleaned.replace(",", " ")):
+        return parse_name(f"{reversed_.group(2)} {reversed_.group(1)}")
     parts = _NAME_PARTS.match(cleaned)
     if parts is not None:
         return parse_name(f"{parts.group('first')} {parts.group('last')}")
@@ -752,6 +765,8 @@ def _clean_email(text: str) -> str:
     if address.lower().startswith("mailto:"):
         address = address[len("mailto:") :]
     address = address.split("?", 1)[0]  # mailto query part
+    # "emma(at)gmail.com", "mario [at] libero.it": the @ written as people hide it from robots
+    address = re.sub(r"\s*[(\[{<]\s*(?:at|chiocciola)\s*[)\]}>]\s*", "@", address, flags=re.I)
     if "@" not in address:
         address = _undictate(address)
     address = re.sub(r"\s*@\s*", "@", address)

@@ -213,6 +213,7 @@ _CANT_COME = _c(
     r"\bnon (posso|riesco|potro|potrei|riusciro|ce la faccio)( piu)?( a)? (venire|esserci|farcela|"
     r"passare|presentarmi)\b|\bnon voglio piu venire\b|\bdon t want to come any ?more\b|"
     r"\bnon ce la (faccio|faro)\b|\bnon vengo\b|\bnon (ci )?saro\b|"
+    r"\b(have to|gotta|got to|need to|going to|gonna) bail\b|"
     r"\b(can|could|will) no longer (make|come|attend|do)\b|\bno longer able to (make|come)\b"
 )
 # "giovedì non riesco", "sabato nn posso più" with no verb after it: about a day; together with
@@ -249,7 +250,10 @@ _MOVE = _c(
     r"moved|bring (\w+ ){0,3}?(forward|fwd)|"
     r"push (it|my (\w+ )?(appointment|appt|booking)|the (\w+ )?(appointment|appt|booking)) "
     r"(back|forward|fwd|later|to|till|until)|"
-    r"re book|rebook\w*|riprenot\w*|rearrang\w*|re arrang\w*)\b|"
+    r"re book|rebook\w*|riprenot\w*|rearrang\w*|re arrang\w*|slitt\w*)\b|"
+    # "make my appt a bit later", "make it an hour earlier"
+    r"\bmake (it|my (\w+ )?(appointment|appt|booking)|the (appointment|appt|booking))( a bit| a "
+    r"little| an hour| half an hour)? (later|earlier|sooner)\b|"
     # "shift my appointment", "can you shift it to saturday" (not "my shift ends at 5")
     r"\bshift (it|my|the|this|that|me)\b|"
     r"\b(change|changing|modify|switch|swap|cambi\w*|modific\w*) (the |my |it |l |il |la |lo |mio |"

@@ -111,3 +111,28 @@ def test_spaces_around_dots_only_where_the_address_ends_as_addresses_do() -> Non
 def test_someone_else_after_a_yes_but(text: str, name: str) -> None:
     change = read_contact_change(text)
     assert change is not None and change.value == name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("put me down as Sal", "Sal"),
+        ("scrivi pure Ferri", "Ferri"),
+        ("Hart, Lucy", "Lucy Hart"),
+        ("per il mio bimbo Tommaso", "Tommaso"),
+    ],
+)
+def test_other_ways_to_give_a_name(text: str, name: str) -> None:
+    assert read_name(text).value == name
+
+
+def test_someone_else_instead_at_the_summary() -> None:
+    change = read_contact_change("could it be under my wife instead, Kim Lee")
+    assert change is not None and change.value == "Kim Lee"
+
+
+@pytest.mark.parametrize(
+    "text", ["jo.hart(at)yahoo.com", "jo.hart [at] yahoo.com", "jo.hart{at}yahoo.com"]
+)
+def test_an_at_hidden_from_robots(text: str) -> None:
+    assert parse_email(text).value == "jo.hart@yahoo.com"

@@ -194,3 +194,19 @@ def test_do_you_do_with_a_day_is_not_an_offer_question() -> None:
 def test_dev6_hours_or_a_day(text: str, kind: QuestionKind | None) -> None:
     question = parse_question(text)
     assert (question.kind if question else None) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("il 26 dicembre lavorate?", QuestionKind.HOURS),
+        ("lavorate anche la domenica?", QuestionKind.HOURS),
+        ("do you work on bank holidays", QuestionKind.HOURS),
+        ("lavorate bene, complimenti", None),
+    ],
+)
+def test_whether_the_salon_works_a_day_is_about_the_hours(
+    text: str, kind: QuestionKind | None
+) -> None:
+    question = parse_question(text)
+    assert (question.kind if question else None) == kind
