@@ -246,6 +246,8 @@ _NAME_LEAD = re.compile(
     r"(?:(?:il\s+(?:mio\s+)?nome\s+(?:è|e|é)|il\s+nome\s+giusto\s+(?:è|e)|mi\s+chiamo|"
     r"chiamami|sono|my\s+name\s+is|my\s+name'?s|name\s+(?:is|should\s+be|'s)|"
     r"the\s+name\s+(?:is|should\s+be)|i'?m|i\s+am|it'?s|call\s+me|nome|"
+    # "si chiama Sara Galli", "her name's Priya Shah": someone else, by the name alone
+    r"(?:che\s+)?si\s+chiama|(?:her|his)\s+name(?:'?s|\s+is)|(?:she|he)\s*'?s\s+called|"
     # "put me down as Jo", "segna pure Rossi", "scrivi Bianchi"
     r"put\s+(?:me|it)\s+(?:down\s+)?(?:as|under)|(?:segna|scrivi|metti)(?:mi|lo|la)?(?:\s+pure)?)"
     r"\s*[:,]?\s+)",
