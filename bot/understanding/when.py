@@ -567,6 +567,44 @@ def _bounded(tok: tuple[str, ...], i: int, day: date, today: date) -> _Mention |
     return _Mention(j, end, "date", today, last=day - timedelta(days=1))
 
 
+_BESIDE_FILLERS = frozenset({"il", "the", "l", "lo", "la", "di", "del", "della"})
+
+
+def _weekday_beside(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
+    """ "il lunedì dopo natale", "the friday before the 18th": the first such weekday after (the
+    last before) the day named, as one mention."""
+    out: list[_Mention] = []
+    k = 0
+    while k < len(dates):
+        first = dates[k]
+        second = dates[k + 1] if k + 1 < len(dates) else None
+        weekday = [t for t in tok[first.start : first.end] if _WEEKDAY_TOKEN.match(t)]
+        between = (
+            [t for t in tok[first.end : second.start] if t not in _BESIDE_FILLERS] if second else []
+        )
+        if (
+            second is not None
+            and len(weekday) == 1
+            and first.end - first.start <= 2
+            and between in (["AFTER"], ["BEFORE"])
+            and second.day is not None
+            and second.last is None
+            # "the thursday before, the 10th" (a Thursday): that day, named twice
+            and (second.day.weekday() != int(weekday[0][2:]) or second.end - second.start > 1)
+        ):
+            wanted = int(weekday[0][2:])
+            step = 1 if between == ["AFTER"] else -1
+            day = second.day + timedelta(days=step)
+            while day.weekday() != wanted:
+                day += timedelta(days=step)
+            out.append(_Mention(first.start, second.end, "date", day))
+            k += 2
+            continue
+        out.append(first)
+        k += 1
+    return out
+
+
 _BETWEEN_CUES = frozenset({"BETWEEN", "tra", "fra"})
 _BETWEEN_JOINERS = frozenset({"e", "and", "to", "-", "a", "al", "fino", "BEFORE", "il", "the"})
 
@@ -912,7 +950,7 @@ def _layer(text: str, now: datetime) -> When | None:
             merged[-1].end = m.end
             continue
         merged.append(m)
-    dates = _wanted(tok, _between_days(tok, merged))
+    dates = _wanted(tok, _between_days(tok, _weekday_beside(tok, merged)))
     period = None if dates else _period(tok, today)
     if not dates and not times and period is None:
         return None
