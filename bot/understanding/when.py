@@ -574,6 +574,18 @@ def _weekday_beside(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mentio
     """ "il lunedì dopo natale", "the friday before the 18th": the first such weekday after (the
     last before) the day named, as one mention."""
     out: list[_Mention] = []
+    for earlier, later in itertools.pairwise(dates):
+        # "can't do thursday, could we try the following tuesday", "il martedì successivo": the
+        # first such weekday after the day said before it, not after today
+        days = [t for t in tok[later.start : later.end] if _WEEKDAY_TOKEN.match(t)]
+        following = (later.start > 0 and tok[later.start - 1] == "following") or (
+            later.end < len(tok) and tok[later.end] in ("successivo", "successiva", "seguente")
+        )
+        if len(days) == 1 and following and earlier.day is not None and later.day is not None:
+            day = earlier.day + timedelta(days=1)
+            while day.weekday() != int(days[0][2:]):
+                day += timedelta(days=1)
+            later.day = max(day, later.day)
     k = 0
     while k < len(dates):
         first = dates[k]
