@@ -391,7 +391,8 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
                 wish=event.wish,
                 same_time=event.same_time,
                 by_minutes=event.shift,
-                on_its_day=event.same_day or event.dayless,  # "me lo sposti al pomeriggio?"
+                # "me lo sposti al pomeriggio?"; a day named ("quel giorno … mercoledì") wins
+                on_its_day=event.dayless,
             )
         if kind is IntentKind.CANCEL and session.step not in (
             Step.CANCEL_CONFIRM,

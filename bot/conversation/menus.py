@@ -59,6 +59,8 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
         and (
             kind is not IntentKind.BOOK
             or (event.dayless and event.change_request)
+            # "… on that very day, so can I come friday instead": about the appointment's day
+            or (event.same_day and event.change_request)
             or await refuses_its_day(turn, event)
         )
         and await upcoming(turn, refresh=False)
@@ -70,7 +72,7 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
             wish=event.wish,
             same_time=event.same_time,
             by_minutes=event.shift,
-            on_its_day=event.same_day or event.dayless,
+            on_its_day=event.dayless,  # a day named beside "that day" wins
         )
     if kind in (IntentKind.BOOK, IntentKind.ASAP) or event.wish is not None:
         asap = kind is IntentKind.ASAP

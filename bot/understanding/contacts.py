@@ -392,7 +392,8 @@ _NAME_WORD = r"(?:nome|name|nominativo|cognome|surname)"
 _MAIL_WORD = r"(?:e ?mail|mail|email|indirizzo(?: e ?mail)?|address|posta)"
 _CHANGE_WORD = (
     r"(?:cambi\w*|modific\w*|corregg\w*|corretto|sbagliat\w*|sbagliat|errat\w*|chang\w*|edit|fix|"
-    r"wrong|correct|updat\w*|different|altr[oa]|nuov[oa]|new|typo|mistake|errore|actually|invece|"
+    r"wrong|correct|updat\w*|scritt\w* male|misspel\w*|spel\w* wrong|typed wrong|different|"
+    r"altr[oa]|nuov[oa]|new|typo|mistake|errore|actually|invece|"
     r"not right|non (?:e )?giust\w*|non va)"
 )
 _CHANGE = re.compile(rf"\b{_CHANGE_WORD}\b")

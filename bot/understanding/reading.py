@@ -117,7 +117,8 @@ _SAME_TIME = _c(
     r"same time|same hour|same slot|solita ora|same as before|stessa fascia)\b"
 )
 _SAME_DAY = _c(
-    r"\b(that day|same day|that same day|quel giorno|lo stesso giorno|stesso giorno|"
+    r"\b(that day|same day|that same day|that very day|that exact day|quel giorno|"
+    r"lo stesso giorno|stesso giorno|"
     r"in giornata|on the day|that afternoon|that morning|that evening|quel pomeriggio|"
     r"quella mattina|quella sera)\b"
 )

@@ -134,3 +134,9 @@ def test_someone_else_instead_at_the_summary() -> None:
 )
 def test_an_at_hidden_from_robots(text: str) -> None:
     assert parse_email(text).value == "jo.hart@yahoo.com"
+
+
+@pytest.mark.parametrize("text", ["ho scritto male l'indirizzo email", "i misspelled my email"])
+def test_an_address_typed_wrong_is_to_be_changed(text: str) -> None:
+    change = read_contact_change(text)
+    assert change is not None and change.field is ContactField.EMAIL
