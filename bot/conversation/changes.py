@@ -165,7 +165,9 @@ async def start_change(
         same_day = [e for e in entries if turn.local_day(e.start) == wish.previous]
         entries = same_day or entries
     if len(entries) == 1:
-        if on_its_day and wish is not None:
+        if on_its_day and wish is not None and wish.previous is None:
+            # (never when another day was named beside the appointment's: "the appointment I
+            # have that day won't work, tuesday 1st instead")
             # "lo stesso giorno ma nel pomeriggio": the appointment's own day
             wish = replace(wish, day=entries[0].start.astimezone(turn.tz).date(), past=False)
             session = replace(session, wish=wish)
@@ -224,8 +226,15 @@ async def appointment_chosen(
     if session.wish is not None:
         wish = session.wish
         if wish.same_time:
-            kept = entry.start.astimezone(turn.tz).time()
-            wish = replace(wish, time=kept, approximate=False, same_time=False)
+            start = entry.start.astimezone(turn.tz)
+            wish = replace(wish, time=start.time(), approximate=False, same_time=False)
+            if wish.last_day is not None:
+                # "same time next week": the appointment's own weekday in that week, even when
+                # the salon is closed then (said so, with that time on the nearest open days)
+                weeks = -(-(wish.day - start.date()).days // 7)
+                day = start.date() + timedelta(days=7 * max(weeks, 1))
+                if wish.day <= day <= wish.last_day:
+                    wish = replace(wish, day=day, last_day=None)
         return await search(turn, replace(session, wish=None), wish, lead)
     intro = turn.t("move.when", service=entry.service_name, when=turn.when(entry.start))
     return await ask(turn, session, Step.WHEN, join(lead, intro))

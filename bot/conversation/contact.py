@@ -37,9 +37,11 @@ from bot.conversation.session import Done, Session, Step, Wish
 from bot.conversation.turn import Turn
 from bot.understanding import ContactProblem, IntentKind, parse_email
 from bot.understanding.contacts import (
+    ContactChange,
     ContactField,
     dictation_choices,
     find_address,
+    is_named,
     is_same_address,
     is_self_reference,
     looks_like_name,
@@ -136,7 +138,7 @@ async def on_name(turn: Turn, session: Session, event: Input) -> Outcome:
         if name:
             return await contact_known(turn, replace(session, contact_name=name))
         return await ask(turn, session, Step.NAME)
-    if shifts(event):
+    if shifts(event) and not is_named(event.text):
         return await shift(turn, session, later=event.kind is IntentKind.LATER)
     typed = parse_email(event.text)
     if typed.value and not typed.suggestion and not session.contact_email:
@@ -336,8 +338,9 @@ async def on_summary(turn: Turn, session: Session, event: Input) -> Outcome:
     if change is not None and change.field is ContactField.NAME:
         if change.value is None:
             return await ask(turn, replace(session, contact_name=None), Step.NAME, t("name.fix"))
-        session = replace(session, contact_name=change.value)
-        return await ask(turn, session, Step.SUMMARY, t("summary.name_changed", name=change.value))
+        name = with_surname(session.contact_name, change)
+        session = replace(session, contact_name=name)
+        return await ask(turn, session, Step.SUMMARY, t("summary.name_changed", name=name))
     if change is not None:
         if change.value is None:
             return await ask(turn, replace(session, contact_email=None), Step.EMAIL, t("email.fix"))
@@ -363,6 +366,14 @@ async def on_summary(turn: Turn, session: Session, event: Input) -> Outcome:
     if event.kind is IntentKind.NO:
         return await ask(turn, session, Step.SUMMARY, turn.t("summary.not_confirmed"))
     return await unexpected(turn, session)
+
+
+def with_surname(name: str | None, change: ContactChange) -> str:
+    """The name after a change: a surname alone replaces the last word of the name held."""
+    value = change.value or ""
+    if change.surname and name and " " in name.strip():
+        return f"{name.strip().rsplit(' ', 1)[0]} {value}"
+    return value
 
 
 def held_as_asked(turn: Turn, session: Session, wish: Wish) -> bool:

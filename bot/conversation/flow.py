@@ -81,6 +81,7 @@ from bot.conversation.menus import (
     set_language,
     show_help,
     stop,
+    week_on,
 )
 from bot.conversation.questions import answer_question, answer_text
 from bot.conversation.recall import recall_press, typed_recall
@@ -94,7 +95,7 @@ from bot.conversation.waitlist import (
     prompt_wait_offer,
 )
 from bot.understanding import IntentKind
-from bot.understanding.contacts import offers_phone, read_contact_change
+from bot.understanding.contacts import ContactField, offers_phone, read_contact_change
 from bot.understanding.intents import is_acknowledgement, is_nod
 from bot.understanding.questions import (
     QuestionKind,
@@ -273,7 +274,14 @@ def _asks(text: str, step: Step) -> bool:
 def _about_contact(session: Session, event: Input) -> bool:
     """A message at the summary that changes the name or the e-mail ("wrong email", "change
     the name to …"), however it is wrapped: the summary's own handler reads it first."""
-    if session.step is not Step.SUMMARY or not event.text or event.verb is not None:
+    if not event.text or event.verb is not None:
+        return False
+    if session.step is Step.EMAIL and "@" not in event.text:
+        # "scusa il nome è Marco Rossi non Mario": a name said as one, read before any day a
+        # name's word may look like ("Marco" is one slip from "marzo")
+        change = read_contact_change(event.text)
+        return change is not None and change.field is ContactField.NAME and bool(change.value)
+    if session.step is not Step.SUMMARY:
         return False
     return read_contact_change(event.text) is not None
 
@@ -395,6 +403,10 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
         # "come l'ultima volta (giovedì alle 10)": the last booking's service and contact.
         return await book_again(turn, session, None, wish=event.wish)
     if session.step not in CONTENT_STEPS:
+        if session.flow is None and kind is not IntentKind.LIST:
+            moved = await week_on(turn, session, event)
+            if moved is not None:
+                return moved
         if kind is IntentKind.LIST:
             return await list_appointments(turn, session)
         if (
@@ -418,7 +430,8 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
                 wish=event.wish,
                 same_time=event.same_time,
                 by_minutes=event.shift,
-                on_its_day=event.same_day or event.dayless,  # "me lo sposti al pomeriggio?"
+                # "me lo sposti al pomeriggio?"; a day named ("quel giorno … mercoledì") wins
+                on_its_day=event.dayless,
             )
         if kind is IntentKind.CANCEL and session.step not in (
             Step.CANCEL_CONFIRM,

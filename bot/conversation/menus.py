@@ -59,6 +59,8 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
         and (
             kind is not IntentKind.BOOK
             or (event.dayless and event.change_request)
+            # "… on that very day, so can I come friday instead": about the appointment's day
+            or (event.same_day and event.change_request)
             or await refuses_its_day(turn, event)
         )
         and await upcoming(turn, refresh=False)
@@ -70,7 +72,7 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
             wish=event.wish,
             same_time=event.same_time,
             by_minutes=event.shift,
-            on_its_day=event.same_day or event.dayless,
+            on_its_day=event.dayless,  # a day named beside "that day" wins
         )
     if kind in (IntentKind.BOOK, IntentKind.ASAP) or event.wish is not None:
         asap = kind is IntentKind.ASAP
@@ -120,6 +122,26 @@ async def nudge_on_its_day(turn: Turn, session: Session, event: Input) -> Outcom
         wish = replace(wish, window_start=end.time())
     return await start_change(
         turn, session, Flow.MOVE, wish=wish, appointment_id=that_day[0].appointment_id
+    )
+
+
+async def week_on(turn: Turn, session: Session, event: Input) -> Outcome | None:
+    """ "can't make thursday, same time the week after?", "stessa ora la settimana dopo?" with
+    nothing on screen: the appointment (the one on the day named, or the only one) a week on,
+    at its time, even where "can't make it" alone would be a cancel."""
+    if event.reading is None or not event.reading.week_on:
+        return None
+    entries = await upcoming(turn, refresh=False)
+    wish = event.wish
+    named = None if wish is None else wish.previous or (wish.day if wish.last_day is None else None)
+    if named is not None:
+        entries = [e for e in entries if turn.local_day(e.start) == named]
+    if len(entries) != 1:
+        return None
+    start = entries[0].start.astimezone(turn.tz)
+    wish = Wish(day=start.date() + timedelta(days=7), time=start.time())
+    return await start_change(
+        turn, session, Flow.MOVE, wish=wish, appointment_id=entries[0].appointment_id
     )
 
 

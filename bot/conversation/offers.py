@@ -168,6 +168,15 @@ def plan_offer(
         inside = tuple(s for s in starts if low <= s.astimezone(timezone).time() < high)
         if not inside:
             middle = datetime.combine(day, low, tzinfo=timezone)
+            if hours and not any(start < high and low < end for start, end in hours):
+                # "saturday after 2" on a day open until 13: the hours are said, not "no room"
+                return Plan(
+                    PlanKind.OUTSIDE_HOURS,
+                    day,
+                    around(starts, middle, NEAREST_COUNT),
+                    others,
+                    hours=hours,
+                )
             return Plan(
                 PlanKind.NO_ROOM_IN_WINDOW,
                 day,

@@ -141,10 +141,15 @@ def in_week_of(s: str, when: When | None, focus: date | None) -> When | None:
     return replace(when, date=day)
 
 
+def asks_a_week_on(s: str) -> bool:
+    """ "same time the week after", "stessa ora la settimana dopo": the day in play a week on."""
+    return _A_WEEK_ON.search(s) is not None and _SAME_THING.search(s) is not None
+
+
 def same_a_week_on(s: str, when: When | None, day: date, held: time | None) -> When | None:
     """ "same time but the week after", "uguale ma tra una settimana": a week after the day in
     play, at its time unless another one was said."""
-    if not (_A_WEEK_ON.search(s) and _SAME_THING.search(s)):
+    if not asks_a_week_on(s):
         return when
     if when is not None and when.last is None and when.date <= day:
         return when

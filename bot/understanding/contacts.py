@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from email_validator import EmailNotValidError, validate_email
@@ -159,6 +159,7 @@ _NOT_NAMES = _word_set(
     meh mmm mm mmh uh uhh umm um erm ehh hm bof vabbe vabbè nah whatever sorry scusa scusate oops
     tbh idc dno honestly really know clue idea saprei sapere sure forse maybe not
     per for di of mia mio miei mie our moglie marito figlio figlia wife husband son daughter
+    lol lool haha ahah ahahah xd k kk vedi fai decidi decidete scegli scegliete voi you choose pick
     """
 )
 _VOWELS = frozenset("aeiouyàèéìòùáíóú")
@@ -244,7 +245,12 @@ _NAME_LEAD = re.compile(
     r"si|sì|yes|no|sorry|scusa|anzi)[\s,!.]+)?"
     r"(?:(?:il\s+(?:mio\s+)?nome\s+(?:è|e|é)|il\s+nome\s+giusto\s+(?:è|e)|mi\s+chiamo|"
     r"chiamami|sono|my\s+name\s+is|my\s+name'?s|name\s+(?:is|should\s+be|'s)|"
-    r"the\s+name\s+(?:is|should\s+be)|i'?m|i\s+am|it'?s|call\s+me|nome)\s*[:,]?\s+)",
+    r"the\s+name\s+(?:is|should\s+be)|i'?m|i\s+am|it'?s|call\s+me|nome|"
+    # "si chiama Sara Galli", "her name's Priya Shah": someone else, by the name alone
+    r"(?:che\s+)?si\s+chiama|(?:her|his)\s+name(?:'?s|\s+is)|(?:she|he)\s*'?s\s+called|"
+    # "put me down as Jo", "segna pure Rossi", "scrivi Bianchi"
+    r"put\s+(?:me|it)\s+(?:down\s+)?(?:as|under)|(?:segna|scrivi|metti)(?:mi|lo|la)?(?:\s+pure)?)"
+    r"\s*[:,]?\s+)",
     re.IGNORECASE,
 )
 
@@ -254,26 +260,39 @@ _RELATIVES = (
     r"fidanzat[oa]|amic[oa]|ragazz[oa]|zi[oa]|suocer[oa]|cugin[oa]|collega|nipote|"
     r"wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|grandma|grandmother|"
     r"grandpa|grandfather|partner|girlfriend|boyfriend|friend|fianc[ée]e?|aunt|uncle|cousin|"
-    r"colleague|niece|nephew|kid|child"
+    r"colleague|niece|nephew|kid|child|bimb[oa]|bambin[oa]|piccol[oa]|little\s+one|hubby|"
+    r"husbands?|wife"
 )
 # Booking for someone else: "a nome di mia moglie, Laura Verdi", "per mio marito Marco Bianchi",
 # "it's for my husband, James Clarke", "under the name Jane Doe", "book it for Jane Doe".
 _FOR_LEAD = re.compile(
     r"^\s*(?:(?:ciao|salve|hi|hello|hey|allora|ok|okay|si|sì|yes|no|sorry|scusa|anzi|actually|"
-    r"oh|ah|wait|aspetta|invece|in\s+realtà|in\s+realta)[\s,!.]+)*"
-    r"(?:(?:can|could|would)\s+you\s+(?:please\s+)?|(?:puoi|potete|potresti|potreste)\s+)?"
-    r"(?:(?:it'?s|it\s+is|è|e|é|this\s+is|the\s+booking\s+is|la\s+prenotazione\s+(?:è|e))\s+)?"
+    r"oh|ah|wait|aspetta|invece|in\s+realtà|in\s+realta|please|pls|plz|per\s+favore|but|ma|però|"
+    r"pero)[\s,!.]+)*"
+    r"(?:(?:can|could|would)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+)?|(?:puoi|potete|potresti|potreste)\s+|"
+    r"(?:can|could)\s+it\s+be\s+|(?:può|puo)\s+essere\s+)?"
+    r"(?:(?:it'?s|it\s+is|è|e|é|this\s+is|the\s+(?:booking|appointment|appt)(?:'?s|\s+is)|"
+    r"la\s+prenotazione\s+(?:è|e)|l'?appuntamento\s+(?:è|e))\s+)?"
     r"(?:"
     r"(?:(?:intesta\w*|mett\w*|prenota\w*|segna\w*|fall[oa]|fai)\s+)?"
     r"(?:(?:a|al|in|sotto)\s+(?:il\s+)?nome\s+d(?:i|el(?:la)?)|"
     r"(?<=\s)(?:il\s+)?nome\s+d(?:i|el(?:la)?)(?=\s+(?:mia|mio|tua|suo|sua)\s)|"
     r"intestat[oa]\s+a|intestal[oa]\s+a|"
-    r"(?:(?:put\s+it|book\s+it|it)\s+)?under\s+(?:my|our)\s+(?:" + _RELATIVES + r")['’]?s\s+name|"
+    r"(?:(?:put\s+it|book\s+it|it)\s+)?(?:under|in)\s+(?:my|our)\s+(?:"
+    + _RELATIVES
+    + r")['’]?s\s+name|"
     r"(?:(?:put\s+it|book\s+it|it)\s+)?under(?:\s+the\s+name)?(?:\s+of)?|in\s+the\s+name\s+of|"
     r"book\s+it\s+for|prenota(?:lo|la|re)?\s+(?:per|a\s+nome\s+di))"
-    r"(?:\s+(?:(?:la\s+|il\s+)?(?:mia|mio|my|our)\s+)?(?:" + _RELATIVES + r"))?"
-    r"|(?:per|x|for)\s+(?:(?:la\s+|il\s+)?(?:mia|mio|my|our)\s+)(?:" + _RELATIVES + r")"
-    r")\s*[:,]?\s+",
+    r"(?:\s+(?:(?:la\s+|il\s+)?(?:mia|mio|my|our)\s+)?(?:" + _RELATIVES + r")"
+    r"(?:\s+(?:instead|invece))?)?"
+    r"|(?:per|x|for)\s+(?:(?:la\s+|il\s+|una\s+|un\s+|a\s+)?(?:mia|mio|my|our)\s+)(?:"
+    + _RELATIVES
+    + r")"
+    r")"
+    # "... for my friend, her name's Priya Shah", "per una mia amica, si chiama Sara Galli"
+    r"(?:\s*[:,]?\s+(?:(?:her|his|their)\s+name(?:'?s|\s+is)?|(?:che\s+)?si\s+chiama|named|"
+    r"(?:(?:she|he)\s*'?s\s+|(?:she|he)\s+is\s+)?called))?"
+    r"\s*[:,]?\s+",
     re.IGNORECASE,
 )
 
@@ -295,20 +314,36 @@ _NAME_PARTS = re.compile(
 )
 
 
+# "Clarke, Emma", "Rossi, Mario": the surname first, as forms write it.
+_SURNAME_FIRST = re.compile(r"^\s*([^\W\d_][\w'’-]*)\s*,\s*([^\W\d_][\w'’-]*)\s*$")
+
+
 def read_name(text: str) -> NameCheck:
     """`parse_name` of what a customer typed at the name question, without the lead-in
     ("ciao, sono Giulia Verdi") and the trailing punctuation."""
     cleaned = _NAME_TAIL.sub("", text.strip()).rstrip("!.?,;") or text.strip()
+    reversed_ = _SURNAME_FIRST.match(cleaned)
+    if reversed_ is not None and not _not_a_name(cleaned.replace(",", " ")):
+        return parse_name(f"{reversed_.group(2)} {reversed_.group(1)}")
     parts = _NAME_PARTS.match(cleaned)
     if parts is not None:
         return parse_name(f"{parts.group('first')} {parts.group('last')}")
-    match = _FOR_LEAD.match(cleaned)
-    if match and match.end() < len(cleaned):
-        return parse_name(cleaned[match.end() :].strip())
-    match = _NAME_LEAD.match(cleaned)
-    if match and match.end() < len(cleaned):
-        return parse_name(cleaned[match.end() :].strip())
+    for lead in (_FOR_LEAD, _NAME_LEAD):
+        match = lead.match(cleaned)
+        if match and match.end() < len(cleaned):
+            rest = cleaned[match.end() :].strip()
+            # "… my niece Chloe instead": the name ends where ordinary words start again
+            return parse_name(_name_run(rest) or rest)
     return parse_name(cleaned)
+
+
+def is_named(text: str) -> bool:
+    """Whether a message gives a name after words that say so ("my name is …", "it's for my
+    friend, her name's …", "si chiama …"): the words after them are a name, even one that looks
+    like an ordinary word ("Priya" is one slip from "prima")."""
+    cleaned = _NAME_TAIL.sub("", text.strip()).rstrip("!.?,;") or text.strip()
+    lead = _FOR_LEAD.match(cleaned) or _NAME_LEAD.match(cleaned)
+    return lead is not None and lead.end() < len(cleaned) and read_name(text).value is not None
 
 
 # Everyday words that a two-word "name" typed at the e-mail step would never contain.
@@ -348,14 +383,17 @@ class ContactChange:
 
     field: ContactField
     value: str | None = None
+    # "typo in my surname, should be Clark": only the surname is new, the first name stays
+    surname: bool = False
 
 
 _ADDRESS = re.compile(r"[^\s<>()\[\],;:\"']+\s*@\s*[^\s<>()\[\],;:\"']+")
 _NAME_WORD = r"(?:nome|name|nominativo|cognome|surname)"
 _MAIL_WORD = r"(?:e ?mail|mail|email|indirizzo(?: e ?mail)?|address|posta)"
 _CHANGE_WORD = (
-    r"(?:cambi\w*|modific\w*|corregg\w*|corretto|sbagliat\w*|sbagliat|errat\w*|change|edit|fix|"
-    r"wrong|correct|update|different|altr[oa]|nuov[oa]|new|typo|mistake|errore|actually|invece|"
+    r"(?:cambi\w*|modific\w*|corregg\w*|corretto|sbagliat\w*|sbagliat|errat\w*|chang\w*|edit|fix|"
+    r"wrong|correct|updat\w*|scritt\w* male|misspel\w*|spel\w* wrong|typed wrong|different|"
+    r"altr[oa]|nuov[oa]|new|typo|mistake|errore|actually|invece|"
     r"not right|non (?:e )?giust\w*|non va)"
 )
 _CHANGE = re.compile(rf"\b{_CHANGE_WORD}\b")
@@ -366,7 +404,7 @@ _WANTS_MAIL = re.compile(
     rf"\b{_CHANGE_WORD}\b.*\b{_MAIL_WORD}\b|\b{_MAIL_WORD}\b.*\b{_CHANGE_WORD}\b"
 )
 _NEW_NAME = re.compile(
-    r"(?:(?:il\s+)?(?:mio\s+)?nome\s+(?:giusto\s+|corretto\s+)?(?:è|e|é|sarebbe|"
+    r"\b(?:(?:il\s+)?(?:mio\s+)?nome\s+(?:giusto\s+|corretto\s+)?(?:è|e|é|sarebbe|"
     r"dovrebbe\s+essere|era)|mi\s+chiamo|"
     r"(?:my\s+)?name\s+(?:is|should\s+be|would\s+be|'s)|"
     r"the\s+name\s+(?:is|should\s+be|would\s+be)|"
@@ -381,8 +419,9 @@ _NEW_NAME = re.compile(
 # "underscore", "trattino basso", "dash", "trattino" are spoken too.
 _SEPARATOR = r"(?:punto|dot|underscore|trattino\s+basso|under\s+score|dash|hyphen|trattino)"
 _DICTATED = re.compile(
-    rf"([\w+-]+(?:\s+{_SEPARATOR}\s+[\w+-]+)*)\s+(?:chiocciola|at)\s+"
-    r"([\w-]+(?:\s+(?:punto|dot)\s+[\w-]+)+)",
+    rf"([\w+-]+(?:(?:\s+{_SEPARATOR}\s+|\.)[\w+-]+)*)\s+(?:chiocciola|at)\s+"
+    # the domain dictated or typed ("at gmail dot com", "at outlook.com")
+    r"([\w-]+(?:(?:\s+(?:punto|dot)\s+|\.)[\w-]+)+)",
     re.IGNORECASE,
 )
 _SPOKEN_DOT = re.compile(r"\s+(?:punto|dot)\s+", re.IGNORECASE)
@@ -503,7 +542,7 @@ def _name_run(value: str) -> str:
 # "change the name to Lucy Clarke", "cambia il nome in Giulia Rossi", "put the name as Jo Hart",
 # "nome: Anna Bianchi", in any politeness ("pls", "potreste", "per favore").
 _NAME_TO = re.compile(
-    r"\b(?:nome|name|nominativo)\s*(?:(?:to|in|into|as|a|con|with|come|:|->|=)\s*|:\s*)"
+    r"\b(?:nome|name|nominativo)\s*(?:(?:to|in|into|as|a|con|with|come)\s+|(?::|->|=)\s*)"
     r"(?P<name>[^\W\d_][^\d@,;:!?]*)",
     re.IGNORECASE,
 )
@@ -512,9 +551,7 @@ _NAME_TO = re.compile(
 _SET_WORD = re.compile(r"\b(?:put|set|write|use|make|metti\w*|scrivi\w*|usa|intesta\w*|segna\w*)\b")
 
 
-def read_contact_change(text: str) -> ContactChange | None:
-    """What the customer wants changed at the summary: "cambia nome", "wrong email", "ho
-    sbagliato la mail, è mario@x.it", "il nome è Giulia Verdi", or a bare new address."""
+def _read_contact_change(text: str) -> ContactChange | None:
     address = find_address(text)
     if address:
         return ContactChange(ContactField.EMAIL, address)
@@ -526,7 +563,11 @@ def read_contact_change(text: str) -> ContactChange | None:
         # Clarke": someone else's full name replaces the one on the summary.
         run = _name_run(cleaned[other.end() :])
         value = parse_name(run).value if run else None
-        if value and len(value.split()) >= 2 and not _only_when(value):
+        # A relative said by who they are takes a first name alone ("my son Oliver")
+        relative = re.search(
+            rf"\b(?:{_RELATIVES})(?:['’]?s)?\b", cleaned[: other.end()], re.IGNORECASE
+        )
+        if value and (relative or len(value.split()) >= 2) and not _only_when(value):
             return ContactChange(ContactField.NAME, value)
     to = _NAME_TO.search(text.strip())
     if to is not None and (
@@ -556,6 +597,25 @@ def read_contact_change(text: str) -> ContactChange | None:
     if _WANTS_NAME.search(plain):
         return ContactChange(ContactField.NAME, _name_after_request(text))
     return None
+
+
+_SURNAME_WORD = re.compile(r"\b(?:cognome|surname|last name|family name)\b")
+
+
+def read_contact_change(text: str) -> ContactChange | None:
+    """What the customer wants changed at the summary: "cambia nome", "wrong email", "ho
+    sbagliato la mail, è mario@x.it", "il nome è Giulia Verdi", or a bare new address; one word
+    said of the surname ("typo in my surname, should be Clark") is the surname only."""
+    change = _read_contact_change(text)
+    if (
+        change is not None
+        and change.field is ContactField.NAME
+        and change.value is not None
+        and " " not in change.value
+        and _SURNAME_WORD.search(_plain(text))
+    ):
+        return replace(change, surname=True)
+    return change
 
 
 # "ho sbagliato nome, è Marco Rossi", "wrong name: it's Emily Clarke": the name after the request.
@@ -695,6 +755,11 @@ def _suggest_domain(domain: str) -> str | None:
     return None
 
 
+_TLDS = _word_set(
+    "com it org net co uk de fr es eu me io info biz ch at us ca nl be pt ie au edu gov"
+)
+
+
 def _clean_email(text: str) -> str:
     address = unicodedata.normalize("NFC", text).strip()
     if "<" in address and address.endswith(">"):  # "Mario Rossi <mario@gmail.com>"
@@ -703,9 +768,17 @@ def _clean_email(text: str) -> str:
     if address.lower().startswith("mailto:"):
         address = address[len("mailto:") :]
     address = address.split("?", 1)[0]  # mailto query part
+    # "emma(at)gmail.com", "mario [at] libero.it": the @ written as people hide it from robots
+    address = re.sub(r"\s*[(\[{<]\s*(?:at|chiocciola)\s*[)\]}>]\s*", "@", address, flags=re.I)
     if "@" not in address:
         address = _undictate(address)
     address = re.sub(r"\s*@\s*", "@", address)
+    closed = re.sub(r"\s*([.@])\s*", r"\1", address)
+    # "emma.clarke@gmail. com", "emma . clarke @ gmail . com": spaces around the dots of an
+    # address that ends as addresses do; never "x@libero.it. grazie" (a word after it)
+    ends_well = closed.rpartition(".")[2].lower() in _TLDS
+    if " " in address and " " not in closed and "@" in closed and ends_well:
+        address = closed
     return address.strip().rstrip(".,;:!").strip()
 
 

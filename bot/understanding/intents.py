@@ -109,6 +109,7 @@ _PROTECTED = frozenset(
     sposare certi certe attimo least store start stato stata secondi minuti grazia tarda tardo
     parte forte cosa come confermi confermate
     altri altre giorni sopra sotto prego prossimo prossima the they them then there
+    avuto avuta avuti avute
     """)
 )
 
@@ -190,7 +191,15 @@ _CANCEL = _c(
     r"\b(annull\w*|disdic\w*|disdir\w*|disdett\w*|disdic|cancell\w*|cancel\w*|elimin\w*|delete|"
     r"call off|call it off|remove (my|the|it|this|that))\b|"
     r"\bnon (mi )?(serve|servira) piu\b|\bnon ho piu bisogno\b|\bno longer need\b|"
-    r"\bdon t need (it|the appointment|my appointment|the booking) any ?more\b"
+    r"\b(don t|dont|won t|wont|will not|do not) (need|be needing|require) (it( any ?more| after "
+    r"all)|(the|my|that) (appointment|booking|appt)( any ?more| after all)?)\b|"
+    # "l'appuntamento non mi serve più", "la prenotazione non serve più"
+    r"\b(appuntamento|prenotazione) non (mi |ci )?(serve|servira) piu\b"
+)
+# "I'll rebook later", "riprenoto più avanti": beside a cancel, a booking some other time
+_REBOOK_LATER = _c(
+    r"\b(re book|rebook\w*|riprenot\w*|book again|prenot\w*)( \w+)? (later|another time|some other "
+    r"time|when i can|piu avanti|in seguito|un altra volta|quando posso|prossimamente)\b"
 )
 _CANCEL_NEGATED = _c(
     rf"\b{_NEGATOR} (lo |la |l |it |my |the )?(annull\w*|disdic\w*|disdir\w*|cancell\w*|cancel\w*)"
@@ -204,6 +213,7 @@ _CANT_COME = _c(
     r"\bnon (posso|riesco|potro|potrei|riusciro|ce la faccio)( piu)?( a)? (venire|esserci|farcela|"
     r"passare|presentarmi)\b|\bnon voglio piu venire\b|\bdon t want to come any ?more\b|"
     r"\bnon ce la (faccio|faro)\b|\bnon vengo\b|\bnon (ci )?saro\b|"
+    r"\b(have to|gotta|got to|need to|going to|gonna) bail\b|"
     r"\b(can|could|will) no longer (make|come|attend|do)\b|\bno longer able to (make|come)\b"
 )
 # "giovedì non riesco", "sabato nn posso più" with no verb after it: about a day; together with
@@ -240,7 +250,10 @@ _MOVE = _c(
     r"moved|bring (\w+ ){0,3}?(forward|fwd)|"
     r"push (it|my (\w+ )?(appointment|appt|booking)|the (\w+ )?(appointment|appt|booking)) "
     r"(back|forward|fwd|later|to|till|until)|"
-    r"re book|rebook\w*|riprenot\w*|rearrang\w*|re arrang\w*)\b|"
+    r"re book|rebook\w*|riprenot\w*|rearrang\w*|re arrang\w*|slitt\w*)\b|"
+    # "make my appt a bit later", "make it an hour earlier"
+    r"\bmake (it|my (\w+ )?(appointment|appt|booking)|the (appointment|appt|booking))( a bit| a "
+    r"little| an hour| half an hour)? (later|earlier|sooner)\b|"
     # "shift my appointment", "can you shift it to saturday" (not "my shift ends at 5")
     r"\bshift (it|my|the|this|that|me)\b|"
     r"\b(change|changing|modify|switch|swap|cambi\w*|modific\w*) (the |my |it |l |il |la |lo |mio |"
@@ -678,6 +691,8 @@ def _action(s: str) -> Intent | None:
     negated = _CANCEL_NEGATED.search(s)
     move = _MOVE.search(s)
     cant_come = _CANT_COME.search(s)
+    if cancel and not negated and _REBOOK_LATER.search(s):
+        return Intent(IntentKind.CANCEL)  # "cancel thursday, I'll rebook later"
     if move and not re.search(rf"\b{_NEGATOR} (lo |la |it )?(spost\w*|move)\b", s):
         return Intent(IntentKind.MOVE)
     if _FROM_TO_DAY.search(s) or (

@@ -193,7 +193,9 @@ _HOURS = _c(
     r"\bopen (at|over|during) lunch(time)?\b|\bclosing time\b|\bpausa pranzo\b|"
     r"\b(chiudete|chiudi|chiusi|chiuso|aperti|aperto) (a|per|durante|all ora di|nell ora di) "
     r"pranzo\b|\bbusiness hours\b|\bdo you (open|work|shut|close) on\b|"
-    r"\blavorate (il|di|la)\b|"
+    r"\blavorate (anche )?(il|di|la|lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica|a|"
+    r"per|durante)\b|\blavorate$|\bdo you work (on )?(sundays?|saturdays?|"
+    r"holidays|public holidays|bank holidays)\b|"
     r"\b(che|quali) orari (fate|fai|tenete|hai)\b|\borari (del|di) (lunedi|martedi|mercoledi|"
     r"giovedi|venerdi|sabato|domenica)\b|"
     # "open on the 5th?", "aperti sabato?", "closed monday?": the verb dropped, as people text

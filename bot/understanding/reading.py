@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from bot.understanding.afterthoughts import (
     asked_over_refused,
+    asks_a_week_on,
     asks_other_time,
     goes_back,
     in_week_of,
@@ -78,6 +79,8 @@ class Reading:
     beside: int = 0
     # "the original time was fine", "va bene l'orario di prima": back to the time let go
     back: bool = False
+    # "same time the week after" with nothing on screen: about an appointment's day, a week on
+    week_on: bool = False
     # "I need to change the time", "posso scegliere un altro orario?": another time, same day
     other_time: bool = False
     # "the next one", "quella dopo" (1), "the one before", "quella prima" (-1): the time listed
@@ -120,7 +123,8 @@ _SAME_TIME = _c(
     r"same time|same hour|same slot|solita ora|same as before|stessa fascia)\b"
 )
 _SAME_DAY = _c(
-    r"\b(that day|same day|that same day|quel giorno|lo stesso giorno|stesso giorno|"
+    r"\b(that day|same day|that same day|that very day|that exact day|quel giorno|"
+    r"lo stesso giorno|stesso giorno|"
     r"in giornata|on the day|that afternoon|that morning|that evening|quel pomeriggio|"
     r"quella mattina|quella sera)\b"
 )
@@ -257,7 +261,7 @@ _LAST_HOUR = _c(r"\b(\d{1,2})(?:[:.](\d\d))?\b")
 # hour", "half an hour earlier", "anticipa di 30 minuti", "bring it forward 15 mins".
 _AMOUNT = (
     r"(?:di |by |of |tipo |about |like |around )?(?P<n>un|una|1|2|3|\d{2}|a|an|one|two|due|tre|"
-    r"three|half an|half a|mezz|mezza|un paio di|a couple of) ?"
+    r"three|half an|half a|mezz|mezza|un paio di|un paio d|a couple of|a couple|couple of) ?"
     r"(?P<u>ora|ore|oretta|hour|hours|hr|hrs|h|"
     r"minuti|minuto|min|mins|minutes|minute|giorno|giorni|giornata|day|days|settimana|week)"
     r"(?P<h> and a half| e mezza| e mezzo)?"
@@ -303,7 +307,7 @@ def _shift(s: str) -> tuple[int, str] | None:
             count = {"un": 1, "una": 1, "a": 1, "an": 1, "one": 1, "two": 2, "due": 2}.get(n)
             count = {"tre": 3, "three": 3}.get(n, count)
             if count is None:
-                count = 2 if n in ("un paio di", "a couple of") else int(n)
+                count = 2 if "paio" in n or "couple" in n else int(n)
             amount = count * (60 if unit.startswith(("o", "h")) else 1)
             if unit.startswith(("g", "d")):
                 amount = count * _DAY_MINUTES
@@ -724,6 +728,14 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
     picked = (IntentKind.CHOOSE_TIME, IntentKind.CHOOSE_ORDINAL)
     if screen.asked and when is not None and intent is not None and intent.kind in picked:
         intent = None  # the time is for the day asked about, not a button of another day
+    if (
+        intent is not None
+        and intent.kind is IntentKind.CHOOSE_TIME
+        and when is not None
+        and screen.day is not None
+        and when.date != screen.day
+    ):
+        intent = None  # "what about the epiphany at 10": 10:00 that day, not the button on screen
     held_fix = correction and screen.step in _HELD_STEPS  # "sorry meant 11" with a time held
     if when is None and (
         change or (negated and correction) or held_fix or refused_number is not None
@@ -768,4 +780,5 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
         back=goes_back(s),
         other_time=when is None and asks_other_time(s),
         adjacent=_adjacent(s, tokens) if when is None and screen.time is not None else 0,
+        week_on=screen.day is None and asks_a_week_on(s),
     )

@@ -96,7 +96,8 @@ _BUSY_EVENTS = _words(
     "wedding party christening baptism funeral birthday dinner meeting trip holiday holidays "
     "vacation exam concert away busy matrimonio comunione battesimo cresima funerale compleanno "
     "festa cena pranzo riunione impegno impegni viaggio vacanza vacanze esame concerto partita "
-    "match game via fuori impegnato impegnata occupato occupata"
+    "match game via fuori impegnato impegnata occupato occupata dentist dentista doctor doctors "
+    "dottore medico hospital ospedale gym palestra"
 )
 _NEGATED_GOOD = re.compile(
     r"\b(?:no|not|non|nn) (?:e |is |va |so |very |molto |)(?:good|bene|ok|fine)\b"
@@ -550,6 +551,10 @@ def _bounded(tok: tuple[str, ...], i: int, day: date, today: date) -> _Mention |
     if tok[max(0, j - 2) : j] in (("the", "day"), ("il", "giorno")):
         # "the day before the 5th", "il giorno dopo il 10": one day, not the days up to or after
         one = day + timedelta(days=1 if tok[j] == "AFTER" else -1)
+        beside = day + timedelta(days=-1 if tok[j] == "AFTER" else 1)
+        if any(_number(t) == beside.day for t in tok[: max(0, j - 2)]):
+            # "on the 12th … the day before, the 11th": the day before the 12th, named again
+            return _Mention(i, i + 1, "date", day)
         return _Mention(j - 2, i + 1, "date", one)
     end = i + 1
     while end < len(tok) and (tok[end].startswith("MO") or _YEAR.match(tok[end])):
@@ -560,6 +565,56 @@ def _bounded(tok: tuple[str, ...], i: int, day: date, today: date) -> _Mention |
     if day <= today + timedelta(days=1):
         return None
     return _Mention(j, end, "date", today, last=day - timedelta(days=1))
+
+
+_BESIDE_FILLERS = frozenset({"il", "the", "l", "lo", "la", "di", "del", "della"})
+
+
+def _weekday_beside(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
+    """ "il lunedì dopo natale", "the friday before the 18th": the first such weekday after (the
+    last before) the day named, as one mention."""
+    out: list[_Mention] = []
+    for earlier, later in itertools.pairwise(dates):
+        # "can't do thursday, could we try the following tuesday", "il martedì successivo": the
+        # first such weekday after the day said before it, not after today
+        days = [t for t in tok[later.start : later.end] if _WEEKDAY_TOKEN.match(t)]
+        following = (later.start > 0 and tok[later.start - 1] == "following") or (
+            later.end < len(tok) and tok[later.end] in ("successivo", "successiva", "seguente")
+        )
+        if len(days) == 1 and following and earlier.day is not None and later.day is not None:
+            day = earlier.day + timedelta(days=1)
+            while day.weekday() != int(days[0][2:]):
+                day += timedelta(days=1)
+            later.day = max(day, later.day)
+    k = 0
+    while k < len(dates):
+        first = dates[k]
+        second = dates[k + 1] if k + 1 < len(dates) else None
+        weekday = [t for t in tok[first.start : first.end] if _WEEKDAY_TOKEN.match(t)]
+        between = (
+            [t for t in tok[first.end : second.start] if t not in _BESIDE_FILLERS] if second else []
+        )
+        if (
+            second is not None
+            and len(weekday) == 1
+            and first.end - first.start <= 2
+            and between in (["AFTER"], ["BEFORE"])
+            and second.day is not None
+            and second.last is None
+            # "the thursday before, the 10th" (a Thursday): that day, named twice
+            and (second.day.weekday() != int(weekday[0][2:]) or second.end - second.start > 1)
+        ):
+            wanted = int(weekday[0][2:])
+            step = 1 if between == ["AFTER"] else -1
+            day = second.day + timedelta(days=step)
+            while day.weekday() != wanted:
+                day += timedelta(days=step)
+            out.append(_Mention(first.start, second.end, "date", day))
+            k += 2
+            continue
+        out.append(first)
+        k += 1
+    return out
 
 
 _BETWEEN_CUES = frozenset({"BETWEEN", "tra", "fra"})
@@ -907,7 +962,7 @@ def _layer(text: str, now: datetime) -> When | None:
             merged[-1].end = m.end
             continue
         merged.append(m)
-    dates = _wanted(tok, _between_days(tok, merged))
+    dates = _wanted(tok, _between_days(tok, _weekday_beside(tok, merged)))
     period = None if dates else _period(tok, today)
     if not dates and not times and period is None:
         return None
@@ -1033,18 +1088,37 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
         begin = min(dates[k - 1].end + (4 if dates[k - 1].busy else 0), d.start) if k else 0
         after = set(tok[d.end : min(d.end + 3, stop)])
         before = set(tok[max(begin, d.start - 2) : d.start])
+        if _contrast_before(tok, d):
+            before -= {"but"}  # "wednesday is no good either but thursday": the day asked
         near = set(tok[max(begin, d.start - 5) : d.start]) | set(tok[d.end : min(d.end + 4, stop)])
         refused = _NEGATED_GOOD.search(" ".join(tok[d.end : min(d.end + 4, stop)])) is not None
         # "giovedì pomeriggio c'è posto?": asking for room is wanting the day.
         room = set(tok[d.end : min(d.end + 5, stop)]) & _ROOM_ASKED
         d.busy = (
-            bool((after & _BUSY_AFTER) or (before & _BUSY_BEFORE) or (near & _BUSY_EVENTS))
-            and not (after & _WANTED_NEAR and not refused)
-            and not room
-            and not _moved_to(tok, d)
-        ) or refused
+            (
+                bool((after & _BUSY_AFTER) or (before & _BUSY_BEFORE) or (near & _BUSY_EVENTS))
+                and not (after & _WANTED_NEAR and not refused)
+                and not room
+                and not _moved_to(tok, d)
+                # "venerdì al posto di giovedì", "friday instead of thursday": the day asked
+                and "INSTEAD" not in tok[d.end : min(d.end + 2, stop)]
+            )
+            or refused
+        )
     kept = [d for d in dates if not d.busy]
     return kept or dates
+
+
+# "any day but thursday", "anything but monday": "but" excludes; after other words it contrasts.
+_EXCLUDING = _words("day days anything everything all any time giorno giorni")
+
+
+def _contrast_before(tok: tuple[str, ...], d: _Mention) -> bool:
+    """Whether the day follows a "but" that turns to it from what came before ("wednesday is no
+    good but thursday works") rather than one that leaves it out ("any day but thursday")."""
+    if d.start < 2 or tok[d.start - 1] != "but":
+        return False
+    return tok[d.start - 2] not in _EXCLUDING
 
 
 # The word before the day an appointment is moved to ("al lunedì", "to monday").

@@ -224,3 +224,39 @@ async def test_later_on_its_own_day_with_a_move_verb(harness: Harness, chat: Cha
     assert "giovedì 26 novembre" in chat.text
     assert "10:00" not in chat.labels()
     assert starts(harness) == [datetime(2026, 11, 26, 10, 0, tzinfo=ROME)]
+
+
+@pytest.mark.parametrize(
+    ("message", "english_words", "day"),
+    [
+        (
+            "the school concert got put on that very day so can i come friday morning instead",
+            True,
+            "Friday 27 November",
+        ),
+        (
+            "purtroppo quel giorno c'è il saggio di danza di mia figlia, martedì 1 pomeriggio va?",
+            False,
+            "martedì 1 dicembre",
+        ),
+    ],
+)
+async def test_that_day_beside_another_day_named_moves_to_the_one_named(
+    harness: Harness, message: str, english_words: bool, day: str
+) -> None:
+    chat = english(harness) if english_words else harness.chat()
+    await book_thursday_at_10(chat, english_words)
+    await chat.say(message)
+    assert day in chat.text
+    assert starts(harness) == [datetime(2026, 11, 26, 10, 0, tzinfo=ROME)]
+
+
+async def test_same_time_the_week_after_a_closed_day_is_offered_on_open_days(
+    harness: Harness,
+) -> None:
+    chat = english(harness)
+    await book_thursday_at_10(chat, True)
+    await chat.say("can't do thursday after all, same slot the week after?")
+    assert "closed on Thursday 3 December" in chat.text
+    assert "Fri 4 Dec at 10:00" in chat.labels()
+    assert starts(harness) == [datetime(2026, 11, 26, 10, 0, tzinfo=ROME)]

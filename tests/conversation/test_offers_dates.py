@@ -72,6 +72,19 @@ def test_a_time_outside_opening_hours_says_so_with_the_nearest_times() -> None:
     assert lunch.kind is PlanKind.OUTSIDE_HOURS
 
 
+def test_a_window_wholly_outside_the_hours_says_the_hours_not_no_room() -> None:
+    saturday = date(2026, 11, 28)
+    morning = ((time(9), time(13)),)
+    availability = _availability(_rome(28, 11), _rome(28, 12, 30))
+    evening = Wish(saturday, window_start=time(15))
+    plan = plan_offer(evening, availability, now=NOW, timezone=ROME, hours=morning)
+    assert plan.kind is PlanKind.OUTSIDE_HOURS and plan.starts[0] == _rome(28, 12, 30)
+    # a window the hours overlap, with no room inside, is still "no room then"
+    early = Wish(saturday, window_start=time(9), window_end=time(10))
+    plan = plan_offer(early, availability, now=NOW, timezone=ROME, hours=morning)
+    assert plan.kind is PlanKind.NO_ROOM_IN_WINDOW
+
+
 def test_without_known_hours_a_day_without_room_is_just_without_room() -> None:
     plan = plan_offer(Wish(SUNDAY), _availability(_rome(30, 9)), now=NOW, timezone=ROME)
     assert plan.kind is PlanKind.NO_ROOM and plan.hours is None

@@ -214,3 +214,19 @@ def test_asking_how_cancelling_works_is_not_cancelling() -> None:
     assert asks_about_cancelling("se annullo all'ultimo pago qualcosa?")
     assert not asks_about_cancelling("i need to cancel my appointment")
     assert not asks_about_cancelling("annulla l'appuntamento di giovedì")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("il 26 dicembre lavorate?", QuestionKind.HOURS),
+        ("lavorate anche la domenica?", QuestionKind.HOURS),
+        ("do you work on bank holidays", QuestionKind.HOURS),
+        ("lavorate bene, complimenti", None),
+    ],
+)
+def test_whether_the_salon_works_a_day_is_about_the_hours(
+    text: str, kind: QuestionKind | None
+) -> None:
+    question = parse_question(text)
+    assert (question.kind if question else None) == kind

@@ -52,6 +52,7 @@ def _found(reading: Reading, keys: set[str]) -> dict[str, Any]:
         "beside": reading.beside,
         "back": reading.back,
         "other_time": reading.other_time,
+        "week_on": reading.week_on,
         "previous": when.previous if when else None,
         "last": when.last if when else None,
     }
