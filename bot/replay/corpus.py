@@ -412,6 +412,25 @@ def _time_buttons(replies: Sequence[Reply]) -> list[str]:
     ]
 
 
+# A time offered on another day: "Lun 30 nov alle 11:00", "Mon 30 Nov at 11:00".
+_DAY_TIME_LABEL = re.compile(r".+ (?:alle|at) (\d{1,2}[:.]\d{2})$")
+
+
+def _offered_times(replies: Sequence[Reply]) -> list[str]:
+    """The times of the slot buttons: on the day shown ("10:30") or on another day."""
+    times = []
+    for reply in replies:
+        for row in reply.buttons:
+            for button in row:
+                label = button.label.strip()
+                other_day = _DAY_TIME_LABEL.match(label)
+                if _TIME_LABEL.match(label):
+                    times.append(label)
+                elif other_day:
+                    times.append(other_day.group(1))
+    return times
+
+
 def check(
     expect: dict[str, Any], session: Session, replies: Sequence[Reply], confirmed: list[datetime]
 ) -> list[str]:
@@ -443,7 +462,7 @@ def check(
         if day is None or not first <= day <= last:
             problems.append(f"day in play {day or 'none'} (wanted {first} to {last})")
     if "offers_include" in expect:
-        shown = {t.replace(".", ":").zfill(5) for t in _time_buttons(replies)}
+        shown = {t.replace(".", ":").zfill(5) for t in _offered_times(replies)}
         missing = [t for t in expect["offers_include"] if t.zfill(5) not in shown]
         if missing:
             problems.append(f"times {missing} not on screen (shown: {sorted(shown) or 'none'})")

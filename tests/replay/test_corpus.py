@@ -132,6 +132,10 @@ async def test_the_scorer_passes_what_the_bot_does_and_fails_what_it_does_not() 
         _item("confirm", "summary", "press:Conferma", appointments=["2026-11-24T11:00"]),
         _item("booked", "booked", "/appointments", appointments=1, reply_contains_any=["10:00"]),
         _item("wrong", "fresh", "vorrei un taglio domani alle 11", held="2026-11-24T12:00"),
+        # Sunday is closed: 11:00 is offered on the nearest open days ("Lun 30 nov alle 11:00").
+        _item(
+            "other days", "when_asked", "domenica alle 11", held="none", offers_include=["11:00"]
+        ),
     ]
     results = {result.item.id: result for result in await run_items(items)}
     assert [name for name, result in results.items() if not result.passed] == ["wrong"]
