@@ -250,6 +250,8 @@ _NAME_LEAD = re.compile(
     r"(?:che\s+)?si\s+chiama|(?:her|his)\s+name(?:'?s|\s+is)|(?:she|he)\s*'?s\s+called|"
     # "put me down as Jo", "segna pure Rossi", "scrivi Bianchi"
     r"put\s+(?:me|it)\s+(?:down\s+)?(?:as|under)|(?:segna|scrivi|metti)(?:mi|lo|la)?(?:\s+pure)?)"
+    # "my name's actually Emma Walsh", "mi chiamo in realtà Anna Verdi"
+    r"(?:\s+(?:actually|really|in\s+realt[aà]|invece))?"
     r"\s*[:,]?\s+)",
     re.IGNORECASE,
 )
@@ -287,12 +289,21 @@ _FOR_LEAD = re.compile(
     r"(?:\s+(?:instead|invece))?)?"
     r"|(?:per|x|for)\s+(?:(?:la\s+|il\s+|una\s+|un\s+|a\s+)?(?:mia|mio|my|our)\s+)(?:"
     + _RELATIVES
-    + r")"
+    + r")(?:\s+(?:actually|instead|invece|in\s+realt[aà]))?"
     r")"
     # "... for my friend, her name's Priya Shah", "per una mia amica, si chiama Sara Galli"
     r"(?:\s*[:,]?\s+(?:(?:her|his|their)\s+name(?:'?s|\s+is)?|(?:che\s+)?si\s+chiama|named|"
     r"(?:(?:she|he)\s*'?s\s+|(?:she|he)\s+is\s+)?called))?"
     r"\s*[:,]?\s+",
+    re.IGNORECASE,
+)
+
+
+# "Giulia Bianchi, è per mia sorella", "Lily Clarke, it's for my daughter": who it is for, said
+# after the name.
+_FOR_TAIL = re.compile(
+    r"[\s,;.!-]+(?:(?:it'?s|it\s+is|è|e|é)\s+)?(?:per|x|for)\s+(?:(?:la|il|una|un|a)\s+)?"
+    r"(?:mia|mio|my|our)\s+(?:" + _RELATIVES + r")(?:\s+(?:actually|instead|invece))?[\s!.]*$",
     re.IGNORECASE,
 )
 
@@ -322,6 +333,7 @@ def read_name(text: str) -> NameCheck:
     """`parse_name` of what a customer typed at the name question, without the lead-in
     ("ciao, sono Giulia Verdi") and the trailing punctuation."""
     cleaned = _NAME_TAIL.sub("", text.strip()).rstrip("!.?,;") or text.strip()
+    cleaned = _FOR_TAIL.sub("", cleaned) or cleaned
     reversed_ = _SURNAME_FIRST.match(cleaned)
     if reversed_ is not None and not _not_a_name(cleaned.replace(",", " ")):
         return parse_name(f"{reversed_.group(2)} {reversed_.group(1)}")

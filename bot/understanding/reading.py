@@ -350,7 +350,8 @@ def _words_of(block: str) -> list[str]:
 _PICK_FILLERS = frozenset(
     _words_of("""
     il la l lo the one quello quella quel option opzione opzioni scelta choice orario ora slot
-    time button bottone tasto numero number num nr n please per favore grazie thanks ok okay
+    time button bottone tasto numero number num nr n please pls plz thx ty cheers per favore
+    perfavore grazie grz thanks ok okay
     va bene allora dai ehm uhm um beh then just oh ah pure fine alright sure si yes yeah
     prendo take scelgo choose vorrei i d like want voglio go with vada for me mi per
     metti prendi dammi give metto facciamo let s do s ll d m ve

@@ -25,6 +25,12 @@ from bot.understanding.contacts import (
         ("scrivi pure Ferri", "Ferri"),
         ("Hart, Lucy", "Lucy Hart"),
         ("per il mio bimbo Tommaso", "Tommaso"),
+        # who it is for after the name, and "actually" inside the lead
+        ("Paolo Serra, è per mio marito", "Paolo Serra"),
+        ("Ruth Baker - it's for my mum", "Ruth Baker"),
+        ("it's for my son actually, Noah Hill", "Noah Hill"),
+        ("my name is actually Tom Reed", "Tom Reed"),
+        ("il mio nome è in realtà Sara Conti", "Sara Conti"),
     ],
 )
 def test_a_name_after_who_the_person_is_or_how_it_is_put(text: str, name: str) -> None:
@@ -39,7 +45,9 @@ def test_a_name_said_as_one_is_told_from_a_bare_one() -> None:
     assert not is_named("prima possibile")
 
 
-@pytest.mark.parametrize("text", ["lol", "haha ok", "fai tu", "decidete voi", "vedi tu boh", "k"])
+@pytest.mark.parametrize(
+    "text", ["lol", "haha ok", "fai tu", "decidete voi", "vedi tu boh", "k", "è per mia sorella"]
+)
 def test_words_that_are_nobodys_name(text: str) -> None:
     assert read_name(text).value is None
 

@@ -47,6 +47,9 @@ CASES = [
     ("posso scegliere il parrucchiere?", K.STYLIST),
     ("can I choose my stylist?", K.STYLIST),
     ("vorrei la mia parrucchiera di fiducia", K.STYLIST),
+    ("ci tengo ad avere la stessa parrucchiera", K.STYLIST),
+    ("can we decide who colours it", K.STYLIST),
+    ("could i have the same lady as before", K.STYLIST),
     ("voglio parlare con qualcuno", K.PERSON),
     ("operatore", K.PERSON),
     ("talk to a person", K.PERSON),
@@ -132,6 +135,9 @@ def test_the_weekday_of_an_opening_hours_question(text: str, weekday: int | None
         "un taglio per mio figlio, pago con carta",
         "avete anche sabato?",
         "do you do saturdays?",
+        "the same one as before please",
+        "stessa ora della volta scorsa",
+        "same time as last time",
     ],
 )
 def test_booking_messages_are_not_questions(text: str) -> None:
