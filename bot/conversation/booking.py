@@ -504,7 +504,10 @@ async def place_hold(
     await schedule_hold_messages(turn, held)
     await turn.store.record_metric(MetricKind.HOLD_PLACED, turn.customer.chat_id, turn.now())
     logger.info("hold %s placed", hold.id)
-    return replace(session, hold=held, offer=None, picked_from=session.offer), None
+    # The list the time was picked from, for "no, the 2nd one" later; not a list still on screen
+    # that the time typed was not in ("friday at 10" with Wednesday's times shown).
+    listed = session.offer if session.offer is not None and start in session.offer.starts else None
+    return replace(session, hold=held, offer=None, picked_from=listed), None
 
 
 async def rehold(turn: Turn, session: Session) -> tuple[Session, list[Reply] | None]:
@@ -548,7 +551,8 @@ async def change_when(turn: Turn, session: Session, event: Input) -> Outcome:
     wish = tentative(event, event.wish)
     look = turn.day(wish.day)
     held = session.hold
-    if held is not None and _names_the_held(turn, held, wish):
+    same = wish.time is not None and not wish.past and held_as_asked(turn, session, wish)
+    if held is not None and same:
         # "actually, monday at 3" about Monday at 3, the time held: nothing to let go.
         lead = turn.t("change.same", when=turn.when(held.start))
         return await ask(turn, session, session.step, lead)
@@ -563,15 +567,17 @@ async def change_when(turn: Turn, session: Session, event: Input) -> Outcome:
     return await search(turn, session, wish, lead)
 
 
-def _names_the_held(turn: Turn, held: HeldSlot, wish: Wish) -> bool:
-    """The day and time of a change of mind are those of the time already held."""
-    local = held.start.astimezone(turn.tz)
-    return (
-        wish.day == local.date()
-        and wish.time == local.time().replace(tzinfo=None)
-        and wish.last_day is None
-        and not wish.past
-    )
+def held_as_asked(turn: Turn, session: Session, wish: Wish) -> bool:
+    """Whether a day or time said at the summary is the one held ("sì, a martedì")."""
+    if session.hold is None:
+        return False
+    held = session.hold.start.astimezone(turn.tz)
+    if wish.day != held.date() or wish.last_day is not None:
+        return False
+    if wish.time is not None:
+        return wish.time == held.time()
+    start, end = wish.window_start, wish.window_end
+    return (start is None or start <= held.time()) and (end is None or held.time() < end)
 
 
 async def other_times(turn: Turn, session: Session) -> Outcome:

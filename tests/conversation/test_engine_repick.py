@@ -57,6 +57,16 @@ async def test_a_typed_time_has_no_list_to_pick_from(chat: Chat) -> None:
     assert _held(chat) == []
 
 
+async def test_a_time_typed_for_another_day_does_not_pick_from_the_list_on_screen(
+    chat: Chat,
+) -> None:
+    await chat.say("un taglio mercoledì")  # Wednesday's times on screen
+    await chat.say("venerdì alle 10")  # held straight away, not from Wednesday's list
+    await chat.say("no, la seconda")
+    assert _held(chat) == []  # never Wednesday's second time
+    assert chat.text.startswith("Va bene, lascio libero venerdì 27 novembre alle 10:00")
+
+
 async def test_a_typed_yes_books_the_day_offered_instead_of_a_move(harness: Harness) -> None:
     chat = harness.chat(language="en", first_name="Emma", last_name="Clarke")
     await chat.say("could you shift my appt to saturday")
