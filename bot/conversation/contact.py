@@ -11,6 +11,7 @@ from bot.conversation.again import last_email
 from bot.conversation.approval import ask_approval, needs_approval
 from bot.conversation.booking import (
     change_when,
+    held_as_asked,
     next_contact_step,
     rehold,
     search,
@@ -33,7 +34,7 @@ from bot.conversation.common import (
 )
 from bot.conversation.events import Button, Reply
 from bot.conversation.place import address, price_of, venue
-from bot.conversation.session import Done, Session, Step, Wish
+from bot.conversation.session import Done, Session, Step
 from bot.conversation.turn import Turn
 from bot.understanding import ContactProblem, IntentKind, parse_email
 from bot.understanding.contacts import (
@@ -374,19 +375,6 @@ def with_surname(name: str | None, change: ContactChange) -> str:
     if change.surname and name and " " in name.strip():
         return f"{name.strip().rsplit(' ', 1)[0]} {value}"
     return value
-
-
-def held_as_asked(turn: Turn, session: Session, wish: Wish) -> bool:
-    """Whether a day or time said at the summary is the one held ("sì, a martedì")."""
-    if session.hold is None:
-        return False
-    held = session.hold.start.astimezone(turn.tz)
-    if wish.day != held.date() or wish.last_day is not None:
-        return False
-    if wish.time is not None:
-        return wish.time == held.time()
-    start, end = wish.window_start, wish.window_end
-    return (start is None or start <= held.time()) and (end is None or held.time() < end)
 
 
 async def confirm(turn: Turn, session: Session) -> Outcome:

@@ -49,11 +49,12 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
         return nudged
     # "can we do tuesday same time instead": a change about the booking they have is a move.
     # "could it be half an hour later": a shift by an amount with nothing on screen is about it.
+    refused = await refuses_its_day(turn, event)  # one ledger read, used twice below
     if (
         (
             (event.wish is not None and (event.change_request or event.same_day))
             or event.shift is not None
-            or await refuses_its_day(turn, event)
+            or refused
         )
         # "anzi, prenotane un altro giovedì" is a new booking; "can I come at 2 instead" is not
         and (
@@ -61,7 +62,7 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
             or (event.dayless and event.change_request)
             # "… on that very day, so can I come friday instead": about the appointment's day
             or (event.same_day and event.change_request)
-            or await refuses_its_day(turn, event)
+            or refused
         )
         and await upcoming(turn, refresh=False)
     ):

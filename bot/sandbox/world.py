@@ -10,7 +10,7 @@ import base64
 import logging
 import random
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -367,10 +367,7 @@ class World:
                     continue
                 for start in self._grid(day, zone, service.duration_minutes):
                     end = start + length
-                    if (
-                        start > now
-                        and sum(s < end and start < e for s, e in busy) < self.seed.staff
-                    ):
+                    if start > now and self._room_among(busy, start, end):
                         slots.append((start, end))
             return location, day0, slots, closures
 
@@ -396,7 +393,14 @@ class World:
     ) -> bool:
         """Free while fewer busy holds and appointments overlap it than there are staff."""
         busy = self._busy_between(start, end, ignore_appointment=ignore_appointment)
-        return len(busy) < self.seed.staff
+        return self._room_among(busy, start, end)
+
+    def _room_among(
+        self, busy: Sequence[tuple[datetime, datetime]], start: datetime, end: datetime
+    ) -> bool:
+        """Fewer of these busy spans overlap start–end than there are staff: the one rule of a
+        free slot, for a single check and for a day's availability alike."""
+        return sum(s < end and start < e for s, e in busy) < self.seed.staff
 
     def _busy_between(
         self, start: datetime, end: datetime, *, ignore_appointment: str | None = None

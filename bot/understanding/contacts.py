@@ -263,7 +263,7 @@ _RELATIVES = (
     r"wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|grandma|grandmother|"
     r"grandpa|grandfather|partner|girlfriend|boyfriend|friend|fianc[ée]e?|aunt|uncle|cousin|"
     r"colleague|niece|nephew|kid|child|bimb[oa]|bambin[oa]|piccol[oa]|little\s+one|hubby|"
-    r"husbands?|wife"
+    r"husbands?"
 )
 # Booking for someone else: "a nome di mia moglie, Laura Verdi", "per mio marito Marco Bianchi",
 # "it's for my husband, James Clarke", "under the name Jane Doe", "book it for Jane Doe".
@@ -581,9 +581,10 @@ def _read_contact_change(text: str) -> ContactChange | None:
         )
         if value and (relative or len(value.split()) >= 2) and not _only_when(value):
             return ContactChange(ContactField.NAME, value)
+    expanded = expand_shorthand(plain)  # "the names wrong", "il nome nn è giusto"
     to = _NAME_TO.search(text.strip())
     if to is not None and (
-        _WANTS_NAME.search(expand_shorthand(plain))
+        _WANTS_NAME.search(expanded)
         or _SET_WORD.search(plain)
         or re.search(r"\b(?:nome|name)\s*:", text, re.IGNORECASE)
     ):
@@ -603,10 +604,9 @@ def _read_contact_change(text: str) -> ContactChange | None:
             and not _only_when(value)
         ):
             return ContactChange(ContactField.NAME, value)
-    plain = expand_shorthand(plain)  # "the names wrong", "il nome nn è giusto"
-    if _WANTS_MAIL.search(plain):
+    if _WANTS_MAIL.search(expanded):
         return ContactChange(ContactField.EMAIL)
-    if _WANTS_NAME.search(plain):
+    if _WANTS_NAME.search(expanded):
         return ContactChange(ContactField.NAME, _name_after_request(text))
     return None
 
@@ -885,7 +885,7 @@ def split_name_and_address(text: str) -> tuple[str, str] | None:
 
 # "can I give you my mobile instead", "non ho la mail, vi lascio il cell 347 1234567".
 _PHONE_OFFER = re.compile(
-    r"\b(phone|mobile|cell|telefono|cellulare|cell|numero|number|whatsapp)\b|(?:\d[\s.-]?){7,}"
+    r"\b(phone|mobile|cell|telefono|cellulare|numero|number|whatsapp)\b|(?:\d[\s.-]?){7,}"
 )
 
 

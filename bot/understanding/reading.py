@@ -566,7 +566,7 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
     s = " ".join(tokens)
     intent = parse_intent(text, language=language)
     when = parse_when(text, now=now, language=language)
-    when = asked_over_refused(" ".join(_tokens(text)), when, now, language)
+    when = asked_over_refused(s, when, now, language)
     shifted = _shift(s)
     shift = shifted[0] if shifted else None
     if shifted is not None:
@@ -597,9 +597,10 @@ def read(text: str, screen: Screen, *, now: datetime, language: str) -> Reading:
             when = replace(rest, date=later, last=None) if rest is not None else When(date=later)
     as_typed = s
     refused_number = _REFUSED_NUMBER.search(s)
-    if refused_number is not None and re.search(r"\d", _REFUSED_NUMBER.sub(" ", s)):
+    without_refused = _REFUSED_NUMBER.sub(" ", s) if refused_number is not None else s
+    if refused_number is not None and re.search(r"\d", without_refused):
         # "make it the 25th not the 24th": read the message without the value refused
-        s = " ".join(_REFUSED_NUMBER.sub(" ", s).split())
+        s = " ".join(without_refused.split())
         text = s
         tokens = tuple(s.split())
         when = parse_when(s, now=now, language=language)

@@ -417,8 +417,9 @@ def match_services(
         return ServiceMatch(tuple(by_alias))
 
     wanted = _kinds_in(joined)
-    if wanted - _refused_kinds(joined):
-        wanted -= _refused_kinds(joined)  # "no colour this time, just a cut"
+    refused = _refused_kinds(joined)
+    if wanted - refused:
+        wanted -= refused  # "no colour this time, just a cut"
     wanted = _offered(wanted, joined, services)
     # A full name counts when the message asks for nothing more ("taglio + piega" is not Taglio).
     named = [

@@ -112,8 +112,7 @@ class ChatAvailabilityCache(ZimunPassThrough):
         now = self._clock.now()
         self._expire(now)
         reads = [r for r in self._reads.get(chat_id, ()) if now - r.read_at < self._ttl]
-        if not reads:
-            self._reads.pop(chat_id, None)
+        if not reads:  # _expire has dropped every chat whose reads are all stale
             return None
         self._reads[chat_id] = reads
         for read in reads:

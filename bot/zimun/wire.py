@@ -259,14 +259,14 @@ SLOTS_REMEMBERED = 4096
 
 def parse_slot(item: JSONObject) -> Slot:
     start, end = item["start"], item["end"]
-    key = (start, end)
-    slot = _SLOTS.get(key) if isinstance(start, str) and isinstance(end, str) else None
+    if not (isinstance(start, str) and isinstance(end, str)):
+        return Slot(start=parse_instant(start), end=parse_instant(end))  # refused there
+    slot = _SLOTS.get((start, end))
     if slot is None:
         slot = Slot(start=parse_instant(start), end=parse_instant(end))
-        if isinstance(start, str) and isinstance(end, str):
-            if len(_SLOTS) >= SLOTS_REMEMBERED:
-                _SLOTS.clear()
-            _SLOTS[key] = slot
+        if len(_SLOTS) >= SLOTS_REMEMBERED:
+            _SLOTS.clear()
+        _SLOTS[(start, end)] = slot
     return slot
 
 
