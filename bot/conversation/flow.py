@@ -200,7 +200,8 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
     question = parse_question(event.text) if event.text else None
     if question is not None and kind is not IntentKind.LANGUAGE:
         # A question about the business is answered at any step where the customer is not
-        # typing free content (a name, an e-mail, a reason), then the step carries on.
+        # typing free content (a name, an e-mail; a reason after a cancel never gets here: its
+        # step reads it first), then the step carries on.
         typed = session.step in CONTENT_STEPS and not _asks(event.text or "", session.step)
         person = question.kind is QuestionKind.PERSON
         if session.step is Step.EMAIL and offers_phone(event.text or ""):
