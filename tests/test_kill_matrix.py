@@ -194,9 +194,8 @@ class Customer:
             wait_for(lambda: step(self.database) == "move_confirm", "the move question")
             return "sì"
         self.type(CANCEL)
-        self.type_when("cancel_confirm", "sì")
-        wait_for(lambda: step(self.database) == "cancel_reason", "the reason question")
-        return "salta"
+        wait_for(lambda: step(self.database) == "cancel_confirm", "the cancel question")
+        return "sì"  # the yes cancels at once (issue 4); the reason is asked after
 
 
 def acted(world: World, kind: str) -> bool:
@@ -249,17 +248,21 @@ def execute(database: Path, statements: tuple[str, ...]) -> None:
         db.close()
 
 
+def first_life(sandbox: Sandbox, tmp_path: Path) -> Customer:
+    """A chat started on a fresh file against the sandbox put back to its seed."""
+    sandbox.world.reset()
+    return Customer(bot_chat(tmp_path, sandbox.base_url), tmp_path / "bot.sqlite3")
+
+
 def run_cell(
     sandbox: Sandbox, tmp_path: Path, kind: str, point: str, then: str = "ciao"
 ) -> tuple[str, str]:
     """The first life up to `kind`, killed at `point`; the second life types `then`.
     Returns the two lives' outputs."""
     world = sandbox.world
-    world.reset()
-    database = tmp_path / "bot.sqlite3"
-    first = bot_chat(tmp_path, sandbox.base_url)
+    customer = first_life(sandbox, tmp_path)
+    first, database = customer.process, customer.database
     try:
-        customer = Customer(first, database)
         line = customer.up_to(kind)
         if point == "before":
             world.set_faults(latency_ms=HELD_MS)  # Zimun holds the request before acting
@@ -356,3 +359,24 @@ def test_a_customer_who_confirms_again_after_the_restart_still_has_one_booking(
     assert_truth(sandbox.world, tmp_path / "bot.sqlite3", "confirm")
     assert out_second.count(TOLD["confirm"]) == 1
     assert DONE["confirm"] not in out_first + out_second
+
+
+def test_yes_then_silence_leaves_the_appointment_cancelled(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """Issue 4's contract: the customer says yes to the cancel and walks away without answering
+    the reason question; the appointment is cancelled at Zimun all the same, the slot free."""
+    customer = first_life(sandbox, tmp_path)
+    chat, database = customer.process, customer.database
+    try:
+        customer.type(customer.up_to("cancel"))
+        wait_for(lambda: step(database) == "cancel_reason", "the reason question")
+        # Silence: nothing more is ever typed (the input ends, and the chat with it).
+        out, err = chat.communicate("", timeout=DEADLINE)
+    finally:
+        if chat.poll() is None:
+            chat.kill()
+            chat.wait(timeout=DEADLINE)
+    assert chat.returncode == 0, err
+    assert DONE["cancel"] in out
+    assert_truth(sandbox.world, database, "cancel")

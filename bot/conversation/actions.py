@@ -67,6 +67,7 @@ class Verb:
     REBOOK = "rebook"
     RATE = "rate"
     RECALL = "recall"  # issue 13: "Ricordamelo tra 4 settimane" under the message after a visit
+    RESTORE = "restore"  # the same time again, after "no wait, don't cancel" (already cancelled)
 
 
 # Verbs that mean the same whatever the step, so a press from an older keyboard still works.

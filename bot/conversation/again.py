@@ -109,9 +109,15 @@ async def last_email(turn: Turn) -> str | None:
 
 
 async def book_again(
-    turn: Turn, session: Session, entry: LedgerEntry | None, wish: Wish | None = None
+    turn: Turn,
+    session: Session,
+    entry: LedgerEntry | None,
+    wish: Wish | None = None,
+    *,
+    lead: str | None = None,
 ) -> Outcome:
-    """A booking of `entry`'s service (None: the last booking) with its contact filled in."""
+    """A booking of `entry`'s service (None: the last booking) with its contact filled in;
+    `lead` says why, instead of "as last time"."""
     entry = entry or await _last(turn)
     service = await turn.service(entry.service_id) if entry is not None else None
     if entry is None or service is None:
@@ -124,7 +130,7 @@ async def book_again(
         contact_name=entry.contact_name or None,
         contact_email=email,
     )
-    lead = turn.t("rebook.lead", service=service.name, name=entry.contact_name)
+    lead = lead or turn.t("rebook.lead", service=service.name, name=entry.contact_name)
     logger.info("chat %s books the same again", turn.customer.chat_id)
     return await choose_service(turn, session, service, lead)
 

@@ -33,7 +33,6 @@ from bot.conversation.visits import after_visit_key
 from bot.conversation.waitlist import freed, waiting_lines
 from bot.storage import LedgerEntry, MetricKind
 from bot.understanding import IntentKind
-from bot.understanding.intents import refuses_cancel
 from bot.zimun import AppointmentStatus, Conflict, NotFound, SlotUnavailable, ZimunError
 
 logger = logging.getLogger(__name__)
@@ -278,11 +277,6 @@ async def prompt_cancel_confirm(turn: Turn, session: Session, lead: str | None) 
     return [turn.reply(join(lead, text), rows)]
 
 
-async def prompt_cancel_reason(turn: Turn, session: Session, lead: str | None) -> list[Reply]:
-    rows = [[turn.button(turn.t("button.skip"), Verb.SKIP)]]
-    return [turn.reply(join(lead, turn.t("cancel.reason")), rows)]
-
-
 async def on_choose_appointment(turn: Turn, session: Session, event: Input) -> Outcome:
     choices = session.choices
     index: int | None = None
@@ -357,36 +351,37 @@ async def on_cancel_confirm(turn: Turn, session: Session, event: Input) -> Outco
             lead=turn.t("cancel.to_move"),
         )
     if event.verb in (Verb.YES, Verb.CONFIRM) or event.kind in (IntentKind.YES, IntentKind.CANCEL):
-        return await ask(turn, session, Step.CANCEL_REASON)
+        # The yes cancels at once (issue 4); the optional reason is asked afterwards.
+        return await do_cancel(turn, session)
     if event.verb == Verb.NO or event.kind is IntentKind.NO:
         return session.idle(), menu(turn, turn.t("cancel.kept"))
     return await unexpected(turn, session)
 
 
-async def on_cancel_reason(turn: Turn, session: Session, event: Input) -> Outcome:
-    if event.verb == Verb.SKIP:
-        return await do_cancel(turn, replace(session, cancel_reason=None))
-    if event.text and refuses_cancel(event.text):  # "no aspetta, non disdire"
-        return session.idle(), menu(turn, turn.t("cancel.kept"))
-    if event.kind in (IntentKind.STOP, IntentKind.NO):
-        # "non serve", "niente", "no": no reason to give; the cancel goes ahead, as "Salta".
-        return await do_cancel(turn, replace(session, cancel_reason=None))
-    if event.text and event.text.strip():
-        return await do_cancel(turn, replace(session, cancel_reason=event.text.strip()[:500]))
-    return await unexpected(turn, session)
-
-
 async def do_cancel(turn: Turn, session: Session) -> Outcome:
-    t = turn.t
+    """The chat's cancel: made now, said so, and in the same message the optional reason asked
+    (`Step.CANCEL_REASON`, read in `bot.conversation.cancelled`) beside Book again and Menu."""
+    entry = await cancel_now(turn, session)
+    if entry is None:
+        return session.idle(), menu(turn, turn.t("move.gone"))
+    done = replace(session, cancel_reason=None)
+    return await ask(turn, done, Step.CANCEL_REASON, cancelled_text(turn, entry))
+
+
+async def cancel_now(turn: Turn, session: Session) -> LedgerEntry | None:
+    """PATCH the appointment `session.appointment_id` cancelled (its key and checkpoint from the
+    session, as every write) and apply what follows: the ledger with `session.cancel_reason`, the
+    metric, reminders dropped, the time freed for the waiting list. None when it is no longer
+    this chat's to cancel (gone, or already cancelled at Zimun)."""
     entry = await owned(turn, session.appointment_id)
     if entry is None:
-        return session.idle(), menu(turn, t("move.gone"))
+        return None
     key = turn.key(session, "cancel", entry.appointment_id)
     await turn.checkpoint(session)
     try:
         await turn.zimun.cancel(entry.appointment_id, idempotency_key=key)
     except (Conflict, NotFound):
-        return session.idle(), menu(turn, t("move.gone"))
+        return None
     now = turn.now()
     await turn.store.record_cancel(entry.appointment_id, session.cancel_reason, now)
     await turn.store.record_metric(MetricKind.CANCELLED, turn.customer.chat_id, now)
@@ -395,11 +390,11 @@ async def do_cancel(turn: Turn, session: Session) -> Outcome:
     await turn.store.cancel_scheduled(after_visit_key(entry.appointment_id))
     await freed(turn, entry.service_id, entry.start)
     logger.info("appointment %s cancelled", entry.appointment_id)
-    text = t("cancelled.text", service=entry.service_name, when=turn.when(entry.start))
-    rows = [
-        [turn.button(t("button.book_again"), Verb.BOOK), turn.button(t("button.menu"), Verb.MENU)]
-    ]
-    return session.idle(), [turn.reply(text, rows)]
+    return entry
+
+
+def cancelled_text(turn: Turn, entry: LedgerEntry) -> str:
+    return turn.t("cancelled.text", service=entry.service_name, when=turn.when(entry.start))
 
 
 async def scheduled_reminder(turn: Turn, appointment_id: str, start: str) -> list[Reply]:

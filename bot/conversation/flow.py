@@ -8,7 +8,7 @@ step (stop, help, language, my appointments, move, cancel) are read first, in `d
 ```
 IDLE -> SERVICE -> WHEN -> SLOT -(hold)-> NAME -> EMAIL -> SUMMARY -(confirm)-> IDLE
 IDLE -> CHOOSE_APPOINTMENT -> WHEN -> SLOT -> MOVE_CONFIRM -(PATCH)-> IDLE
-IDLE -> CHOOSE_APPOINTMENT -> CANCEL_CONFIRM -> CANCEL_REASON -(PATCH)-> IDLE
+IDLE -> CHOOSE_APPOINTMENT -> CANCEL_CONFIRM -(yes: PATCH)-> CANCEL_REASON -> IDLE
 ```
 """
 
@@ -37,14 +37,13 @@ from bot.conversation.booking import (
     prompt_when,
     start_booking,
 )
+from bot.conversation.cancelled import on_cancel_reason, prompt_cancel_reason, restore
 from bot.conversation.changes import (
     list_appointments,
     on_cancel_confirm,
-    on_cancel_reason,
     on_choose_appointment,
     on_move_confirm,
     prompt_cancel_confirm,
-    prompt_cancel_reason,
     prompt_choose_appointment,
     prompt_move_confirm,
     start_change,
@@ -143,7 +142,7 @@ FLOW: dict[Step, Handler] = {
 }
 
 
-CONTENT_STEPS = frozenset({Step.NAME, Step.EMAIL, Step.CANCEL_REASON})
+CONTENT_STEPS = frozenset({Step.NAME, Step.EMAIL})
 # Steps that ask no yes-or-no question, where a bare "ok" is only a nod.
 ACK_STEPS = frozenset({Step.SERVICE, Step.WHEN, Step.CHOOSE_APPOINTMENT})
 # Where the service being booked can still be changed by naming another one.
@@ -158,6 +157,10 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
         # The day a question was about counts for the message right after it only (it was
         # read with it); an answer to a question about a day sets it again below.
         session = replace(session, asked_day=None)
+    if session.step is Step.CANCEL_REASON and event.verb is None:
+        # Free content after a cancel: the step reads it first (a reason, none, taking the
+        # cancel back, or a new request it hands back here from the menu).
+        return await FLOW[session.step](turn, session, event)
     if event.verb is not None:
         if event.verb == Verb.STOP:
             return await stop(turn, session)
@@ -169,6 +172,8 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
             return await start_booking(turn, session, wish=booked_wish(turn, event.arg))
         if event.verb in (Verb.REBOOK, Verb.RATE):
             return await again_press(turn, session, event.verb, event.arg)
+        if event.verb == Verb.RESTORE:
+            return await restore(turn, session, event.arg)
         if event.verb == Verb.RECALL:
             return await recall_press(turn, session, event.arg)
         if event.verb == Verb.WAIT:
@@ -195,10 +200,9 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
     question = parse_question(event.text) if event.text else None
     if question is not None and kind is not IntentKind.LANGUAGE:
         # A question about the business is answered at any step where the customer is not
-        # typing free content (a name, an e-mail, a reason), then the step carries on.
-        typed = session.step in CONTENT_STEPS and (
-            session.step is Step.CANCEL_REASON or not _asks(event.text or "", session.step)
-        )
+        # typing free content (a name, an e-mail; a reason after a cancel never gets here: its
+        # step reads it first), then the step carries on.
+        typed = session.step in CONTENT_STEPS and not _asks(event.text or "", session.step)
         person = question.kind is QuestionKind.PERSON
         if session.step is Step.EMAIL and offers_phone(event.text or ""):
             typed = True  # "posso lasciarti il cellulare?": their own number, not ours
@@ -343,8 +347,7 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
     if kind is IntentKind.STOP and session.step is Step.IDLE and beside:
         # "changed my mind, can we do the day after instead": about the appointment they have
         return await FLOW[session.step](turn, session, event)
-    if kind is IntentKind.STOP and session.step is not Step.CANCEL_REASON:
-        # At the reason step "non serve" / "lascia perdere" drop the reason, not the cancel.
+    if kind is IntentKind.STOP:
         return await stop(turn, session)
     if kind is IntentKind.HELP:
         return await show_help(turn, session)
@@ -359,7 +362,7 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
         return await stop(turn, session)
     if (
         kind is IntentKind.GOODBYE
-        and session.step not in (Step.IDLE, Step.CANCEL_REASON)
+        and session.step is not Step.IDLE
         and (event.wish is None or event.wish.time is None)
     ):
         # "a presto" mid-flow: a goodbye, and the question stays where we left it.

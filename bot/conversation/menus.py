@@ -227,6 +227,8 @@ def booked_wish(turn: Turn, arg: str) -> Wish | None:
 async def global_press(turn: Turn, session: Session, verb: str, arg: str) -> Outcome:
     """Buttons that mean the same whatever the step (they stay valid on older keyboards)."""
     if verb == Verb.MENU:
+        if session.step is Step.CANCEL_REASON:
+            session = session.idle()  # the reason was optional: what is typed next is not one
         return session, menu(turn)
     if verb == Verb.BOOK:
         return await start_booking(turn, session)

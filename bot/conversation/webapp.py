@@ -4,7 +4,7 @@ The Mini App is a second face of the engine, not a second engine: each `Form` it
 inside `Engine.handle` (the chat's lock, its transaction, its recovery, its checkpoints) and
 calls the very functions the chat's buttons call: `pick` holds with the same idempotency keys,
 `on_name`/`on_email` check the contact with the same rules and "did you mean", `confirm`,
-`do_move` and `do_cancel` write the same ledger, reminders and metrics. Because the session is
+`do_move` and `cancel_now` write the same ledger, reminders and metrics. Because the session is
 the chat's, a hold placed in the app retires whatever the chat had on screen (its buttons become
 stale) and a chat that moved on makes the app's next step refused: one time is never booked twice.
 
@@ -19,8 +19,8 @@ from dataclasses import replace
 
 from bot.conversation.actions import Verb, parse_instant_arg
 from bot.conversation.booking import pick, search
-from bot.conversation.changes import do_cancel, do_move, owned
-from bot.conversation.common import HOLD_STEPS, Input, Outcome, drop_hold, wish_at
+from bot.conversation.changes import cancel_now, cancelled_text, do_move, owned
+from bot.conversation.common import HOLD_STEPS, Input, Outcome, drop_hold, menu, wish_at
 from bot.conversation.contact import already_booked, confirm, on_email, on_name
 from bot.conversation.events import Form
 from bot.conversation.session import Flow, Session, Step
@@ -116,4 +116,12 @@ async def _change(turn: Turn, session: Session, form: Form) -> Outcome:
     )
     if flow is Flow.MOVE:
         return await do_move(turn, session)
-    return await do_cancel(turn, session)
+    # The app asked the reason in its own form, before the cancel: the chat is told it is done.
+    cancelled = await cancel_now(turn, session)
+    if cancelled is None:
+        return session.idle(), menu(turn, turn.t("move.gone"))
+    t = turn.t
+    rows = [
+        [turn.button(t("button.book_again"), Verb.BOOK), turn.button(t("button.menu"), Verb.MENU)]
+    ]
+    return session.idle(), [turn.reply(cancelled_text(turn, cancelled), rows)]

@@ -134,6 +134,10 @@ class NotifyingStore:
     async def delete_session(self, chat_id: int) -> None:
         await self._inner.delete_session(chat_id)
 
+    async def set_cancel_reason(self, appointment_id: str, reason: str) -> bool:
+        # Staff were alerted at the cancel itself; the reason is read in the booking's history.
+        return await self._inner.set_cancel_reason(appointment_id, reason)
+
     async def record_event_once(
         self, appointment_id: str, kind: str, at: datetime, details: dict[str, Any] | None = None
     ) -> bool:

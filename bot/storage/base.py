@@ -72,6 +72,12 @@ class Store(Protocol):
         `by` is "customer" or "staff". Raises `UnknownBooking` for an unknown appointment.
         """
 
+    async def set_cancel_reason(self, appointment_id: str, reason: str) -> bool:
+        """Keep the customer's reason for a cancellation already recorded, given afterwards (the
+        cancel happens at "yes"; the reason may follow): it goes into the "cancelled" event's
+        details, where `record_cancel` would have put it. A cancellation that has a reason keeps
+        it; True when the reason was set. Raises `UnknownBooking` for an unknown appointment."""
+
     async def record_event_once(
         self, appointment_id: str, kind: str, at: datetime, details: dict[str, Any] | None = None
     ) -> bool:

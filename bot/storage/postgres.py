@@ -349,6 +349,35 @@ class PgStore(PgWaitlist):
             await _append_event(conn, appointment_id, EventKind.CANCELLED, when, details)
         logger.info("booking %s cancelled by %s", appointment_id, by)
 
+    async def set_cancel_reason(self, appointment_id: str, reason: str) -> bool:
+        async with self._transaction() as conn:
+            # The booking's row lock queues concurrent writers of its history.
+            known = await conn.fetchval(
+                "SELECT 1 FROM bookings WHERE appointment_id = $1 FOR UPDATE", appointment_id
+            )
+            if known is None:
+                raise UnknownBooking(appointment_id)
+            row = await conn.fetchrow(
+                "SELECT seq, details FROM booking_events WHERE appointment_id = $1 AND kind = $2"
+                " ORDER BY seq DESC LIMIT 1",
+                appointment_id,
+                str(EventKind.CANCELLED),
+            )
+            if row is None:
+                return False  # not cancelled: nothing to give a reason for
+            details = json_from_db(row["details"])
+            if details.get("reason"):
+                return False  # the first reason stays, as with a retried cancel
+            details["reason"] = reason
+            await conn.execute(
+                "UPDATE booking_events SET details = $1 WHERE appointment_id = $2 AND seq = $3",
+                json_to_db(details, "details"),
+                appointment_id,
+                row["seq"],
+            )
+        logger.info("booking %s: cancel reason kept", appointment_id)
+        return True
+
     async def record_event_once(
         self, appointment_id: str, kind: str, at: datetime, details: dict[str, Any] | None = None
     ) -> bool:

@@ -428,6 +428,44 @@ class SqliteStore(SqliteIntents, SqliteWaitlist):
         await self._apply(write)
         logger.info("booking %s cancelled by %s", appointment_id, by)
 
+    async def set_cancel_reason(self, appointment_id: str, reason: str) -> bool:
+        if not await self._select(
+            "SELECT 1 FROM bookings WHERE appointment_id = ?", (appointment_id,)
+        ):
+            raise UnknownBooking(appointment_id)
+        rows = await self._select(
+            "SELECT seq, details FROM booking_events WHERE appointment_id = ? AND kind = ?"
+            " ORDER BY seq DESC LIMIT 1",
+            (appointment_id, str(EventKind.CANCELLED)),
+        )
+        if not rows:
+            return False  # not cancelled: nothing to give a reason for
+        if json_from_db(rows[0]["details"]).get("reason"):
+            return False  # the first reason stays, as with a retried cancel
+        seq = rows[0]["seq"]
+
+        async def write(db: InlineConnection) -> None:
+            # Read again at the commit: a reason written meanwhile stays.
+            async with db.execute(
+                "SELECT details FROM booking_events WHERE appointment_id = ? AND seq = ?",
+                (appointment_id, seq),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return  # forgotten in the meantime
+            details = json_from_db(row["details"])
+            if details.get("reason"):
+                return
+            details["reason"] = reason
+            await db.execute(
+                "UPDATE booking_events SET details = ? WHERE appointment_id = ? AND seq = ?",
+                (json_to_db(details, "details"), appointment_id, seq),
+            )
+
+        await self._apply(write)
+        logger.info("booking %s: cancel reason kept", appointment_id)
+        return True
+
     async def record_event_once(
         self, appointment_id: str, kind: str, at: datetime, details: dict[str, Any] | None = None
     ) -> bool:

@@ -835,6 +835,22 @@ def is_acknowledgement(text: str) -> bool:
 
 
 @lru_cache(maxsize=1024)
+def is_small_talk(text: str) -> bool:
+    """Whether a message is only a greeting, thanks, a goodbye or a nod ("ciao", "grazie
+    mille", "ok, a presto", "👍"): nothing asked and nothing told."""
+    raw = text.strip()
+    for emoji, word in _EMOJI.items():
+        raw = raw.replace(emoji, word)
+    tokens = [_fix(t) for t in words(normalize(raw))]
+    if not tokens:
+        return bool(raw) and not any(ch.isalnum() for ch in raw)
+    s = " ".join(tokens)
+    for said in (_GOODBYE, _GREETING, _THANKS):
+        s = said.sub(" ", s)
+    return _only_ack(s.split())
+
+
+@lru_cache(maxsize=1024)
 def is_nod(text: str) -> bool:
     """Whether a message is a reaction, not an answer to a yes/no question: an emoji alone
     ("👍", "👌", "😊") or an acknowledgement with thanks ("ok grazie", "perfetto, thanks") or

@@ -242,8 +242,7 @@ async def crash_during(kind: str, chat: Chat) -> None:
             await chat.press("Sì, spostalo")
         else:
             await chat.say("vorrei disdire il mio appuntamento")
-            await chat.press("Sì, disdici")
-            await chat.press("Salta")
+            await chat.press("Sì, disdici")  # the yes cancels (issue 4): the write is here
 
 
 async def reminders(store: Store) -> list[tuple[str, datetime, str]]:

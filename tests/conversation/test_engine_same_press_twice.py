@@ -97,6 +97,9 @@ async def test_cancel_confirmed_and_skipped_twice_cancels_once(
     await chat.say("vorrei disdire il mio appuntamento")
     _, second = await twice(chat, "Sì, disdici")
     assert "non è più attivo" in second
+    # The first press cancelled: one PATCH, and the cancel is done before any reason.
+    assert len([w for w in door.writes if w.startswith("PATCH")]) == 1
+    assert [a.status for a in chat.world.appointments.values()] == ["cancelled"]
     # The reason question of the first press is still on screen; its Skip is pressed twice.
     _, second = await twice(chat, "Salta")
     assert "non è più attivo" in second

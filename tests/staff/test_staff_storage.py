@@ -118,6 +118,9 @@ async def test_the_wrapper_alerts_once_per_change_and_only_current_staff(
     await wrapped.record_move("a1", booked.start, NOW)  # a move to where it already is
     await wrapped.record_cancel("a1", None, NOW)
     await wrapped.record_cancel("a1", None, NOW)
+    # The reason given after the cancel reaches the history; staff were alerted at the cancel.
+    assert await wrapped.set_cancel_reason("a1", "flu") is True
+    assert (await wrapped.booking_history("a1"))[-1].details["reason"] == "flu"
 
     due = await wrapped.due_messages(NOW)
     assert [(m.chat_id, m.kind, m.payload["event"]) for m in due] == [

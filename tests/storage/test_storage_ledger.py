@@ -139,6 +139,23 @@ async def test_record_cancel_marks_cancelled_and_keeps_reason_and_who(store: Sto
     assert history[1].at == NOW + timedelta(hours=2)
 
 
+async def test_a_reason_given_after_the_cancel_is_kept_in_its_history_once(store: Store) -> None:
+    await store.record_booking(entry())
+    await store.record_booking(entry("b_2", code="AUR-B2"))
+    assert await store.set_cancel_reason("a_1", "too early") is False  # not cancelled yet
+    await store.record_cancel("a_1", None, NOW + timedelta(hours=2))
+    async with store.transaction():
+        assert await store.set_cancel_reason("a_1", "ho l'influenza") is True
+        assert await store.set_cancel_reason("a_1", "a second one") is False  # first one stays
+    history = await store.booking_history("a_1")
+    assert [e.kind for e in history] == ["booked", "cancelled"]
+    assert history[1].details == {"reason": "ho l'influenza", "by": "customer"}
+    assert history[1].at == NOW + timedelta(hours=2)  # still the time of the cancel itself
+    assert [e.kind for e in await store.booking_history("b_2")] == ["booked"]
+    with pytest.raises(UnknownBooking):
+        await store.set_cancel_reason("nope", "x")
+
+
 async def test_cancel_defaults_to_customer_and_refuses_unknown_actor(store: Store) -> None:
     await store.record_booking(entry())
     with pytest.raises(ValueError):

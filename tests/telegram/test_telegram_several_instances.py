@@ -67,7 +67,8 @@ CUSTOMERS = (
 )
 START_WITHIN = 60.0
 MOVE = ("move.confirm", "moved.text")
-CANCEL = ("cancel.confirm", "cancel.reason", "cancelled.text")
+# The yes cancels and asks the optional reason in the same message; Skip ends without one.
+CANCEL = ("cancel.confirm", "cancelled.text", "cancel.reason_skipped")
 
 
 def free_port() -> int:
@@ -317,6 +318,7 @@ async def test_three_instances_serve_one_bot_through_a_kill_a_restart_and_duplic
             assert [says(t, "it", k) for t, k in zip(texts, MOVE, strict=True)] == [True] * 2
         for texts in changes[len(movers) :]:
             assert [says(t, "it", k) for t, k in zip(texts, CANCEL, strict=True)] == [True] * 3
+            assert says(texts[1], "it", "cancel.reason")
 
         # Every reminder falls due at once while the instances poll for due messages.
         admin = await asyncpg.connect(asyncpg_dsn(database_url))
