@@ -62,13 +62,13 @@ def main() -> int:
                     every.append({"side": side, "pair": pair, "load": load, **s})
                 print(f"pair {pair + 1} {side} done (load {load:.2f})", file=sys.stderr)
     print(f"# load average (1 min) around the runs: {min(loads):.2f}-{max(loads):.2f}")
-    print(f"{'shape':6} {'limiter':7} {'bot':5} side " + " ".join(f"{n:>18}" for n in FIGURES))
+    print(f"{'shape':6} {'limiter':7} {'bot':8} side " + " ".join(f"{n:>18}" for n in FIGURES))
     for (shape, limiter, bot, side), values in sorted(figures.items()):
         cells = []
         for name in FIGURES:
             xs = values[name]
             cells.append(f"{statistics.median(xs):8.2f} [{min(xs):.1f}-{max(xs):.1f}]".rjust(18))
-        print(f"{shape:6} {limiter:7} {bot:5} {side:4} " + " ".join(cells))
+        print(f"{shape:6} {limiter:7} {bot:8} {side:4} " + " ".join(cells))
     if args.json:
         args.json.write_text(json.dumps(every, indent=2))
     return 0

@@ -4,6 +4,11 @@ Text comes back as text with an "Echo" button; a tap is answered and sends a mes
 same button. Same Bot API stub, same PTB, same rate limiter setting: what is left of the booking
 bot's cost per step is ours. Run by bench/run.py: `python bench/echo_bot.py` with
 TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL and TELEGRAM_RATE_LIMITER (on/off) in the environment.
+
+ECHO_HTTP_CLIENT picks the Bot API's HTTP client: `httpx` (the default, PTB's own `HTTPXRequest`:
+the bare baseline) or `aiohttp` (the booking bot's `bot/telegram/transport.py`, with the same
+pools): the same echo bot on our transport, a second baseline, so the booking bot's cost can be
+set against the plumbing it actually runs on. Either way it runs on asyncio's own loop.
 """
 
 from __future__ import annotations
@@ -44,6 +49,13 @@ def main() -> None:
         .base_url(os.environ["TELEGRAM_API_BASE_URL"])
         .concurrent_updates(True)
     )
+    if os.environ.get("ECHO_HTTP_CLIENT", "httpx") == "aiohttp":
+        from bot.telegram.transport import AiohttpRequest
+
+        # As the booking bot builds it (bot/telegram/runner.py): a pool of 256, 1 for getUpdates.
+        builder = builder.request(AiohttpRequest()).get_updates_request(
+            AiohttpRequest(connection_pool_size=1)
+        )
     application: Application[Any, Any, Any, Any, Any, Any]
     if os.environ.get("TELEGRAM_RATE_LIMITER", "on") == "off":
         application = builder.build()

@@ -1,13 +1,14 @@
-"""Load benchmark: the booking bot and a bare PTB echo bot, as real processes, on loopback.
+"""Load benchmark: the booking bot and PTB echo bots, as real processes, on loopback.
 
     python bench/run.py                                   # burst, limiter off, about a minute
     python bench/run.py --shape both --limiter both       # the whole matrix
     python bench/run.py --customers 2 --steps 4 --rounds 1 --json out.json   # a smoke run
 
 Starts a Bot API stub per bot (in this process), the Zimun sandbox (`python -m bot sandbox`) behind
-a request-counting TCP relay, the booking bot (`python -m bot run`, long polling) and the echo bot
-(bench/echo_bot.py), then runs rounds of A B A B (echo, bot) with N customers per run and prints
-throughput, latency, CPU, memory and calls. See bench/README.md.
+a request-counting TCP relay, the booking bot (`python -m bot run`, long polling) and the echo bots
+(bench/echo_bot.py: bare PTB, and the same on the bot's transport), then runs rounds of A B C A B C
+(echo, echo-aio, bot) with N customers per run and prints throughput, latency, CPU, memory and
+calls. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -205,15 +206,31 @@ async def wait_polling(stub: BotApiStub, proc: Process) -> None:
         await asyncio.sleep(0.05)
 
 
+# The echo bots, by name: the HTTP client each one's Bot API calls go through (ECHO_HTTP_CLIENT).
+# `echo` is the bare python-telegram-bot baseline (its own httpx client); `echo-aio` is the same
+# bot on the booking bot's transport (bot/telegram/transport.py), the plumbing the bot runs on.
+ECHO_BOTS = {"echo": "httpx", "echo-aio": "aiohttp"}
+
+
 @dataclass
 class Bots:
-    """The two bots under test, each with its own stub, and the sandbox relay."""
+    """The bots under test, each with its own stub, and the sandbox relay."""
 
     bot: Process
     bot_stub: BotApiStub
-    echo: Process
-    echo_stub: BotApiStub
+    echoes: dict[str, tuple[Process, BotApiStub]]
     relay: CountingRelay
+
+    @property
+    def echo(self) -> Process:
+        return self.echoes["echo"][0]
+
+    @property
+    def echo_stub(self) -> BotApiStub:
+        return self.echoes["echo"][1]
+
+    def side(self, which: str) -> tuple[Process, BotApiStub]:
+        return (self.bot, self.bot_stub) if which == "bot" else self.echoes[which]
 
 
 @contextlib.asynccontextmanager
@@ -222,12 +239,15 @@ async def started(
     workdir: Path,
     profile: Path | None = None,
     bot_settings: dict[str, str] | None = None,
+    echoes: tuple[str, ...] = ("echo",),
 ) -> AsyncIterator[Bots]:
     sandbox_port = free_port()
-    async with (
-        BotApiStub(BOT_TOKEN).serving() as bot_stub,
-        BotApiStub(ECHO_TOKEN).serving() as echo_stub,
-    ):
+    async with contextlib.AsyncExitStack() as stack:
+        bot_stub = await stack.enter_async_context(BotApiStub(BOT_TOKEN).serving())
+        echo_stubs = {
+            name: await stack.enter_async_context(BotApiStub(ECHO_TOKEN).serving())
+            for name in echoes
+        }
         sandbox_argv = [sys.executable, "-m", "bot", "sandbox", "--port", str(sandbox_port)]
         relay = CountingRelay(sandbox_port)
         await relay.start()
@@ -243,31 +263,44 @@ async def started(
             DATABASE_URL=f"sqlite:///{workdir / f'bot-{limiter}.sqlite3'}",
             **(bot_settings or {}),
         )
-        echo_env = base_env(
-            TELEGRAM_BOT_TOKEN=ECHO_TOKEN,
-            TELEGRAM_API_BASE_URL=echo_stub.base_url,
-            TELEGRAM_RATE_LIMITER=limiter,
-        )
         bot_argv = [sys.executable, "-m", "bot", "run"]
         if profile is not None:  # written when the bot exits on SIGTERM
             bot_argv[1:1] = ["-m", "cProfile", "-o", str(profile.with_suffix(f".{limiter}.prof"))]
         echo_argv = [sys.executable, str(BENCH / "echo_bot.py")]
         try:
-            # All three start at once; the bot reaches Zimun only with the first customer.
-            with (
-                process("sandbox", sandbox_argv, base_env(), workdir) as sandbox,
-                process("bot", bot_argv, bot_env, workdir) as bot,
-                process("echo", echo_argv, echo_env, workdir) as echo,
-            ):
+            # All start at once; the bot reaches Zimun only with the first customer.
+            with contextlib.ExitStack() as processes:
+                sandbox = processes.enter_context(
+                    process("sandbox", sandbox_argv, base_env(), workdir)
+                )
+                bot = processes.enter_context(process("bot", bot_argv, bot_env, workdir))
+                echo_env = {
+                    name: base_env(
+                        TELEGRAM_BOT_TOKEN=ECHO_TOKEN,
+                        TELEGRAM_API_BASE_URL=stub.base_url,
+                        TELEGRAM_RATE_LIMITER=limiter,
+                        ECHO_HTTP_CLIENT=ECHO_BOTS[name],
+                    )
+                    for name, stub in echo_stubs.items()
+                }
+                echo_bots = {
+                    name: (
+                        processes.enter_context(process(name, echo_argv, echo_env[name], workdir)),
+                        stub,
+                    )
+                    for name, stub in echo_stubs.items()
+                }
                 await wait_port(sandbox_port, sandbox)
                 await wait_polling(bot_stub, bot)
-                await wait_polling(echo_stub, echo)
+                for echo, stub in echo_bots.values():
+                    await wait_polling(stub, echo)
+                everyone = [*(echo for echo, _ in echo_bots.values()), bot, sandbox]
                 try:
-                    yield Bots(bot, bot_stub, echo, echo_stub, relay)
+                    yield Bots(bot, bot_stub, echo_bots, relay)
                 finally:
-                    for proc in (echo, bot, sandbox):  # all at once: each takes a while
+                    for proc in everyone:  # all at once: each takes a while
                         proc.terminate()
-                    await asyncio.gather(*(p.exited(15) for p in (echo, bot, sandbox)))
+                    await asyncio.gather(*(p.exited(15) for p in everyone))
         finally:
             await relay.stop()
 
@@ -305,8 +338,8 @@ async def measure(
     step_timeout: float,
     trace: bool = False,
 ) -> Run:
-    echo = which == "echo"
-    proc, stub = (bots.echo, bots.echo_stub) if echo else (bots.bot, bots.bot_stub)
+    echo = which != "bot"
+    proc, stub = bots.side(which)
     people = customers(count, first_chat_id, seed=first_chat_id)
     stub.reset_counts()
     zimun_before = bots.relay.requests
@@ -401,7 +434,7 @@ def summarise(runs: list[Run]) -> dict[str, Any]:
 
 def print_table(summaries: list[dict[str, Any]]) -> None:
     header = (
-        f"{'shape':6} {'limiter':7} {'bot':5} {'steps':>5} {'book':>4} {'steps/s':>8} "
+        f"{'shape':6} {'limiter':7} {'bot':8} {'steps':>5} {'book':>4} {'steps/s':>8} "
         f"{'book/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'CPU ms/upd':>10} "
         f"{'RSS MB':>7} {'API/step':>8} {'chat/step':>9} {'Zimun/book':>10} {'t/o':>4}"
     )
@@ -409,7 +442,7 @@ def print_table(summaries: list[dict[str, Any]]) -> None:
     for s in summaries:
         zimun = s["zimun_calls_per_booking"]
         print(
-            f"{s['shape']:6} {s['limiter']:7} {s['bot']:5} {s['steps']:>5} {s['bookings']:>4} "
+            f"{s['shape']:6} {s['limiter']:7} {s['bot']:8} {s['steps']:>5} {s['bookings']:>4} "
             f"{s['steps_per_s']:>8.1f} {s['bookings_per_s']:>7.2f} {s['p50_ms']:>7.1f} "
             f"{s['p95_ms']:>7.1f} {s['p99_ms']:>7.1f} {s['cpu_ms_per_update']:>10.2f} "
             f"{s['rss_mb']:>7.1f} {s['api_calls_per_step']:>8.2f} {s['chat_calls_per_step']:>9.2f} "
@@ -419,14 +452,15 @@ def print_table(summaries: list[dict[str, Any]]) -> None:
     for s in summaries:
         pairs.setdefault((s["shape"], s["limiter"]), {})[s["bot"]] = s
     for (shape, limiter), pair in pairs.items():
-        if {"bot", "echo"} <= pair.keys():
-            bot, echo = pair["bot"], pair["echo"]
-            print(
-                f"{shape}/{limiter}: bot vs echo: "
-                f"steps/s x{bot['steps_per_s'] / echo['steps_per_s']:.2f}, "
-                f"p50 x{bot['p50_ms'] / echo['p50_ms']:.1f}, "
-                f"CPU/update x{bot['cpu_ms_per_update'] / echo['cpu_ms_per_update']:.1f}"
-            )
+        for name in ECHO_BOTS:
+            if {"bot", name} <= pair.keys():
+                bot, echo = pair["bot"], pair[name]
+                print(
+                    f"{shape}/{limiter}: bot vs {name}: "
+                    f"steps/s x{bot['steps_per_s'] / echo['steps_per_s']:.2f}, "
+                    f"p50 x{bot['p50_ms'] / echo['p50_ms']:.1f}, "
+                    f"CPU/update x{bot['cpu_ms_per_update'] / echo['cpu_ms_per_update']:.2f}"
+                )
 
 
 async def bench(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[Run]]:
@@ -437,7 +471,8 @@ async def bench(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[Ru
     with tempfile.TemporaryDirectory(prefix="zimun-bench-") as tmp:
         workdir = Path(tmp)
         for limiter in limiters:
-            async with started(limiter, workdir, args.profile, dict(args.bot_env)) as bots:
+            echoes = tuple(args.echoes)
+            async with started(limiter, workdir, args.profile, dict(args.bot_env), echoes) as bots:
                 options: dict[str, Any] = {
                     "limiter": limiter,
                     "rate": args.rate,
@@ -445,7 +480,7 @@ async def bench(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[Ru
                     "trace": args.trace,
                 }
                 if args.warmup:
-                    for which in ("echo", "bot"):  # untimed: first imports, first connections
+                    for which in (*echoes, "bot"):  # untimed: first imports, first connections
                         await measure(
                             bots,
                             which,
@@ -457,7 +492,7 @@ async def bench(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[Ru
                         )
                 for shape in shapes:
                     for round_number in range(args.rounds):
-                        for which in ("echo", "bot"):  # interleaved: A B A B
+                        for which in (*echoes, "bot"):  # interleaved: A B A B (A B C A B C)
                             run = await measure(
                                 bots,
                                 which,
@@ -470,7 +505,7 @@ async def bench(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[Ru
                             runs.append(run)
                             r = run.result
                             print(
-                                f"  {shape}/{limiter} round {round_number + 1} {which:4}: "
+                                f"  {shape}/{limiter} round {round_number + 1} {which:8}: "
                                 f"{r.steps} steps, {r.bookings} bookings in {run.wall:.1f} s",
                                 file=sys.stderr,
                             )
@@ -485,6 +520,14 @@ def _setting(text: str) -> tuple[str, str]:
     if not equals or not name:
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
     return name, value
+
+
+def _echoes(text: str) -> list[str]:
+    names = [name for name in text.split(",") if name]
+    unknown = set(names) - ECHO_BOTS.keys()
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(f"expected some of {', '.join(ECHO_BOTS)}, got {text!r}")
+    return names
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -520,6 +563,14 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         metavar="NAME=VALUE",
         help="a setting for the booking bot only, e.g. TELEGRAM_HTTP_CLIENT=httpx (repeatable)",
+    )
+    parser.add_argument(
+        "--echoes",
+        type=_echoes,
+        default=list(ECHO_BOTS),
+        metavar="NAME[,NAME]",
+        help="the echo bots beside the booking bot, interleaved with it: echo (bare PTB, its "
+        "httpx client), echo-aio (the same on the bot's aiohttp transport); default both",
     )
     parser.add_argument("--trace", action="store_true", help="print every step (debugging)")
     parser.add_argument("--json", type=Path, help="also write the summaries here")

@@ -20,7 +20,7 @@ def test_the_benchmark_driver_completes_and_counts_bookings(tmp_path: Path) -> N
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     summaries = {s["bot"]: s for s in json.loads(out.read_text())}
-    assert summaries.keys() == {"bot", "echo"}
+    assert summaries.keys() == {"bot", "echo", "echo-aio"}
     for summary in summaries.values():
         assert summary["steps"] == 20 and summary["timeouts"] == 0
         assert summary["api_calls_per_step"] > 0

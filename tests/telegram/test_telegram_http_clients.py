@@ -172,6 +172,46 @@ async def test_no_server_is_a_network_error_not_a_timeout(client: str, closed_po
     assert not isinstance(raised.value, TimedOut)
 
 
+@contextlib.asynccontextmanager
+async def answering(body: bytes) -> AsyncIterator[str]:
+    """A loopback server answering every request with `body` (200, JSON); yields its base URL."""
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = next(
+            (
+                int(line.split(b":")[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            ),
+            0,
+        )
+        await reader.readexactly(length)
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    async with server:
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/bot{TOKEN}"
+
+
+async def test_an_answer_with_bad_bytes_or_no_json_is_read_as_python_telegram_bot_reads_it(
+    client: str,
+) -> None:
+    # A stray byte that is not UTF-8 becomes U+FFFD, as in python-telegram-bot's own reading.
+    stray = b'{"ok": true, "result": {"text": "caf\xe8 ok"}}'
+    async with answering(stray) as url, CLIENTS[client]() as request:
+        assert await request.post(f"{url}/getMe") == {"text": "caf\ufffd ok"}
+    async with answering(b"<html>bad gateway</html>") as url, CLIENTS[client]() as request:
+        with pytest.raises(TelegramError, match="Invalid server response"):
+            await request.post(f"{url}/getMe")
+
+
 async def test_a_shut_down_client_refuses_to_send(stub: BotApiStub, client: str) -> None:
     request = CLIENTS[client]()
     async with request:
