@@ -121,7 +121,8 @@ NO_TYPO: frozenset[str] = frozenset(_NO_TYPO.split())
 
 # Multi-word phrases, applied in order to the typo-corrected text (before single words).
 _PHRASE_LIST: list[tuple[str, str]] = [
-    (r"(?:the )?day after (?:tomorrow|tmrw|tmr|tomoz|2morrow|2moro)|dopo domani", "REL2"),
+    # "tomorrow" as typed: tommorow, tomorow, tommorrow, tmrw
+    (r"(?:the )?day after (?:to?m+o?r+o?w|tmr|tomoz|2morrow|2moro)|dopo domani", "REL2"),
     (
         r"(?:the )?day before (?:yesterday|yday|yest|ystday)|(?:l )?altro ieri|altroieri"
         r"|ieri l altro",
@@ -216,6 +217,20 @@ _PHRASE_LIST: list[tuple[str, str]] = [
         r"|(?:at |in )?the (?:beginning|start) of(?: the)?|(?:at )?(?:beginning|start) of(?: the)?"
         r"|early(?: in)?(?: the)?(?= (?:next|this|settimana|prossima|mese|month|week|_MONTHS_))",
         "PSTART",
+    ),
+    # "i primi giorni della settimana prossima", "the first few days of january"
+    (
+        r"(?:nei |ai |i )?primi (?:(?:due|tre|pochi) )?giorni (?:della |del |di |dell )?"
+        r"|(?:in |during |over )?the first (?:few |couple of |two |three |2 |3 )?days (?:of|in)"
+        r"(?: the)?",
+        "PSTART",
+    ),
+    # "negli ultimi giorni della prossima settimana", "the last few days of the month"
+    (
+        r"(?:negli |agli |gli )?ultimi (?:(?:due|tre|pochi) )?giorni (?:della |del |di |dell )?"
+        r"|(?:in |during |over )?the (?:last|final) (?:few |couple of |two |three |2 |3 )?days "
+        r"(?:of|in)(?: the)?",
+        "PEND",
     ),
     (
         r"(?:a |verso )?meta (?:della |del |di |dell )?|(?:in the )?middle of(?: the)?"

@@ -1,0 +1,167 @@
+"""Days left out and days to come before, inside a message that names them.
+
+"Any day but thursday", "qualsiasi giorno tranne lunedì e martedì", "next week but not the
+monday", "la settimana dopo, lunedì escluso": every day named is one the customer cannot do, and
+the wish is the days around them (rule 16 with days taken out). "Flying out on the 2nd so it has
+to be before that", "il 2 parto, quindi dovrebbe essere prima": the day named is a deadline, and
+the wish is the days up to it (rule 19). `bot.understanding.when` reads the tokens and the days
+named; these rules turn them into a span of days, or say they do not apply.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+__all__ = ["Named", "deadline_span", "excluded_span"]
+
+# How far "any day but thursday" looks when no period is named: two weeks from today.
+OPEN_SPAN_DAYS = 13
+
+
+@dataclass(frozen=True)
+class Named:
+    """A day named in the message: where its tokens are, the day it is, and whether it was
+    named as a weekday ("giovedì", which leaves out every Thursday) or as a date ("il 3")."""
+
+    start: int
+    end: int
+    day: date
+    weekday: bool
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words right before a day that leave it out ("tranne giovedì", "not monday", "apart from the 3rd").
+_LEAVE_OUT_BEFORE = _words(
+    "tranne eccetto except excluding exclude salvo fuorche apart other not non nn without senza"
+)
+# Words right after a day that leave it out ("lunedì escluso", "mondays are bad", "lunedì no").
+_LEAVE_OUT_AFTER = _words(
+    "escluso esclusa esclusi escluse excluded bad out impossible impossibile no non nn not cant "
+    "lavoro work working busy impegnato impegnata occupato occupata"
+)
+# Words between two days that carry the first one's fate to the second ("tranne lunedì e martedì").
+_CHAIN = _words("o or e and ne nor il the i di on")
+# Words that open the choice to many days: only then are the days named the ones left out.
+_OPEN = _words(
+    "any qualsiasi qualunque ogni tutti whenever anytime anyday everyday every all anything sempre"
+)
+# Tokens that name a period ("next week", "questa settimana"): they open the choice too.
+_PERIODS = _words("NEXTWEEK THISWEEK WEEKAFTERNEXT NEXTMONTH THISMONTH WEEKEND WEEKEND2")
+
+
+# Words that carry a time after a "not", so the "not" is about the time ("thursday, not before 3").
+_TIME_CUES = _words("BEFORE AFTER AT BETWEEN FROM ~ prima dopo fino until till til")
+_ARTICLES = _words("the il di on")
+_OPEN_DAY = _OPEN | _words("day days giorno giorni time")
+
+
+# After "not", words that turn to something else ("saturday next week, not this one").
+_OTHER = _words("this that questo questa quello quella sto the il la THIS one")
+
+
+def _after_leaves_out(after: Sequence[str]) -> bool:
+    for k, w in enumerate(after):
+        if w in _LEAVE_OUT_AFTER:
+            nxt = after[k + 1] if k + 1 < len(after) else ""
+            return not (nxt in _TIME_CUES or nxt in _OTHER or nxt.isdigit() or nxt.startswith("DP"))
+    return False
+
+
+def _left_out(tok: Sequence[str], named: Sequence[Named]) -> list[bool]:
+    out: list[bool] = []
+    for k, d in enumerate(named):
+        begin = named[k - 1].end if k else 0
+        before = set(tok[max(begin, d.start - 3) : d.start])
+        stop = named[k + 1].start if k + 1 < len(named) else len(tok)
+        j = d.start - 1
+        while j >= begin and tok[j] in _ARTICLES:
+            j -= 1
+        # "but" leaves a day out only after an opening word ("any day but thursday"); elsewhere
+        # it turns to the day asked ("wednesday is no good but thursday")
+        but = j >= begin and tok[j] in ("but", "ma")
+        out.append(
+            bool(before & _LEAVE_OUT_BEFORE)
+            or (but and bool(set(tok[max(0, j - 3) : j]) & _OPEN_DAY))
+            or _after_leaves_out(tok[d.end : min(d.end + 3, stop)])
+        )
+    # "tranne lunedì e martedì", "lunedì e martedì no": the joined days share one fate
+    joined = [set(tok[a.end : b.start]) <= _CHAIN for a, b in itertools.pairwise(named)]
+    for k in [*range(1, len(named)), *range(len(named) - 1, 0, -1)]:
+        if joined[k - 1]:
+            out[k] = out[k - 1] = out[k] or out[k - 1]
+    return out
+
+
+def excluded_span(
+    tok: Sequence[str], named: Sequence[Named], today: date, period: tuple[date, date] | None
+) -> tuple[date, date] | None:
+    """The run of days asked for when every day named is left out of an open choice: from the
+    first day of the period (or today) not left out to the day before the next one left out."""
+    if not named or not (set(tok) & _OPEN or set(tok) & _PERIODS):
+        return None
+    if not all(_left_out(tok, named)):
+        return None
+    said = [k for k, t in enumerate(tok) if t in _PERIODS]
+    if period is not None and said and named[0].start < said[0]:
+        # "mercoledì non ce la faccio, la settimana prossima": the period is what is asked
+        # instead of the day refused before it, not a period with that day taken out
+        return None
+    weekdays = {d.day.weekday() for d in named if d.weekday}
+    days = {d.day for d in named if not d.weekday}
+    first, last = period or (today, today + timedelta(days=OPEN_SPAN_DAYS))
+
+    def out(day: date) -> bool:
+        return day in days or day.weekday() in weekdays
+
+    while first <= last and out(first):
+        first += timedelta(days=1)
+    if first > last:
+        return None
+    end = first
+    while end < last and not out(end + timedelta(days=1)):
+        end += timedelta(days=1)
+    return first, end
+
+
+# After "before"/"prima", words that point back at the day named ("before that", "prima di
+# allora") or end the thought ("dovrebbe essere prima, anche di sera").
+_BACK = _words(
+    "that then it this quel quella quello allora quella data date anche ma but se if so quindi "
+    "pls please grazie thanks possibly possibilmente magari also pure though pero"
+)
+_SKIP = _words("di of the il la")
+# Before "prima"/"before", words of an amount: it is "earlier", not a deadline.
+_AMOUNT = _words(
+    "po poco pochino bit little piu un una mezz ora ore hour hours minuti minutes giorno giorni "
+    "day days week settimana OFFD OFFM"
+)
+
+
+def deadline_span(
+    tok: Sequence[str], named: Sequence[Named], today: date, events: frozenset[str]
+) -> tuple[date, date] | None:
+    """The days from today to the day before the one named, when "before"/"prima" after it
+    points back at it ("on the 2nd I fly out, so before that", "before the wedding")."""
+    if len(named) != 1:
+        return None
+    day = named[0].day
+    for j in range(named[0].end, len(tok)):
+        if any(
+            t[0].isdigit() or t in _TIME_CUES or t.startswith("DP") for t in tok[named[0].end : j]
+        ):
+            return None  # "thursday after 6, I'm at work before that": before the time
+        if tok[j] not in ("BEFORE", "prima") or tok[j - 1] in _AMOUNT:
+            continue  # "un po' prima", "un giorno prima": earlier, or the day before
+        k = j + 1
+        while k < len(tok) and tok[k] in _SKIP:
+            k += 1
+        if k == len(tok) or tok[k] in _BACK or tok[k] in events:
+            last = day - timedelta(days=1)
+            return (today, last) if last >= today else None
+    return None
