@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-__all__ = ["Named", "deadline_span", "excluded_span"]
+__all__ = ["Named", "Span", "deadline_span", "excluded_span"]
 
 # How far "any day but thursday" looks when no period is named: two weeks from today.
 OPEN_SPAN_DAYS = 13
@@ -38,15 +38,18 @@ def _words(text: str) -> frozenset[str]:
 
 # Words right before a day that leave it out ("tranne giovedì", "not monday", "apart from the 3rd").
 _LEAVE_OUT_BEFORE = _words(
-    "tranne eccetto except excluding exclude salvo fuorche apart other not non nn without senza"
+    "tranne eccetto except excluding exclude salvo fuorche apart other not non nn without senza "
+    "isn isnt aren arent"
 )
 # Words right after a day that leave it out ("lunedì escluso", "mondays are bad", "lunedì no").
 _LEAVE_OUT_AFTER = _words(
     "escluso esclusa esclusi escluse excluded bad out impossible impossibile no non nn not cant "
-    "lavoro work working busy impegnato impegnata occupato occupata"
+    "lavoro work working busy impegnato impegnata occupato occupata don dont doesn doesnt won "
+    "wont isn isnt aren arent"
 )
 # Words between two days that carry the first one's fate to the second ("tranne lunedì e martedì").
 _CHAIN = _words("o or e and ne nor il the i di on")
+_AND_OR = _words("o or e and ne nor")
 # Words that open the choice to many days: only then are the days named the ones left out.
 _OPEN = _words(
     "any qualsiasi qualunque ogni tutti whenever anytime anyday everyday every all anything sempre"
@@ -61,6 +64,7 @@ _ARTICLES = _words("the il di on")
 _OPEN_DAY = _OPEN | _words("day days giorno giorni time")
 
 
+_THIS = _words("THIS this questo questa sto")
 # After "not", words that turn to something else ("saturday next week, not this one").
 _OTHER = _words("this that questo questa quello quella sto the il la THIS one")
 
@@ -73,7 +77,7 @@ def _after_leaves_out(after: Sequence[str]) -> bool:
     return False
 
 
-def _left_out(tok: Sequence[str], named: Sequence[Named]) -> list[bool]:
+def _left_out(tok: Sequence[str], named: Sequence[Named], *, after: bool = True) -> list[bool]:
     out: list[bool] = []
     for k, d in enumerate(named):
         begin = named[k - 1].end if k else 0
@@ -85,27 +89,46 @@ def _left_out(tok: Sequence[str], named: Sequence[Named]) -> list[bool]:
         # "but" leaves a day out only after an opening word ("any day but thursday"); elsewhere
         # it turns to the day asked ("wednesday is no good but thursday")
         but = j >= begin and tok[j] in ("but", "ma")
+        if before & _THIS:
+            out.append(False)  # "not this friday, the next one": another Friday, not none
+            continue
         out.append(
             bool(before & _LEAVE_OUT_BEFORE)
             or (but and bool(set(tok[max(0, j - 3) : j]) & _OPEN_DAY))
-            or _after_leaves_out(tok[d.end : min(d.end + 3, stop)])
+            or (after and _after_leaves_out(tok[d.end : min(d.end + 3, stop)]))
         )
     # "tranne lunedì e martedì", "lunedì e martedì no": the joined days share one fate
-    joined = [set(tok[a.end : b.start]) <= _CHAIN for a, b in itertools.pairwise(named)]
+    joined = [
+        set(tok[a.end : b.start]) <= _CHAIN and bool(set(tok[a.end : b.start]) & _AND_OR)
+        for a, b in itertools.pairwise(named)
+    ]
     for k in [*range(1, len(named)), *range(len(named) - 1, 0, -1)]:
         if joined[k - 1]:
             out[k] = out[k - 1] = out[k] or out[k - 1]
     return out
 
 
+@dataclass(frozen=True)
+class Span:
+    """Days asked for: `first` to `last`, without the days in `skip`."""
+
+    first: date
+    last: date
+    skip: tuple[date, ...] = ()
+
+
 def excluded_span(
     tok: Sequence[str], named: Sequence[Named], today: date, period: tuple[date, date] | None
-) -> tuple[date, date] | None:
-    """The run of days asked for when every day named is left out of an open choice: from the
-    first day of the period (or today) not left out to the day before the next one left out."""
-    if not named or not (set(tok) & _OPEN or set(tok) & _PERIODS):
+) -> Span | None:
+    """The days asked for when every day named is left out of an open choice: the period (or
+    the next two weeks) from its first day not left out to its last, without the days left out."""
+    if not named or not all(_left_out(tok, named)):
         return None
-    if not all(_left_out(tok, named)):
+    # The choice is open when a word or a period says so, or when the first day is left out
+    # by a word before it ("non lunedì né martedì", "basta che non sia mercoledì")
+    # (a weekday: "no, il 2" corrects a date, it leaves nothing out)
+    said_before = named[0].weekday and _left_out(tok[: named[0].end], named[:1], after=False)[0]
+    if not (set(tok) & _OPEN or set(tok) & _PERIODS or said_before):
         return None
     said = [k for k, t in enumerate(tok) if t in _PERIODS]
     if period is not None and said and named[0].start < said[0]:
@@ -115,18 +138,12 @@ def excluded_span(
     weekdays = {d.day.weekday() for d in named if d.weekday}
     days = {d.day for d in named if not d.weekday}
     first, last = period or (today, today + timedelta(days=OPEN_SPAN_DAYS))
-
-    def out(day: date) -> bool:
-        return day in days or day.weekday() in weekdays
-
-    while first <= last and out(first):
-        first += timedelta(days=1)
-    if first > last:
+    every = [first + timedelta(days=k) for k in range((last - first).days + 1)]
+    kept = [day for day in every if day not in days and day.weekday() not in weekdays]
+    if not kept:
         return None
-    end = first
-    while end < last and not out(end + timedelta(days=1)):
-        end += timedelta(days=1)
-    return first, end
+    skip = tuple(day for day in every if kept[0] < day < kept[-1] and day not in kept)
+    return Span(kept[0], kept[-1], skip)
 
 
 # After "before"/"prima", words that point back at the day named ("before that", "prima di
@@ -145,16 +162,14 @@ _AMOUNT = _words(
 
 def deadline_span(
     tok: Sequence[str], named: Sequence[Named], today: date, events: frozenset[str]
-) -> tuple[date, date] | None:
+) -> Span | None:
     """The days from today to the day before the one named, when "before"/"prima" after it
     points back at it ("on the 2nd I fly out, so before that", "before the wedding")."""
     if len(named) != 1:
         return None
     day = named[0].day
     for j in range(named[0].end, len(tok)):
-        if any(
-            t[0].isdigit() or t in _TIME_CUES or t.startswith("DP") for t in tok[named[0].end : j]
-        ):
+        if any(t[0].isdigit() or t.startswith("DP") for t in tok[named[0].end : j]):
             return None  # "thursday after 6, I'm at work before that": before the time
         if tok[j] not in ("BEFORE", "prima") or tok[j - 1] in _AMOUNT:
             continue  # "un po' prima", "un giorno prima": earlier, or the day before
@@ -163,5 +178,5 @@ def deadline_span(
             k += 1
         if k == len(tok) or tok[k] in _BACK or tok[k] in events:
             last = day - timedelta(days=1)
-            return (today, last) if last >= today else None
+            return Span(today, last) if last >= today else None
     return None

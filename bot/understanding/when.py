@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.understanding import _vocab as v
-from bot.understanding.exclusions import Named, deadline_span, excluded_span
+from bot.understanding.exclusions import Named, Span, deadline_span, excluded_span
 from bot.understanding.text import closest, normalize
 
 logger = logging.getLogger(__name__)
@@ -55,6 +55,8 @@ class When:
     # A day of the month said alone and read as next month's (rule 5) while this month's is
     # only a few days behind ("the 20th" on the 23rd): that past day, so it can be said back.
     behind: _Date | None = field(default=None, compare=False)
+    # Days inside a period the customer left out ("next week, but not the monday").
+    skip: tuple[_Date, ...] = ()
 
 
 OPEN_START = time(0, 0)
@@ -991,7 +993,7 @@ def _layer(text: str, now: datetime) -> When | None:
     period = _period(tok, today)
     span = _left_out_or_before(tok, named, today, period)
     if span is not None:
-        dates, period = [], (span[0], span[1], False)
+        dates, period = [], (span.first, span.last, False)
     elif dates:
         period = None
     if not dates and not times and period is None:
@@ -1075,6 +1077,7 @@ def _layer(text: str, now: datetime) -> When | None:
         last=last,
         past=day < today or past_period,
         behind=behind,
+        skip=span.skip if span is not None and last is not None else (),
     )
 
 
@@ -1085,7 +1088,7 @@ _MERGE_GAP = 3
 
 def _left_out_or_before(
     tok: tuple[str, ...], dates: list[_Mention], today: date, period: tuple[date, date, bool] | None
-) -> tuple[date, date] | None:
+) -> Span | None:
     """The days asked for when every day named is left out ("any day but thursday") or is a
     deadline pointed back at ("il 2 parto, quindi prima"): see `bot.understanding.exclusions`."""
     named = [
@@ -1171,7 +1174,9 @@ def _start_of(dates: list[_Mention], k: int, default: int) -> int:
     return dates[k].start if k < len(dates) else default
 
 
-_BETTER_AFTER = _words("better best meglio preferibile preferable ideal ideale")
+_BETTER_AFTER = _words(
+    "better best meglio preferibile preferable ideal ideale comodo comoda convenient easier easiest"
+)
 _LIKEWISE = _words("too either neither nor neanche nemmeno neppure pure")
 
 
