@@ -290,7 +290,7 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     ),
     # "earlier this week", "nei giorni scorsi": the days of this week already behind today
     (r"earlier (?:this|in the) week|scorsi giorni|nei giorni scorsi", "EARLIERWEEK"),
-    (r"(?:di )?questa settimana|this week|in settimana", "THISWEEK"),
+    (r"(?:di )?(?:questa|sta) settimana|this week|in settimana", "THISWEEK"),
     (r"(?:di |in )?(?:questo|sto) mese|this month", "THISMONTH"),
     # "the last week of december", "l'ultima settimana di dicembre": the month's last seven days
     (

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-__all__ = ["Named", "Span", "deadline_span", "excluded_span"]
+__all__ = ["Named", "Span", "deadline_span", "excluded_span", "this_week_refused"]
 
 # How far "any day but thursday" looks when no period is named: two weeks from today.
 OPEN_SPAN_DAYS = 13
@@ -52,7 +52,8 @@ _CHAIN = _words("o or e and ne nor il the i di on")
 _AND_OR = _words("o or e and ne nor")
 # Words that open the choice to many days: only then are the days named the ones left out.
 _OPEN = _words(
-    "any qualsiasi qualunque ogni tutti whenever anytime anyday everyday every all anything sempre"
+    "any qualsiasi qualunque ogni tutti whenever anytime anyday everyday every all anything sempre "
+    "altri other"
 )
 # Tokens that name a period ("next week", "questa settimana"): they open the choice too.
 _PERIODS = _words("NEXTWEEK THISWEEK WEEKAFTERNEXT NEXTMONTH THISMONTH WEEKEND WEEKEND2")
@@ -69,10 +70,18 @@ _THIS = _words("THIS this questo questa sto")
 _OTHER = _words("this that questo questa quello quella sto the il la THIS one")
 
 
+# "lavoro fino a tardi", "I work till late": the whole day is taken, whatever the time cue says.
+_LATE = _words("tardi late sera evening night notte DPE")
+
+
 def _after_leaves_out(after: Sequence[str]) -> bool:
     for k, w in enumerate(after):
+        if w == "AFTER" and k + 1 < len(after) and after[k + 1] in _LATE:
+            return True  # "lavoro fino a tardi" reads as free only "after late"
         if w in _LEAVE_OUT_AFTER:
             nxt = after[k + 1] if k + 1 < len(after) else ""
+            if set(after[k + 1 :]) & _LATE:
+                return True
             return not (nxt in _TIME_CUES or nxt in _OTHER or nxt.isdigit() or nxt.startswith("DP"))
     return False
 
@@ -89,13 +98,13 @@ def _left_out(tok: Sequence[str], named: Sequence[Named], *, after: bool = True)
         # "but" leaves a day out only after an opening word ("any day but thursday"); elsewhere
         # it turns to the day asked ("wednesday is no good but thursday")
         but = j >= begin and tok[j] in ("but", "ma")
-        if before & _THIS:
+        if d.start and tok[d.start - 1] in _THIS:
             out.append(False)  # "not this friday, the next one": another Friday, not none
             continue
         out.append(
             bool(before & _LEAVE_OUT_BEFORE)
             or (but and bool(set(tok[max(0, j - 3) : j]) & _OPEN_DAY))
-            or (after and _after_leaves_out(tok[d.end : min(d.end + 3, stop)]))
+            or (after and _after_leaves_out(tok[d.end : min(d.end + 4, stop)]))
         )
     # "tranne lunedì e martedì", "lunedì e martedì no": the joined days share one fate
     joined = [
@@ -117,6 +126,17 @@ class Span:
     skip: tuple[date, ...] = ()
 
 
+# Between "non"/"except" and the weekday it leaves out ("non sia mercoledì", "isn't wednesday").
+_BETWEEN = _words("the il lo di on sia e is t a")
+
+
+def _said_right_before(tok: Sequence[str], start: int) -> bool:
+    j = start - 1
+    while j >= 0 and tok[j] in _BETWEEN:
+        j -= 1
+    return j >= 0 and tok[j] in _LEAVE_OUT_BEFORE
+
+
 def excluded_span(
     tok: Sequence[str], named: Sequence[Named], today: date, period: tuple[date, date] | None
 ) -> Span | None:
@@ -127,7 +147,7 @@ def excluded_span(
     # The choice is open when a word or a period says so, or when the first day is left out
     # by a word before it ("non lunedì né martedì", "basta che non sia mercoledì")
     # (a weekday: "no, il 2" corrects a date, it leaves nothing out)
-    said_before = named[0].weekday and _left_out(tok[: named[0].end], named[:1], after=False)[0]
+    said_before = named[0].weekday and _said_right_before(tok, named[0].start)
     if not (set(tok) & _OPEN or set(tok) & _PERIODS or said_before):
         return None
     said = [k for k, t in enumerate(tok) if t in _PERIODS]
@@ -153,6 +173,10 @@ _BACK = _words(
     "pls please grazie thanks possibly possibilmente magari also pure though pero"
 )
 _SKIP = _words("di of the il la")
+# "qualche giorno prima", "a few days before", "alcuni giorni prima": up to a week before.
+FEW_DAYS = 7
+_DAYS = _words("giorno giorni days")
+_SOME = _words("qualche alcuni pochi few some couple 2 3")
 # Before "prima"/"before", words of an amount: it is "earlier", not a deadline.
 _AMOUNT = _words(
     "po poco pochino bit little piu un una mezz ora ore hour hours minuti minutes giorno giorni "
@@ -169,9 +193,16 @@ def deadline_span(
         return None
     day = named[0].day
     for j in range(named[0].end, len(tok)):
+        if tok[j] not in ("BEFORE", "prima"):
+            continue
+        if tok[j - 1] in _DAYS and tok[j - 2] in _SOME:
+            # "qualche giorno prima", "a few days before": the week before it
+            last = day - timedelta(days=1)
+            first = max(today, day - timedelta(days=FEW_DAYS))
+            return Span(first, last) if last >= first else None
         if any(t[0].isdigit() or t.startswith("DP") for t in tok[named[0].end : j]):
             return None  # "thursday after 6, I'm at work before that": before the time
-        if tok[j] not in ("BEFORE", "prima") or tok[j - 1] in _AMOUNT:
+        if tok[j - 1] in _AMOUNT:
             continue  # "un po' prima", "un giorno prima": earlier, or the day before
         k = j + 1
         while k < len(tok) and tok[k] in _SKIP:
@@ -180,3 +211,20 @@ def deadline_span(
             last = day - timedelta(days=1)
             return Span(today, last) if last >= today else None
     return None
+
+
+_REFUSING = _words(
+    "impossibile impossible no non nn not cant busy pieno piena full impegnato impegnata out "
+    "niente nothing"
+)
+_NEXT_ONE = _words("NEXT prossima prossimo next following dopo successiva seguente")
+
+
+def this_week_refused(tok: Sequence[str]) -> bool:
+    """ "questa settimana impossibile, la prossima va bene", "this week's no good, the next one
+    then": this week is refused and the next one, said without its noun, is asked."""
+    if "THISWEEK" not in tok or "NEXTWEEK" in tok:
+        return False
+    k = tok.index("THISWEEK")
+    near = set(tok[max(0, k - 2) : k]) | set(tok[k + 1 : k + 4])
+    return bool(near & _REFUSING) and any(t in _NEXT_ONE for t in tok[k + 1 :])

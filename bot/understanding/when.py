@@ -26,7 +26,13 @@ from functools import lru_cache
 from typing import Any
 
 from bot.understanding import _vocab as v
-from bot.understanding.exclusions import Named, Span, deadline_span, excluded_span
+from bot.understanding.exclusions import (
+    Named,
+    Span,
+    deadline_span,
+    excluded_span,
+    this_week_refused,
+)
 from bot.understanding.text import closest, normalize
 
 logger = logging.getLogger(__name__)
@@ -990,6 +996,8 @@ def _layer(text: str, now: datetime) -> When | None:
         merged.append(m)
     named = _between_days(tok, _weekday_beside(tok, merged))
     dates = _wanted(tok, named)
+    if this_week_refused(tok):
+        tok = tuple("NEXTWEEK" if t == "THISWEEK" else t for t in tok)
     period = _period(tok, today)
     span = _left_out_or_before(tok, named, today, period)
     if span is not None:
