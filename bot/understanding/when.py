@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.understanding import _vocab as v
+from bot.understanding.alternatives import same_week_as_the_last
 from bot.understanding.exclusions import (
     Named,
     Span,
@@ -994,6 +995,8 @@ def _layer(text: str, now: datetime) -> When | None:
             merged[-1].end = m.end
             continue
         merged.append(m)
+    for m, day in zip(merged, _shared_week(tok, merged), strict=True):
+        m.day = day
     named = _between_days(tok, _weekday_beside(tok, merged))
     dates = _wanted(tok, named)
     if this_week_refused(tok):
@@ -1094,6 +1097,22 @@ _CLOCK_KINDS = frozenset({"point", "range", "after", "before"})
 _MERGE_GAP = 3
 
 
+def _shared_week(tok: tuple[str, ...], dates: list[_Mention]) -> list[date | None]:
+    """ "weds or thurs next week": see `bot.understanding.alternatives`."""
+    dated = [d for d in dates if d.day is not None]
+    if len(dated) != len(dates) or len(dates) < 2:
+        return [d.day for d in dates]
+    weekdays = [
+        int(w[0][2:])
+        if len(w := [t for t in tok[d.start : d.end] if _WEEKDAY_TOKEN.match(t)]) == 1
+        and d.last is None
+        else None
+        for d in dates
+    ]
+    spans = [(d.start, d.end, d.day) for d in dates if d.day is not None]
+    return list(same_week_as_the_last(tok, spans, weekdays))
+
+
 def _left_out_or_before(
     tok: tuple[str, ...], dates: list[_Mention], today: date, period: tuple[date, date, bool] | None
 ) -> Span | None:
@@ -1183,7 +1202,8 @@ def _start_of(dates: list[_Mention], k: int, default: int) -> int:
 
 
 _BETTER_AFTER = _words(
-    "better best meglio preferibile preferable ideal ideale comodo comoda convenient easier easiest"
+    "better best meglio preferibile preferable ideal ideale comodo comoda convenient easier "
+    "easiest preferably preferibilmente ideally idealmente"
 )
 _LIKEWISE = _words("too either neither nor neanche nemmeno neppure pure")
 
