@@ -38,7 +38,8 @@ def _words(text: str) -> frozenset[str]:
 
 # Words right before a day that leave it out ("tranne giovedì", "not monday", "apart from the 3rd").
 _LEAVE_OUT_BEFORE = _words(
-    "tranne eccetto except excluding exclude salvo fuorche apart other not non nn without senza "
+    "tranne eccetto ecceto except exept excpet excluding exclude salvo fuorche apart other not non "
+    "nn without senza "
     "isn isnt aren arent"
 )
 # Words right after a day that leave it out ("lunedì escluso", "mondays are bad", "lunedì no").
@@ -90,7 +91,9 @@ def _left_out(tok: Sequence[str], named: Sequence[Named], *, after: bool = True)
     out: list[bool] = []
     for k, d in enumerate(named):
         begin = named[k - 1].end if k else 0
-        before = set(tok[max(begin, d.start - 3) : d.start])
+        near = tok[max(begin, d.start - 3) : d.start]
+        # "a parte lunedì": "parte" alone is also "leaves" ("parte il 2")
+        before = set(near) | ({"apart"} if "a parte" in " ".join(near) else set())
         stop = named[k + 1].start if k + 1 < len(named) else len(tok)
         j = d.start - 1
         while j >= begin and tok[j] in _ARTICLES:

@@ -24,6 +24,9 @@ def _weekdays(skip: tuple[date, ...]) -> set[int]:
         ("la settimana prossima ma non di lunedì né di martedì", "it", date(2026, 12, 2), {0, 1}),
         ("anytime at all, except fridays", "en", date(2026, 11, 23), {4}),
         ("any day next week apart from wednesday", "en", date(2026, 11, 30), {2}),
+        # typed fast: a misspelt "except", no accents, "a parte"
+        ("cn do any day exept tuesdays", "en", date(2026, 11, 23), {1}),
+        ("ogni giorno va bene a parte il sabato", "it", date(2026, 11, 23), {5}),
     ],
 )
 def test_days_left_out_are_skipped_through_the_period(
