@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.understanding import _vocab as v
-from bot.understanding.alternatives import same_week_as_the_last
+from bot.understanding.alternatives import days_beside, same_week_as_the_last
 from bot.understanding.exclusions import (
     Named,
     Span,
@@ -985,6 +985,9 @@ def _layer(text: str, now: datetime) -> When | None:
     if _names_impossible_date(tok):
         return None  # "31 novembre alle 10": the customer named a day that does not exist
     dates = _date_mentions(tok, today, now)
+    beside = days_beside(tok, [(m.start, m.end, m.day) for m in dates if m.day is not None])
+    if beside:  # "domani o il giorno dopo"
+        dates = sorted(dates + [_Mention(a, b, "date", day) for a, b, day in beside], key=_at)
     taken = {k for m in dates for k in range(m.start, m.end)}
     times = _time_mentions(tok, taken)
     # Merge neighbouring mentions of the same day ("domani, giovedì 26").
@@ -1095,6 +1098,10 @@ def _layer(text: str, now: datetime) -> When | None:
 _CLOCK_KINDS = frozenset({"point", "range", "after", "before"})
 # Two mentions of the same day at most this many words apart are one ("domani, giovedì 26").
 _MERGE_GAP = 3
+
+
+def _at(m: _Mention) -> int:
+    return m.start
 
 
 def _shared_week(tok: tuple[str, ...], dates: list[_Mention]) -> list[date | None]:
