@@ -39,8 +39,7 @@ def _words(text: str) -> frozenset[str]:
 # Words right before a day that leave it out ("tranne giovedì", "not monday", "apart from the 3rd").
 _LEAVE_OUT_BEFORE = _words(
     "tranne eccetto ecceto except exept excpet excluding exclude salvo fuorche apart other not non "
-    "nn without senza "
-    "isn isnt aren arent"
+    "nn without senza isn isnt aren arent"
 )
 # Words right after a day that leave it out ("lunedì escluso", "mondays are bad", "lunedì no").
 _LEAVE_OUT_AFTER = _words(
@@ -66,6 +65,7 @@ _ARTICLES = _words("the il di on")
 _OPEN_DAY = _OPEN | _words("day days giorno giorni time")
 
 
+# Right before a day: "not this friday, the next one" is another Friday, not no Friday.
 _THIS = _words("THIS this questo questa sto")
 # After "not", words that turn to something else ("saturday next week, not this one").
 _OTHER = _words("this that questo questa quello quella sto the il la THIS one")
@@ -87,7 +87,7 @@ def _after_leaves_out(after: Sequence[str]) -> bool:
     return False
 
 
-def _left_out(tok: Sequence[str], named: Sequence[Named], *, after: bool = True) -> list[bool]:
+def _left_out(tok: Sequence[str], named: Sequence[Named]) -> list[bool]:
     out: list[bool] = []
     for k, d in enumerate(named):
         begin = named[k - 1].end if k else 0
@@ -107,7 +107,7 @@ def _left_out(tok: Sequence[str], named: Sequence[Named], *, after: bool = True)
         out.append(
             bool(before & _LEAVE_OUT_BEFORE)
             or (but and bool(set(tok[max(0, j - 3) : j]) & _OPEN_DAY))
-            or (after and _after_leaves_out(tok[d.end : min(d.end + 4, stop)]))
+            or _after_leaves_out(tok[d.end : min(d.end + 4, stop)])
         )
     # "tranne lunedì e martedì", "lunedì e martedì no": the joined days share one fate
     joined = [
