@@ -121,7 +121,8 @@ NO_TYPO: frozenset[str] = frozenset(_NO_TYPO.split())
 
 # Multi-word phrases, applied in order to the typo-corrected text (before single words).
 _PHRASE_LIST: list[tuple[str, str]] = [
-    (r"(?:the )?day after (?:tomorrow|tmrw|tmr|tomoz|2morrow|2moro)|dopo domani", "REL2"),
+    # "tomorrow" as typed: tommorow, tomorow, tommorrow, tmrw
+    (r"(?:the )?day after (?:to?m+o?r+o?w|tmr|tomoz|2morrow|2moro)|dopo domani", "REL2"),
     (
         r"(?:the )?day before (?:yesterday|yday|yest|ystday)|(?:l )?altro ieri|altroieri"
         r"|ieri l altro",
@@ -217,6 +218,20 @@ _PHRASE_LIST: list[tuple[str, str]] = [
         r"|early(?: in)?(?: the)?(?= (?:next|this|settimana|prossima|mese|month|week|_MONTHS_))",
         "PSTART",
     ),
+    # "i primi giorni della settimana prossima", "the first few days of january"
+    (
+        r"(?:nei |ai |i )?primi (?:(?:due|tre|pochi) )?giorni (?:della |del |di |dell )?"
+        r"|(?:in |during |over )?the first (?:few |couple of |two |three |2 |3 )?days (?:of|in)"
+        r"(?: the)?",
+        "PSTART",
+    ),
+    # "negli ultimi giorni della prossima settimana", "the last few days of the month"
+    (
+        r"(?:negli |agli |gli )?ultimi (?:(?:due|tre|pochi) )?giorni (?:della |del |di |dell )?"
+        r"|(?:in |during |over )?the (?:last|final) (?:few |couple of |two |three |2 |3 )?days "
+        r"(?:of|in)(?: the)?",
+        "PEND",
+    ),
     (
         r"(?:a |verso )?meta (?:della |del |di |dell )?|(?:in the )?middle of(?: the)?"
         r"|mid(?: in)?(?: the)?|mid ?week(?= (?:next|this|nxt|settimana|della|di))",
@@ -275,7 +290,7 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     ),
     # "earlier this week", "nei giorni scorsi": the days of this week already behind today
     (r"earlier (?:this|in the) week|scorsi giorni|nei giorni scorsi", "EARLIERWEEK"),
-    (r"(?:di )?questa settimana|this week|in settimana", "THISWEEK"),
+    (r"(?:di )?(?:questa|sta) settimana|this week|in settimana", "THISWEEK"),
     (r"(?:di |in )?(?:questo|sto) mese|this month", "THISMONTH"),
     # "the last week of december", "l'ultima settimana di dicembre": the month's last seven days
     (

@@ -109,7 +109,9 @@ def asked_over_refused(s: str, when: When | None, now: datetime, language: str) 
         return None
     refused = _REFUSED_BY_VERB.search(s)
     said = parse_when(refused.group("day"), now=now, language=language) if refused else None
-    if refused is not None and said is not None:
+    # "la settimana prossima, ma di lunedì non posso" already read as next week without Monday
+    kept_out = said is not None and when.last is not None and when.date != said.date
+    if refused is not None and said is not None and not kept_out:
         rest = f"{s[: refused.start('day')]} {s[refused.end('day') :]}"
         other = parse_when(rest, now=now, language=language)
         if other is not None and (other.date != said.date or other.last is not None):

@@ -95,12 +95,12 @@ def _c(pattern: str) -> re.Pattern[str]:
 _ALIASES = {"nn": "non", "x": "per", "tmrw": "tomorrow", "tmr": "tomorrow", "pls": "please"}
 
 _NEGATION = _c(
-    r"\b(no|non|not|nope|nah|don t|dont|doesn t|doesnt|isn t|isnt|won t|wont|can t|cant|"
+    r"\b(no|non|not|no(?:no)+|nope|nah|don t|dont|doesn t|doesnt|isn t|isnt|won t|wont|can t|cant|"
     r"aren t|arent|didn t|didnt|never|nessun[oa])\b"
 )
 _CORRECTION = _c(
     r"^(ah |oh |eh |ops |oops |uh |hmm |mm |uhm |umm |um |ehm |erm |em |mmm |beh )?"
-    r"(no|non|nono|no no|nope|anzi+|scusa|scusami|sorry|"
+    r"(no|non|no(?:no)+|no no|nope|anzi+|scusa|scusami|sorry|"
     r"wait|aspetta|actually|in realta|meglio|better|rather|ops|oops)\b|"
     r"\b(wrong (day|date|time|one)|giorno sbagliato|ora sbagliata|orario sbagliato|"
     r"ho detto|avevo detto|intendevo|volevo dire|i said|i meant|i mean|i wrote|ho scritto|"
@@ -123,6 +123,8 @@ _SAME_TIME = _c(
     r"same time|same hour|same slot|solita ora|same as before|stessa fascia)\b"
 )
 _SAME_DAY = _c(
+    # "scratch that, day after tomorrow": "that" ends "scratch that", it is no "that day"
+    r"(?<!scratch )(?<!forget )(?<!ignore )(?<!strike )"
     r"\b(that day|same day|that same day|that very day|that exact day|quel giorno|"
     r"lo stesso giorno|stesso giorno|"
     r"in giornata|on the day|that afternoon|that morning|that evening|quel pomeriggio|"

@@ -26,6 +26,14 @@ from functools import lru_cache
 from typing import Any
 
 from bot.understanding import _vocab as v
+from bot.understanding.alternatives import days_beside, same_week_as_the_last
+from bot.understanding.exclusions import (
+    Named,
+    Span,
+    deadline_span,
+    excluded_span,
+    this_week_refused,
+)
 from bot.understanding.text import closest, normalize
 
 logger = logging.getLogger(__name__)
@@ -54,6 +62,8 @@ class When:
     # A day of the month said alone and read as next month's (rule 5) while this month's is
     # only a few days behind ("the 20th" on the 23rd): that past day, so it can be said back.
     behind: _Date | None = field(default=None, compare=False)
+    # Days inside a period the customer left out ("next week, but not the monday").
+    skip: tuple[_Date, ...] = ()
 
 
 OPEN_START = time(0, 0)
@@ -148,6 +158,11 @@ _GLUED = [
     (
         re.compile(rf"\b({_MUST_BE} {_PLACE}) (?:alle|all|per le|at|for|by) {_HOUR}"),
         r"\1 entro le \2",
+    ),
+    # British "I'm after", "we were after": wanting, not a day or time after another
+    (
+        re.compile(r"\b(i|we)\s?'?\s?(?:m|am|re|are|was|were)\s+(?:really |just |only )?after\b"),
+        r"\1 want",
     ),
     (re.compile(r"\b(\d{1,2})h(\d{2})\b"), r"\1:\2"),
     (re.compile(r"\bh\s?(\d{1,2})\b"), r"AT \1"),
@@ -823,6 +838,23 @@ def _looks_like_time(tok: tuple[str, ...], i: int) -> bool:
     return t in ("HALFPAST", "QPAST", "QTO")
 
 
+# After "le 3", words that leave it an hour ("no, le 3 dicevo", "meglio le 4 allora", "le 5 del
+# pomeriggio"); "le 3 opzioni" is no time.
+_AFTER_LE = _words(
+    "dicevo intendevo intendo allora va andrebbe vanno meglio ok pls please grazie e o oppure "
+    "invece piuttosto se sarebbe magari pero ma di del della che per ~ AT"
+)
+
+
+def _bare_le(tok: tuple[str, ...], j: int) -> bool:
+    """ "no, le 3", "facciamo le 4 allora": an hour after the plural article, said alone."""
+    if tok[j - 1] != "le" or not _INT.match(tok[j]) or not 1 <= int(tok[j]) <= 23:
+        return False
+    return (
+        j + 1 == len(tok) or tok[j + 1] in _AFTER_LE or tok[j + 1].startswith(("DP", "WD", "REL"))
+    )
+
+
 def _time_mentions(tok: tuple[str, ...], taken: set[int]) -> list[_Mention]:
     found: list[_Mention] = []
     i = 0
@@ -878,7 +910,7 @@ def _time_mentions(tok: tuple[str, ...], taken: set[int]) -> list[_Mention]:
         if cue not in _TIME_CUES and not _looks_like_time(tok, i):
             i += 1
             continue
-        if cue in ("le", "la") and not _looks_like_time(tok, j):
+        if cue in ("le", "la") and not _looks_like_time(tok, j) and not _bare_le(tok, j):
             i += 1
             continue
         first = _moment_at(tok, j, in_range=cue in ("BETWEEN", "FROM"))
@@ -953,17 +985,31 @@ def _layer(text: str, now: datetime) -> When | None:
     if _names_impossible_date(tok):
         return None  # "31 novembre alle 10": the customer named a day that does not exist
     dates = _date_mentions(tok, today, now)
+    beside = days_beside(tok, [(m.start, m.end, m.day) for m in dates if m.day is not None])
+    if beside:  # "domani o il giorno dopo"
+        dates = sorted(dates + [_Mention(a, b, "date", day) for a, b, day in beside], key=_at)
     taken = {k for m in dates for k in range(m.start, m.end)}
     times = _time_mentions(tok, taken)
     # Merge neighbouring mentions of the same day ("domani, giovedì 26").
     merged: list[_Mention] = []
     for m in dates:
-        if merged and merged[-1].day == m.day:
+        # (not across a sentence: "tutti i giorni tranne mercoledì … quindi mercoledì pomeriggio")
+        if merged and merged[-1].day == m.day and m.start - merged[-1].end <= _MERGE_GAP:
             merged[-1].end = m.end
             continue
         merged.append(m)
-    dates = _wanted(tok, _between_days(tok, _weekday_beside(tok, merged)))
-    period = None if dates else _period(tok, today)
+    for m, day in zip(merged, _shared_week(tok, merged), strict=True):
+        m.day = day
+    named = _between_days(tok, _weekday_beside(tok, merged))
+    dates = _wanted(tok, named)
+    if this_week_refused(tok):
+        tok = tuple("NEXTWEEK" if t == "THISWEEK" else t for t in tok)
+    period = _period(tok, today)
+    span = _left_out_or_before(tok, named, today, period)
+    if span is not None:
+        dates, period = [], (span.first, span.last, False)
+    elif dates:
+        period = None
     if not dates and not times and period is None:
         return None
     target, previous = _pick_target(tok, dates)
@@ -1045,10 +1091,51 @@ def _layer(text: str, now: datetime) -> When | None:
         last=last,
         past=day < today or past_period,
         behind=behind,
+        skip=span.skip if span is not None and last is not None else (),
     )
 
 
 _CLOCK_KINDS = frozenset({"point", "range", "after", "before"})
+# Two mentions of the same day at most this many words apart are one ("domani, giovedì 26").
+_MERGE_GAP = 3
+
+
+def _at(m: _Mention) -> int:
+    return m.start
+
+
+def _shared_week(tok: tuple[str, ...], dates: list[_Mention]) -> list[date | None]:
+    """ "weds or thurs next week": see `bot.understanding.alternatives`."""
+    dated = [d for d in dates if d.day is not None]
+    if len(dated) != len(dates) or len(dates) < 2:
+        return [d.day for d in dates]
+    weekdays = [
+        int(w[0][2:])
+        if len(w := [t for t in tok[d.start : d.end] if _WEEKDAY_TOKEN.match(t)]) == 1
+        and d.last is None
+        else None
+        for d in dates
+    ]
+    spans = [(d.start, d.end, d.day) for d in dates if d.day is not None]
+    return list(same_week_as_the_last(tok, spans, weekdays))
+
+
+def _left_out_or_before(
+    tok: tuple[str, ...], dates: list[_Mention], today: date, period: tuple[date, date, bool] | None
+) -> Span | None:
+    """The days asked for when every day named is left out ("any day but thursday") or is a
+    deadline pointed back at ("il 2 parto, quindi prima"): see `bot.understanding.exclusions`."""
+    named = [
+        Named(d.start, d.end, d.day, any(_WEEKDAY_TOKEN.match(t) for t in tok[d.start : d.end]))
+        for d in dates
+        if d.day is not None and d.last is None and d.day >= today
+    ]
+    if len(named) != len(dates):
+        return None
+    open_period = (period[0], period[1]) if period is not None and not period[2] else None
+    return excluded_span(tok, named, today, open_period) or deadline_span(
+        tok, named, today, _BUSY_EVENTS
+    )
 
 
 def _nearest(mine: list[_Mention], kind: str, target: _Mention | None) -> _Mention | None:
@@ -1077,7 +1164,13 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
         if len(dates) < 2:
             return dates
     # "free tomorrow or wednesday, ideally wednesday morning": the day preferred is the wish.
-    preferred = [d for d in dates if set(tok[max(0, d.start - 2) : d.end]) & _PREFERRED]
+    preferred = [
+        d
+        for k, d in enumerate(dates)
+        if set(tok[max(0, d.start - 2) : d.end]) & _PREFERRED
+        # "wed would suit me better", "mercoledì sarebbe meglio": said after the day
+        or set(tok[d.end : min(d.end + 4, _start_of(dates, k + 1, len(tok)))]) & _BETTER_AFTER
+    ]
     if preferred and len(preferred) < len(dates):
         dates = preferred
         if len(dates) < 2:
@@ -1104,9 +1197,22 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
                 and "INSTEAD" not in tok[d.end : min(d.end + 2, stop)]
             )
             or refused
+            # "thursday's impossible, friday too": a day refused like the one before it
+            or (k > 0 and dates[k - 1].busy and bool(after & _LIKEWISE) and not room)
         )
     kept = [d for d in dates if not d.busy]
     return kept or dates
+
+
+def _start_of(dates: list[_Mention], k: int, default: int) -> int:
+    return dates[k].start if k < len(dates) else default
+
+
+_BETTER_AFTER = _words(
+    "better best meglio preferibile preferable ideal ideale comodo comoda convenient easier "
+    "easiest preferably preferibilmente ideally idealmente"
+)
+_LIKEWISE = _words("too either neither nor neanche nemmeno neppure pure")
 
 
 # "any day but thursday", "anything but monday": "but" excludes; after other words it contrasts.
