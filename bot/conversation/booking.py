@@ -364,7 +364,12 @@ async def search_period(turn: Turn, session: Session, wish: Wish, lead: str | No
             session.service_id, first_day=cursor, days_ahead=ahead
         )
         for day in days_with_room(availability, turn.tz, limit=ahead):
-            if day <= end and day not in found and has_room(wish, availability, day, turn.tz):
+            if (
+                day <= end
+                and day not in found
+                and day not in wish.skip
+                and has_room(wish, availability, day, turn.tz)
+            ):
                 found.append(day)
         cursor += timedelta(days=ahead)
     between = t("period.between", first=turn.day(first), last=turn.day(end))

@@ -63,6 +63,7 @@ def wish_from(when: When | None) -> Wish | None:
         last_day=when.last,
         past=when.past,
         behind=when.behind,
+        skip=when.skip,
     )
 
 

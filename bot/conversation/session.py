@@ -62,6 +62,8 @@ class Wish:
     same_time: bool = False
     # "the 20th" said on the 23rd, read as next month's: this month's day, already behind.
     behind: date | None = None
+    # Days of the period the customer left out ("any day but thursday").
+    skip: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.understanding import _vocab as v
+from bot.understanding.either import either_days, either_window, joined_as_alternatives
 from bot.understanding.text import closest, normalize
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,8 @@ class When:
     # A day of the month said alone and read as next month's (rule 5) while this month's is
     # only a few days behind ("the 20th" on the 23rd): that past day, so it can be said back.
     behind: _Date | None = field(default=None, compare=False)
+    # Days inside a period the customer left out ("next week, but not the monday").
+    skip: tuple[_Date, ...] = ()
 
 
 OPEN_START = time(0, 0)
@@ -68,6 +71,8 @@ DAY_PARTS: dict[str, tuple[time, time]] = {
 }
 # An open "after" window counts as still ahead today until the evening ends.
 _OPEN_AFTER_TODAY_UNTIL = time(22)
+# "mattina o pomeriggio" without a day: today until the afternoon ends.
+_WHOLE_DAY_UNTIL = time(18)
 # A day and month at most this far behind today is the past, not next year (rule 17).
 PAST_GRACE_DAYS = 31
 # A day of the month said alone that fell at most this many days ago may be that past day.
@@ -978,7 +983,12 @@ def _layer(text: str, now: datetime) -> When | None:
         if k + 1 == len(mine) or not _corrects(tok[m.end : mine[k + 1].start])
     ]
     parts = [m for m in mine if m.kind == "part"]
-    if len(parts) > 1 or (parts and any(m.kind in _CLOCK_KINDS for m in mine)):
+    either = len(parts) > 1 and all(
+        joined_as_alternatives(tok[a.end : b.start]) for a, b in itertools.pairwise(parts)
+    )
+    if either:  # "non so se mattina o pomeriggio": any time across both, not one of them
+        parts = []
+    elif len(parts) > 1 or (parts and any(m.kind in _CLOCK_KINDS for m in mine)):
         # "la mattina nn posso, pomeriggio?": a part of the day refused gives way to the other;
         # "i can't do mornings so after 2": nor does it make the hour a morning one.
         wanted = [m for k, m in enumerate(parts) if not _refused_part(tok, parts, k)]
@@ -1018,10 +1028,16 @@ def _layer(text: str, now: datetime) -> When | None:
         approximate = point.approximate
     elif part is not None:
         window = DAY_PARTS[part]
+    elif either:
+        window = either_window([DAY_PARTS[str(m.part)] for m in mine if m.kind == "part"])
     last: date | None = None
     behind: date | None = None
     past_period = False
-    if target is not None and target.day is not None:
+    skip: tuple[date, ...] = ()
+    if alternatives and all(d.day is not None and d.last is None for d in dates):
+        # "friday or monday": the earliest first, the others beside it, none of the days between
+        day, last, skip = either_days([d.day for d in dates if d.day is not None])
+    elif target is not None and target.day is not None:
         day, last, behind = target.day, target.last, target.behind
     elif period is not None:
         day, last, past_period = period
@@ -1030,6 +1046,8 @@ def _layer(text: str, now: datetime) -> When | None:
     elif window is not None:
         limit = _OPEN_AFTER_TODAY_UNTIL if window[1] == OPEN_END else window[1]
         day = today if now.time() < limit else _next(today)
+    elif either:
+        day = today if now.time() < _WHOLE_DAY_UNTIL else _next(today)
     else:
         return None
     if last is not None and day == today and when_time is not None and when_time <= now.time():
@@ -1045,6 +1063,7 @@ def _layer(text: str, now: datetime) -> When | None:
         last=last,
         past=day < today or past_period,
         behind=behind,
+        skip=skip,
     )
 
 
@@ -1071,7 +1090,10 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
     monday") drop out when another day remains (rule 14)."""
     if len(dates) < 2:
         return dates
-    corrected = [d for d, nxt in itertools.pairwise(dates) if _corrects(tok[d.end : nxt.start])]
+    pairs = list(itertools.pairwise(dates))
+    corrected = [d for d, nxt in pairs if _corrects(tok[d.end : nxt.start])]
+    # "lunedì? anzi no martedì": the "no" of the correction is not about the day it brings
+    correcting = [nxt for d, nxt in pairs if _corrects(tok[d.end : nxt.start])]
     if corrected:
         dates = [d for d in dates if d not in corrected]
         if len(dates) < 2:
@@ -1105,8 +1127,15 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
             )
             or refused
         )
+        if any(d is c for c in correcting):
+            # The day a correction brings is the wish; what follows it is about the day after
+            # ("actually no, tuesday, I work mondays"), unless it says no to this one outright.
+            d.busy = refused or bool(after & _NO_TO_IT)
     kept = [d for d in dates if not d.busy]
     return kept or dates
+
+
+_NO_TO_IT = _words("no non nn not cant cannot")
 
 
 # "any day but thursday", "anything but monday": "but" excludes; after other words it contrasts.

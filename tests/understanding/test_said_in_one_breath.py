@@ -1,0 +1,110 @@
+"""Alternatives and corrections inside one first message, read as a receptionist would
+(now = Monday 23 November 2026, 09:15, Europe/Rome; nothing on screen yet)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.understanding.reading import Screen, read
+from bot.understanding.when import When
+
+NOW = datetime(2026, 11, 23, 9, 15, tzinfo=ZoneInfo("Europe/Rome"))
+MORNING = (time(8), time(12))
+
+
+def when(text: str, language: str) -> When:
+    found = read(text, Screen(), now=NOW, language=language).when
+    assert found is not None, text
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "day"),
+    [
+        ("ciao, vorrei prenotare x domani ma nn so se mattina o pomeriggio, cosa avete?", "it",
+         date(2026, 11, 24)),
+        ("domani mattina o pomeriggio è uguale", "it", date(2026, 11, 24)),
+        ("giovedì, mattina oppure pomeriggio, per me è indifferente", "it", date(2026, 11, 26)),
+        ("thursday, morning or afternoon idc", "en", date(2026, 11, 26)),
+        ("tmrw, not sure if morning or afternoon yet, what have you got", "en", date(2026, 11, 24)),
+        ("friday either in the morning or in the afternoon", "en", date(2026, 11, 27)),
+    ],
+)  # fmt: skip
+def test_morning_or_afternoon_is_the_whole_day(text: str, language: str, day: date) -> None:
+    found = when(text, language)
+    assert (found.date, found.time, found.window, found.last) == (day, None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "window"),
+    [
+        ("giovedì pomeriggio o sera", "it", (time(12), time(22))),
+        ("giovedì mattina o primo pomeriggio", "it", (time(8), time(15))),
+        ("thursday afternoon or evening", "en", (time(12), time(22))),
+        ("thursday, lunchtime or early afternoon", "en", (time(12), time(15))),
+    ],
+)
+def test_two_parts_of_the_day_offered_as_alternatives_span_both(
+    text: str, language: str, window: tuple[time, time]
+) -> None:
+    found = when(text, language)
+    assert (found.date, found.window) == (date(2026, 11, 26), window)
+
+
+def test_a_part_of_the_day_refused_still_gives_way_to_the_other() -> None:
+    found = when("la mattina nn posso, pomeriggio?", "it")
+    assert found.window == (time(12), time(18))
+
+
+FRI, MON = date(2026, 11, 27), date(2026, 11, 30)
+WEEKEND = (date(2026, 11, 28), date(2026, 11, 29))
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("ok so thursday doesnt work but friday or monday would, whichever has something around 2",
+         "en"),
+        ("monday or friday around 2", "en"),
+        ("fri or mon, round about 2ish", "en"),
+        ("thursday won't suit me, friday or monday at about 2 then", "en"),
+        ("giovedì nn riesco, venerdì o lunedì verso le 2", "it"),
+        ("lunedi o venerdi verso le 14", "it"),
+        ("venerdì oppure lunedì, tipo alle 2", "it"),
+    ],
+)  # fmt: skip
+def test_either_day_offers_the_earlier_first_with_the_time_kept(text: str, language: str) -> None:
+    found = when(text, language)
+    assert (found.date, found.last, found.time) == (FRI, MON, time(14))
+    assert found.approximate
+    assert found.skip == WEEKEND  # only the two days named are offered
+
+
+def test_a_day_preferred_among_alternatives_is_that_day_alone() -> None:
+    found = when("either friday or saturday for a trim, saturday ideally", "en")
+    assert (found.date, found.last, found.skip) == (date(2026, 11, 28), None, ())
+
+
+TUE = date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "day", "window"),
+    [
+        ("me la fate una piega lunedi mattina? anzi no martedì, lunedì lavoro", "it", TUE, MORNING),
+        ("lunedì mattina... anzi no martedì, il lunedì lavoro", "it", TUE, MORNING),
+        ("lunedi alle 10 anzi no martedi", "it", TUE, None),
+        ("can I get a blow dry monday morning? actually no, tuesday, I work mondays", "en", TUE,
+         MORNING),
+        ("monday morning pls... wait make that wednesday", "en", date(2026, 11, 25), MORNING),
+        ("friday 11am, actually no, thursday", "en", date(2026, 11, 26), None),
+    ],
+)  # fmt: skip
+def test_a_correction_inside_the_message_wins_and_keeps_the_part_of_the_day(
+    text: str, language: str, day: date, window: tuple[time, time] | None
+) -> None:
+    found = when(text, language)
+    assert (found.date, found.window, found.last) == (day, window, None)
