@@ -177,6 +177,21 @@ _PHRASE_LIST: list[tuple[str, str]] = [
         r"prima (?:del |di )?(?:lavoro|lavorare|ufficio)|before (?:my )?(?:work|office)",
         "BEFORE 09:00",
     ),
+    # School hours: "after school", "all'uscita di scuola" = from about 16:00 (as rule 18).
+    (
+        r"dopo (?:la |l )?scuola|(?:all |a )?uscita (?:di |da |dalla |della )?scuola"
+        r"|(?:quando|appena) (?:esce|escono|esco|usciamo) (?:da |dalla )?scuola"
+        r"|finita la scuola|dopo (?:le )?lezioni|after (?:the )?school(?: run| pickup)?"
+        r"|(?:when|once|after) (?:school|class(?:es)?) (?:finishes|finish|ends|end|is out|"
+        r"gets out|lets out|is over|are over)|after (?:the )?school pick ?up",
+        "AFTER 16:00",
+    ),
+    # A child's age is no time: "she's 6", "ha 6 anni", "my 7 year old", "di 8 anni".
+    (
+        r"\d{1,2} (?:anni|anno|years? old|yrs? old|yo|year olds?|yr olds?)"
+        r"|(?:she|he) (?:s|is) (?:only |just |nearly |almost )?\d{1,2}(?! ?(?:am|pm|o clock)\b)",
+        "",
+    ),
     (
         r"(?:i )?(?:work|m working|am working|m at work|am at work) (?:until|till|til|to)"
         r"|(?:lavoro|sono al lavoro|sono in ufficio|lavoro fino) (?:fino )?(?:alle|all|a)"
@@ -263,6 +278,13 @@ _PHRASE_LIST: list[tuple[str, str]] = [
         r"|prossimi (?:due |tre |pochi )?giorni)",
         "BY REL4",
     ),
+    # "la settimana dopo l'immacolata", "the week after the 8th": the calendar week after that
+    # day's (rule 16), not the day itself nor next week.
+    (
+        r"(?:la |the )?(?:settimana (?:dopo|successiva a|seguente a)|week (?:after|following))"
+        r"(?= (?:(?:il|l|lo|la|the|del|dell|della|di) )?(?:\d|_MONTHS_|_HOLIDAYS_))",
+        "WEEKAFTER",
+    ),
     (
         r"(?:del|della|di|the|of) (?:settimana prossima|prossima settimana|next week|week after)"
         r"|(?:la )?(?:settimana prossima|prossima settimana|settimana dopo)|next week"
@@ -336,8 +358,18 @@ _PHRASE_LIST: list[tuple[str, str]] = [
 ]
 _MONTH_WORDS = "|".join(sorted((m for m in _MONTHS if len(m) > 3), key=len, reverse=True))
 _WEEKDAY_WORDS = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
+# Holidays named by a word of their own (their dates are the phrases above).
+_HOLIDAYS = (
+    "natale|christmas|xmas|immacolata|immaculate|epifania|befana|epiphany|capodanno|new year|"
+    "santo stefano|boxing day|san silvestro|ferragosto|ognissanti|all saints|vigilia"
+)
 _PHRASE_LIST = [
-    (p.replace("_MONTHS_", _MONTH_WORDS).replace("_WEEKDAYS_", _WEEKDAY_WORDS), r)
+    (
+        p.replace("_MONTHS_", _MONTH_WORDS)
+        .replace("_WEEKDAYS_", _WEEKDAY_WORDS)
+        .replace("_HOLIDAYS_", _HOLIDAYS),
+        r,
+    )
     for p, r in _PHRASE_LIST
 ]
 PHRASES: re.Pattern[str] = re.compile(

@@ -250,7 +250,7 @@ _BEFORE_AFTER_THAT = _c(
     r"(?! (day|one|week))"
     r"|\b(?P<after>after|dopo)( that| then| di quell ora| di allora| di quello| di che)\b"
     r"(?! (day|one|week))|\b(quindi|poi|so) (?P<after2>dopo|after)\b(?! (di|del|dell|delle|le|"
-    r"pranzo|cena|lunch|work|\d))"
+    r"pranzo|cena|lunch|work|la scuola|scuola|school|\d))"
 )
 # "I work before that", "sono impegnata dopo": what the customer cannot do, not a request.
 _BUSY_BEFORE = _c(

@@ -549,6 +549,10 @@ def _bounded(tok: tuple[str, ...], i: int, day: date, today: date) -> _Mention |
     j = i - 1
     while j >= 0 and tok[j] in ("il", "the", "on", "di", "del", "l"):
         j -= 1
+    if j >= 0 and tok[j] == "WEEKAFTER":
+        # "la settimana dopo l'immacolata": the calendar week after that day's (rule 16)
+        monday = day - timedelta(days=day.weekday() - 7)
+        return _Mention(j, i + 1, "date", monday, last=monday + timedelta(days=6))
     if j < 0 or tok[j] not in ("AFTER", "BEFORE"):
         return None
     if j > 0 and (_WEEKDAY_TOKEN.match(tok[j - 1]) or tok[j - 1] in ("week", "settimana")):

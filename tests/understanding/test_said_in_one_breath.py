@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -91,20 +91,70 @@ def test_a_day_preferred_among_alternatives_is_that_day_alone() -> None:
 TUE = date(2026, 11, 24)
 
 
+WEEK = timedelta(days=6)
+
+
 @pytest.mark.parametrize(
-    ("text", "language", "day", "window"),
+    ("text", "language", "day", "last", "window"),
     [
-        ("me la fate una piega lunedi mattina? anzi no martedì, lunedì lavoro", "it", TUE, MORNING),
-        ("lunedì mattina... anzi no martedì, il lunedì lavoro", "it", TUE, MORNING),
-        ("lunedi alle 10 anzi no martedi", "it", TUE, None),
-        ("can I get a blow dry monday morning? actually no, tuesday, I work mondays", "en", TUE,
+        # a correction inside the message wins, and the part of the day said before carries
+        ("me la fate una piega lunedi mattina? anzi no martedì, lunedì lavoro", "it", TUE, None,
          MORNING),
-        ("monday morning pls... wait make that wednesday", "en", date(2026, 11, 25), MORNING),
-        ("friday 11am, actually no, thursday", "en", date(2026, 11, 26), None),
+        ("lunedì mattina... anzi no martedì, il lunedì lavoro", "it", TUE, None, MORNING),
+        ("lunedi alle 10 anzi no martedi", "it", TUE, None, None),
+        ("can I get a blow dry monday morning? actually no, tuesday, I work mondays", "en", TUE,
+         None, MORNING),
+        ("monday morning pls... wait make that wednesday", "en", date(2026, 11, 25), None,
+         MORNING),
+        ("friday 11am, actually no, thursday", "en", date(2026, 11, 26), None, None),
+        # the week after a day is the calendar week after that day's (rule 16)
+        ("qualcosa per un colore la settimana dopo l'immacolata?", "it", date(2026, 12, 14),
+         date(2026, 12, 14) + WEEK, None),
+        ("la settimana dopo il 10 dicembre di pomeriggio", "it", date(2026, 12, 14),
+         date(2026, 12, 14) + WEEK, (time(12), time(18))),
+        ("la settimana dopo natale", "it", date(2026, 12, 28), date(2026, 12, 28) + WEEK, None),
+        ("the week after christmas", "en", date(2026, 12, 28), date(2026, 12, 28) + WEEK, None),
+        ("week after the 8th pls", "en", date(2026, 12, 14), date(2026, 12, 14) + WEEK, None),
+        ("the week following the 3rd of december, mornings", "en", date(2026, 12, 7),
+         date(2026, 12, 7) + WEEK, MORNING),
     ],
 )  # fmt: skip
-def test_a_correction_inside_the_message_wins_and_keeps_the_part_of_the_day(
-    text: str, language: str, day: date, window: tuple[time, time] | None
+def test_a_correction_wins_and_the_week_after_a_day_is_a_week(
+    text: str, language: str, day: date, last: date | None, window: tuple[time, time] | None
 ) -> None:
     found = when(text, language)
-    assert (found.date, found.window, found.last) == (day, window, None)
+    assert (found.date, found.last, found.window) == (day, last, window)
+
+
+AFTER_SCHOOL = (time(16), time(23, 59))
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "day", "last"),
+    [
+        ("hiya could I book my daughter in for a trim, shes 6, any day after school next week",
+         "en", MON, date(2026, 12, 6)),
+        ("my son is 7, tuesday after school", "en", TUE, None),
+        ("he's 8 and can only come after school, thursday", "en", date(2026, 11, 26), None),
+        ("my 6 year old, friday when school finishes", "en", FRI, None),
+        ("she's 5 so after school tomorrow pls", "en", TUE, None),
+        ("mia figlia ha 6 anni, dopo la scuola domani", "it", TUE, None),
+        ("x mio figlio di 7 anni, giovedì all'uscita di scuola", "it", date(2026, 11, 26), None),
+        ("domani quando esce da scuola, ha 9 anni", "it", TUE, None),
+        ("ha 7 anni quindi dopo la scuola, venerdì", "it", FRI, None),
+        ("la bimba ha 6 anni, la prossima settimana dopo scuola", "it", MON, date(2026, 12, 6)),
+    ],
+)  # fmt: skip
+def test_after_school_is_from_four_and_a_child_s_age_is_no_time(
+    text: str, language: str, day: date, last: date | None
+) -> None:
+    found = when(text, language)
+    assert (found.date, found.last, found.time, found.window) == (day, last, None, AFTER_SCHOOL)
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [("la settimana dopo", date(2026, 11, 30)), ("the week after next", date(2026, 12, 7))],
+)
+def test_the_week_after_with_no_day_is_still_a_week_from_today(text: str, first: date) -> None:
+    assert when(text, "it").date == first
