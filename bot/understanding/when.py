@@ -28,6 +28,7 @@ from typing import Any
 from bot.understanding import _vocab as v
 from bot.understanding.either import either_days, either_window, joined_as_alternatives
 from bot.understanding.text import closest, normalize
+from bot.understanding.weekdays import weekends_left_out, without_weekdays_words
 
 logger = logging.getLogger(__name__)
 
@@ -1383,9 +1384,10 @@ def parse_when(text: str, *, now: datetime, language: str) -> When | None:
     """
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
-    found = _layer(text, now)
+    working_days = without_weekdays_words(text)  # "weekdays only": no weekend day is offered
+    found = _layer(text if working_days is None else working_days, now)
     if found is not None:
-        return found
+        return found if working_days is None else weekends_left_out(found)
     if not _worth_asking(text):
         return None
     logger.debug("date layer had no reading, asking dateparser (%d chars)", len(text))

@@ -158,3 +158,29 @@ def test_after_school_is_from_four_and_a_child_s_age_is_no_time(
 )
 def test_the_week_after_with_no_day_is_still_a_week_from_today(text: str, first: date) -> None:
     assert when(text, "it").date == first
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "first", "last"),
+    [
+        ("need a colour before xmas, weekdays only, I finish work at 6", "en", NOW.date(),
+         date(2026, 12, 24)),
+        ("next week, no weekends pls", "en", MON, date(2026, 12, 6)),
+        ("in december, mon-fri, mornings", "en", date(2026, 12, 1), date(2026, 12, 31)),
+        ("la settimana prossima, solo giorni feriali, dopo le 5", "it", MON, date(2026, 12, 6)),
+        ("un colore entro natale, dal lunedì al venerdì", "it", NOW.date(), date(2026, 12, 25)),
+        ("prossima settimana ma niente weekend", "it", MON, date(2026, 12, 6)),
+    ],
+)  # fmt: skip
+def test_weekdays_only_leaves_every_weekend_day_of_the_period_out(
+    text: str, language: str, first: date, last: date
+) -> None:
+    found = when(text, language)
+    assert (found.date, found.last) == (first, last)
+    days = [first + timedelta(days=k) for k in range((last - first).days + 1)]
+    assert set(found.skip) == {d for d in days if d.weekday() >= 5}
+
+
+def test_weekdays_only_keeps_the_time_said_with_it() -> None:
+    found = when("need a colour before xmas, weekdays only, I finish work at 6", "en")
+    assert found.window == (time(18), time(23, 59))
