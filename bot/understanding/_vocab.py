@@ -181,7 +181,8 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     (
         r"dopo (?:la |l )?scuola|(?:all |a )?uscita (?:di |da |dalla |della )?scuola"
         r"|(?:quando|appena) (?:esce|escono|esco|usciamo) (?:da |dalla )?scuola"
-        r"|finita la scuola|dopo (?:le )?lezioni|after (?:the )?school(?: run| pickup)?"
+        r"|finita la scuola|dopo (?:le )?lezioni"
+        r"|after (?:the )?(?:school|skool|scool|schl)(?: run| pickup)?"
         r"|(?:when|once|after) (?:school|class(?:es)?) (?:finishes|finish|ends|end|is out|"
         r"gets out|lets out|is over|are over)|after (?:the )?school pick ?up",
         "AFTER 16:00",
@@ -281,8 +282,11 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     # "la settimana dopo l'immacolata", "the week after the 8th": the calendar week after that
     # day's (rule 16), not the day itself nor next week.
     (
-        r"(?:la |the )?(?:settimana (?:dopo|successiva a|seguente a)|week (?:after|following))"
-        r"(?= (?:(?:il|l|lo|la|the|del|dell|della|di) )?(?:\d|_MONTHS_|_HOLIDAYS_))",
+        r"(?:la |the )?(?:(?:settimana|sett) (?:dopo|successiva|seguente)(?: a| al| all| alla)?"
+        r"|(?:week|wk) (?:after|following))"
+        r"(?= (?:(?:il|l|lo|la|the|del|dell|della|di) )?(?:\d|_MONTHS_|_HOLIDAYS_"
+        r"|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|gen|mag|giu|lug|ago|set|ott|dic)"
+        r" \d))",
         "WEEKAFTER",
     ),
     (
@@ -332,7 +336,8 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     (
         r"(?:verso|circa|intorno|attorno|tipo|piu o meno|sul|sui) (?:le|l|alle|all|a)"
         r"|verso|intorno|attorno|piu o meno|sulle|sull"
-        r"|(?:at )?(?:around|about|abt|approximately|approx|roughly|round about|circa)|or so",
+        r"|(?:at )?(?:around|about|abt|approximately|approx|roughly|round about|circa)|or so"
+        r"|at like",  # "friday at like 2"
         "~",
     ),
     (r"(?:per|x) (?:le|l)", "AT"),
@@ -344,7 +349,8 @@ _PHRASE_LIST: list[tuple[str, str]] = [
         "AFTER",
     ),
     (
-        r"non dopo (?:le|l)|not after|no later than|prima (?:delle|dell|di)|before|entro (?:le|l)"
+        r"non dopo (?:le|l)|not after|no later than|prima (?:delle|dell|di)|before|b4"
+        r"|entro (?:le|l)"
         r"|(?:at the latest )?by (?=\d)"
         r"|entro|until|till|til|fino (?:alle|all|a)|up to|earlier than",
         "BEFORE",

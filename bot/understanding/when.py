@@ -265,7 +265,21 @@ def _tokens(text: str) -> tuple[str, ...]:
             out.append("MO3")
             continue
         out.extend(v.WORDS.get(w, w).split())
-    return tuple(out)
+    return tuple(_lone_meridiem(out))
+
+
+def _lone_meridiem(tok: list[str]) -> list[str]:
+    """ "tue pm", "domani am": a meridiem right after a day, with no hour, is that half of the
+    day (the afternoon, the morning)."""
+    out: list[str] = []
+    for t in tok:
+        after_day = bool(out) and out[-1].startswith(("WD", "REL"))
+        # "tmrw am or pm": the second one of two halves said as alternatives
+        after_half = len(out) > 1 and out[-1] in ("or", "o") and out[-2] in ("DPM", "DPA")
+        out.append(
+            {"AM": "DPM", "PM": "DPA"}[t] if t in ("AM", "PM") and (after_day or after_half) else t
+        )
+    return out
 
 
 # "un", "uno", "una" are articles ("pomeriggio una piega") unless a time or an amount is meant:

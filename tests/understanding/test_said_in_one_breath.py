@@ -184,3 +184,34 @@ def test_weekdays_only_leaves_every_weekend_day_of_the_period_out(
 def test_weekdays_only_keeps_the_time_said_with_it() -> None:
     found = when("need a colour before xmas, weekdays only, I finish work at 6", "en")
     assert found.window == (time(18), time(23, 59))
+
+
+# Found by probing in the terminal chat around the six cases.
+@pytest.mark.parametrize(
+    ("text", "language", "day", "last", "moment", "window"),
+    [
+        ("friday or next monday at like 2", "en", FRI, MON, time(14), None),
+        ("mon pm, actually tue pm, mon i work", "en", TUE, None, None, (time(12), time(18))),
+        ("tmrw am or pm idc", "en", TUE, None, None, None),
+        ("domani am", "it", TUE, None, None, MORNING),
+        ("son (8) after skool friday", "en", FRI, None, None, AFTER_SCHOOL),
+        ("la sett dopo l immacolata x un taglio", "it", date(2026, 12, 14),
+         date(2026, 12, 20), None, None),
+        ("settimana successiva all'immacolata di pomeriggio", "it", date(2026, 12, 14),
+         date(2026, 12, 20), None, (time(12), time(18))),
+        ("anything the week after dec 8th", "en", date(2026, 12, 14), date(2026, 12, 20), None,
+         None),
+        ("need a colour b4 xmas, mon-fri only, i get off work at 6", "en", NOW.date(),
+         date(2026, 12, 24), None, (time(18), time(23, 59))),
+    ],
+)  # fmt: skip
+def test_other_wordings_found_in_the_chat(
+    text: str,
+    language: str,
+    day: date,
+    last: date | None,
+    moment: time | None,
+    window: tuple[time, time] | None,
+) -> None:
+    found = when(text, language)
+    assert (found.date, found.last, found.time, found.window) == (day, last, moment, window)
