@@ -356,6 +356,11 @@ async def search_period(turn: Turn, session: Session, wish: Wish, lead: str | No
     assert session.service_id is not None and wish.last_day is not None
     first = max(wish.day, turn.today())
     end = min(wish.last_day, turn.last_bookable_day())
+    # "weekdays only", "friday or monday": the period said back runs between days asked for
+    while first < end and first in wish.skip:
+        first += timedelta(days=1)
+    while end > first and end in wish.skip:
+        end -= timedelta(days=1)
     found: list[date] = []
     latest: list[datetime] = []  # each day's last free time, for a window nothing fits in
     cursor = first
