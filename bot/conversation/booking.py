@@ -356,7 +356,13 @@ async def search_period(turn: Turn, session: Session, wish: Wish, lead: str | No
     assert session.service_id is not None and wish.last_day is not None
     first = max(wish.day, turn.today())
     end = min(wish.last_day, turn.last_bookable_day())
+    # "weekdays only", "friday or monday": the period said back runs between days asked for
+    while first < end and first in wish.skip:
+        first += timedelta(days=1)
+    while end > first and end in wish.skip:
+        end -= timedelta(days=1)
     found: list[date] = []
+    latest: list[datetime] = []  # each day's last free time, for a window nothing fits in
     cursor = first
     while cursor <= end and len(found) <= OTHER_DAYS_COUNT:
         ahead = min(MAX_DAYS_PER_CALL, (end - cursor).days + 1)
@@ -371,8 +377,12 @@ async def search_period(turn: Turn, session: Session, wish: Wish, lead: str | No
                 and has_room(wish, availability, day, turn.tz)
             ):
                 found.append(day)
+            if day <= end and day not in wish.skip and len(latest) < PAGE_SIZE:
+                latest.extend(starts_on(availability, day, turn.tz)[-1:])
         cursor += timedelta(days=ahead)
     between = t("period.between", first=turn.day(first), last=turn.day(end))
+    if not found and latest and wish.window_start is not None and wish.window_end == time(23, 59):
+        return await latest_times(turn, session, wish, tuple(latest), between, lead)
     if not found:
         if wish_window(wish):
             note = t("period.no_room_window", period=between, span=span(turn, first, wish))
@@ -385,6 +395,31 @@ async def search_period(turn: Turn, session: Session, wish: Wish, lead: str | No
     day_wish = replace(wish, day=found[0], last_day=None)
     others = tuple(found[1 : OTHER_DAYS_COUNT + 1])
     return await offer_day(turn, session, day_wish, join(lead, said), period_days=others)
+
+
+async def latest_times(
+    turn: Turn,
+    session: Session,
+    wish: Wish,
+    latest: tuple[datetime, ...],
+    period: str,
+    lead: str | None,
+) -> Outcome:
+    """Nothing starts after the time asked ("I finish work at 6") on any day of the period:
+    the latest a start can be, and each day's last free time, as a receptionist would offer."""
+    assert session.service_id is not None and wish.window_start is not None
+    service = await turn.service(session.service_id)
+    last = max(latest, key=lambda s: s.astimezone(turn.tz).time())
+    asked = datetime.combine(turn.local_day(last), wish.window_start, tzinfo=turn.tz)
+    note = turn.t(
+        "period.latest_start",
+        period=period,
+        start=turn.clock_time(asked),
+        service=service.name if service else "",
+        time=turn.clock_time(last),
+    )
+    offer = Offer(day=turn.local_day(latest[0]), starts=latest)
+    return await ask(turn, replace(session, offer=offer), Step.SLOT, join(lead, note))
 
 
 def wish_window(wish: Wish) -> bool:

@@ -178,6 +178,22 @@ _PHRASE_LIST: list[tuple[str, str]] = [
         r"prima (?:del |di )?(?:lavoro|lavorare|ufficio)|before (?:my )?(?:work|office)",
         "BEFORE 09:00",
     ),
+    # School hours: "after school", "all'uscita di scuola" = from about 16:00 (as rule 18).
+    (
+        r"dopo (?:la |l )?scuola|(?:all |a )?uscita (?:di |da |dalla |della )?scuola"
+        r"|(?:quando|appena) (?:esce|escono|esco|usciamo) (?:da |dalla )?scuola"
+        r"|finita la scuola|dopo (?:le )?lezioni"
+        r"|after (?:the )?(?:school|skool|scool|schl)(?: run| pickup)?"
+        r"|(?:when|once|after) (?:school|class(?:es)?) (?:finishes|finish|ends|end|is out|"
+        r"gets out|lets out|is over|are over)|after (?:the )?school pick ?up",
+        "AFTER 16:00",
+    ),
+    # A child's age is no time: "she's 6", "ha 6 anni", "my 7 year old", "di 8 anni".
+    (
+        r"\d{1,2} (?:anni|anno|years? old|yrs? old|yo|year olds?|yr olds?)"
+        r"|(?:she|he) (?:s|is) (?:only |just |nearly |almost )?\d{1,2}(?! ?(?:am|pm|o clock)\b)",
+        "",
+    ),
     (
         r"(?:i )?(?:work|m working|am working|m at work|am at work) (?:until|till|til|to)"
         r"|(?:lavoro|sono al lavoro|sono in ufficio|lavoro fino) (?:fino )?(?:alle|all|a)"
@@ -278,6 +294,16 @@ _PHRASE_LIST: list[tuple[str, str]] = [
         r"|prossimi (?:due |tre |pochi )?giorni)",
         "BY REL4",
     ),
+    # "la settimana dopo l'immacolata", "the week after the 8th": the calendar week after that
+    # day's (rule 16), not the day itself nor next week.
+    (
+        r"(?:la |the )?(?:(?:settimana|sett) (?:dopo|successiva|seguente)(?: a| al| all| alla)?"
+        r"|(?:week|wk) (?:after|following))"
+        r"(?= (?:(?:il|l|lo|la|the|del|dell|della|di) )?(?:\d|_MONTHS_|_HOLIDAYS_"
+        r"|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|gen|mag|giu|lug|ago|set|ott|dic)"
+        r" \d))",
+        "WEEKAFTER",
+    ),
     (
         r"(?:del|della|di|the|of) (?:settimana prossima|prossima settimana|next week|week after)"
         r"|(?:la )?(?:settimana prossima|prossima settimana|settimana dopo)|next week"
@@ -325,7 +351,8 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     (
         r"(?:verso|circa|intorno|attorno|tipo|piu o meno|sul|sui) (?:le|l|alle|all|a)"
         r"|verso|intorno|attorno|piu o meno|sulle|sull"
-        r"|(?:at )?(?:around|about|abt|approximately|approx|roughly|round about|circa)|or so",
+        r"|(?:at )?(?:around|about|abt|approximately|approx|roughly|round about|circa)|or so"
+        r"|at like",  # "friday at like 2"
         "~",
     ),
     (r"(?:per|x) (?:le|l)", "AT"),
@@ -337,7 +364,8 @@ _PHRASE_LIST: list[tuple[str, str]] = [
         "AFTER",
     ),
     (
-        r"non dopo (?:le|l)|not after|no later than|prima (?:delle|dell|di)|before|entro (?:le|l)"
+        r"non dopo (?:le|l)|not after|no later than|prima (?:delle|dell|di)|before|b4"
+        r"|entro (?:le|l)"
         r"|(?:at the latest )?by (?=\d)"
         r"|entro|until|till|til|fino (?:alle|all|a)|up to|earlier than",
         "BEFORE",
@@ -351,8 +379,18 @@ _PHRASE_LIST: list[tuple[str, str]] = [
 ]
 _MONTH_WORDS = "|".join(sorted((m for m in _MONTHS if len(m) > 3), key=len, reverse=True))
 _WEEKDAY_WORDS = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
+# Holidays named by a word of their own (their dates are the phrases above).
+_HOLIDAYS = (
+    "natale|christmas|xmas|immacolata|immaculate|epifania|befana|epiphany|capodanno|new year|"
+    "santo stefano|boxing day|san silvestro|ferragosto|ognissanti|all saints|vigilia"
+)
 _PHRASE_LIST = [
-    (p.replace("_MONTHS_", _MONTH_WORDS).replace("_WEEKDAYS_", _WEEKDAY_WORDS), r)
+    (
+        p.replace("_MONTHS_", _MONTH_WORDS)
+        .replace("_WEEKDAYS_", _WEEKDAY_WORDS)
+        .replace("_HOLIDAYS_", _HOLIDAYS),
+        r,
+    )
     for p, r in _PHRASE_LIST
 ]
 PHRASES: re.Pattern[str] = re.compile(

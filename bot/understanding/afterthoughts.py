@@ -81,6 +81,8 @@ _REFUSED_BY_VERB = _c(
     rf"\b(?P<day>{_DAY_WORDS})( appt| appointment| one| booking| appuntamento)? "
     r"(nn|non|isnt|isn t|doesnt|doesn t|wont|won t|cant|can t|is no good|no good|not good|"
     r"no longer|not any ?more|mi e capitato|e capitato|ho un impegno|is out)\b"
+    # "doesnt work", "won't suit me": the verb refused goes with the refusal, not with what follows
+    r"(?: (?:work|works|suit|suits|fit|fits)(?: me| for me| for us)?\b)?"
 )
 # "and the friday?", "e il venerdì?", "the wednesday of that week", "il mercoledì di quella
 # settimana": a weekday with an article, while a later day is being talked about, is that
@@ -112,7 +114,7 @@ def asked_over_refused(s: str, when: When | None, now: datetime, language: str) 
     # "la settimana prossima, ma di lunedì non posso" already read as next week without Monday
     kept_out = said is not None and when.last is not None and when.date != said.date
     if refused is not None and said is not None and not kept_out:
-        rest = f"{s[: refused.start('day')]} {s[refused.end('day') :]}"
+        rest = f"{s[: refused.start('day')]} {s[refused.end() :]}"
         other = parse_when(rest, now=now, language=language)
         if other is not None and (other.date != said.date or other.last is not None):
             when = other if other.previous is not None else replace(other, previous=said.date)

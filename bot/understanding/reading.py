@@ -252,7 +252,7 @@ _BEFORE_AFTER_THAT = _c(
     r"(?! (day|one|week))"
     r"|\b(?P<after>after|dopo)( that| then| di quell ora| di allora| di quello| di che)\b"
     r"(?! (day|one|week))|\b(quindi|poi|so) (?P<after2>dopo|after)\b(?! (di|del|dell|delle|le|"
-    r"pranzo|cena|lunch|work|\d))"
+    r"pranzo|cena|lunch|work|la scuola|scuola|school|\d))"
 )
 # "I work before that", "sono impegnata dopo": what the customer cannot do, not a request.
 _BUSY_BEFORE = _c(
@@ -519,12 +519,15 @@ def _names_a_day(text: str, s: str, screen_day: date, now: datetime, language: s
 def _preferred(s: str, when: When | None, now: datetime, language: str) -> When | None:
     """Of several days named, the one said to be preferred, with the time or window said."""
     found = _PREFERRED.search(s)
-    if found is None or when is None or when.last is not None or len(_ANY_WEEKDAY.findall(s)) < 2:
+    if found is None or when is None or len(_ANY_WEEKDAY.findall(s)) < 2:
         return when
     day = parse_when(found.group("a") or found.group("b"), now=now, language=language)
-    if day is None or day.date.weekday() == when.date.weekday():
+    if when.last is not None and (day is None or not when.date <= day.date <= when.last):
+        return when  # a period of days, and the day preferred is not one of them
+    if day is None or (day.date.weekday() == when.date.weekday() and when.last is None):
         return when  # "ideally wednesday 2nd": the date read already is that day
-    return replace(when, date=day.date)
+    # "friday or saturday, saturday ideally": that day alone, not the choice between them
+    return replace(when, date=day.date, last=None, skip=())
 
 
 def _before_after_that(s: str, when: When | None, now: datetime, language: str) -> When | None:

@@ -27,6 +27,7 @@ from typing import Any
 
 from bot.understanding import _vocab as v
 from bot.understanding.alternatives import days_beside, same_week_as_the_last
+from bot.understanding.either import either_days, either_window, joined_as_alternatives
 from bot.understanding.exclusions import (
     Named,
     Span,
@@ -35,6 +36,7 @@ from bot.understanding.exclusions import (
     this_week_refused,
 )
 from bot.understanding.text import closest, normalize
+from bot.understanding.weekdays import weekends_left_out, without_weekdays_words
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +80,8 @@ DAY_PARTS: dict[str, tuple[time, time]] = {
 }
 # An open "after" window counts as still ahead today until the evening ends.
 _OPEN_AFTER_TODAY_UNTIL = time(22)
+# "mattina o pomeriggio" without a day: today until the afternoon ends.
+_WHOLE_DAY_UNTIL = time(18)
 # A day and month at most this far behind today is the past, not next year (rule 17).
 PAST_GRACE_DAYS = 31
 # A day of the month said alone that fell at most this many days ago may be that past day.
@@ -274,7 +278,21 @@ def _tokens(text: str) -> tuple[str, ...]:
             out.append("MO3")
             continue
         out.extend(v.WORDS.get(w, w).split())
-    return tuple(out)
+    return tuple(_lone_meridiem(out))
+
+
+def _lone_meridiem(tok: list[str]) -> list[str]:
+    """ "tue pm", "domani am": a meridiem right after a day, with no hour, is that half of the
+    day (the afternoon, the morning)."""
+    out: list[str] = []
+    for t in tok:
+        after_day = bool(out) and out[-1].startswith(("WD", "REL"))
+        # "tmrw am or pm": the second one of two halves said as alternatives
+        after_half = len(out) > 1 and out[-1] in ("or", "o") and out[-2] in ("DPM", "DPA")
+        out.append(
+            {"AM": "DPM", "PM": "DPA"}[t] if t in ("AM", "PM") and (after_day or after_half) else t
+        )
+    return out
 
 
 # "un", "uno", "una" are articles ("pomeriggio una piega") unless a time or an amount is meant:
@@ -559,6 +577,10 @@ def _bounded(tok: tuple[str, ...], i: int, day: date, today: date) -> _Mention |
     j = i - 1
     while j >= 0 and tok[j] in ("il", "the", "on", "di", "del", "l"):
         j -= 1
+    if j >= 0 and tok[j] == "WEEKAFTER":
+        # "la settimana dopo l'immacolata": the calendar week after that day's (rule 16)
+        monday = day - timedelta(days=day.weekday() - 7)
+        return _Mention(j, i + 1, "date", monday, last=monday + timedelta(days=6))
     if j < 0 or tok[j] not in ("AFTER", "BEFORE"):
         return None
     if j > 0 and (_WEEKDAY_TOKEN.match(tok[j - 1]) or tok[j - 1] in ("week", "settimana")):
@@ -1024,7 +1046,12 @@ def _layer(text: str, now: datetime) -> When | None:
         if k + 1 == len(mine) or not _corrects(tok[m.end : mine[k + 1].start])
     ]
     parts = [m for m in mine if m.kind == "part"]
-    if len(parts) > 1 or (parts and any(m.kind in _CLOCK_KINDS for m in mine)):
+    either = len(parts) > 1 and all(
+        joined_as_alternatives(tok[a.end : b.start]) for a, b in itertools.pairwise(parts)
+    )
+    if either:  # "non so se mattina o pomeriggio": any time across both, not one of them
+        parts = []
+    elif len(parts) > 1 or (parts and any(m.kind in _CLOCK_KINDS for m in mine)):
         # "la mattina nn posso, pomeriggio?": a part of the day refused gives way to the other;
         # "i can't do mornings so after 2": nor does it make the hour a morning one.
         wanted = [m for k, m in enumerate(parts) if not _refused_part(tok, parts, k)]
@@ -1064,10 +1091,16 @@ def _layer(text: str, now: datetime) -> When | None:
         approximate = point.approximate
     elif part is not None:
         window = DAY_PARTS[part]
+    elif either:
+        window = either_window([DAY_PARTS[str(m.part)] for m in mine if m.kind == "part"])
     last: date | None = None
     behind: date | None = None
     past_period = False
-    if target is not None and target.day is not None:
+    skip: tuple[date, ...] = ()
+    if alternatives and all(d.day is not None and d.last is None for d in dates):
+        # "friday or monday": the earliest first, the others beside it, none of the days between
+        day, last, skip = either_days([d.day for d in dates if d.day is not None])
+    elif target is not None and target.day is not None:
         day, last, behind = target.day, target.last, target.behind
     elif period is not None:
         day, last, past_period = period
@@ -1076,6 +1109,8 @@ def _layer(text: str, now: datetime) -> When | None:
     elif window is not None:
         limit = _OPEN_AFTER_TODAY_UNTIL if window[1] == OPEN_END else window[1]
         day = today if now.time() < limit else _next(today)
+    elif either:
+        day = today if now.time() < _WHOLE_DAY_UNTIL else _next(today)
     else:
         return None
     if last is not None and day == today and when_time is not None and when_time <= now.time():
@@ -1091,7 +1126,8 @@ def _layer(text: str, now: datetime) -> When | None:
         last=last,
         past=day < today or past_period,
         behind=behind,
-        skip=span.skip if span is not None and last is not None else (),
+        # days left out of a period ("any day but thursday"), or between "friday or monday"
+        skip=skip or (span.skip if span is not None and last is not None else ()),
     )
 
 
@@ -1158,7 +1194,12 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
     monday") drop out when another day remains (rule 14)."""
     if len(dates) < 2:
         return dates
-    corrected = [d for d, nxt in itertools.pairwise(dates) if _corrects(tok[d.end : nxt.start])]
+    pairs = list(itertools.pairwise(dates))
+    corrected = [d for d, nxt in pairs if _corrects(tok[d.end : nxt.start])]
+    # "lunedì? anzi no martedì": the "no" of the correction is not about the day it brings; a
+    # correction that names the same day again ("friday at 10, scratch that, friday im working")
+    # brings no day, it says why the first one is out.
+    correcting = [nxt for d, nxt in pairs if _corrects(tok[d.end : nxt.start]) and nxt.day != d.day]
     if corrected:
         dates = [d for d in dates if d not in corrected]
         if len(dates) < 2:
@@ -1200,6 +1241,10 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
             # "thursday's impossible, friday too": a day refused like the one before it
             or (k > 0 and dates[k - 1].busy and bool(after & _LIKEWISE) and not room)
         )
+        if any(d is c for c in correcting):
+            # The day a correction brings is the wish; what follows it is about the day after
+            # ("actually no, tuesday, I work mondays"), unless it says no to this one outright.
+            d.busy = refused or bool(after & _NO_TO_IT)
     kept = [d for d in dates if not d.busy]
     return kept or dates
 
@@ -1213,6 +1258,7 @@ _BETTER_AFTER = _words(
     "easiest preferably preferibilmente ideally idealmente"
 )
 _LIKEWISE = _words("too either neither nor neanche nemmeno neppure pure")
+_NO_TO_IT = _words("no non nn not cant cannot")
 
 
 # "any day but thursday", "anything but monday": "but" excludes; after other words it contrasts.
@@ -1456,9 +1502,10 @@ def parse_when(text: str, *, now: datetime, language: str) -> When | None:
     """
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
-    found = _layer(text, now)
+    working_days = without_weekdays_words(text)  # "weekdays only": no weekend day is offered
+    found = _layer(text if working_days is None else working_days, now)
     if found is not None:
-        return found
+        return found if working_days is None else weekends_left_out(found)
     if not _worth_asking(text):
         return None
     logger.debug("date layer had no reading, asking dateparser (%d chars)", len(text))
