@@ -299,6 +299,22 @@ _BOOK_IT = _c(
     r"prenotamelo|prenotamela|yes book)\b"
 )
 _BOOK_NOUN_OWNED = _c(r"\b(my|mia|mie|mio|miei) (booking|prenotazion\w*)")
+# An appointment the customer says (or thinks) they have: "hi I have an appt on thursday i
+# think? can u check", "I've got a booking on the 26th right?", "dovrei avere un appuntamento
+# venerdì, giusto?", "can u check if I'm booked thursday": to be shown, never a new booking
+# ("can I have an appointment on thursday" asks for one).
+_HAVE_ONE = _c(
+    r"(?<!\bcan )(?<!\bcould )(?<!\bmay )(?<!\bto )(?<!\bcan u )(?<!\bcan you )\b(i|we) "
+    r"(have|ve|ve got|got|should have|should have got) (got )?(an?|my|our|one|the|1) "
+    r"(appointment|appt|booking|reservation|slot)s?\b|"
+    r"\b(i|we) (think|believe|m pretty sure|m sure|reckon) (i|we) (have|ve|ve got|got|booked)\b|"
+    r"\b(if|whether) (i m|i am|im|we re|we are|i was) (booked|down|in|scheduled|on)\b|"
+    r"\b(dovrei|dovremmo|credo di|penso di|mi sembra di|mi pare di|sono sicur[oa] di) (gia )?"
+    r"(avere|aver preso|aver fissato|aver prenotato)\b|"
+    # ("preso" comes here as "presto": the typo table's nearest keyword)
+    r"\b(avevo|avevamo|abbiamo) (gia )?(preso|presto|fissato|prenotato)\b|"
+    r"\b(se|che) (sono|siamo) (gia )?(prenotat[oia]|segnat[oia])\b"
+)
 _LIST = _c(
     r"\b(i miei|miei|my|le mie) (appuntament\w*|appointments|bookings|prenotazioni|reservations)\b|"
     r"\b(what|which) (appointments|bookings|reservations) (do|have) i\b|"
@@ -713,6 +729,8 @@ def _action(s: str) -> Intent | None:
         return Intent(IntentKind.MOVE)
     if negated:
         return Intent(IntentKind.NO)
+    if _HAVE_ONE.search(s) and not _BOOK_VERB.search(s):
+        return Intent(IntentKind.LIST)
     if _LIST.search(s):
         return Intent(IntentKind.LIST)
     if _BOOK_IT.search(s):
