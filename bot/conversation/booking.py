@@ -46,7 +46,7 @@ from bot.conversation.waitlist import wait_button_rows
 from bot.i18n import format_weekday
 from bot.storage import MetricKind
 from bot.understanding import IntentKind, parse_email
-from bot.understanding.contacts import find_address, looks_like_name
+from bot.understanding.contacts import dictation_choices, find_address, looks_like_name
 from bot.understanding.services import ServiceMatch, match_services
 from bot.understanding.text import normalize
 from bot.zimun import Service, SlotUnavailable
@@ -775,7 +775,8 @@ async def contact_too_soon(turn: Turn, session: Session, event: Input) -> Outcom
     if session.flow is not Flow.BOOK:
         return None
     address = find_address(text)
-    typed = parse_email(address) if address else None
+    # "emma clarke at gmail dot com" is emmaclarke@ or emma.clarke@: asked at its question
+    typed = parse_email(address) if address and dictation_choices(text) is None else None
     if typed is not None and typed.value and not typed.suggestion:
         session = replace(session, contact_email=typed.value)
         return await ask(turn, session, session.step, turn.t("slot.email_kept"))

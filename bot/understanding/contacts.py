@@ -123,7 +123,13 @@ def parse_name(text: str) -> NameCheck:
         # A dot only ends an initial ("J. R. Smith"), never starts or doubles.
         allowed = allowed or (ch == "." and unicodedata.category(previous).startswith("L"))
         if not allowed:
-            return NameCheck(None, ContactProblem.INVALID_CHARS)
+            # Letters and a sentence's punctuation ("its for my husbnd, mark") are words we could
+            # not read as a name, not characters a name cannot hold.
+            words_only = " " in name and all(
+                c.isalpha() or c.isspace() or c in _SENTENCE_MARKS for c in name
+            )
+            problem = ContactProblem.NOT_A_NAME if words_only else ContactProblem.INVALID_CHARS
+            return NameCheck(None, problem)
         previous = ch
     if not any(unicodedata.category(ch).startswith("L") for ch in name):
         return NameCheck(None, ContactProblem.INVALID_CHARS)
@@ -165,6 +171,7 @@ _NOT_NAMES = _word_set(
     """
 )
 _VOWELS = frozenset("aeiouyàèéìòùáíóú")
+_SENTENCE_MARKS = frozenset(",;:!?.'’-–")
 # Words no name is ever made of, wherever they stand: the words of a sentence about the e-mail
 # ("same email as mine", "quella di mia moglie", "use my work one", "la mail è") or about whose
 # name it is. Particles that do start surnames ("di", "la", "de") and first names ("Mia") are not
@@ -306,7 +313,7 @@ _FOR_LEAD = re.compile(
     r"book\s+it\s+for|prenota(?:lo|la|re)?\s+(?:per|a\s+nome\s+di))"
     r"(?:\s+(?:(?:la\s+|il\s+)?(?:mia|mio|my|our)\s+)?(?:" + _RELATIVES + r")"
     r"(?:\s+(?:instead|invece))?)?"
-    r"|(?:per|x|for)\s+(?:(?:la\s+|il\s+|una\s+|un\s+|a\s+)?(?:mia|mio|my|our)\s+)(?:"
+    r"|(?:per|x|for|4)\s+(?:(?:la\s+|il\s+|una\s+|un\s+|a\s+)?(?:mia|mio|my|our)\s+)(?:"
     + _RELATIVES
     + r")(?:\s+(?:actually|instead|invece|in\s+realt[aà]))?"
     r")"
@@ -330,7 +337,7 @@ _FOR_TAIL = re.compile(
 # Who it is for, inside a longer sentence, with the name after: "booking for my wife - Sarah",
 # "I'm booking for my wife Sarah", "lo prenoto per mia figlia, si chiama Sofia".
 _FOR_INSIDE = re.compile(
-    r"\b(?:per|x|for|a\s+nome\s+d(?:i|el(?:la)?))\s+(?:(?:la|il|una|un|a)\s+)?"
+    r"\b(?:per|x|for|4|a\s+nome\s+d(?:i|el(?:la)?))\s+(?:(?:la|il|una|un|a)\s+)?"
     r"(?:mia|mio|my|our)\s+(?:" + _RELATIVES + r")\b\s*[,:;–-]?\s*"
     r"(?:(?:(?:her|his)\s+name(?:'?s|\s+is)|(?:che\s+)?si\s+chiama|named|called)\s*[:,]?\s*)?",
     re.IGNORECASE,
@@ -358,6 +365,11 @@ _NAME_PARTS = re.compile(
 _SURNAME_FIRST = re.compile(r"^\s*([^\W\d_][\w'’-]*)\s*,\s*([^\W\d_][\w'’-]*)\s*$")
 
 
+_BEFORE_NAME = re.compile(
+    r"^(?:(?:pls|plz|please|per\s+favore|grazie|thanks|thx)\b)?[\s,:;.!–-]*", re.IGNORECASE
+)
+
+
 def read_name(text: str) -> NameCheck:
     """`parse_name` of what a customer typed at the name question, without the lead-in
     ("ciao, sono Giulia Verdi") and the trailing punctuation."""
@@ -377,7 +389,8 @@ def read_name(text: str) -> NameCheck:
     for lead in (_FOR_LEAD, _NAME_LEAD):
         match = lead.match(cleaned)
         if match and match.end() < len(cleaned):
-            rest = cleaned[match.end() :].strip()
+            # "for my wife pls - Kate": a "please" or a dash before the name is not part of it
+            rest = _BEFORE_NAME.sub("", cleaned[match.end() :].strip())
             # "… my niece Chloe instead": the name ends where ordinary words start again
             return parse_name(_name_run(rest) or rest)
     return parse_name(cleaned)
@@ -939,8 +952,10 @@ def split_name_and_address(text: str) -> tuple[str, str] | None:
         # "Emma Clarke, work email emma@acme.com": the name ends where the words about the
         # address begin
         check = parse_name(_name_run(before))
-    if check.value is None or len(check.value.split()) < 2:
+    if check.value is None:
         return None
+    if len(check.value.split()) < 2 and not first_name_for_someone(before):
+        return None  # "its for my husband mark, mark@x.com": his first name is enough
     return check.value, found.group(0).replace(" ", "").rstrip(".")
 
 

@@ -8,8 +8,10 @@ import pytest
 
 from bot.understanding import IntentKind, parse_intent
 from bot.understanding.contacts import (
+    ContactProblem,
     first_name_for_someone,
     names_a_month,
+    parse_name,
     read_contact_change,
     read_name,
     split_name_and_address,
@@ -163,4 +165,59 @@ def test_an_appointment_said_or_thought_to_exist_is_to_be_shown(text: str) -> No
 )
 def test_asking_for_one_or_changing_one_is_not_a_look(text: str, kind: IntentKind) -> None:
     intent = parse_intent(text, language="en")
+    assert intent is not None and intent.kind is kind
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("it's 4 my son Max", "Max"),
+        ("for my wife pls - Kate", "Kate"),
+    ],
+)
+def test_someone_else_in_texting_style(text: str, name: str) -> None:
+    assert read_name(text).value == name
+
+
+def test_a_sentence_we_cannot_read_is_not_a_characters_problem() -> None:
+    assert read_name("its for my husbnd, mark").problem is ContactProblem.NOT_A_NAME
+    assert parse_name("Mario!").problem is ContactProblem.INVALID_CHARS
+
+
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [
+        ("its for my husband mark, mark.clarke@gmail.com", ("Mark", "mark.clarke@gmail.com")),
+        ("è per mio marito Marco, la mail è marco@libero.it", ("Marco", "marco@libero.it")),
+    ],
+)
+def test_someone_elses_first_name_with_an_address(text: str, pair: tuple[str, str]) -> None:
+    assert split_name_and_address(text) == pair
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "scusa ma qnd ho l'appuntamento?",
+        "i think im down for thursday at 10, is that right",
+        "I booked a cut last week for the 26th, still on?",
+        "got an appt thurs right?",
+        "scusate dovrei essere prenotata per venerdì, mi confermate?",
+        "buongiorno, risulto prenotata sabato?",
+    ],
+)
+def test_more_ways_of_asking_about_ones_appointment(text: str) -> None:
+    intent = parse_intent(text, language="it")
+    assert intent is not None and intent.kind is IntentKind.LIST
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("i booked last time with anna, can i book again for friday", IntentKind.BOOK),
+        ("vorrei essere prenotata per venerdì", IntentKind.BOOK),
+    ],
+)
+def test_booking_words_still_book(text: str, kind: IntentKind) -> None:
+    intent = parse_intent(text, language="it")
     assert intent is not None and intent.kind is kind
