@@ -321,6 +321,9 @@ _HAVE_ONE = _c(
     # ("preso" comes here as "presto": the typo table's nearest keyword)
     r"\b(avevo|avevamo|abbiamo) (gia )?(preso|presto|fissato|prenotato)\b|"
     r"\b(se|che) (sono|siamo) (gia )?(prenotat[oia]|segnat[oia])\b|"
+    # "wait is this booked already?", "ma è già prenotato?": whether it is booked yet
+    r"\b(is|s) (this|it|that) (already |actually |really )?(booked|confirmed|confirm)\b|"
+    r"\be (gia|davvero|gia stato) (prenotat[oa]|confermat[oa])\b|"
     r"\b((dovrei|dovremmo|credo di|penso di|mi sembra di|mi pare di) (essere|esser)|risult\w*) "
     r"(gia )?(prenotat[oiae]|segnat[oiae]|in agenda)\b"
 )

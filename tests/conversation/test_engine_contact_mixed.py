@@ -165,3 +165,13 @@ async def test_an_email_before_a_time_is_kept_for_later(chat: Chat) -> None:
     await chat.say("Luca Verdi")
     assert "E-mail: luca.verdi@gmail.com" in chat.text
     assert "Confermo?" in chat.text
+
+
+async def test_is_it_booked_at_the_summary_says_not_yet(chat: Chat) -> None:
+    await _held(chat)
+    await chat.say("Mario Rossi")
+    await chat.say("mario.rossi@example.com")
+    await chat.say("ma è già prenotato?")
+    assert "Non hai ancora niente di prenotato" in chat.text
+    assert "Confermo?" in chat.text
+    assert not chat.world.appointments

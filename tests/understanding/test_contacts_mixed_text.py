@@ -204,6 +204,9 @@ def test_someone_elses_first_name_with_an_address(text: str, pair: tuple[str, st
         "got an appt thurs right?",
         "scusate dovrei essere prenotata per venerdì, mi confermate?",
         "buongiorno, risulto prenotata sabato?",
+        "wait is this booked already?",
+        "ma è già prenotato?",
+        "is it confirmed?",
     ],
 )
 def test_more_ways_of_asking_about_ones_appointment(text: str) -> None:
