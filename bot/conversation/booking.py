@@ -45,7 +45,8 @@ from bot.conversation.turn import Turn, with_service
 from bot.conversation.waitlist import wait_button_rows
 from bot.i18n import format_weekday
 from bot.storage import MetricKind
-from bot.understanding import IntentKind
+from bot.understanding import IntentKind, parse_email
+from bot.understanding.contacts import dictation_choices, find_address, looks_like_name
 from bot.understanding.services import ServiceMatch, match_services
 from bot.understanding.text import normalize
 from bot.zimun import Service, SlotUnavailable
@@ -798,7 +799,30 @@ async def on_when(turn: Turn, session: Session, event: Input) -> Outcome:
         return await first_free(turn, session)
     if event.kind is IntentKind.OTHER_DAY:
         return await ask(turn, session, Step.WHEN)
+    early = await contact_too_soon(turn, session, event)
+    if early is not None:
+        return early
     return await unexpected(turn, session, turn.t("when.not_understood"))
+
+
+async def contact_too_soon(turn: Turn, session: Session, event: Input) -> Outcome | None:
+    """A name or an e-mail typed before a time is chosen ("Luca Verdi", "luca@x.it"): said
+    kindly that the time comes first, the question (and the times on screen) kept; an address is
+    kept too, so it is not asked again. None for anything else."""
+    text = event.text
+    if not text or event.wish is not None or event.kind is not None:
+        return None
+    if session.flow is not Flow.BOOK:
+        return None
+    address = find_address(text)
+    # "emma clarke at gmail dot com" is emmaclarke@ or emma.clarke@: asked at its question
+    typed = parse_email(address) if address and dictation_choices(text) is None else None
+    if typed is not None and typed.value and not typed.suggestion:
+        session = replace(session, contact_email=typed.value)
+        return await ask(turn, session, session.step, turn.t("slot.email_kept"))
+    if address or looks_like_name(text):
+        return await ask(turn, session, session.step, turn.t("slot.contact_first"))
+    return None
 
 
 async def on_slot(turn: Turn, session: Session, event: Input) -> Outcome:
@@ -862,6 +886,9 @@ async def on_slot(turn: Turn, session: Session, event: Input) -> Outcome:
         return await ask(turn, session, Step.WHEN)
     if kind is IntentKind.ASAP:
         return await first_free(turn, session)
+    early = await contact_too_soon(turn, session, event)
+    if early is not None:
+        return early
     return await unexpected(turn, session)
 
 

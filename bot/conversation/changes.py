@@ -102,16 +102,7 @@ async def list_appointments(turn: Turn, session: Session) -> Outcome:
     past, past_rows = await past_lines(turn)
     if not entries and not waiting and not past:
         return session, menu(turn, t("appointments.none"))
-    lines = [
-        t(
-            "appointments.line",
-            number=i,
-            service=e.service_name,
-            when=turn.when(e.start),
-            code=e.booking_code or "—",
-        )
-        for i, e in enumerate(entries, start=1)
-    ]
+    lines = appointment_lines(turn, entries)
     rows = [
         [
             turn.button(t("button.move_n", number=i), Verb.MOVE, appointment_ref(e)),
@@ -130,6 +121,36 @@ async def list_appointments(turn: Turn, session: Session) -> Outcome:
         title, "\n".join(lines), waiting_title, "\n".join(waiting), past_title, "\n".join(past)
     )
     return session, [turn.reply(text, rows)]
+
+
+async def list_with_hold(turn: Turn, session: Session) -> Outcome:
+    """ "When's my appointment?" in the middle of a booking: the appointments booked already (or
+    that none is), the time held said to be not booked yet, and the step's question again."""
+    t = turn.t
+    assert session.hold is not None
+    entries = await upcoming(turn)
+    when = turn.when(session.hold.start)
+    expires = turn.clock_time(session.hold.expires_at)
+    if not entries:
+        text = t("appointments.only_held", when=when, expires=expires)
+        return await ask(turn, session, session.step, text)
+    lines = "\n".join(appointment_lines(turn, entries))
+    held = t("appointments.also_held", when=when, expires=expires)
+    return await ask(turn, session, session.step, join(t("appointments.title"), lines, held))
+
+
+def appointment_lines(turn: Turn, entries: list[LedgerEntry]) -> list[str]:
+    """One numbered line per upcoming appointment: service, day and time, booking code."""
+    return [
+        turn.t(
+            "appointments.line",
+            number=i,
+            service=e.service_name,
+            when=turn.when(e.start),
+            code=e.booking_code or "—",
+        )
+        for i, e in enumerate(entries, start=1)
+    ]
 
 
 async def start_change(

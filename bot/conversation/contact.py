@@ -42,10 +42,12 @@ from bot.understanding.contacts import (
     ContactField,
     dictation_choices,
     find_address,
+    first_name_for_someone,
     is_named,
     is_same_address,
     is_self_reference,
     looks_like_name,
+    names_a_month,
     offers_phone,
     parse_name,
     patch_address,
@@ -55,7 +57,7 @@ from bot.understanding.contacts import (
     split_name_and_address,
 )
 from bot.understanding.intents import is_acknowledgement, is_nod
-from bot.understanding.questions import sounds_like_question
+from bot.understanding.questions import asks_why_needed, sounds_like_question
 from bot.zimun import Appointment, HoldExpired, InvalidRequest, NotFound, SlotUnavailable
 
 logger = logging.getLogger(__name__)
@@ -141,15 +143,16 @@ async def on_name(turn: Turn, session: Session, event: Input) -> Outcome:
         return await ask(turn, session, Step.NAME)
     if shifts(event) and not is_named(event.text):
         return await shift(turn, session, later=event.kind is IntentKind.LATER)
-    typed = parse_email(event.text)
-    if typed.value and not typed.suggestion and not session.contact_email:
-        # An address typed where the name was asked: kept, and the name asked for again.
-        session = replace(session, contact_email=typed.value)
-        return await ask(turn, session, Step.NAME, turn.t("name.email_kept"))
     both = split_name_and_address(event.text)
     if both is not None:
         # "Emma Clarke, emma@example.org": the name, and the address checked as at its question
         return await take_email(turn, replace(session, contact_name=both[0]), both[1], event)
+    # An address typed where the name was asked, alone or in words that are no name ("my email
+    # is …", "same email as mine - …"): kept, and the name asked for again.
+    typed = parse_email(find_address(event.text) or event.text)
+    if typed.value and not typed.suggestion and not session.contact_email:
+        session = replace(session, contact_email=typed.value)
+        return await ask(turn, session, Step.NAME, turn.t("name.email_kept"))
     check = read_name(event.text)
     if is_acknowledgement(event.text) or not any(ch.isalnum() for ch in event.text):
         # "👍", "ok", "🙂": nobody's name, whatever characters they are made of.
@@ -157,14 +160,23 @@ async def on_name(turn: Turn, session: Session, event: Input) -> Outcome:
     if wants_other_time(event, check.value):
         return await change_when(turn, session, event)
     if sounds_like_question(event.text):
-        # "a cosa vi serve?", "why do u need that": asked, never a name; said why, asked again.
-        return await ask(turn, session, Step.NAME, turn.t("name.why"))
+        if asks_why_needed(event.text) and event.wish is None:
+            # "a cosa vi serve?", "why do u need that": said why, and the name asked again.
+            return await ask(turn, session, Step.NAME, turn.t("name.why"))
+        # Any other question nothing else answered is no name, and not about the name either.
+        return await unexpected(turn, session)
     if check.value is None:
         problem = NAME_PROBLEMS.get(
             check.problem or ContactProblem.INVALID_CHARS, "name.problem.chars"
         )
         return await ask(turn, session, Step.NAME, turn.t(problem))
-    return await contact_known(turn, replace(session, contact_name=check.value))
+    session = replace(session, contact_name=check.value)
+    if first_name_for_someone(event.text):
+        # "its actually for my husband, mark": a first name alone is enough; said back, so the
+        # customer sees whom it is booked under (a surname typed next is added to it).
+        lead = turn.t("email.name_replaced", name=check.value)
+        return await ask(turn, session, next_contact_step(session), lead)
+    return await contact_known(turn, session)
 
 
 def wants_other_time(event: Input, value: str | None) -> bool:
@@ -176,13 +188,17 @@ def wants_other_time(event: Input, value: str | None) -> bool:
         return False
     timed = wish.time is not None or wish.window_start is not None or wish.window_end is not None
     day_word = event.reading is not None and event.reading.day_word
+    if not (timed or event.correction) and first_name_for_someone(event.text or ""):
+        # "è per mia moglie, Domenica": said to be someone's name, so a name
+        return False
     return (
         value is None
         or timed
         or event.correction
         or event.same_time
         or day_word
-        or " " not in value
+        # a lone word is a new day ("venerdì"), unless only a month: "Marco", "June" are names
+        or (" " not in value and not names_a_month(value))
     )
 
 

@@ -40,6 +40,7 @@ from bot.conversation.booking import (
 from bot.conversation.cancelled import on_cancel_reason, prompt_cancel_reason, restore
 from bot.conversation.changes import (
     list_appointments,
+    list_with_hold,
     on_cancel_confirm,
     on_choose_appointment,
     on_move_confirm,
@@ -94,7 +95,12 @@ from bot.conversation.waitlist import (
     prompt_wait_offer,
 )
 from bot.understanding import IntentKind
-from bot.understanding.contacts import ContactField, offers_phone, read_contact_change
+from bot.understanding.contacts import (
+    ContactField,
+    is_same_address,
+    offers_phone,
+    read_contact_change,
+)
 from bot.understanding.intents import is_acknowledgement, is_nod
 from bot.understanding.questions import (
     QuestionKind,
@@ -206,6 +212,8 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
         person = question.kind is QuestionKind.PERSON
         if session.step is Step.EMAIL and offers_phone(event.text or ""):
             typed = True  # "posso lasciarti il cellulare?": their own number, not ours
+        if session.step is Step.EMAIL and is_same_address(event.text or ""):
+            typed = True  # "same address": the e-mail used before, not where the salon is
         if not typed and _yes_and_asks(session, event, question.kind):
             # "sì, e quanto viene?" at the summary: as a receptionist would, confirmed, and the
             # question answered under the confirmation ("sì, ma quanto viene?" only answers).
@@ -405,6 +413,9 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
     if session.step in SAME_AGAIN_STEPS and same_again(event.text or ""):
         # "come l'ultima volta (giovedì alle 10)": the last booking's service and contact.
         return await book_again(turn, session, None, wish=event.wish)
+    if kind is IntentKind.LIST and session.flow is Flow.BOOK and session.hold is not None:
+        # "quando ho l'appuntamento?" with a time held: nothing is booked until confirmed
+        return await list_with_hold(turn, session)
     if session.step not in CONTENT_STEPS:
         if session.flow is None and kind is not IntentKind.LIST:
             moved = await week_on(turn, session, event)

@@ -61,7 +61,9 @@ _BACK = _c(
 _OTHER_TIME = _c(
     r"\b(change (the |my )?(time|hour|slot)|(a )?(different|another|other) (time|slot|hour)|"
     r"cambiare (l |di )?(orario|ora)|cambio (di )?(orario|ora)|cambia (l )?(orario|ora)|"
-    r"(un )?altro orario|(un )?altra ora|orario diverso|ora diversa)\b"
+    r"(un )?altro orario|(un )?altra ora|orario diverso|ora diversa|"
+    # "che altri orari avete quel giorno?", "what other times do you have?"
+    r"altri orari|orari diversi|other (times|slots)|different (times|slots))\b"
 )
 # "I have a meeting tuesday morning, any chance of the afternoon", "ho una riunione martedì
 # mattina, c'è qualcosa nel pomeriggio?": the part of the day kept busy is not the one asked.

@@ -17,7 +17,7 @@ from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
 from bot.understanding._vocab import WORDS
-from bot.understanding.text import expand_shorthand
+from bot.understanding.text import closest, expand_shorthand
 
 __all__ = [
     "ContactChange",
@@ -27,9 +27,11 @@ __all__ = [
     "NameCheck",
     "dictation_choices",
     "find_address",
+    "first_name_for_someone",
     "is_same_address",
     "is_self_reference",
     "looks_like_name",
+    "names_a_month",
     "offers_phone",
     "parse_email",
     "parse_name",
@@ -121,7 +123,13 @@ def parse_name(text: str) -> NameCheck:
         # A dot only ends an initial ("J. R. Smith"), never starts or doubles.
         allowed = allowed or (ch == "." and unicodedata.category(previous).startswith("L"))
         if not allowed:
-            return NameCheck(None, ContactProblem.INVALID_CHARS)
+            # Letters and a sentence's punctuation ("its for my husbnd, mark") are words we could
+            # not read as a name, not characters a name cannot hold.
+            words_only = " " in name and all(
+                c.isalpha() or c.isspace() or c in _SENTENCE_MARKS for c in name
+            )
+            problem = ContactProblem.NOT_A_NAME if words_only else ContactProblem.INVALID_CHARS
+            return NameCheck(None, problem)
         previous = ch
     if not any(unicodedata.category(ch).startswith("L") for ch in name):
         return NameCheck(None, ContactProblem.INVALID_CHARS)
@@ -163,12 +171,28 @@ _NOT_NAMES = _word_set(
     """
 )
 _VOWELS = frozenset("aeiouyàèéìòùáíóú")
+_SENTENCE_MARKS = frozenset(",;:!?.'’-–")
+# Words no name is ever made of, wherever they stand: the words of a sentence about the e-mail
+# ("same email as mine", "quella di mia moglie", "use my work one", "la mail è") or about whose
+# name it is. Particles that do start surnames ("di", "la", "de") and first names ("Mia") are not
+# here.
+_NEVER_IN_NAME = _word_set(
+    """
+    email e-mail mail mails emails gmail hotmail outlook libero yahoo icloud indirizzo address
+    posta pec inbox account same usual stessa stesso solita solito identica identico mine yours
+    your our ours their theirs his her hers its it it's is are was be use using usa usate uso
+    quella quello quelle quelli questa questo this that these those one ones the tuo tua suo
+    sua nostro nostra vostro vostra miei mie work lavoro ufficio office personal personale
+    """
+)
 
 
 def _not_a_name(name: str) -> bool:
     tokens = [t.strip("'.-") for t in _plain(name).split()]
     tokens = [t for t in tokens if t]
     if not tokens or all(t in _NOT_NAMES for t in tokens):
+        return True
+    if any(t in _NEVER_IN_NAME for t in tokens):
         return True
     # Keyboard mash ("sdfg", "hjkl"): Latin letters with no vowel at all.
     latin = [t for t in tokens if t.isascii() and t.isalpha()]
@@ -275,6 +299,8 @@ _FOR_LEAD = re.compile(
     r"(?:can|could)\s+it\s+be\s+|(?:può|puo)\s+essere\s+)?"
     r"(?:(?:it'?s|it\s+is|è|e|é|this\s+is|the\s+(?:booking|appointment|appt)(?:'?s|\s+is)|"
     r"la\s+prenotazione\s+(?:è|e)|l'?appuntamento\s+(?:è|e))\s+)?"
+    # "its actually for my husband", "è in realtà per mia madre", "it's really under"
+    r"(?:(?:actually|really|in\s+realt[aà]|invece|pure|just)\s+)?"
     r"(?:"
     r"(?:(?:intesta\w*|mett\w*|prenota\w*|segna\w*|fall[oa]|fai)\s+)?"
     r"(?:(?:a|al|in|sotto)\s+(?:il\s+)?nome\s+d(?:i|el(?:la)?)|"
@@ -287,7 +313,7 @@ _FOR_LEAD = re.compile(
     r"book\s+it\s+for|prenota(?:lo|la|re)?\s+(?:per|a\s+nome\s+di))"
     r"(?:\s+(?:(?:la\s+|il\s+)?(?:mia|mio|my|our)\s+)?(?:" + _RELATIVES + r")"
     r"(?:\s+(?:instead|invece))?)?"
-    r"|(?:per|x|for)\s+(?:(?:la\s+|il\s+|una\s+|un\s+|a\s+)?(?:mia|mio|my|our)\s+)(?:"
+    r"|(?:per|x|for|4)\s+(?:(?:la\s+|il\s+|una\s+|un\s+|a\s+)?(?:mia|mio|my|our)\s+)(?:"
     + _RELATIVES
     + r")(?:\s+(?:actually|instead|invece|in\s+realt[aà]))?"
     r")"
@@ -304,6 +330,16 @@ _FOR_LEAD = re.compile(
 _FOR_TAIL = re.compile(
     r"[\s,;.!-]+(?:(?:it'?s|it\s+is|è|e|é)\s+)?(?:per|x|for)\s+(?:(?:la|il|una|un|a)\s+)?"
     r"(?:mia|mio|my|our)\s+(?:" + _RELATIVES + r")(?:\s+(?:actually|instead|invece))?[\s!.]*$",
+    re.IGNORECASE,
+)
+
+
+# Who it is for, inside a longer sentence, with the name after: "booking for my wife - Sarah",
+# "I'm booking for my wife Sarah", "lo prenoto per mia figlia, si chiama Sofia".
+_FOR_INSIDE = re.compile(
+    r"\b(?:per|x|for|4|a\s+nome\s+d(?:i|el(?:la)?))\s+(?:(?:la|il|una|un|a)\s+)?"
+    r"(?:mia|mio|my|our)\s+(?:" + _RELATIVES + r")\b\s*[,:;–-]?\s*"
+    r"(?:(?:(?:her|his)\s+name(?:'?s|\s+is)|(?:che\s+)?si\s+chiama|named|called)\s*[:,]?\s*)?",
     re.IGNORECASE,
 )
 
@@ -329,6 +365,11 @@ _NAME_PARTS = re.compile(
 _SURNAME_FIRST = re.compile(r"^\s*([^\W\d_][\w'’-]*)\s*,\s*([^\W\d_][\w'’-]*)\s*$")
 
 
+_BEFORE_NAME = re.compile(
+    r"^(?:(?:pls|plz|please|per\s+favore|grazie|thanks|thx)\b)?[\s,:;.!–-]*", re.IGNORECASE
+)
+
+
 def read_name(text: str) -> NameCheck:
     """`parse_name` of what a customer typed at the name question, without the lead-in
     ("ciao, sono Giulia Verdi") and the trailing punctuation."""
@@ -340,10 +381,16 @@ def read_name(text: str) -> NameCheck:
     parts = _NAME_PARTS.match(cleaned)
     if parts is not None:
         return parse_name(f"{parts.group('first')} {parts.group('last')}")
+    inside = _FOR_INSIDE.search(cleaned)
+    if inside is not None and inside.start() > 0 and not _FOR_LEAD.match(cleaned):
+        run = _name_run(cleaned[inside.end() :])
+        if run:
+            return parse_name(run)
     for lead in (_FOR_LEAD, _NAME_LEAD):
         match = lead.match(cleaned)
         if match and match.end() < len(cleaned):
-            rest = cleaned[match.end() :].strip()
+            # "for my wife pls - Kate": a "please" or a dash before the name is not part of it
+            rest = _BEFORE_NAME.sub("", cleaned[match.end() :].strip())
             # "… my niece Chloe instead": the name ends where ordinary words start again
             return parse_name(_name_run(rest) or rest)
     return parse_name(cleaned)
@@ -356,6 +403,28 @@ def is_named(text: str) -> bool:
     cleaned = _NAME_TAIL.sub("", text.strip()).rstrip("!.?,;") or text.strip()
     lead = _FOR_LEAD.match(cleaned) or _NAME_LEAD.match(cleaned)
     return lead is not None and lead.end() < len(cleaned) and read_name(text).value is not None
+
+
+def first_name_for_someone(text: str) -> str | None:
+    """The first name alone of someone else the booking is for ("its actually for my husband,
+    mark" -> "Mark", "è per mio marito, Marco" -> "Marco"); None for a full name, for the
+    customer's own name, or when no name is given."""
+    cleaned = _NAME_TAIL.sub("", text.strip()).rstrip("!.?,;") or text.strip()
+    lead = _FOR_LEAD.match(cleaned) or _FOR_INSIDE.search(cleaned)
+    if lead is None or not re.search(rf"\b(?:{_RELATIVES})\b", lead.group(0), re.IGNORECASE):
+        return None
+    value = read_name(text).value
+    return value if value and " " not in value else None
+
+
+def names_a_month(value: str) -> bool:
+    """Whether one word would be read as a month alone, exactly or by a slip ("Marco" is one slip
+    from "marzo"; "June", "May", "Jan"): at the name question such a word is a name."""
+    found = _plain(value).split()
+    if len(found) != 1:
+        return False
+    word = closest(found[0], WORDS)
+    return word is not None and WORDS[word].startswith("MO")
 
 
 # Everyday words that a two-word "name" typed at the e-mail step would never contain.
@@ -523,6 +592,7 @@ _NAME_PARTICLES = _word_set("di de da del della dei dello van von der den la le 
 _NAME_STOP = (
     _COMMON
     | _NOT_NAMES
+    | _NEVER_IN_NAME
     | _word_set(
         """
         actually realta realtà x favore piacere its it's tbh instead invece now adesso because
@@ -878,8 +948,14 @@ def split_name_and_address(text: str) -> tuple[str, str] | None:
     if not before.strip():
         return None
     check = read_name(before)
-    if check.value is None or len(check.value.split()) < 2:
+    if check.value is None:
+        # "Emma Clarke, work email emma@acme.com": the name ends where the words about the
+        # address begin
+        check = parse_name(_name_run(before))
+    if check.value is None:
         return None
+    if len(check.value.split()) < 2 and not first_name_for_someone(before):
+        return None  # "its for my husband mark, mark@x.com": his first name is enough
     return check.value, found.group(0).replace(" ", "").rstrip(".")
 
 

@@ -140,6 +140,9 @@ _ALIASES = {
     "dokey": "ok",
     "xke": "perche",
     "prenotaz": "prenotazione",
+    "qnd": "quando",
+    "qndo": "quando",
+    "appuntam": "appuntamento",
 }
 
 
@@ -299,6 +302,31 @@ _BOOK_IT = _c(
     r"prenotamelo|prenotamela|yes book)\b"
 )
 _BOOK_NOUN_OWNED = _c(r"\b(my|mia|mie|mio|miei) (booking|prenotazion\w*)")
+# An appointment the customer says (or thinks) they have: "hi I have an appt on thursday i
+# think? can u check", "I've got a booking on the 26th right?", "dovrei avere un appuntamento
+# venerdì, giusto?", "can u check if I'm booked thursday": to be shown, never a new booking
+# ("can I have an appointment on thursday" asks for one).
+_HAVE_ONE = _c(
+    r"(?<!\bcan )(?<!\bcould )(?<!\bmay )(?<!\bto )(?<!\bcan u )(?<!\bcan you )\b(i|we) "
+    r"(have|ve|ve got|got|should have|should have got) (got )?(an?|my|our|one|the|1) "
+    r"(appointment|appt|booking|reservation|slot)s?\b|"
+    r"\b(i|we) (think|believe|m pretty sure|m sure|reckon) (i|we) (have|ve|ve got|got|booked)\b|"
+    r"^(got|ve got) (an?|my|one) (appointment|appt|booking|reservation|slot)\b|"
+    r"\b(i|we) (already )?(booked|ve booked|have booked|made an? (booking|appointment))\b|"
+    r"\b(i m|im|i am|we re|we are) (booked|down|scheduled|pencilled in|penciled in) "
+    r"(for|on|at|in)\b|"
+    r"\b(if|whether) (i m|i am|im|we re|we are|i was) (booked|down|in|scheduled|on)\b|"
+    r"\b(dovrei|dovremmo|credo di|penso di|mi sembra di|mi pare di|sono sicur[oa] di) (gia )?"
+    r"(avere|aver preso|aver fissato|aver prenotato)\b|"
+    # ("preso" comes here as "presto": the typo table's nearest keyword)
+    r"\b(avevo|avevamo|abbiamo) (gia )?(preso|presto|fissato|prenotato)\b|"
+    r"\b(se|che) (sono|siamo) (gia )?(prenotat[oia]|segnat[oia])\b|"
+    # "wait is this booked already?", "ma è già prenotato?": whether it is booked yet
+    r"\b(is|s) (this|it|that) (already |actually |really )?(booked|confirmed|confirm)\b|"
+    r"\be (gia|davvero|gia stato) (prenotat[oa]|confermat[oa])\b|"
+    r"\b((dovrei|dovremmo|credo di|penso di|mi sembra di|mi pare di) (essere|esser)|risult\w*) "
+    r"(gia )?(prenotat[oiae]|segnat[oiae]|in agenda)\b"
+)
 _LIST = _c(
     r"\b(i miei|miei|my|le mie) (appuntament\w*|appointments|bookings|prenotazioni|reservations)\b|"
     r"\b(what|which) (appointments|bookings|reservations) (do|have) i\b|"
@@ -713,6 +741,9 @@ def _action(s: str) -> Intent | None:
         return Intent(IntentKind.MOVE)
     if negated:
         return Intent(IntentKind.NO)
+    if _HAVE_ONE.search(s) and not _BOOK_VERB.search(s) and not _INSTEAD.search(s):
+        # ("im booked for thursday … could we do friday instead" is a change, read elsewhere)
+        return Intent(IntentKind.LIST)
     if _LIST.search(s):
         return Intent(IntentKind.LIST)
     if _BOOK_IT.search(s):

@@ -20,6 +20,7 @@ __all__ = [
     "Question",
     "QuestionKind",
     "asks_about_cancelling",
+    "asks_why_needed",
     "lists_services",
     "parse_question",
     "sounds_like_question",
@@ -392,3 +393,38 @@ def sounds_like_question(text: str) -> bool:
     if first in _ASKING_WORDS:
         return True
     return _ASKING_CUE.search(" ".join(words(normalize(text)))) is not None
+
+
+# Why the name or the e-mail is wanted: "a cosa vi serve?", "why do u need that", "perché la
+# mail?", "is it necessary?", "devo per forza darvi il cognome?", "what do you use it for".
+_WHY_NEEDED = _c(
+    r"\b(why|perche|xke|xche|how come|come mai|what for|what s (it|that) for|"
+    r"a (cosa|che) (vi |ti )?serv\w*|(per|a) (cosa|che cosa|che) (vi |ti )?(serv\w*|lo usate|"
+    r"la usate)|what (do|will|would) (you|u) (need|want|use|do with) (it|that|this|them|my)|"
+    r"(is|s) (it|that|this) (necessary|needed|required|mandatory|compulsory|obligatory)|"
+    r"do (i|you|u) (have|need|really need) to|must i|have i got to|"
+    r"(e|sono) (proprio |davvero )?(obbligatori\w*|necessari\w*|indispensabil\w*)|"
+    r"(serve|servono) (davvero|proprio|per forza)|devo (proprio |per forza |davvero )?"
+    r"(darvi|dartel\w*|dirvi|dirtel\w*|metter\w*|scriver\w*)|per forza|privacy|"
+    r"who (sees|will see|can see)|chi (lo|la|li|le) (vede|legge)|cosa ne fate|"
+    r"what do you do with)\b"
+)
+
+
+# A question about the name or the e-mail itself: "serve anche il cognome?", "do you need my
+# surname too?", "is the email required?", "posso dare solo il nome?".
+_CONTACT_WORD = _c(r"\b(nome|cognome|name|surname|e ?mail|mail|indirizzo|address)\b")
+_NEED_WORD = _c(
+    r"\b(serv\w*|need\w*|requir\w*|necessar\w*|obbligatori\w*|must|have to|want|vuoi|volete|"
+    r"solo|only|just|basta|enough|why|perche|ok if|va bene se)\b"
+)
+
+
+def asks_why_needed(text: str) -> bool:
+    """Whether a question asks why something is wanted, or whether it is needed ("a cosa vi
+    serve?", "why do u need my name", "is it necessary?", "serve anche il cognome?"), rather
+    than about anything else."""
+    s = " ".join(_fix(t) for t in words(normalize(text)))
+    if _WHY_NEEDED.search(s) is not None:
+        return True
+    return _CONTACT_WORD.search(s) is not None and _NEED_WORD.search(s) is not None
