@@ -246,7 +246,7 @@ _INSTEAD = _c(
     r"another week|different week|facciamo|let s do|let s make it|how about|what about|"
     r"can i come|could i come|can i do|could i do|can we do|(?<!non )(?<!nn )posso venire|"
     r"(?<!non )(?<!nn )potrei venire|(?<!non )(?<!nn )posso passare|any good|"
-    r"va bene (lo stesso|invece)|(?<!non )si puo)\b"
+    r"va bene (lo stesso|invece)|(?<!non )si puo|(?<!non )si potrebbe)\b"
 )
 _MOVE = _c(
     r"\b(spost\w*|anticip\w*|posticip\w*|rimand\w*|rinvi\w*|reschedul\w*|postpon\w*|move|moving|"

@@ -169,6 +169,19 @@ def test_asking_for_one_or_changing_one_is_not_a_look(text: str, kind: IntentKin
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # a missed appointment and a new day asked for: not a look at the old one
+        "lunedì avevo preso appuntamento ma non sono riuscito a venire, si potrebbe fare giovedì?",
+        "avevamo prenotato per ieri ma è saltato tutto, si potrebbe recuperare sabato mattina?",
+    ],
+)
+def test_a_missed_appointment_with_a_new_day_asked_is_not_a_look(text: str) -> None:
+    intent = parse_intent(text, language="it")
+    assert intent is None or intent.kind is not IntentKind.LIST
+
+
+@pytest.mark.parametrize(
     ("text", "name"),
     [
         ("it's 4 my son Max", "Max"),
