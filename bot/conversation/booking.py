@@ -46,6 +46,7 @@ from bot.conversation.waitlist import wait_button_rows
 from bot.i18n import format_weekday
 from bot.storage import MetricKind
 from bot.understanding import IntentKind
+from bot.understanding.intents import affirms
 from bot.understanding.services import ServiceMatch, match_services
 from bot.understanding.text import normalize
 from bot.zimun import Service, SlotUnavailable
@@ -568,16 +569,30 @@ async def change_when(turn: Turn, session: Session, event: Input) -> Outcome:
 
 
 def held_as_asked(turn: Turn, session: Session, wish: Wish) -> bool:
-    """Whether a day or time said at the summary is the one held ("sì, a martedì")."""
-    if session.hold is None:
+    """Whether a day or time said at the summary (or the move confirmation) is the one held or
+    about to be moved to ("sì, a martedì")."""
+    moment = session.hold.start if session.hold else session.new_start
+    if moment is None:
         return False
-    held = session.hold.start.astimezone(turn.tz)
+    held = moment.astimezone(turn.tz)
     if wish.day != held.date() or wish.last_day is not None:
         return False
     if wish.time is not None:
         return wish.time == held.time()
     start, end = wish.window_start, wish.window_end
     return (start is None or start <= held.time()) and (end is None or held.time() < end)
+
+
+def says_back_yes(turn: Turn, session: Session, event: Input) -> bool:
+    """A yes that says back the time held or about to be moved to ("yes friday 10 is right"):
+    restating what is on the table is agreeing with it; another time is a change."""
+    return (
+        event.wish is not None
+        and event.text is not None
+        and not (event.negated or event.correction)
+        and held_as_asked(turn, session, event.wish)
+        and affirms(event.text)
+    )
 
 
 async def other_times(turn: Turn, session: Session) -> Outcome:

@@ -14,6 +14,7 @@ from bot.conversation.booking import (
     held_as_asked,
     next_contact_step,
     rehold,
+    says_back_yes,
     search,
     shift,
     shifts,
@@ -354,6 +355,9 @@ async def on_summary(turn: Turn, session: Session, event: Input) -> Outcome:
         # is bad, monday same time?": another day or time is a change of mind, never a yes,
         # whatever else it says ("great", "ok"); "sì, martedì alle 11 va bene" is a yes.
         return await change_when(turn, session, event)
+    if says_back_yes(turn, session, event):
+        # "perfetto martedì alle 11, confermo": the time held said back with a yes is a yes.
+        return await confirm(turn, session)
     if event.kind is IntentKind.YES:
         if event.text and is_nod(event.text):
             # The summary asks "Confermo?": "ok", "va bene", "sì" answer it; a thumbs-up alone

@@ -255,7 +255,9 @@ _MOVE = _c(
     r"\bmake (it|my (\w+ )?(appointment|appt|booking)|the (appointment|appt|booking))( a bit| a "
     r"little| an hour| half an hour)? (later|earlier|sooner)\b|"
     # "shift my appointment", "can you shift it to saturday" (not "my shift ends at 5")
-    r"\bshift (it|my|the|this|that|me)\b|"
+    r"\bshift (it|my|the|this|that|me)\b|\bswitch me (to|over)\b|"
+    # "me lo porti a venerdì?", "possiamo portarla alle 12?": brought to another day or time
+    r"\b(lo|la) (\w+ )?port\w* (a|al|alle|ad|all)\b|\bportarl[oa] (a|al|alle|ad|all)\b|"
     r"\b(change|changing|modify|switch|swap|cambi\w*|modific\w*) (the |my |it |l |il |la |lo |mio |"
     r"mia |di |a )?(\w+day( s)? )?(appuntament\w*|appointment|appt|booking|prenotazion\w*|time|"
     r"date|day|orario|ora|data|giorno|slot|it|to)\b|\b(cambiarlo|cambiarla|modificarlo|modificarla)\b|"
@@ -848,6 +850,20 @@ def is_nod(text: str) -> bool:
     # "ottimo 😊", "ok cool 👍": a word of approval with a smile or a thumb is a reaction too
     smiled = any(ch in _SMILES or ch in _THUMBS for ch in raw)
     return smiled or any(t in _THANKS_WORDS and t not in _ACK_WORDS for t in tokens)
+
+
+@lru_cache(maxsize=1024)
+def affirms(text: str) -> bool:
+    """Whether a message says yes somewhere, whatever else it names ("sì, venerdì alle 10 va
+    bene", "yep 11am on the 24th is fine"): a yes word, no "no" or "but" after it, not a
+    question and not a mere reaction. The step decides whether the rest is what it asked."""
+    if text.rstrip().endswith(("?", "？")) or is_nod(text):
+        return False
+    s = " ".join(_fix(t) for t in words(normalize(text)))
+    yes = _YES.search(s)
+    if yes is None or _NO_STRONG.search(s) or _NO.search(s):
+        return False
+    return _BUT.search(s[yes.end() :]) is None
 
 
 def parse_intent(text: str, *, language: str) -> Intent | None:

@@ -1,0 +1,48 @@
+"""A yes said together with what it agrees to (dev13 round), and moves said with "portare" or
+"switch me": in other wordings than tests/corpus/dev13.yaml."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understanding import IntentKind, parse_intent
+from bot.understanding.intents import affirms
+
+
+@pytest.mark.parametrize(
+    ("text", "yes"),
+    [
+        ("sì, giovedì alle 15 mi va benissimo", True),
+        ("esatto giovedì pomeriggio alle tre, procedi", True),
+        ("yeah thursday 3pm is grand, go ahead", True),
+        ("that's correct, the 26th at 15:00", True),
+        # a question, a "no", a "but" or a bare reaction is not a yes
+        ("giovedì alle 15 giusto?", False),
+        ("is that thursday at 3?", False),
+        ("no, giovedì alle 15 non va bene", False),
+        ("ok but thursday at 4 would be better", False),
+        ("perfetto grazie 👍", False),
+    ],
+)
+def test_a_yes_beside_a_day_and_time(text: str, yes: bool) -> None:
+    assert affirms(text) is yes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lo possiamo portare a sabato?",
+        "me la porti alle 12 di venerdì",
+        "si può portarlo al 2 dicembre?",
+        "could you switch me over to saturday",
+    ],
+)
+def test_bringing_an_appointment_to_another_day_is_a_move(text: str) -> None:
+    found = parse_intent(text, language="it")
+    assert found is not None and found.kind is IntentKind.MOVE
+
+
+@pytest.mark.parametrize("text", ["porto mia figlia", "I'll bring my daughter", "switch off"])
+def test_bringing_someone_is_no_move(text: str) -> None:
+    found = parse_intent(text, language="it")
+    assert found is None or found.kind is not IntentKind.MOVE
