@@ -193,15 +193,23 @@ async def contact_known(turn: Turn, session: Session) -> Outcome:
 
 async def email_chosen(turn: Turn, session: Session, email: str) -> Outcome:
     """The customer settled "Did you mean …?": keep that address and forget the question."""
-    session = replace(session, contact_email=email, email_suggestion=None, email_typed=None)
+    session = replace(
+        session, contact_email=email, email_suggestion=None, email_typed=None, email_choices=()
+    )
     return await contact_known(turn, session)
 
 
 async def on_email(turn: Turn, session: Session, event: Input) -> Outcome:
     if event.verb == Verb.EMAIL:
         chosen = session.email_suggestion if event.arg == "s" else session.email_typed
+        if event.arg and event.arg.isdigit() and int(event.arg) < len(session.email_choices):
+            chosen = session.email_choices[int(event.arg)]
         if chosen:
             return await email_chosen(turn, session, chosen)
+    ordinal = (event.intent.ordinal or 0) if event.intent else 0
+    if event.kind is IntentKind.CHOOSE_ORDINAL and 0 < ordinal <= len(session.email_choices):
+        # "1", "la seconda", "the first one": the address on that button, as if tapped.
+        return await email_chosen(turn, session, session.email_choices[ordinal - 1])
     if event.text is None:
         return await unexpected(turn, session)
     if session.email_suggestion and event.kind in (IntentKind.YES, IntentKind.NO):
@@ -242,13 +250,15 @@ async def on_email(turn: Turn, session: Session, event: Input) -> Outcome:
         if not text.isalpha():
             session = replace(session, email_local=text)
             return await ask(turn, session, Step.EMAIL, turn.t("email.local_only", local=text))
-    choices = dictation_choices(event.text)
+    choices = dictation_choices(event.text, session.contact_name or profile_name(turn))
     if choices is not None:
-        # "emma clarke at gmail dot com": emmaclarke@ or emma.clarke@? Asked, never guessed.
+        # "emma clarke at gmail dot com", "mario rossi@libero.it": emmaclarke@ or emma.clarke@?
+        # Asked with both as buttons, never guessed.
         joined, dotted = choices
-        return await ask(
-            turn, session, Step.EMAIL, turn.t("email.which", joined=joined, dotted=dotted)
-        )
+        session = replace(session, step=Step.EMAIL, email_choices=choices)
+        rows = [[turn.button(joined, Verb.EMAIL, "0")], [turn.button(dotted, Verb.EMAIL, "1")]]
+        text = turn.t("email.which", joined=joined, dotted=dotted)
+        return session, [turn.reply(text, [*rows, flow_rows(turn)])]
     return await take_email(turn, session, event.text, event)
 
 
@@ -285,7 +295,13 @@ async def take_email(
         check = parse_email(text)
     if check.suggestion:
         session = replace(session, step=Step.EMAIL)
-        session = replace(session, email_suggestion=check.suggestion, email_typed=check.value)
+        offered = (check.suggestion, check.value) if check.value else (check.suggestion,)
+        session = replace(
+            session,
+            email_suggestion=check.suggestion,
+            email_typed=check.value,
+            email_choices=offered,
+        )
         rows = [[turn.button(check.suggestion, Verb.EMAIL, "s")]]
         if check.value:
             rows.append([turn.button(t("email.keep", email=check.value), Verb.EMAIL, "t")])
@@ -303,7 +319,7 @@ async def take_email(
             check.problem or ContactProblem.EMAIL_SYNTAX, "email.problem.syntax"
         )
         return await ask(turn, session, Step.EMAIL, t(problem))
-    session = replace(session, contact_email=check.value, email_local=None)
+    session = replace(session, contact_email=check.value, email_local=None, email_choices=())
     if lead is not None and next_contact_step(session) is Step.SUMMARY:
         return await ask(turn, session, Step.SUMMARY, lead)
     return await contact_known(turn, session)

@@ -466,12 +466,14 @@ def _undictate(text: str) -> str:
     )
 
 
-def dictation_choices(text: str) -> tuple[str, str] | None:
+def dictation_choices(text: str, name: str | None = None) -> tuple[str, str] | None:
     """The two readings of a dictated address whose local part is two words with nothing between
     them ("emma clarke at gmail dot com": emmaclarke@ or emma.clarke@): which one, only the
-    customer knows. None when the dictation is not ambiguous."""
+    customer knows. With an @ typed, the same when the word before a space is a word of `name`,
+    the name booked under ("mario rossi@libero.it" from Mario Rossi); any other word there is
+    not part of the address ("scrivete a rossi@libero.it"). None when it is not ambiguous."""
     if "@" in text:
-        return None
+        return _spaced_choices(text, name)
     found = _DICTATED.search(text)
     if found is None:
         return None
@@ -484,6 +486,22 @@ def dictation_choices(text: str) -> tuple[str, str] | None:
     local = _spoken_local(found.group(1)).lower()
     domain = _SPOKEN_DOT.sub(".", found.group(2)).lower()
     return f"{word}{local}@{domain}", f"{word}.{local}@{domain}"
+
+
+# "mario rossi@libero.it": two words, a space between them, then the @ and a domain
+_SPACED_ADDRESS = re.compile(
+    r"(?<![\w.+-])([^\W\d_]{2,})\s+([^\W\d_]{2,})\s*@\s*([\w-]+(?:\.[\w-]+)+)", re.UNICODE
+)
+
+
+def _spaced_choices(text: str, name: str | None) -> tuple[str, str] | None:
+    found = _SPACED_ADDRESS.search(text)
+    if found is None or not name:
+        return None
+    first, second, domain = (part.lower() for part in found.groups())
+    if first not in {word.lower() for word in name.split()}:
+        return None
+    return f"{first}{second}@{domain}", f"{first}.{second}@{domain}"
 
 
 def find_address(text: str) -> str | None:

@@ -215,6 +215,25 @@ def test_a_lead_word_before_a_dictated_address_is_not_part_of_it() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "name", "choices"),
+    [
+        ("paola neri@alice.it", "Paola Neri", ("paolaneri@alice.it", "paola.neri@alice.it")),
+        ("ecco: Sarah Jones@icloud.com", "Sarah Jones",
+         ("sarahjones@icloud.com", "sarah.jones@icloud.com")),
+        # a word that is not the name's, before the space, is no part of the address
+        ("scrivetemi a neri@alice.it", "Paola Neri", None),
+        ("reach me on jones@icloud.com", "Sarah Jones", None),
+        ("paola neri@alice.it", None, None),
+        ("paola.neri@alice.it", "Paola Neri", None),
+    ],
+)  # fmt: skip
+def test_a_name_typed_with_a_space_before_the_at_is_asked(
+    text: str, name: str | None, choices: tuple[str, str] | None
+) -> None:
+    assert dictation_choices(text, name) == choices
+
+
+@pytest.mark.parametrize(
     ("text", "name"),
     [
         ("Paolo, cognome Neri", "Paolo Neri"),
