@@ -73,13 +73,14 @@ def match_service(turn: Turn, text: str, services: Sequence[Service]) -> Service
 
 async def service_rows(turn: Turn, session: Session) -> list[list[Button]]:
     """One button per service; when the customer's words fit some of them ("piega"), only those
-    (`session.choices`) and an "Altri servizi" button that shows the whole list."""
+    (`session.choices`) and an "Altri servizi" button that shows the whole list (not when they
+    asked for each of them: "taglio e colore" asks which first, between those two)."""
     t = turn.t
     services = await turn.services()
     others = False
     if session.choices:
         chosen = [s for s in services if s.id in session.choices]
-        others = bool(chosen) and len(chosen) < len(services)
+        others = bool(chosen) and len(chosen) < len(services) and not session.together
         services = chosen or services
     rows = [[turn.button(service_label(turn, s), Verb.SERVICE, s.id)] for s in services]
     if others:
@@ -103,8 +104,11 @@ async def ask_between(
     turn: Turn, session: Session, match: ServiceMatch[Service], lead: str | None = None
 ) -> Outcome:
     """The customer's words fit several services, or one that also has more: ask between those."""
-    session = replace(session, step=Step.SERVICE, choices=tuple(s.id for s in match.services))
-    if match.partial and len(match.services) == 1:
+    ids = tuple(s.id for s in match.services)
+    session = replace(session, step=Step.SERVICE, choices=ids, together=ids if match.each else ())
+    if match.each:
+        note = turn.t("service.each")
+    elif match.partial and len(match.services) == 1:
         note = turn.t("service.closest", name=match.services[0].name)
     else:
         names = ", ".join(s.name for s in match.services)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
+from datetime import timedelta
 
 from bot.conversation.actions import Verb
 from bot.conversation.again import last_email
@@ -486,6 +487,7 @@ async def booked(turn: Turn, session: Session, appointment: Appointment) -> Outc
     logger.info("appointment %s booked", appointment.id)
     service_name = session.service_name or appointment.service_id
     done = Done(appointment.id, appointment.booking_code, appointment.start, turn.generation - 1)
+    others = [await turn.service(s) for s in session.together if s != appointment.service_id]
     session = replace(session.idle(), done=done, hold_seq=session.hold_seq + 1)
     text = t(
         "booked.text",
@@ -508,6 +510,13 @@ async def booked(turn: Turn, session: Session, appointment: Appointment) -> Outc
         [turn.button(t("button.appointments"), Verb.APPOINTMENTS)],
         [turn.button(t("button.menu"), Verb.MENU)],
     ]
+    end = appointment.start + timedelta(minutes=appointment.duration_minutes)
+    for other in filter(None, others):
+        # "taglio e colore", booked one at a time: the other one next, from the end of this one.
+        text = join(text, t("booked.also", name=other.name))
+        label = t("button.book_service", name=other.name)
+        after = f"{other.id}:{end.astimezone(turn.tz):%H%M}"
+        rows.insert(0, [turn.button(label, Verb.SERVICE, after)])
     pin = await venue(turn, where)
     return session, [turn.reply(text, rows, [ics] if pin is None else [ics, pin])]
 

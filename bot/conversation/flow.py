@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
+from datetime import time
 
 from bot.conversation.actions import Verb
 from bot.conversation.again import again_press, book_again, same_again
@@ -86,7 +87,7 @@ from bot.conversation.menus import (
 from bot.conversation.questions import answer_question, answer_text
 from bot.conversation.recall import recall_press, typed_recall
 from bot.conversation.repick import repick
-from bot.conversation.session import Flow, Session, Step
+from bot.conversation.session import Flow, Session, Step, Wish
 from bot.conversation.turn import Turn
 from bot.conversation.waitlist import (
     join_waitlist,
@@ -167,6 +168,13 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
             return await hold_again(turn, session)
         if event.verb == Verb.BOOK_DAY:
             return await start_booking(turn, session, wish=booked_wish(turn, event.arg))
+        if event.verb == Verb.SERVICE and session.step is Step.IDLE and session.done is not None:
+            # "Prenota anche Colore" under a booking made for two services: that day, from the
+            # end of the one booked ("s_colore:1030")
+            service_id, _, after = (event.arg or "").rpartition(":")
+            start = time(int(after[:2]), int(after[2:])) if after.isdigit() else None
+            day = Wish(day=turn.local_day(session.done.start), window_start=start)
+            return await start_booking(turn, session, wish=day, service_id=service_id)
         if event.verb in (Verb.REBOOK, Verb.RATE):
             return await again_press(turn, session, event.verb, event.arg)
         if event.verb == Verb.RECALL:
@@ -183,10 +191,10 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
     repicked = await repick(turn, session, event)
     if repicked is not None:
         return repicked
-    offered = _day_offered(session, event)
+    offered = _offer_on_screen(session, event)
     if offered is not None:
         # "would you like to book Friday instead?" answered "sì dai": as a tap on its button
-        return await start_booking(turn, session, wish=booked_wish(turn, offered))
+        return await dispatch(turn, session, offered)
     if _about_contact(session, event):
         # Read against what was asked first: at the summary, "can I change the email address",
         # "could you change my email to … thank you" are about the contact, not a question
@@ -238,17 +246,21 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
     return await _by_intent(turn, session, event)
 
 
-def _day_offered(session: Session, event: Input) -> str | None:
-    """The day of the one "book that day instead?" button on screen, when a typed yes (and
-    nothing else: no day, no question) answers it."""
+def _offer_on_screen(session: Session, event: Input) -> Input | None:
+    """The one offer button on screen at rest ("book that day instead?", "book Colore too?"), as
+    a tap on it, when a typed yes (and nothing else: no day, no question) answers it."""
     if session.step is not Step.IDLE or session.keyboard is None:
         return None
     if event.kind is not IntentKind.YES:
         return None
     if event.wish is not None or not event.text or is_acknowledgement(event.text):
         return None
-    days = [k.split("|", 1)[1] for k in session.keyboard if k.startswith(f"{Verb.BOOK_DAY}|")]
-    return days[0] if len(days) == 1 else None
+    prefixes = (f"{Verb.BOOK_DAY}|", f"{Verb.SERVICE}|")
+    offers = [k for k in session.keyboard if k.startswith(prefixes)]
+    if len(offers) != 1:
+        return None
+    verb, _, arg = offers[0].partition("|")
+    return Input(verb=verb, arg=arg)
 
 
 # How questions start; a name never does ("dove siete", "how much is it").

@@ -49,6 +49,8 @@ class ServiceMatch(Generic[S]):
 
     services: tuple[S, ...] = field(default=())
     partial: bool = False
+    # Each service is one of several things asked ("taglio e colore"): all are wanted, not one.
+    each: bool = False
 
     @property
     def one(self) -> S | None:
@@ -446,7 +448,9 @@ def match_services(
     fits = [s for s in services if overlap[s.id] == best]
     # "colore + taglio": the services that are one of the things asked, when there are several.
     inside = [s for s in fits if kinds[s.id] <= wanted]
-    return ServiceMatch(tuple(inside if len(inside) > 1 else fits), partial=True)
+    if len(inside) > 1:
+        return ServiceMatch(tuple(inside), partial=True, each=True)
+    return ServiceMatch(tuple(fits), partial=True)
 
 
 def _offered(wanted: frozenset[str], joined: str, services: Sequence[S]) -> frozenset[str]:

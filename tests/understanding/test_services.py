@@ -151,3 +151,20 @@ def test_kinds_of_a_name() -> None:
 )
 def test_what_follows_the_booking_verb_is_booked(text: str, ids: list[str]) -> None:
     assert [s.id for s in match_services(text, SALONE).services] == ids
+
+
+@pytest.mark.parametrize(
+    ("text", "each"),
+    [
+        # dev13 round: several services asked, each one of them wanted (booked one at a time)
+        ("un colore e anche una spuntatina", True),
+        ("tinta più taglio", True),
+        ("highlights and a trim", True),
+        # one word that fits several, or one service: not "each"
+        ("una piega", False),
+        ("cut and blow dry", False),
+        ("solo il colore", False),
+    ],
+)
+def test_several_services_asked_are_each_wanted(text: str, each: bool) -> None:
+    assert match_services(text, SALONE).each is each
