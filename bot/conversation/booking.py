@@ -47,7 +47,7 @@ from bot.i18n import format_weekday
 from bot.storage import MetricKind
 from bot.understanding import IntentKind
 from bot.understanding.intents import affirms
-from bot.understanding.services import ServiceMatch, match_services
+from bot.understanding.services import ServiceMatch, match_services, service_kinds
 from bot.understanding.text import normalize
 from bot.zimun import Service, SlotUnavailable
 
@@ -109,12 +109,24 @@ async def ask_between(
     if match.each:
         note = turn.t("service.each")
     elif match.partial and len(match.services) == 1:
-        note = turn.t("service.closest", name=match.services[0].name)
+        note = closest(turn, match.services[0].name, match.asked)
     else:
         names = ", ".join(s.name for s in match.services)
         note = turn.t("service.several", names=names)
     rows = await service_rows(turn, session)
     return session, [turn.reply(join(lead, note), rows)]
+
+
+def closest(turn: Turn, name: str, asked: frozenset[str]) -> str:
+    """ "Non facciamo solo la piega: il servizio più vicino è Taglio e piega, che comprende anche
+    il taglio": what was asked, the one service that has it, and what that service adds."""
+    extra = service_kinds(name) - asked
+    if len(asked) == 1 and len(extra) == 1:
+        (kind,) = asked
+        (more,) = extra
+        what, also = turn.t(f"service.kind.{kind}"), turn.t(f"service.kind.{more}")
+        return turn.t("service.closest_plain", what=what, name=name, also=also)
+    return turn.t("service.closest", name=name)
 
 
 async def prompt_when(turn: Turn, session: Session, lead: str | None) -> list[Reply]:

@@ -51,6 +51,8 @@ class ServiceMatch(Generic[S]):
     partial: bool = False
     # Each service is one of several things asked ("taglio e colore"): all are wanted, not one.
     each: bool = False
+    # The kinds of service asked for, when they fit only in part ({"blowdry"} for "una piega")
+    asked: frozenset[str] = frozenset()
 
     @property
     def one(self) -> S | None:
@@ -440,7 +442,7 @@ def match_services(
         return ServiceMatch(tuple(exact))
     wider = [s for s in services if kinds[s.id] and wanted <= kinds[s.id]]
     if wider:
-        return ServiceMatch(tuple(wider), partial=True)
+        return ServiceMatch(tuple(wider), partial=True, asked=wanted)
     overlap = {s.id: len(kinds[s.id] & wanted) for s in services}
     best = max(overlap.values())
     if best == 0:

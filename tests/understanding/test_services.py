@@ -168,3 +168,12 @@ def test_what_follows_the_booking_verb_is_booked(text: str, ids: list[str]) -> N
 )
 def test_several_services_asked_are_each_wanted(text: str, each: bool) -> None:
     assert match_services(text, SALONE).each is each
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [("giusto una piega per stasera", {"blowdry"}), ("only a blowout", {"blowdry"})],
+)
+def test_what_was_asked_is_kept_when_a_service_fits_in_part(text: str, asked: set[str]) -> None:
+    found = match_services(text, SALONE)
+    assert found.partial and found.asked == asked
