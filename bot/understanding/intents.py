@@ -379,6 +379,13 @@ _BOOK_DROPPED = _c(
     r"\b(book|prenot\w*|rebook|ri ?prenot\w*) (another time|some other time|un altra volta|"
     r"un altro momento|piu avanti|later on|in futuro)\b"
 )
+# One thing put off, not the booking: "I'll do the cut another time", "il taglio lo farò
+# un'altra volta" (the rest of the message is what is wanted now).
+_ONE_THING_LATER = _c(
+    r"\b(do|get|have|book) (the|a|my) \w+ (another time|next time|some other time)\b|"
+    r"\b(il|la|lo|l) \w+ (lo|la|li|le) (faro|faccio|facciamo|faremo|rimando|prenoto|prenotero) "
+    r"(un altra volta|la prossima volta|piu avanti|in un altro momento)\b"
+)
 _STOP_WEAK = frozenset({"niente", "nulla", "basta", "stop", "nothing", "no niente", "no nothing"})
 
 _ASAP = _c(
@@ -749,7 +756,7 @@ def _parse(text: str, language: str) -> Intent | None:
         return found
     if _HELP.search(s):
         return Intent(IntentKind.HELP)
-    if _STOP_STRONG.search(s) or core in _STOP_WEAK:
+    if _STOP_STRONG.search(_ONE_THING_LATER.sub(" ", s)) or core in _STOP_WEAK:
         return Intent(IntentKind.STOP)
     if language == "it" and core == "fine":
         return Intent(IntentKind.STOP)  # Italian "fine" is "the end", not "that's fine".

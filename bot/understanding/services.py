@@ -242,6 +242,20 @@ _NOT_WANTED = re.compile(
     r" the)? (?P<word>\S+( \S+)?)"
 )
 
+# A service done already or put off to another time ("il taglio l'ho fatto da poco", "il taglio
+# lo farò un'altra volta", "had my hair cut recently", "I'll do the cut another time"): not wanted
+# now, whatever else is ("… quindi solo il colore").
+_NOT_NOW = re.compile(
+    r"(?<!\S)(?:(?:il|la|lo|l) )?(?P<word>\S+) (?:l|lo|la) (?:ho|avevo) (?:gia )?fatt[oa]|"
+    r"(?<!\S)(?:(?:il|la|lo|l) )?(?P<word2>\S+) (?:lo|la|li|le) (?:faro|faccio|facciamo|faremo|"
+    r"rimando|prenoto|prenotero) (?:un altra volta|la prossima volta|piu avanti|dopo|"
+    r"in un altro momento|un altro giorno)|"
+    r"(?<!\S)(?:had|got|did|have had|just had) (?:my |the |a )?(?:hair )?(?P<word3>\S+)(?: done)? "
+    r"(?:recently|already|last week|last month|not long ago|the other day|a while ago)|"
+    r"(?<!\S)(?:do|get|have|book) (?:the |a |my )?(?P<word4>\S+) (?:another time|next time|"
+    r"later on|some other time|another day)"
+)
+
 # Words for the hair itself ("barba e capelli", "men's hair and beard"): a haircut when the
 # message names nothing else the business does.
 _HAIR = ("capelli", "capello", "hair")
@@ -361,6 +375,8 @@ def _refused_kinds(joined: str) -> frozenset[str]:
         # "niente taglio, colore sabato": the first word when it names a kind on its own (the
         # next one is what is wanted); two words for names of two ("no blow dry")
         refused |= _kinds_in(found.group("word").split()[0]) or _kinds_in(found.group("word"))
+    for found in _NOT_NOW.finditer(joined):
+        refused |= _kinds_in(next(word for word in found.groups() if word))
     return frozenset(refused)
 
 

@@ -46,3 +46,20 @@ def test_bringing_an_appointment_to_another_day_is_a_move(text: str) -> None:
 def test_bringing_someone_is_no_move(text: str) -> None:
     found = parse_intent(text, language="it")
     assert found is None or found.kind is not IntentKind.MOVE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a colour on monday, we'll get the cut next time",
+        "il colore lunedì, il taglio lo faccio più avanti",
+    ],
+)
+def test_one_service_put_off_is_no_stop(text: str) -> None:
+    found = parse_intent(text, language="en")
+    assert found is None or found.kind is not IntentKind.STOP
+
+
+def test_putting_the_whole_booking_off_still_stops() -> None:
+    found = parse_intent("let's leave it for another time", language="en")
+    assert found is not None and found.kind is IntentKind.STOP

@@ -177,3 +177,17 @@ def test_several_services_asked_are_each_wanted(text: str, each: bool) -> None:
 def test_what_was_asked_is_kept_when_a_service_fits_in_part(text: str, asked: set[str]) -> None:
     found = match_services(text, SALONE)
     assert found.partial and found.asked == asked
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        # dev13 round: a service done already or put off is not the one wanted now
+        ("la tinta l'avevo già fatta, stavolta solo una spuntatina", ["s_taglio"]),
+        ("il colore lo facciamo la prossima volta, ora taglio", ["s_taglio"]),
+        ("got my hair coloured last month so only a trim", ["s_taglio"]),
+        ("can we book the colour some other time, today just a cut", ["s_taglio"]),
+    ],
+)
+def test_a_service_done_or_put_off_is_not_wanted_now(text: str, ids: list[str]) -> None:
+    assert [s.id for s in match_services(text, SALONE).services] == ids
