@@ -97,7 +97,7 @@ from bot.conversation.waitlist import (
 )
 from bot.understanding import IntentKind
 from bot.understanding.contacts import ContactField, offers_phone, read_contact_change
-from bot.understanding.intents import is_acknowledgement, is_nod
+from bot.understanding.intents import asks_to_wait, is_acknowledgement, is_nod
 from bot.understanding.questions import (
     QuestionKind,
     asks_about_cancelling,
@@ -191,6 +191,16 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
     repicked = await repick(turn, session, event)
     if repicked is not None:
         return repicked
+    if session.flow is not None and session.step not in CONTENT_STEPS and _waits(event):
+        # "un attimo che controllo l'agenda": take your time (the hold's end said), then the
+        # step's question again.
+        hold = session.hold
+        lead = (
+            turn.t("wait.held", until=turn.clock_time(hold.expires_at))
+            if hold is not None
+            else turn.t("wait.ok")
+        )
+        return await ask(turn, session, session.step, lead)
     offered = _offer_on_screen(session, event)
     if offered is not None:
         # "would you like to book Friday instead?" answered "sì dai": as a tap on its button
@@ -244,6 +254,17 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
                 session = replace(session, asked_day=wish.day)
             return session, replies
     return await _by_intent(turn, session, event)
+
+
+def _waits(event: Input) -> bool:
+    """A message that only asks for a moment: no day or time, no service, no contact change in
+    it ("aspetta, il nome è sbagliato" is about the name)."""
+    text = event.text or ""
+    if event.wish is not None or event.kind is not None or "@" in text:
+        return False
+    if kinds_in_text(text) or read_contact_change(text) is not None:
+        return False
+    return asks_to_wait(text)
 
 
 def _offer_on_screen(session: Session, event: Input) -> Input | None:

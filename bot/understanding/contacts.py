@@ -244,7 +244,7 @@ _NAME_LEAD = re.compile(
     r"^\s*(?:(?:ciao|salve|buongiorno|buonasera|hi|hello|hey)[\s,!.]+)?(?:(?:allora|ok|okay|"
     r"si|sì|yes|no|sorry|scusa|anzi)[\s,!.]+)?"
     r"(?:(?:il\s+(?:mio\s+)?nome\s+(?:è|e|é)|il\s+nome\s+giusto\s+(?:è|e)|mi\s+chiamo|"
-    r"chiamami|sono|my\s+name\s+is|my\s+name'?s|name\s+(?:is|should\s+be|'s)|"
+    r"chiamami|sono|my\s+name\s+is|my\s+name'?s|name(?:\s+is|\s+should\s+be|'?s)|"
     r"the\s+name\s+(?:is|should\s+be)|i'?m|i\s+am|it'?s|call\s+me|nome|"
     # "si chiama Sara Galli", "her name's Priya Shah": someone else, by the name alone
     r"(?:che\s+)?si\s+chiama|(?:her|his)\s+name(?:'?s|\s+is)|(?:she|he)\s*'?s\s+called|"
@@ -279,7 +279,7 @@ _FOR_LEAD = re.compile(
     r"(?:(?:intesta\w*|mett\w*|prenota\w*|segna\w*|fall[oa]|fai)\s+)?"
     r"(?:(?:a|al|in|sotto)\s+(?:il\s+)?nome\s+d(?:i|el(?:la)?)|"
     r"(?<=\s)(?:il\s+)?nome\s+d(?:i|el(?:la)?)(?=\s+(?:mia|mio|tua|suo|sua)\s)|"
-    r"intestat[oa]\s+a|intestal[oa]\s+a|"
+    r"intesta\w*\s+a|"
     r"(?:(?:put\s+it|book\s+it|it)\s+)?(?:under|in)\s+(?:my|our)\s+(?:"
     + _RELATIVES
     + r")['’]?s\s+name|"
@@ -294,7 +294,9 @@ _FOR_LEAD = re.compile(
     # "... for my friend, her name's Priya Shah", "per una mia amica, si chiama Sara Galli"
     r"(?:\s*[:,]?\s+(?:(?:her|his|their)\s+name(?:'?s|\s+is)?|(?:che\s+)?si\s+chiama|named|"
     r"(?:(?:she|he)\s*'?s\s+|(?:she|he)\s+is\s+)?called))?"
-    r"\s*[:,]?\s+",
+    # "… please, Kate Clarke", "… instead - Jean Clarke", "… per favore: Franco Rossi"
+    r"(?:\s+(?:instead|invece|please|pls|per\s+favore|grazie))?"
+    r"\s*[:,\-–]?\s+",
     re.IGNORECASE,
 )
 

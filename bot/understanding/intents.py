@@ -303,6 +303,14 @@ _BOOK_IT = _c(
 _BOOK_NOUN_OWNED = _c(r"\b(my|mia|mie|mio|miei) (booking|prenotazion\w*)")
 _LIST = _c(
     r"\b(i miei|miei|my|le mie) (appuntament\w*|appointments|bookings|prenotazioni|reservations)\b|"
+    # dev13 round: "risulta qualcosa a nome mio?", "is there a booking under my name",
+    # "quand'è che devo venire?", "forgot what time my appt is"
+    r"\b(risult\w*|c e|avete) (qualcosa|niente|nulla|un appuntamento|una prenotazione|qualche "
+    r"(appuntamento|prenotazione)) (a|al|sotto il) nome mio\b|"
+    r"\b(is there|have you got|do you have) (a|an|any) (booking|appointment|appt|reservation)s? "
+    r"(under|in|for) my name\b|"
+    r"\b(quand\w*|a che ora|che giorno) (e che )?(devo|dovrei|dovevo) venire\b|"
+    r"\b(what time|when|what day) my (next )?(appointment|appt|booking|reservation) (is|was)\b|"
     r"\b(what|which) (appointments|bookings|reservations) (do|have) i\b|"
     r"\b(che|quali|quanti) (appuntament\w*|prenotazion\w*) (ho|abbiamo|avevo)\b|"
     r"\bho (gia )?(degli |un |qualche |una |delle )?(appuntament\w*|prenotazion\w*)\b|"
@@ -385,6 +393,12 @@ _ONE_THING_LATER = _c(
     r"\b(do|get|have|book) (the|a|my) \w+ (another time|next time|some other time)\b|"
     r"\b(il|la|lo|l) \w+ (lo|la|li|le) (faro|faccio|facciamo|faremo|rimando|prenoto|prenotero) "
     r"(un altra volta|la prossima volta|piu avanti|in un altro momento)\b"
+)
+# "changed my mind, I'd rather get it dyed": the change of mind says what is wanted instead.
+_MIND_CHANGED_TO = _c(
+    r"\b(changed my mind|change of plan|ho cambiato idea|cambio idea|cambiato idea)\b.*"
+    r"\b(rather|instead|meglio|invece|piuttosto|prefer\w*|would like|d like|vorrei|fammi|"
+    r"let s do|make it)\b"
 )
 _STOP_WEAK = frozenset({"niente", "nulla", "basta", "stop", "nothing", "no niente", "no nothing"})
 
@@ -756,7 +770,8 @@ def _parse(text: str, language: str) -> Intent | None:
         return found
     if _HELP.search(s):
         return Intent(IntentKind.HELP)
-    if _STOP_STRONG.search(_ONE_THING_LATER.sub(" ", s)) or core in _STOP_WEAK:
+    stop = _STOP_STRONG.search(_ONE_THING_LATER.sub(" ", s)) and not _MIND_CHANGED_TO.search(s)
+    if stop or core in _STOP_WEAK:
         return Intent(IntentKind.STOP)
     if language == "it" and core == "fine":
         return Intent(IntentKind.STOP)  # Italian "fine" is "the end", not "that's fine".
@@ -857,6 +872,22 @@ def is_nod(text: str) -> bool:
     # "ottimo 😊", "ok cool 👍": a word of approval with a smile or a thumb is a reaction too
     smiled = any(ch in _SMILES or ch in _THUMBS for ch in raw)
     return smiled or any(t in _THANKS_WORDS and t not in _ACK_WORDS for t in tokens)
+
+
+# "un attimo che controllo", "aspetta, sento mio marito", "hang on let me check my diary": the
+# customer needs a moment; nothing is answered yet.
+_WAIT = _c(
+    r"^(ok |allora |ah |oh |scusa |sorry )?(un (attimo|attimino|momento|secondo|minuto)|"
+    r"aspett\w*|attend\w*|hang on|hold on|one sec\w*|just a (sec\w*|moment|minute|mo)|a sec|"
+    r"one (moment|minute|mo)|wait|give me a (sec\w*|moment|minute)|"
+    r"fammi (controllare|pensare|sentire|vedere)|let me (check|think|ask|see))\b"
+)
+
+
+def asks_to_wait(text: str) -> bool:
+    """Whether a message only asks for a moment ("un attimo che controllo l'agenda", "one sec
+    need to ask my partner"); a day, a time or an answer in it is read as usual by the caller."""
+    return _WAIT.search(" ".join(_fix(t) for t in words(normalize(text)))) is not None
 
 
 @lru_cache(maxsize=1024)

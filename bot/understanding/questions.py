@@ -157,7 +157,7 @@ _PRICE = _c(
     r"spendo|pago|pagherei|fa|e|chiedete|prendete|si paga)\b|\bquanto\b.*\b(costar\w*|pagar\w*)\b|"
     r"\b(prezz\w*|cost[oi]|tariff\w*|listino)\b|"
     r"\bhow much\b(?! time)|\b(price|prices|pricing|cost|costs|rates|fee|fees|charge|charges)\b|"
-    r"\bwhat do you charge\b|"
+    r"\bwhat do you charge\b|\b(what s|whats|what is|what would be) the (total|damage|bill)\b|"
     # "a quanto lo fate?", "a quanto viene?" (not "a quanto pare")
     r"\ba quanto (lo |la |li |le )?(fate|fai|viene|vengono|sta|stanno|mettete|fa)\b"
 )

@@ -286,3 +286,16 @@ def test_same_address_as_last_time(text: str, same: bool) -> None:
 )
 def test_a_phone_number_offered_instead_of_an_address(text: str, phone: bool) -> None:
     assert offers_phone(text) is phone
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # dev13 round: who it is for, then a word of politeness or "instead" before the name
+        ("intestatela a mia sorella grazie: Marta Galli", "Marta Galli"),
+        ("under my son's name please - Leo Hart", "Leo Hart"),
+        ("names Olga Petrova", "Olga Petrova"),
+    ],
+)
+def test_the_name_after_who_it_is_for_and_a_courtesy(text: str, name: str) -> None:
+    assert read_name(text).value == name

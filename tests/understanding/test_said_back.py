@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.understanding import IntentKind, parse_intent
-from bot.understanding.intents import affirms
+from bot.understanding.intents import affirms, asks_to_wait
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,45 @@ def test_one_service_put_off_is_no_stop(text: str) -> None:
 def test_putting_the_whole_booking_off_still_stops() -> None:
     found = parse_intent("let's leave it for another time", language="en")
     assert found is not None and found.kind is IntentKind.STOP
+
+
+@pytest.mark.parametrize(
+    ("text", "wait"),
+    [
+        ("un secondo che guardo il calendario", True),
+        ("attendi, sento il capo", True),
+        ("just a sec, checking with my wife", True),
+        ("give me a minute", True),
+        ("sì", False),
+        ("I'll wait for your email", False),
+    ],
+)
+def test_asking_for_a_moment(text: str, wait: bool) -> None:
+    assert asks_to_wait(text) is wait
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "c'è una prenotazione a nome mio?",
+        "do you have an appointment for my name",
+        "a che ora dovevo venire?",
+        "can't remember when my booking is",
+    ],
+)
+def test_asking_about_ones_own_booking(text: str) -> None:
+    found = parse_intent(text, language="it")
+    assert found is not None and found.kind is IntentKind.LIST
+
+
+@pytest.mark.parametrize(
+    ("text", "stop"),
+    [
+        ("ho cambiato idea, piuttosto una piega", False),
+        ("change of plan, I'd like a trim instead", False),
+        ("ho cambiato idea, non prenoto più", True),
+    ],
+)
+def test_a_change_of_mind_that_says_what_instead_is_no_stop(text: str, stop: bool) -> None:
+    found = parse_intent(text, language="it")
+    assert (found is not None and found.kind is IntentKind.STOP) is stop
