@@ -45,7 +45,9 @@ from bot.conversation.turn import Turn, with_service
 from bot.conversation.waitlist import wait_button_rows
 from bot.i18n import format_weekday
 from bot.storage import MetricKind
-from bot.understanding import IntentKind
+from bot.understanding import IntentKind, parse_email
+from bot.understanding.contacts import find_address
+from bot.understanding.figures import by_figure
 from bot.understanding.intents import affirms
 from bot.understanding.services import ServiceMatch, match_services, service_kinds
 from bot.understanding.text import normalize
@@ -217,6 +219,12 @@ async def start_booking(
     session = await drop_hold(turn, session)
     session = replace(session.start_flow(Flow.BOOK, turn.now()), wish=wish)
     session = replace(session, asked_service=None, asked_at=None)
+    if text and "@" in text:
+        # "… un taglio martedì alle 9, la mia mail è teresa@gmail.com": the address is kept, so
+        # it is not asked again (a slip in it still goes through "Intendevi …?" at its question).
+        typed = parse_email(find_address(text) or "")
+        if typed.value and not typed.suggestion:
+            session = replace(session, contact_email=typed.value)
     services = await turn.services()
     if not services:
         return session.idle(), menu(turn, turn.t("service.none"))
@@ -764,6 +772,19 @@ async def on_service(turn: Turn, session: Session, event: Input) -> Outcome:
                 chosen = shown[-1]
             elif 1 <= ordinal <= len(shown):
                 chosen = shown[ordinal - 1]
+        if chosen is None and not match.services:
+            # "quello da 45 euro", "the hour long one": the one service with that figure
+            figures = [
+                (s.id, s.price.amount if s.price else None, s.duration_minutes) for s in shown
+            ]
+            meant = by_figure(event.text, figures)
+            chosen = next((s for s in shown if s.id == meant), None)
+            if chosen is not None:  # said back: the customer named a figure, not the service
+                if event.wish is not None:
+                    session = replace(session, wish=event.wish)
+                return await choose_service(
+                    turn, session, chosen, turn.t("service.chosen", name=chosen.name)
+                )
     if event.wish is not None:
         session = replace(session, wish=event.wish)
     if chosen is None and match.services and set(session.choices) != {s.id for s in match.services}:
