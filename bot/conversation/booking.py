@@ -194,7 +194,10 @@ async def prompt_slot(turn: Turn, session: Session, lead: str | None) -> list[Re
 
 _ANOTHER_ONE = re.compile(
     r"\b(another one|one more|another appointment|another booking|un altro|un altra|"
-    r"ancora uno|ancora una|un nuovo appuntamento|un altro appuntamento)\b"
+    r"ancora uno|ancora una|un nuovo appuntamento|un altro appuntamento|"
+    # "a second slot on tuesday", "me ne serve uno anche per martedì"
+    r"a second (one|slot|appointment|appt|booking)|un secondo (appuntamento|posto)|"
+    r"(me|ce) ne (serve|servirebbe|vorrei|prenoti|prenota|fai|segni) (anche )?(un|uno|una))\b"
     r"(?! (giorno|volta|cosa|orario|ora|domanda|day|time|thing|question))"
 )
 

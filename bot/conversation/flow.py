@@ -97,7 +97,12 @@ from bot.conversation.waitlist import (
 )
 from bot.understanding import IntentKind
 from bot.understanding.contacts import ContactField, offers_phone, read_contact_change
-from bot.understanding.intents import asks_to_wait, is_acknowledgement, is_nod
+from bot.understanding.intents import (
+    asks_chosen_time,
+    asks_to_wait,
+    is_acknowledgement,
+    is_nod,
+)
 from bot.understanding.questions import (
     QuestionKind,
     asks_about_cancelling,
@@ -191,6 +196,16 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
     repicked = await repick(turn, session, event)
     if repicked is not None:
         return repicked
+    moment = session.hold.start if session.hold else session.new_start
+    if (
+        session.step in HELD_STEPS
+        and moment is not None
+        and event.wish is None
+        and asks_chosen_time(event.text or "")
+    ):
+        # "scusa a che ora avevo scelto?", "which day was that again?": the time being booked
+        # (or moved to), said back, and the step's question again.
+        return await ask(turn, session, session.step, turn.t("held.recall", when=turn.when(moment)))
     if session.flow is not None and session.step not in CONTENT_STEPS and _waits(event):
         # "un attimo che controllo l'agenda": take your time (the hold's end said), then the
         # step's question again.

@@ -884,6 +884,23 @@ _WAIT = _c(
 )
 
 
+# "a che ora avevo scelto?", "mi ricordi che giorno è?", "which day was that again?", "what time
+# did I go for": the time being booked, asked back in the middle of the booking.
+_CHOSEN = _c(
+    r"\b(a che ora|che ora|che giorno|quale giorno|quando|what time|which day|what day|when)\b"
+    r".*\b(avevo scelto|ho scelto|ho preso|avevo preso|avevamo detto|abbiamo detto|era|e|sara|"
+    r"did i (go for|pick|choose|say|book)|was (that|it)|is (that|it)|did we say)\b|"
+    r"\b(mi ricordi|ricordami|remind me)\b.*\b(che giorno|che ora|l ora|l orario|quando|"
+    r"which day|what day|what time|when)\b"
+)
+
+
+def asks_chosen_time(text: str) -> bool:
+    """Whether a message asks back the day or time being booked ("a che ora avevo scelto?")."""
+    # The words as typed: the typo fixes would read "ho preso" as "ho presto".
+    return _CHOSEN.search(" ".join(words(normalize(text)))) is not None
+
+
 def asks_to_wait(text: str) -> bool:
     """Whether a message only asks for a moment ("un attimo che controllo l'agenda", "one sec
     need to ask my partner"); a day, a time or an answer in it is read as usual by the caller."""

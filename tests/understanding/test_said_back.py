@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.understanding import IntentKind, parse_intent
-from bot.understanding.intents import affirms, asks_to_wait
+from bot.understanding.intents import affirms, asks_chosen_time, asks_to_wait
 
 
 @pytest.mark.parametrize(
@@ -105,3 +105,18 @@ def test_asking_about_ones_own_booking(text: str) -> None:
 def test_a_change_of_mind_that_says_what_instead_is_no_stop(text: str, stop: bool) -> None:
     found = parse_intent(text, language="it")
     assert (found is not None and found.kind is IntentKind.STOP) is stop
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("aspetta, che ora avevamo detto?", True),
+        ("quale giorno ho preso?", True),
+        ("remind me what day it is", True),
+        ("when did we say", True),
+        ("che ore sono?", False),
+        ("what time do you open", False),
+    ],
+)
+def test_asking_back_the_time_being_booked(text: str, asks: bool) -> None:
+    assert asks_chosen_time(text) is asks
