@@ -246,8 +246,8 @@ _INSTEAD = _c(
     r"va bene (lo stesso|invece)|(?<!non )si puo)\b"
 )
 _MOVE = _c(
-    r"\b(spost\w*|anticip\w*|posticip\w*|rimand\w*|rinvi\w*|reschedul\w*|postpon\w*|move|moving|"
-    r"moved|bring (\w+ ){0,3}?(forward|fwd)|"
+    r"\b(spost\w*|(?<!in )anticip\w*|posticip\w*|rimand\w*|rinvi\w*|reschedul\w*|postpon\w*|"
+    r"move|moving|moved|bring (\w+ ){0,3}?(forward|fwd)|"
     r"push (it|my (\w+ )?(appointment|appt|booking)|the (\w+ )?(appointment|appt|booking)) "
     r"(back|forward|fwd|later|to|till|until)|"
     r"re book|rebook\w*|riprenot\w*|rearrang\w*|re arrang\w*|slitt\w*)\b|"

@@ -275,7 +275,15 @@ _INFO = _c(
     r"wifi|cane|animali|animale|pets?|"
     r"cani|dog|dogs|accessibil\w*|wheelchair|sedia a rotelle|ascensore|lift|bagno|toilet|"
     r"gift card|buono regalo|buoni regalo|voucher|sconto|sconti|discount|promo|promozion\w*|"
-    r"promotion\w*)\b"
+    r"promotion\w*)\b|"
+    # dev13 round: "devo venire qualche minuto prima?", "should I turn up early", "do I need to
+    # bring anything": what the salon expects (not "posso venire prima?": an earlier time)
+    r"\b(should|shall|need to|have to|must|best to|better to|supposed to) (i |we )?(\w+ )?"
+    r"(turn up|arrive|get there|show up|be there|come in|come) (a bit |a few minutes |"
+    r"\w+ minutes )?(early|beforehand)\b|"
+    r"\b(devo|dovrei|dobbiamo|bisogna|serve|meglio|conviene) (\w+ )?(venire|arrivare|essere li|"
+    r"presentarmi|presentarsi) (\w+ ){0,3}(prima|in anticipo)\b(?! (di|delle|del|dell|alle|\w*di))|"
+    r"\b(portare|portarmi|bring) (qualcosa|niente|anything|something)\b"
 )
 _WEEKDAYS = {
     "lunedi": 0,
@@ -368,7 +376,7 @@ _ASKING_WORDS = frozenset(
     _words_of("""
     dove quanto quanta quanti quante qual quale quali posso potete potrei avete siete fate
     perche come cosa quando where how what whats which who why when can could do does did
-    are is will would may
+    are is will would may should shall
     """)
 )
 _LEADING_FILLERS = frozenset(

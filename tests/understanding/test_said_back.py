@@ -7,6 +7,7 @@ import pytest
 
 from bot.understanding import IntentKind, parse_intent
 from bot.understanding.intents import affirms, asks_chosen_time, asks_to_wait
+from bot.understanding.questions import QuestionKind, parse_question
 
 
 @pytest.mark.parametrize(
@@ -120,3 +121,24 @@ def test_a_change_of_mind_that_says_what_instead_is_no_stop(text: str, stop: boo
 )
 def test_asking_back_the_time_being_booked(text: str, asks: bool) -> None:
     assert asks_chosen_time(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "info"),
+    [
+        ("è meglio arrivare in anticipo?", True),
+        ("shall I come in a few minutes early", True),
+        ("should we arrive early?", True),
+        # a time asked for is no question about arriving
+        ("can i come early next week?", False),
+        ("posso venire prima delle 10?", False),
+    ],
+)
+def test_arriving_early_is_a_question_about_the_salon(text: str, info: bool) -> None:
+    found = parse_question(text)
+    assert (found is not None and found.kind is QuestionKind.INFO) is info
+
+
+def test_in_anticipo_is_no_move() -> None:
+    found = parse_intent("devo essere lì in anticipo?", language="it")
+    assert found is None or found.kind is not IntentKind.MOVE
