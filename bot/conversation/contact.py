@@ -136,6 +136,12 @@ async def on_name(turn: Turn, session: Session, event: Input) -> Outcome:
         if name:
             return await contact_known(turn, replace(session, contact_name=name))
         return await ask(turn, session, Step.NAME, turn.t("name.no_profile"))
+    who = for_whom(event.text)
+    if who is not None:
+        # "lo prenoto per mia madre": no name in it, so that person's name is asked (without
+        # the profile's name to tap); the next answer is read as any name is.
+        text = turn.t("name.for_whom", who=who)
+        return replace(session, step=Step.NAME), [turn.reply(text, [flow_rows(turn)])]
     if event.kind in (IntentKind.YES, IntentKind.NO) and not is_acknowledgement(event.text):
         # "sì" answers the offered profile name; it is nobody's name.
         name = profile_name(turn) if event.kind is IntentKind.YES else None
@@ -153,12 +159,6 @@ async def on_name(turn: Turn, session: Session, event: Input) -> Outcome:
     if both is not None:
         # "Emma Clarke, emma@example.org": the name, and the address checked as at its question
         return await take_email(turn, replace(session, contact_name=both[0]), both[1], event)
-    who = for_whom(event.text)
-    if who is not None:
-        # "lo prenoto per mia madre": no name in it, so that person's name is asked (without
-        # the profile's name to tap); the next answer is read as any name is.
-        text = turn.t("name.for_whom", who=who)
-        return replace(session, step=Step.NAME), [turn.reply(text, [flow_rows(turn)])]
     check = read_name(event.text)
     if is_acknowledgement(event.text) or not any(ch.isalnum() for ch in event.text):
         # "👍", "ok", "🙂": nobody's name, whatever characters they are made of.

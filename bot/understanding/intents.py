@@ -305,10 +305,10 @@ _LIST = _c(
     r"\b(i miei|miei|my|le mie) (appuntament\w*|appointments|bookings|prenotazioni|reservations)\b|"
     # dev13 round: "risulta qualcosa a nome mio?", "is there a booking under my name",
     # "quand'è che devo venire?", "forgot what time my appt is"
-    r"\b(risult\w*|c e|avete) (qualcosa|niente|nulla|un appuntamento|una prenotazione|qualche "
-    r"(appuntamento|prenotazione)) (a|al|sotto il) nome mio\b|"
-    r"\b(is there|have you got|do you have) (a|an|any) (booking|appointment|appt|reservation)s? "
-    r"(under|in|for) my name\b|"
+    r"\b(ho|c e|ci sono|risult\w*|avete|trovate|vedete)\b.*\b(appuntament\w*|prenotazion\w*|"
+    r"qualcosa|niente|nulla)\b.*\b(a|sotto il|sotto al|al|col|con il) (mio nome|nome mio)\b|"
+    r"(\b(is there|are there|have i got|do you have|have you got|do i have)\b.*|^)"
+    r"\b(booking|appointment|appt|reservation|anything|something)s?\b.*\b(under|in|for) my name\b|"
     r"\b(quand\w*|a che ora|che giorno) (e che )?(devo|dovrei|dovevo) venire\b|"
     r"\b(what time|when|what day) my (next )?(appointment|appt|booking|reservation) (is|was)\b|"
     r"\b(what|which) (appointments|bookings|reservations) (do|have) i\b|"
@@ -877,7 +877,8 @@ def is_nod(text: str) -> bool:
 # "un attimo che controllo", "aspetta, sento mio marito", "hang on let me check my diary": the
 # customer needs a moment; nothing is answered yet.
 _WAIT = _c(
-    r"^(ok |allora |ah |oh |scusa |sorry )?(un (attimo|attimino|momento|secondo|minuto)|"
+    r"^(ok |allora |ah |oh |scusa |sorry )?(un (attimo|attimino|momento|momentino|secondo|"
+    r"secondino|minuto|minutino)|"
     r"aspett\w*|attend\w*|hang on|hold on|one sec\w*|just a (sec\w*|moment|minute|mo)|a sec|"
     r"one (moment|minute|mo)|wait|give me a (sec\w*|moment|minute)|"
     r"fammi (controllare|pensare|sentire|vedere)|let me (check|think|ask|see))\b"

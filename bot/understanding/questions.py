@@ -100,7 +100,7 @@ _PROTECTED = frozenset(
     tempo tempi prego close closer hour your long lunch change changes changed changing chance
     quando yours chose posts hosts prime pride phones dovete doveri aprile parlato parlate
     persone personale charity orario quindi quante corto corta corti corte costa costo posto
-    conto conti corso porto
+    conto conti corso porto there these those
     """)
 )
 

@@ -216,6 +216,7 @@ KINDS: dict[str, tuple[str, ...]] = {
         "blow dry",
         "blowdry",
         "blow dried",
+        "styled",
         "blowdried",
         "blow out",
         "blowout",
@@ -438,8 +439,9 @@ def match_services(
 
     wanted = _kinds_in(joined)
     refused = _refused_kinds(joined)
-    if wanted - refused:
-        wanted -= refused  # "no colour this time, just a cut"
+    if refused and not wanted - refused:
+        return ServiceMatch()  # "no cut", "niente colore" alone: nothing said to be wanted
+    wanted -= refused  # "no colour this time, just a cut"
     wanted = _offered(wanted, joined, services)
     # A full name counts when the message asks for nothing more ("taglio + piega" is not Taglio).
     named = [

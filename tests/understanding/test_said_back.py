@@ -142,3 +142,21 @@ def test_arriving_early_is_a_question_about_the_salon(text: str, info: bool) -> 
 def test_in_anticipo_is_no_move() -> None:
     found = parse_intent("devo essere lì in anticipo?", language="it")
     assert found is None or found.kind is not IntentKind.MOVE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "c'è qualcosa sotto il mio nome?",
+        "are there any bookings in my name",
+        "something in my name?",
+    ],
+)
+def test_asking_what_is_booked_under_ones_name(text: str) -> None:
+    found = parse_intent(text, language="it")
+    assert found is not None and found.kind is IntentKind.LIST
+
+
+def test_wanting_a_booking_in_ones_name_is_no_list() -> None:
+    found = parse_intent("vorrei fare una prenotazione a nome mio per sabato", language="it")
+    assert found is None or found.kind is not IntentKind.LIST

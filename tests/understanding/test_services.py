@@ -191,3 +191,8 @@ def test_what_was_asked_is_kept_when_a_service_fits_in_part(text: str, asked: se
 )
 def test_a_service_done_or_put_off_is_not_wanted_now(text: str, ids: list[str]) -> None:
     assert [s.id for s in match_services(text, SALONE).services] == ids
+
+
+@pytest.mark.parametrize("text", ["no cut", "niente colore", "without a blow dry"])
+def test_a_service_refused_alone_names_nothing_wanted(text: str) -> None:
+    assert match_services(text, SALONE).services == ()
