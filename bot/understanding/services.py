@@ -257,6 +257,12 @@ _NOT_NOW = re.compile(
     r"later on|some other time|another day)"
 )
 
+# Wanting a service done before again ("want it redone", "da rifare", "di nuovo").
+_AGAIN = re.compile(
+    r"(?<!\S)(again|redone|redo|re do|rifare|rifarlo|rifarla|rifatto|rifatta|"
+    r"di nuovo|nuovamente|another one|un altro|un altra)(?!\S)"
+)
+
 # Words for the hair itself ("barba e capelli", "men's hair and beard"): a haircut when the
 # message names nothing else the business does.
 _HAIR = ("capelli", "capello", "hair")
@@ -377,6 +383,9 @@ def _refused_kinds(joined: str) -> frozenset[str]:
         # next one is what is wanted); two words for names of two ("no blow dry")
         refused |= _kinds_in(found.group("word").split()[0]) or _kinds_in(found.group("word"))
     for found in _NOT_NOW.finditer(joined):
+        done = found.group("word") or found.group("word3")
+        if done and _AGAIN.search(joined):
+            continue  # "had my colour done last month and want it redone": wanted again
         refused |= _kinds_in(next(word for word in found.groups() if word))
     return frozenset(refused)
 

@@ -196,3 +196,14 @@ def test_a_service_done_or_put_off_is_not_wanted_now(text: str, ids: list[str]) 
 @pytest.mark.parametrize("text", ["no cut", "niente colore", "without a blow dry"])
 def test_a_service_refused_alone_names_nothing_wanted(text: str) -> None:
     assert match_services(text, SALONE).services == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("did my colour in october, need it done again saturday", ["s_colore"]),
+        ("il colore l'ho fatto un mese fa, va rifatto", ["s_colore"]),
+    ],
+)
+def test_a_service_done_before_and_wanted_again_is_wanted(text: str, ids: list[str]) -> None:
+    assert [s.id for s in match_services(text, SALONE).services] == ids
