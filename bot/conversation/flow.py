@@ -176,8 +176,10 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
         if event.verb == Verb.SERVICE and session.step is Step.IDLE and session.done is not None:
             # "Prenota anche Colore" under a booking made for two services: that day, from the
             # end of the one booked ("s_colore:1030")
-            service_id, _, after = (event.arg or "").rpartition(":")
-            start = time(int(after[:2]), int(after[2:])) if after.isdigit() else None
+            head, colon, after = (event.arg or "").rpartition(":")
+            service_id, after = (head, after) if colon else (event.arg or "", "")
+            hour, minute = (int(after[:2]), int(after[2:])) if after.isdigit() else (24, 0)
+            start = time(hour, minute) if len(after) == 4 and hour < 24 and minute < 60 else None
             day = Wish(day=turn.local_day(session.done.start), window_start=start)
             return await start_booking(turn, session, wish=day, service_id=service_id)
         if event.verb in (Verb.REBOOK, Verb.RATE):
