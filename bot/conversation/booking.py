@@ -47,7 +47,9 @@ from bot.i18n import format_weekday
 from bot.storage import MetricKind
 from bot.understanding import IntentKind, parse_email
 from bot.understanding.contacts import dictation_choices, find_address, looks_like_name
-from bot.understanding.services import ServiceMatch, match_services
+from bot.understanding.figures import by_figure
+from bot.understanding.intents import affirms
+from bot.understanding.services import ServiceMatch, match_services, service_kinds
 from bot.understanding.text import normalize
 from bot.zimun import Service, SlotUnavailable
 
@@ -73,13 +75,14 @@ def match_service(turn: Turn, text: str, services: Sequence[Service]) -> Service
 
 async def service_rows(turn: Turn, session: Session) -> list[list[Button]]:
     """One button per service; when the customer's words fit some of them ("piega"), only those
-    (`session.choices`) and an "Altri servizi" button that shows the whole list."""
+    (`session.choices`) and an "Altri servizi" button that shows the whole list (not when they
+    asked for each of them: "taglio e colore" asks which first, between those two)."""
     t = turn.t
     services = await turn.services()
     others = False
     if session.choices:
         chosen = [s for s in services if s.id in session.choices]
-        others = bool(chosen) and len(chosen) < len(services)
+        others = bool(chosen) and len(chosen) < len(services) and not session.together
         services = chosen or services
     rows = [[turn.button(service_label(turn, s), Verb.SERVICE, s.id)] for s in services]
     if others:
@@ -103,14 +106,29 @@ async def ask_between(
     turn: Turn, session: Session, match: ServiceMatch[Service], lead: str | None = None
 ) -> Outcome:
     """The customer's words fit several services, or one that also has more: ask between those."""
-    session = replace(session, step=Step.SERVICE, choices=tuple(s.id for s in match.services))
-    if match.partial and len(match.services) == 1:
-        note = turn.t("service.closest", name=match.services[0].name)
+    ids = tuple(s.id for s in match.services)
+    session = replace(session, step=Step.SERVICE, choices=ids, together=ids if match.each else ())
+    if match.each:
+        note = turn.t("service.each")
+    elif match.partial and len(match.services) == 1:
+        note = closest(turn, match.services[0].name, match.asked)
     else:
         names = ", ".join(s.name for s in match.services)
         note = turn.t("service.several", names=names)
     rows = await service_rows(turn, session)
     return session, [turn.reply(join(lead, note), rows)]
+
+
+def closest(turn: Turn, name: str, asked: frozenset[str]) -> str:
+    """ "Non facciamo solo la piega: il servizio più vicino è Taglio e piega, che comprende anche
+    il taglio": what was asked, the one service that has it, and what that service adds."""
+    extra = service_kinds(name) - asked
+    if len(asked) == 1 and len(extra) == 1:
+        (kind,) = asked
+        (more,) = extra
+        what, also = turn.t(f"service.kind.{kind}"), turn.t(f"service.kind.{more}")
+        return turn.t("service.closest_plain", what=what, name=name, also=also)
+    return turn.t("service.closest", name=name)
 
 
 async def prompt_when(turn: Turn, session: Session, lead: str | None) -> list[Reply]:
@@ -176,7 +194,10 @@ async def prompt_slot(turn: Turn, session: Session, lead: str | None) -> list[Re
 
 _ANOTHER_ONE = re.compile(
     r"\b(another one|one more|another appointment|another booking|un altro|un altra|"
-    r"ancora uno|ancora una|un nuovo appuntamento|un altro appuntamento)\b"
+    r"ancora uno|ancora una|un nuovo appuntamento|un altro appuntamento|"
+    # "a second slot on tuesday", "me ne serve uno anche per martedì"
+    r"a second (one|slot|appointment|appt|booking)|un secondo (appuntamento|posto)|"
+    r"(me|ce) ne (serve|servirebbe|vorrei|prenoti|prenota|fai|segni) (anche )?(un|uno|una))\b"
     r"(?! (giorno|volta|cosa|orario|ora|domanda|day|time|thing|question))"
 )
 
@@ -201,6 +222,12 @@ async def start_booking(
     session = await drop_hold(turn, session)
     session = replace(session.start_flow(Flow.BOOK, turn.now()), wish=wish)
     session = replace(session, asked_service=None, asked_at=None)
+    if text and "@" in text:
+        # "… un taglio martedì alle 9, la mia mail è teresa@gmail.com": the address is kept, so
+        # it is not asked again (a slip in it still goes through "Intendevi …?" at its question).
+        typed = parse_email(find_address(text) or "")
+        if typed.value and not typed.suggestion:
+            session = replace(session, contact_email=typed.value)
     services = await turn.services()
     if not services:
         return session.idle(), menu(turn, turn.t("service.none"))
@@ -609,16 +636,30 @@ async def change_when(turn: Turn, session: Session, event: Input) -> Outcome:
 
 
 def held_as_asked(turn: Turn, session: Session, wish: Wish) -> bool:
-    """Whether a day or time said at the summary is the one held ("sì, a martedì")."""
-    if session.hold is None:
+    """Whether a day or time said at the summary (or the move confirmation) is the one held or
+    about to be moved to ("sì, a martedì")."""
+    moment = session.hold.start if session.hold else session.new_start
+    if moment is None:
         return False
-    held = session.hold.start.astimezone(turn.tz)
+    held = moment.astimezone(turn.tz)
     if wish.day != held.date() or wish.last_day is not None:
         return False
     if wish.time is not None:
         return wish.time == held.time()
     start, end = wish.window_start, wish.window_end
     return (start is None or start <= held.time()) and (end is None or held.time() < end)
+
+
+def says_back_yes(turn: Turn, session: Session, event: Input) -> bool:
+    """A yes that says back the time held or about to be moved to ("yes friday 10 is right"):
+    restating what is on the table is agreeing with it; another time is a change."""
+    return (
+        event.wish is not None
+        and event.text is not None
+        and not (event.negated or event.correction)
+        and held_as_asked(turn, session, event.wish)
+        and affirms(event.text)
+    )
 
 
 async def other_times(turn: Turn, session: Session) -> Outcome:
@@ -774,6 +815,19 @@ async def on_service(turn: Turn, session: Session, event: Input) -> Outcome:
                 chosen = shown[-1]
             elif 1 <= ordinal <= len(shown):
                 chosen = shown[ordinal - 1]
+        if chosen is None and not match.services:
+            # "quello da 45 euro", "the hour long one": the one service with that figure
+            figures = [
+                (s.id, s.price.amount if s.price else None, s.duration_minutes) for s in shown
+            ]
+            meant = by_figure(event.text, figures)
+            chosen = next((s for s in shown if s.id == meant), None)
+            if chosen is not None:  # said back: the customer named a figure, not the service
+                if event.wish is not None:
+                    session = replace(session, wish=event.wish)
+                return await choose_service(
+                    turn, session, chosen, turn.t("service.chosen", name=chosen.name)
+                )
     if event.wish is not None:
         session = replace(session, wish=event.wish)
     if chosen is None and match.services and set(session.choices) != {s.id for s in match.services}:

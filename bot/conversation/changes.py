@@ -8,7 +8,14 @@ from datetime import datetime, timedelta
 
 from bot.conversation.actions import ARG_PATTERN, Verb, instant_arg
 from bot.conversation.attendance import reminder_replies
-from bot.conversation.booking import change_time, change_when, search, shift, shifts
+from bot.conversation.booking import (
+    change_time,
+    change_when,
+    says_back_yes,
+    search,
+    shift,
+    shifts,
+)
 from bot.conversation.common import (
     Input,
     Outcome,
@@ -318,6 +325,8 @@ async def on_choose_appointment(turn: Turn, session: Session, event: Input) -> O
 
 
 async def on_move_confirm(turn: Turn, session: Session, event: Input) -> Outcome:
+    if says_back_yes(turn, session, event):
+        return await do_move(turn, session)  # "sì, venerdì alle 10 va bene"
     if event.wish is not None and event.verb is None:
         # "anzi, giovedì": another day, even with "no" or "sposta" in the sentence.
         return await change_when(turn, session, event)

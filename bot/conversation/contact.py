@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
+from datetime import timedelta
 
 from bot.conversation.actions import Verb
 from bot.conversation.again import last_email
@@ -14,6 +15,7 @@ from bot.conversation.booking import (
     held_as_asked,
     next_contact_step,
     rehold,
+    says_back_yes,
     search,
     shift,
     shifts,
@@ -58,6 +60,7 @@ from bot.understanding.contacts import (
 )
 from bot.understanding.intents import is_acknowledgement, is_nod
 from bot.understanding.questions import asks_why_needed, sounds_like_question
+from bot.understanding.someone import for_whom
 from bot.zimun import Appointment, HoldExpired, InvalidRequest, NotFound, SlotUnavailable
 
 logger = logging.getLogger(__name__)
@@ -135,6 +138,12 @@ async def on_name(turn: Turn, session: Session, event: Input) -> Outcome:
         if name:
             return await contact_known(turn, replace(session, contact_name=name))
         return await ask(turn, session, Step.NAME, turn.t("name.no_profile"))
+    who = for_whom(event.text)
+    if who is not None:
+        # "lo prenoto per mia madre": no name in it, so that person's name is asked (without
+        # the profile's name to tap); the next answer is read as any name is.
+        text = turn.t("name.for_whom", who=who)
+        return replace(session, step=Step.NAME), [turn.reply(text, [flow_rows(turn)])]
     if event.kind in (IntentKind.YES, IntentKind.NO) and not is_acknowledgement(event.text):
         # "sì" answers the offered profile name; it is nobody's name.
         name = profile_name(turn) if event.kind is IntentKind.YES else None
@@ -208,15 +217,23 @@ async def contact_known(turn: Turn, session: Session) -> Outcome:
 
 async def email_chosen(turn: Turn, session: Session, email: str) -> Outcome:
     """The customer settled "Did you mean …?": keep that address and forget the question."""
-    session = replace(session, contact_email=email, email_suggestion=None, email_typed=None)
+    session = replace(
+        session, contact_email=email, email_suggestion=None, email_typed=None, email_choices=()
+    )
     return await contact_known(turn, session)
 
 
 async def on_email(turn: Turn, session: Session, event: Input) -> Outcome:
     if event.verb == Verb.EMAIL:
         chosen = session.email_suggestion if event.arg == "s" else session.email_typed
+        if event.arg and event.arg.isdigit() and int(event.arg) < len(session.email_choices):
+            chosen = session.email_choices[int(event.arg)]
         if chosen:
             return await email_chosen(turn, session, chosen)
+    ordinal = (event.intent.ordinal or 0) if event.intent else 0
+    if event.kind is IntentKind.CHOOSE_ORDINAL and 0 < ordinal <= len(session.email_choices):
+        # "1", "la seconda", "the first one": the address on that button, as if tapped.
+        return await email_chosen(turn, session, session.email_choices[ordinal - 1])
     if event.text is None:
         return await unexpected(turn, session)
     if session.email_suggestion and event.kind in (IntentKind.YES, IntentKind.NO):
@@ -257,13 +274,15 @@ async def on_email(turn: Turn, session: Session, event: Input) -> Outcome:
         if not text.isalpha():
             session = replace(session, email_local=text)
             return await ask(turn, session, Step.EMAIL, turn.t("email.local_only", local=text))
-    choices = dictation_choices(event.text)
+    choices = dictation_choices(event.text, session.contact_name or profile_name(turn))
     if choices is not None:
-        # "emma clarke at gmail dot com": emmaclarke@ or emma.clarke@? Asked, never guessed.
+        # "emma clarke at gmail dot com", "mario rossi@libero.it": emmaclarke@ or emma.clarke@?
+        # Asked with both as buttons, never guessed.
         joined, dotted = choices
-        return await ask(
-            turn, session, Step.EMAIL, turn.t("email.which", joined=joined, dotted=dotted)
-        )
+        session = replace(session, step=Step.EMAIL, email_choices=choices)
+        rows = [[turn.button(joined, Verb.EMAIL, "0")], [turn.button(dotted, Verb.EMAIL, "1")]]
+        text = turn.t("email.which", joined=joined, dotted=dotted)
+        return session, [turn.reply(text, [*rows, flow_rows(turn)])]
     return await take_email(turn, session, event.text, event)
 
 
@@ -300,7 +319,13 @@ async def take_email(
         check = parse_email(text)
     if check.suggestion:
         session = replace(session, step=Step.EMAIL)
-        session = replace(session, email_suggestion=check.suggestion, email_typed=check.value)
+        offered = (check.suggestion, check.value) if check.value else (check.suggestion,)
+        session = replace(
+            session,
+            email_suggestion=check.suggestion,
+            email_typed=check.value,
+            email_choices=offered,
+        )
         rows = [[turn.button(check.suggestion, Verb.EMAIL, "s")]]
         if check.value:
             rows.append([turn.button(t("email.keep", email=check.value), Verb.EMAIL, "t")])
@@ -318,7 +343,7 @@ async def take_email(
             check.problem or ContactProblem.EMAIL_SYNTAX, "email.problem.syntax"
         )
         return await ask(turn, session, Step.EMAIL, t(problem))
-    session = replace(session, contact_email=check.value, email_local=None)
+    session = replace(session, contact_email=check.value, email_local=None, email_choices=())
     if lead is not None and next_contact_step(session) is Step.SUMMARY:
         return await ask(turn, session, Step.SUMMARY, lead)
     return await contact_known(turn, session)
@@ -370,6 +395,9 @@ async def on_summary(turn: Turn, session: Session, event: Input) -> Outcome:
         # is bad, monday same time?": another day or time is a change of mind, never a yes,
         # whatever else it says ("great", "ok"); "sì, martedì alle 11 va bene" is a yes.
         return await change_when(turn, session, event)
+    if says_back_yes(turn, session, event):
+        # "perfetto martedì alle 11, confermo": the time held said back with a yes is a yes.
+        return await confirm(turn, session)
     if event.kind is IntentKind.YES:
         if event.text and is_nod(event.text):
             # The summary asks "Confermo?": "ok", "va bene", "sì" answer it; a thumbs-up alone
@@ -475,6 +503,7 @@ async def booked(turn: Turn, session: Session, appointment: Appointment) -> Outc
     logger.info("appointment %s booked", appointment.id)
     service_name = session.service_name or appointment.service_id
     done = Done(appointment.id, appointment.booking_code, appointment.start, turn.generation - 1)
+    others = [await turn.service(s) for s in session.together if s != appointment.service_id]
     session = replace(session.idle(), done=done, hold_seq=session.hold_seq + 1)
     text = t(
         "booked.text",
@@ -497,6 +526,13 @@ async def booked(turn: Turn, session: Session, appointment: Appointment) -> Outc
         [turn.button(t("button.appointments"), Verb.APPOINTMENTS)],
         [turn.button(t("button.menu"), Verb.MENU)],
     ]
+    end = appointment.start + timedelta(minutes=appointment.duration_minutes)
+    for other in filter(None, others):
+        # "taglio e colore", booked one at a time: the other one next, from the end of this one.
+        text = join(text, t("booked.also", name=other.name))
+        label = t("button.book_service", name=other.name)
+        after = f"{other.id}:{end.astimezone(turn.tz):%H%M}"
+        rows.insert(0, [turn.button(label, Verb.SERVICE, after)])
     pin = await venue(turn, where)
     return session, [turn.reply(text, rows, [ics] if pin is None else [ics, pin])]
 

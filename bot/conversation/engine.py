@@ -421,6 +421,8 @@ def screen_of(turn: Turn, session: Session) -> Screen:
         choices = len(page_of(offer.starts, offer.page)) or len(offer.days)
     elif session.step is Step.CHOOSE_APPOINTMENT:
         choices = len(session.choices)
+    elif session.step is Step.EMAIL:
+        choices = len(session.email_choices)
     day = offer.day if offer else (moment.astimezone(turn.tz).date() if moment else None)
     asked = session.asked_day is not None and session.step in ASKED_STEPS
     if asked:

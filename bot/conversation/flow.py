@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
+from datetime import time
 
 from bot.conversation.actions import Verb
 from bot.conversation.again import again_press, book_again, same_again
@@ -86,7 +87,7 @@ from bot.conversation.menus import (
 from bot.conversation.questions import answer_question, answer_text
 from bot.conversation.recall import recall_press, typed_recall
 from bot.conversation.repick import repick
-from bot.conversation.session import Flow, Session, Step
+from bot.conversation.session import Flow, Session, Step, Wish
 from bot.conversation.turn import Turn
 from bot.conversation.waitlist import (
     join_waitlist,
@@ -101,7 +102,12 @@ from bot.understanding.contacts import (
     offers_phone,
     read_contact_change,
 )
-from bot.understanding.intents import is_acknowledgement, is_nod
+from bot.understanding.intents import (
+    asks_chosen_time,
+    asks_to_wait,
+    is_acknowledgement,
+    is_nod,
+)
 from bot.understanding.questions import (
     QuestionKind,
     asks_about_cancelling,
@@ -176,6 +182,15 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
             return await hold_again(turn, session)
         if event.verb == Verb.BOOK_DAY:
             return await start_booking(turn, session, wish=booked_wish(turn, event.arg))
+        if event.verb == Verb.SERVICE and session.step is Step.IDLE and session.done is not None:
+            # "Prenota anche Colore" under a booking made for two services: that day, from the
+            # end of the one booked ("s_colore:1030")
+            head, colon, after = (event.arg or "").rpartition(":")
+            service_id, after = (head, after) if colon else (event.arg or "", "")
+            hour, minute = (int(after[:2]), int(after[2:])) if after.isdigit() else (24, 0)
+            start = time(hour, minute) if len(after) == 4 and hour < 24 and minute < 60 else None
+            day = Wish(day=turn.local_day(session.done.start), window_start=start)
+            return await start_booking(turn, session, wish=day, service_id=service_id)
         if event.verb in (Verb.REBOOK, Verb.RATE):
             return await again_press(turn, session, event.verb, event.arg)
         if event.verb == Verb.RESTORE:
@@ -194,10 +209,30 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
     repicked = await repick(turn, session, event)
     if repicked is not None:
         return repicked
-    offered = _day_offered(session, event)
+    moment = session.hold.start if session.hold else session.new_start
+    if (
+        session.step in HELD_STEPS
+        and moment is not None
+        and event.wish is None
+        and asks_chosen_time(event.text or "")
+    ):
+        # "scusa a che ora avevo scelto?", "which day was that again?": the time being booked
+        # (or moved to), said back, and the step's question again.
+        return await ask(turn, session, session.step, turn.t("held.recall", when=turn.when(moment)))
+    if session.flow is not None and session.step not in CONTENT_STEPS and _waits(event):
+        # "un attimo che controllo l'agenda": take your time (the hold's end said), then the
+        # step's question again.
+        hold = session.hold
+        lead = (
+            turn.t("wait.held", until=turn.clock_time(hold.expires_at))
+            if hold is not None
+            else turn.t("wait.ok")
+        )
+        return await ask(turn, session, session.step, lead)
+    offered = _offer_on_screen(session, event)
     if offered is not None:
         # "would you like to book Friday instead?" answered "sì dai": as a tap on its button
-        return await start_booking(turn, session, wish=booked_wish(turn, offered))
+        return await dispatch(turn, session, offered)
     if _about_contact(session, event):
         # Read against what was asked first: at the summary, "can I change the email address",
         # "could you change my email to … thank you" are about the contact, not a question
@@ -250,17 +285,32 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
     return await _by_intent(turn, session, event)
 
 
-def _day_offered(session: Session, event: Input) -> str | None:
-    """The day of the one "book that day instead?" button on screen, when a typed yes (and
-    nothing else: no day, no question) answers it."""
+def _waits(event: Input) -> bool:
+    """A message that only asks for a moment: no day or time, no service, no contact change in
+    it ("aspetta, il nome è sbagliato" is about the name)."""
+    text = event.text or ""
+    if event.wish is not None or event.kind is not None or "@" in text:
+        return False
+    if kinds_in_text(text) or read_contact_change(text) is not None:
+        return False
+    return asks_to_wait(text)
+
+
+def _offer_on_screen(session: Session, event: Input) -> Input | None:
+    """The one offer button on screen at rest ("book that day instead?", "book Colore too?"), as
+    a tap on it, when a typed yes (and nothing else: no day, no question) answers it."""
     if session.step is not Step.IDLE or session.keyboard is None:
         return None
     if event.kind is not IntentKind.YES:
         return None
     if event.wish is not None or not event.text or is_acknowledgement(event.text):
         return None
-    days = [k.split("|", 1)[1] for k in session.keyboard if k.startswith(f"{Verb.BOOK_DAY}|")]
-    return days[0] if len(days) == 1 else None
+    prefixes = (f"{Verb.BOOK_DAY}|", f"{Verb.SERVICE}|")
+    offers = [k for k in session.keyboard if k.startswith(prefixes)]
+    if len(offers) != 1:
+        return None
+    verb, _, arg = offers[0].partition("|")
+    return Input(verb=verb, arg=arg)
 
 
 # How questions start; a name never does ("dove siete", "how much is it").

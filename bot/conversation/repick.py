@@ -16,7 +16,7 @@ from datetime import datetime, time
 from bot.conversation.booking import other_times, pick, shift
 from bot.conversation.common import HOLD_STEPS, Input, Outcome
 from bot.conversation.offers import page_of
-from bot.conversation.session import Flow, Session
+from bot.conversation.session import Flow, Session, Step
 from bot.conversation.turn import Turn
 from bot.understanding import IntentKind
 from bot.understanding.text import normalize
@@ -70,6 +70,8 @@ async def repick(turn: Turn, session: Session, event: Input) -> Outcome | None:
     """Another of the times on the list the held time came from, or None if none is meant."""
     if session.step not in HOLD_STEPS or session.flow is not Flow.BOOK or session.hold is None:
         return None
+    if session.step is Step.EMAIL and session.email_choices:
+        return None  # the buttons on screen are addresses: "the 2nd one" is one of them
     if session.picked_from is None:
         # A time typed, not picked: "no, the 2nd one" has no list to pick from, so the day's
         # times are shown to pick from; "the next one" shows the times after the one held.

@@ -113,6 +113,12 @@ class Session:
     email_typed: str | None = None
     email_suggestion: str | None = None
     email_local: str | None = None
+    # The addresses offered as buttons at the e-mail question ("Intendevi …?", "emmaclarke@… o
+    # emma.clarke@…?"), in their order on screen: "1", "la seconda", "the first one" pick one.
+    email_choices: tuple[str, ...] = ()
+    # The services asked for together ("taglio e colore"), booked one at a time: once one is
+    # booked, the others are offered.
+    together: tuple[str, ...] = ()
     # The one service a question was about ("how much is a colour?") and when: "book me in then"
     asked_service: str | None = None
     asked_at: datetime | None = None  # the part before the @, when the rest comes next message

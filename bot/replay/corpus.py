@@ -117,7 +117,13 @@ SETUP_STEPS = {
 }
 PROFILES = {"it": ("Mario", "Rossi"), "en": ("Emma", "Clarke")}
 
-NOT_UNDERSTOOD = ("non ho capito", "didn't understand", "did not understand", "not sure i follow")
+NOT_UNDERSTOOD = (
+    "non ho capito",
+    "didn't understand",
+    "did not understand",
+    "not sure i follow",
+    "didn't get that",  # the English step.unexpected ("Sorry, I didn't get that.")
+)
 
 CHECK_KEYS = frozenset(
     {

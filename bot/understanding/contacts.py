@@ -268,7 +268,7 @@ _NAME_LEAD = re.compile(
     r"^\s*(?:(?:ciao|salve|buongiorno|buonasera|hi|hello|hey)[\s,!.]+)?(?:(?:allora|ok|okay|"
     r"si|sì|yes|no|sorry|scusa|anzi)[\s,!.]+)?"
     r"(?:(?:il\s+(?:mio\s+)?nome\s+(?:è|e|é)|il\s+nome\s+giusto\s+(?:è|e)|mi\s+chiamo|"
-    r"chiamami|sono|my\s+name\s+is|my\s+name'?s|name\s+(?:is|should\s+be|'s)|"
+    r"chiamami|sono|my\s+name\s+is|my\s+name'?s|name(?:\s+is|\s+should\s+be|'?s)|"
     r"the\s+name\s+(?:is|should\s+be)|i'?m|i\s+am|it'?s|call\s+me|nome|"
     # "si chiama Sara Galli", "her name's Priya Shah": someone else, by the name alone
     r"(?:che\s+)?si\s+chiama|(?:her|his)\s+name(?:'?s|\s+is)|(?:she|he)\s*'?s\s+called|"
@@ -305,7 +305,7 @@ _FOR_LEAD = re.compile(
     r"(?:(?:intesta\w*|mett\w*|prenota\w*|segna\w*|fall[oa]|fai)\s+)?"
     r"(?:(?:a|al|in|sotto)\s+(?:il\s+)?nome\s+d(?:i|el(?:la)?)|"
     r"(?<=\s)(?:il\s+)?nome\s+d(?:i|el(?:la)?)(?=\s+(?:mia|mio|tua|suo|sua)\s)|"
-    r"intestat[oa]\s+a|intestal[oa]\s+a|"
+    r"intesta\w*\s+a|"
     r"(?:(?:put\s+it|book\s+it|it)\s+)?(?:under|in)\s+(?:my|our)\s+(?:"
     + _RELATIVES
     + r")['’]?s\s+name|"
@@ -320,7 +320,9 @@ _FOR_LEAD = re.compile(
     # "... for my friend, her name's Priya Shah", "per una mia amica, si chiama Sara Galli"
     r"(?:\s*[:,]?\s+(?:(?:her|his|their)\s+name(?:'?s|\s+is)?|(?:che\s+)?si\s+chiama|named|"
     r"(?:(?:she|he)\s*'?s\s+|(?:she|he)\s+is\s+)?called))?"
-    r"\s*[:,]?\s+",
+    # "… please, Kate Clarke", "… instead - Jean Clarke", "… per favore: Franco Rossi"
+    r"(?:\s+(?:instead|invece|please|pls|per\s+favore|grazie))?"
+    r"\s*[:,\-–]?\s+",
     re.IGNORECASE,
 )
 
@@ -535,12 +537,14 @@ def _undictate(text: str) -> str:
     )
 
 
-def dictation_choices(text: str) -> tuple[str, str] | None:
+def dictation_choices(text: str, name: str | None = None) -> tuple[str, str] | None:
     """The two readings of a dictated address whose local part is two words with nothing between
     them ("emma clarke at gmail dot com": emmaclarke@ or emma.clarke@): which one, only the
-    customer knows. None when the dictation is not ambiguous."""
+    customer knows. With an @ typed, the same when the word before a space is a word of `name`,
+    the name booked under ("mario rossi@libero.it" from Mario Rossi); any other word there is
+    not part of the address ("scrivete a rossi@libero.it"). None when it is not ambiguous."""
     if "@" in text:
-        return None
+        return _spaced_choices(text, name)
     found = _DICTATED.search(text)
     if found is None:
         return None
@@ -553,6 +557,22 @@ def dictation_choices(text: str) -> tuple[str, str] | None:
     local = _spoken_local(found.group(1)).lower()
     domain = _SPOKEN_DOT.sub(".", found.group(2)).lower()
     return f"{word}{local}@{domain}", f"{word}.{local}@{domain}"
+
+
+# "mario rossi@libero.it": two words, a space between them, then the @ and a domain
+_SPACED_ADDRESS = re.compile(
+    r"(?<![\w.+-])([^\W\d_]{2,})\s+([^\W\d_]{2,})\s*@\s*([\w-]+(?:\.[\w-]+)+)", re.UNICODE
+)
+
+
+def _spaced_choices(text: str, name: str | None) -> tuple[str, str] | None:
+    found = _SPACED_ADDRESS.search(text)
+    if found is None or not name:
+        return None
+    first, second, domain = (part.lower() for part in found.groups())
+    if first not in {word.lower() for word in name.split()}:
+        return None
+    return f"{first}{second}@{domain}", f"{first}.{second}@{domain}"
 
 
 def find_address(text: str) -> str | None:

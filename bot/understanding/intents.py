@@ -249,8 +249,8 @@ _INSTEAD = _c(
     r"va bene (lo stesso|invece)|(?<!non )si puo|(?<!non )si potrebbe)\b"
 )
 _MOVE = _c(
-    r"\b(spost\w*|anticip\w*|posticip\w*|rimand\w*|rinvi\w*|reschedul\w*|postpon\w*|move|moving|"
-    r"moved|bring (\w+ ){0,3}?(forward|fwd)|"
+    r"\b(spost\w*|(?<!in )anticip\w*|posticip\w*|rimand\w*|rinvi\w*|reschedul\w*|postpon\w*|"
+    r"move|moving|moved|bring (\w+ ){0,3}?(forward|fwd)|"
     r"push (it|my (\w+ )?(appointment|appt|booking)|the (\w+ )?(appointment|appt|booking)) "
     r"(back|forward|fwd|later|to|till|until)|"
     r"re book|rebook\w*|riprenot\w*|rearrang\w*|re arrang\w*|slitt\w*)\b|"
@@ -258,7 +258,9 @@ _MOVE = _c(
     r"\bmake (it|my (\w+ )?(appointment|appt|booking)|the (appointment|appt|booking))( a bit| a "
     r"little| an hour| half an hour)? (later|earlier|sooner)\b|"
     # "shift my appointment", "can you shift it to saturday" (not "my shift ends at 5")
-    r"\bshift (it|my|the|this|that|me)\b|"
+    r"\bshift (it|my|the|this|that|me)\b|\bswitch me (to|over)\b|"
+    # "me lo porti a venerdì?", "possiamo portarla alle 12?": brought to another day or time
+    r"\b(lo|la) (\w+ )?port\w* (a|al|alle|ad|all)\b|\bportarl[oa] (a|al|alle|ad|all)\b|"
     r"\b(change|changing|modify|switch|swap|cambi\w*|modific\w*) (the |my |it |l |il |la |lo |mio |"
     r"mia |di |a )?(\w+day( s)? )?(appuntament\w*|appointment|appt|booking|prenotazion\w*|time|"
     r"date|day|orario|ora|data|giorno|slot|it|to)\b|\b(cambiarlo|cambiarla|modificarlo|modificarla)\b|"
@@ -329,6 +331,14 @@ _HAVE_ONE = _c(
 )
 _LIST = _c(
     r"\b(i miei|miei|my|le mie) (appuntament\w*|appointments|bookings|prenotazioni|reservations)\b|"
+    # dev13 round: "risulta qualcosa a nome mio?", "is there a booking under my name",
+    # "quand'è che devo venire?", "forgot what time my appt is"
+    r"\b(ho|c e|ci sono|risult\w*|avete|trovate|vedete)\b.*\b(appuntament\w*|prenotazion\w*|"
+    r"qualcosa|niente|nulla)\b.*\b(a|sotto il|sotto al|al|col|con il) (mio nome|nome mio)\b|"
+    r"(\b(is there|are there|have i got|do you have|have you got|do i have)\b.*|^)"
+    r"\b(booking|appointment|appt|reservation|anything|something)s?\b.*\b(under|in|for) my name\b|"
+    r"\b(quand\w*|a che ora|che giorno) (e che )?(devo|dovrei|dovevo) venire\b|"
+    r"\b(what time|when|what day) my (next )?(appointment|appt|booking|reservation) (is|was)\b|"
     r"\b(what|which) (appointments|bookings|reservations) (do|have) i\b|"
     r"\b(che|quali|quanti) (appuntament\w*|prenotazion\w*) (ho|abbiamo|avevo)\b|"
     r"\bho (gia )?(degli |un |qualche |una |delle )?(appuntament\w*|prenotazion\w*)\b|"
@@ -404,6 +414,19 @@ _BOOK_DROPPED = _c(
     r"per ora|for now|per adesso)\b|"
     r"\b(book|prenot\w*|rebook|ri ?prenot\w*) (another time|some other time|un altra volta|"
     r"un altro momento|piu avanti|later on|in futuro)\b"
+)
+# One thing put off, not the booking: "I'll do the cut another time", "il taglio lo farò
+# un'altra volta" (the rest of the message is what is wanted now).
+_ONE_THING_LATER = _c(
+    r"\b(do|get|have|book) (the|a|my) \w+ (another time|next time|some other time)\b|"
+    r"\b(il|la|lo|l) \w+ (lo|la|li|le) (faro|faccio|facciamo|faremo|rimando|prenoto|prenotero) "
+    r"(un altra volta|la prossima volta|piu avanti|in un altro momento)\b"
+)
+# "changed my mind, I'd rather get it dyed": the change of mind says what is wanted instead.
+_MIND_CHANGED_TO = _c(
+    r"\b(changed my mind|change of plan|ho cambiato idea|cambio idea|cambiato idea)\b.*"
+    r"\b(rather|instead|meglio|invece|piuttosto|prefer\w*|would like|d like|vorrei|fammi|"
+    r"let s do|make it)\b"
 )
 _STOP_WEAK = frozenset({"niente", "nulla", "basta", "stop", "nothing", "no niente", "no nothing"})
 
@@ -778,7 +801,8 @@ def _parse(text: str, language: str) -> Intent | None:
         return found
     if _HELP.search(s):
         return Intent(IntentKind.HELP)
-    if _STOP_STRONG.search(s) or core in _STOP_WEAK:
+    stop = _STOP_STRONG.search(_ONE_THING_LATER.sub(" ", s)) and not _MIND_CHANGED_TO.search(s)
+    if stop or core in _STOP_WEAK:
         return Intent(IntentKind.STOP)
     if language == "it" and core == "fine":
         return Intent(IntentKind.STOP)  # Italian "fine" is "the end", not "that's fine".
@@ -895,6 +919,54 @@ def is_nod(text: str) -> bool:
     # "ottimo 😊", "ok cool 👍": a word of approval with a smile or a thumb is a reaction too
     smiled = any(ch in _SMILES or ch in _THUMBS for ch in raw)
     return smiled or any(t in _THANKS_WORDS and t not in _ACK_WORDS for t in tokens)
+
+
+# "un attimo che controllo", "aspetta, sento mio marito", "hang on let me check my diary": the
+# customer needs a moment; nothing is answered yet.
+_WAIT = _c(
+    r"^(ok |allora |ah |oh |scusa |sorry )?(un (attimo|attimino|momento|momentino|secondo|"
+    r"secondino|minuto|minutino)|"
+    r"aspett\w*|attend\w*|hang on|hold on|one sec\w*|just a (sec\w*|moment|minute|mo)|a sec|"
+    r"one (moment|minute|mo)|wait|give me a (sec\w*|moment|minute)|"
+    r"fammi (controllare|pensare|sentire|vedere)|let me (check|think|ask|see))\b"
+)
+
+
+# "a che ora avevo scelto?", "mi ricordi che giorno è?", "which day was that again?", "what time
+# did I go for": the time being booked, asked back in the middle of the booking.
+_CHOSEN = _c(
+    r"\b(a che ora|che ora|che giorno|quale giorno|quando|what time|which day|what day|when)\b"
+    r".*\b(avevo scelto|ho scelto|ho preso|avevo preso|avevamo detto|abbiamo detto|era|e|sara|"
+    r"did i (go for|pick|choose|say|book)|was (that|it)|is (that|it)|did we say)\b|"
+    r"\b(mi ricordi|ricordami|remind me)\b.*\b(che giorno|che ora|l ora|l orario|quando|"
+    r"which day|what day|what time|when)\b"
+)
+
+
+def asks_chosen_time(text: str) -> bool:
+    """Whether a message asks back the day or time being booked ("a che ora avevo scelto?")."""
+    # The words as typed: the typo fixes would read "ho preso" as "ho presto".
+    return _CHOSEN.search(" ".join(words(normalize(text)))) is not None
+
+
+def asks_to_wait(text: str) -> bool:
+    """Whether a message only asks for a moment ("un attimo che controllo l'agenda", "one sec
+    need to ask my partner"); a day, a time or an answer in it is read as usual by the caller."""
+    return _WAIT.search(" ".join(_fix(t) for t in words(normalize(text)))) is not None
+
+
+@lru_cache(maxsize=1024)
+def affirms(text: str) -> bool:
+    """Whether a message says yes somewhere, whatever else it names ("sì, venerdì alle 10 va
+    bene", "yep 11am on the 24th is fine"): a yes word, no "no" or "but" after it, not a
+    question and not a mere reaction. The step decides whether the rest is what it asked."""
+    if text.rstrip().endswith(("?", "？")) or is_nod(text):
+        return False
+    s = " ".join(_fix(t) for t in words(normalize(text)))
+    yes = _YES.search(s)
+    if yes is None or _NO_STRONG.search(s) or _NO.search(s):
+        return False
+    return _BUT.search(s[yes.end() :]) is None
 
 
 def parse_intent(text: str, *, language: str) -> Intent | None:

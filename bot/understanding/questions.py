@@ -101,7 +101,7 @@ _PROTECTED = frozenset(
     tempo tempi prego close closer hour your long lunch change changes changed changing chance
     quando yours chose posts hosts prime pride phones dovete doveri aprile parlato parlate
     persone personale charity orario quindi quante corto corta corti corte costa costo posto
-    conto conti corso porto
+    conto conti corso porto there these those
     """)
 )
 
@@ -158,7 +158,7 @@ _PRICE = _c(
     r"spendo|pago|pagherei|fa|e|chiedete|prendete|si paga)\b|\bquanto\b.*\b(costar\w*|pagar\w*)\b|"
     r"\b(prezz\w*|cost[oi]|tariff\w*|listino)\b|"
     r"\bhow much\b(?! time)|\b(price|prices|pricing|cost|costs|rates|fee|fees|charge|charges)\b|"
-    r"\bwhat do you charge\b|"
+    r"\bwhat do you charge\b|\b(what s|whats|what is|what would be) the (total|damage|bill)\b|"
     # "a quanto lo fate?", "a quanto viene?" (not "a quanto pare")
     r"\ba quanto (lo |la |li |le )?(fate|fai|viene|vengono|sta|stanno|mettete|fa)\b"
 )
@@ -276,7 +276,15 @@ _INFO = _c(
     r"wifi|cane|animali|animale|pets?|"
     r"cani|dog|dogs|accessibil\w*|wheelchair|sedia a rotelle|ascensore|lift|bagno|toilet|"
     r"gift card|buono regalo|buoni regalo|voucher|sconto|sconti|discount|promo|promozion\w*|"
-    r"promotion\w*)\b"
+    r"promotion\w*)\b|"
+    # dev13 round: "devo venire qualche minuto prima?", "should I turn up early", "do I need to
+    # bring anything": what the salon expects (not "posso venire prima?": an earlier time)
+    r"\b(should|shall|need to|have to|must|best to|better to|supposed to) (i |we )?(\w+ )?"
+    r"(turn up|arrive|get there|show up|be there|come in|come) (a bit |a few minutes |"
+    r"\w+ minutes )?(early|beforehand)\b|"
+    r"\b(devo|dovrei|dobbiamo|bisogna|serve|meglio|conviene) (\w+ )?(venire|arrivare|essere li|"
+    r"presentarmi|presentarsi) (\w+ ){0,3}(prima|in anticipo)\b(?! (di|delle|del|dell|alle|\w*di))|"
+    r"\b(portare|portarmi|bring) (qualcosa|niente|anything|something)\b"
 )
 _WEEKDAYS = {
     "lunedi": 0,
@@ -369,7 +377,7 @@ _ASKING_WORDS = frozenset(
     _words_of("""
     dove quanto quanta quanti quante qual quale quali posso potete potrei avete siete fate
     perche come cosa quando where how what whats which who why when can could do does did
-    are is will would may
+    are is will would may should shall
     """)
 )
 _LEADING_FILLERS = frozenset(

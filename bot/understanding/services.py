@@ -49,6 +49,10 @@ class ServiceMatch(Generic[S]):
 
     services: tuple[S, ...] = field(default=())
     partial: bool = False
+    # Each service is one of several things asked ("taglio e colore"): all are wanted, not one.
+    each: bool = False
+    # The kinds of service asked for, when they fit only in part ({"blowdry"} for "una piega")
+    asked: frozenset[str] = frozenset()
 
     @property
     def one(self) -> S | None:
@@ -212,6 +216,7 @@ KINDS: dict[str, tuple[str, ...]] = {
         "blow dry",
         "blowdry",
         "blow dried",
+        "styled",
         "blowdried",
         "blow out",
         "blowout",
@@ -236,6 +241,26 @@ _NOT_WANTED = re.compile(
     r"lascia stare|lascia perdere|lasciamo stare|lasciamo perdere|togli)"
     r"( il| la| lo| l| un| una| a| an| any|"
     r" the)? (?P<word>\S+( \S+)?)"
+)
+
+# A service done already or put off to another time ("il taglio l'ho fatto da poco", "il taglio
+# lo farò un'altra volta", "had my hair cut recently", "I'll do the cut another time"): not wanted
+# now, whatever else is ("… quindi solo il colore").
+_NOT_NOW = re.compile(
+    r"(?<!\S)(?:(?:il|la|lo|l) )?(?P<word>\S+) (?:l|lo|la) (?:ho|avevo) (?:gia )?fatt[oa]|"
+    r"(?<!\S)(?:(?:il|la|lo|l) )?(?P<word2>\S+) (?:lo|la|li|le) (?:faro|faccio|facciamo|faremo|"
+    r"rimando|prenoto|prenotero) (?:un altra volta|la prossima volta|piu avanti|dopo|"
+    r"in un altro momento|un altro giorno)|"
+    r"(?<!\S)(?:had|got|did|have had|just had) (?:my |the |a )?(?:hair )?(?P<word3>\S+)(?: done)? "
+    r"(?:recently|already|last week|last month|not long ago|the other day|a while ago)|"
+    r"(?<!\S)(?:do|get|have|book) (?:the |a |my )?(?P<word4>\S+) (?:another time|next time|"
+    r"later on|some other time|another day)"
+)
+
+# Wanting a service done before again ("want it redone", "da rifare", "di nuovo").
+_AGAIN = re.compile(
+    r"(?<!\S)(again|redone|redo|re do|rifare|rifarlo|rifarla|rifatto|rifatta|"
+    r"di nuovo|nuovamente|another one|un altro|un altra)(?!\S)"
 )
 
 # Words for the hair itself ("barba e capelli", "men's hair and beard"): a haircut when the
@@ -357,6 +382,11 @@ def _refused_kinds(joined: str) -> frozenset[str]:
         # "niente taglio, colore sabato": the first word when it names a kind on its own (the
         # next one is what is wanted); two words for names of two ("no blow dry")
         refused |= _kinds_in(found.group("word").split()[0]) or _kinds_in(found.group("word"))
+    for found in _NOT_NOW.finditer(joined):
+        done = found.group("word") or found.group("word3")
+        if done and _AGAIN.search(joined):
+            continue  # "had my colour done last month and want it redone": wanted again
+        refused |= _kinds_in(next(word for word in found.groups() if word))
     return frozenset(refused)
 
 
@@ -418,8 +448,9 @@ def match_services(
 
     wanted = _kinds_in(joined)
     refused = _refused_kinds(joined)
-    if wanted - refused:
-        wanted -= refused  # "no colour this time, just a cut"
+    if refused and not wanted - refused:
+        return ServiceMatch()  # "no cut", "niente colore" alone: nothing said to be wanted
+    wanted -= refused  # "no colour this time, just a cut"
     wanted = _offered(wanted, joined, services)
     # A full name counts when the message asks for nothing more ("taglio + piega" is not Taglio).
     named = [
@@ -438,7 +469,7 @@ def match_services(
         return ServiceMatch(tuple(exact))
     wider = [s for s in services if kinds[s.id] and wanted <= kinds[s.id]]
     if wider:
-        return ServiceMatch(tuple(wider), partial=True)
+        return ServiceMatch(tuple(wider), partial=True, asked=wanted)
     overlap = {s.id: len(kinds[s.id] & wanted) for s in services}
     best = max(overlap.values())
     if best == 0:
@@ -446,7 +477,9 @@ def match_services(
     fits = [s for s in services if overlap[s.id] == best]
     # "colore + taglio": the services that are one of the things asked, when there are several.
     inside = [s for s in fits if kinds[s.id] <= wanted]
-    return ServiceMatch(tuple(inside if len(inside) > 1 else fits), partial=True)
+    if len(inside) > 1:
+        return ServiceMatch(tuple(inside), partial=True, each=True)
+    return ServiceMatch(tuple(fits), partial=True)
 
 
 def _offered(wanted: frozenset[str], joined: str, services: Sequence[S]) -> frozenset[str]:

@@ -41,3 +41,10 @@ async def test_no_to_did_you_mean_keeps_the_typed_address(chat: Chat) -> None:
     await chat.say("mario.rossi@gmial.com")
     await chat.say("no")
     assert "E-mail: mario.rossi@gmial.com" in chat.text
+
+
+async def test_no_then_who_it_is_for_asks_that_persons_name(chat: Chat) -> None:
+    await _at_name_question(chat)
+    await chat.say("no scusa, è per mio suocero")
+    assert "Come si chiama tuo suocero?" in chat.text
+    assert "Mario Rossi" not in chat.labels()

@@ -215,6 +215,25 @@ def test_a_lead_word_before_a_dictated_address_is_not_part_of_it() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "name", "choices"),
+    [
+        ("paola neri@alice.it", "Paola Neri", ("paolaneri@alice.it", "paola.neri@alice.it")),
+        ("ecco: Sarah Jones@icloud.com", "Sarah Jones",
+         ("sarahjones@icloud.com", "sarah.jones@icloud.com")),
+        # a word that is not the name's, before the space, is no part of the address
+        ("scrivetemi a neri@alice.it", "Paola Neri", None),
+        ("reach me on jones@icloud.com", "Sarah Jones", None),
+        ("paola neri@alice.it", None, None),
+        ("paola.neri@alice.it", "Paola Neri", None),
+    ],
+)  # fmt: skip
+def test_a_name_typed_with_a_space_before_the_at_is_asked(
+    text: str, name: str | None, choices: tuple[str, str] | None
+) -> None:
+    assert dictation_choices(text, name) == choices
+
+
+@pytest.mark.parametrize(
     ("text", "name"),
     [
         ("Paolo, cognome Neri", "Paolo Neri"),
@@ -267,3 +286,16 @@ def test_same_address_as_last_time(text: str, same: bool) -> None:
 )
 def test_a_phone_number_offered_instead_of_an_address(text: str, phone: bool) -> None:
     assert offers_phone(text) is phone
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # dev13 round: who it is for, then a word of politeness or "instead" before the name
+        ("intestatela a mia sorella grazie: Marta Galli", "Marta Galli"),
+        ("under my son's name please - Leo Hart", "Leo Hart"),
+        ("names Olga Petrova", "Olga Petrova"),
+    ],
+)
+def test_the_name_after_who_it_is_for_and_a_courtesy(text: str, name: str) -> None:
+    assert read_name(text).value == name

@@ -79,6 +79,10 @@ def test_an_acknowledgement_with_thanks_or_a_smile_is_a_reaction(text: str, nod:
         ("un altro giorno", False),
         ("another day please", False),
         ("un'altra cosa: quanto costa?", False),
+        # dev13 round
+        ("ce ne prenoti una anche sabato?", True),
+        ("could I get a second appointment next week", True),
+        ("a second question", False),
     ],
 )
 def test_another_one(text: str, meant: bool) -> None:

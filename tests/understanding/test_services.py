@@ -151,3 +151,59 @@ def test_kinds_of_a_name() -> None:
 )
 def test_what_follows_the_booking_verb_is_booked(text: str, ids: list[str]) -> None:
     assert [s.id for s in match_services(text, SALONE).services] == ids
+
+
+@pytest.mark.parametrize(
+    ("text", "each"),
+    [
+        # dev13 round: several services asked, each one of them wanted (booked one at a time)
+        ("un colore e anche una spuntatina", True),
+        ("tinta più taglio", True),
+        ("highlights and a trim", True),
+        # one word that fits several, or one service: not "each"
+        ("una piega", False),
+        ("cut and blow dry", False),
+        ("solo il colore", False),
+    ],
+)
+def test_several_services_asked_are_each_wanted(text: str, each: bool) -> None:
+    assert match_services(text, SALONE).each is each
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [("giusto una piega per stasera", {"blowdry"}), ("only a blowout", {"blowdry"})],
+)
+def test_what_was_asked_is_kept_when_a_service_fits_in_part(text: str, asked: set[str]) -> None:
+    found = match_services(text, SALONE)
+    assert found.partial and found.asked == asked
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        # dev13 round: a service done already or put off is not the one wanted now
+        ("la tinta l'avevo già fatta, stavolta solo una spuntatina", ["s_taglio"]),
+        ("il colore lo facciamo la prossima volta, ora taglio", ["s_taglio"]),
+        ("got my hair coloured last month so only a trim", ["s_taglio"]),
+        ("can we book the colour some other time, today just a cut", ["s_taglio"]),
+    ],
+)
+def test_a_service_done_or_put_off_is_not_wanted_now(text: str, ids: list[str]) -> None:
+    assert [s.id for s in match_services(text, SALONE).services] == ids
+
+
+@pytest.mark.parametrize("text", ["no cut", "niente colore", "without a blow dry"])
+def test_a_service_refused_alone_names_nothing_wanted(text: str) -> None:
+    assert match_services(text, SALONE).services == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("did my colour in october, need it done again saturday", ["s_colore"]),
+        ("il colore l'ho fatto un mese fa, va rifatto", ["s_colore"]),
+    ],
+)
+def test_a_service_done_before_and_wanted_again_is_wanted(text: str, ids: list[str]) -> None:
+    assert [s.id for s in match_services(text, SALONE).services] == ids
