@@ -40,6 +40,7 @@ DATED_SETUPS = {"slots_friday", "name_asked", "email_asked", "summary", "booked"
         "holdout5.yaml",
         "holdout6.yaml",
         "holdout7.yaml",
+        "holdout8.yaml",
     ],
 )
 def test_each_corpus_file_is_valid_and_balanced(name: str) -> None:
@@ -82,6 +83,7 @@ def test_the_files_are_big_enough_and_do_not_share_messages() -> None:
         "holdout5.yaml",
         "holdout6.yaml",
         "holdout7.yaml",
+        "holdout8.yaml",
     )
     files = {name: load_items(CORPUS_DIR / name) for name in names}
     assert len(files["dev.yaml"]) >= 190
@@ -105,6 +107,7 @@ def test_the_files_are_big_enough_and_do_not_share_messages() -> None:
     assert len(files["holdout5.yaml"]) >= 160
     assert len(files["holdout6.yaml"]) >= 190
     assert len(files["holdout7.yaml"]) >= 190
+    assert len(files["holdout8.yaml"]) >= 190
     # each pair of files
     for i, first in enumerate(names):
         for second in names[i + 1 :]:
