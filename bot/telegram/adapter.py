@@ -21,7 +21,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from telegram import Bot, Message, Update
+from telegram import Bot, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
@@ -296,7 +296,10 @@ class TelegramAdapter:
             filename=message.document.filename,
             caption=message.html or None,
             parse_mode=ParseMode.HTML if message.html else None,
-            reply_markup=message.keyboard,
+            # Once per booking: the keyboard as python-telegram-bot's object, as its upload wants.
+            reply_markup=(
+                InlineKeyboardMarkup.de_json(message.keyboard, bot) if message.keyboard else None
+            ),
         )
 
     def language_for(self, customer: Customer) -> str:
