@@ -21,7 +21,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from telegram import Bot, Message, Update
+from telegram import Bot, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
@@ -249,12 +249,16 @@ class TelegramAdapter:
     async def _edit(self, bot: Bot, chat_id: int, message_id: int, message: Outgoing) -> bool:
         """Turn our message `message_id` into `message`; False when Telegram will not."""
         try:
-            await bot.edit_message_text(
-                message.html,
-                chat_id=chat_id,
-                message_id=message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=message.keyboard,
+            await _post_unread(
+                bot,
+                "editMessageText",
+                {
+                    "chat_id": chat_id,
+                    "message_id": message_id,
+                    "text": message.html,
+                    "parse_mode": ParseMode.HTML,
+                    "reply_markup": message.keyboard,
+                },
             )
         except BadRequest as exc:
             # "message is not modified", "message can't be edited" (too old), "message to edit
@@ -275,8 +279,15 @@ class TelegramAdapter:
             )
             return
         if message.document is None:
-            await bot.send_message(
-                chat_id, message.html, parse_mode=ParseMode.HTML, reply_markup=message.keyboard
+            await _post_unread(
+                bot,
+                "sendMessage",
+                {
+                    "chat_id": chat_id,
+                    "text": message.html,
+                    "parse_mode": ParseMode.HTML,
+                    "reply_markup": message.keyboard,
+                },
             )
             return
         await bot.send_document(
@@ -285,7 +296,10 @@ class TelegramAdapter:
             filename=message.document.filename,
             caption=message.html or None,
             parse_mode=ParseMode.HTML if message.html else None,
-            reply_markup=message.keyboard,
+            # Once per booking: the keyboard as python-telegram-bot's object, as its upload wants.
+            reply_markup=(
+                InlineKeyboardMarkup.de_json(message.keyboard, bot) if message.keyboard else None
+            ),
         )
 
     def language_for(self, customer: Customer) -> str:
@@ -297,3 +311,16 @@ class TelegramAdapter:
             with contextlib.suppress(TelegramError):
                 await bot.send_chat_action(chat_id, ChatAction.TYPING)
             await asyncio.sleep(self._typing_every)
+
+
+async def _post_unread(bot: Bot, endpoint: str, data: dict[str, Any]) -> None:
+    """Call `endpoint` as `bot.send_message` and `bot.edit_message_text` do, without turning
+    Telegram's answer into python-telegram-bot objects: the adapter never reads it (issue 11:
+    building the `Message`, our own keyboard included, from every answer was a visible share of
+    a step's CPU).
+
+    `Bot._post` is the path those methods take themselves: it inserts `Defaults`, drops `None`
+    parameters, goes through `ExtBot`'s rate limiter and `BaseRequest`'s translation of errors
+    (`BadRequest`, `Forbidden`, `RetryAfter`, ...); only the `Message.de_json` after it is left
+    out. `Bot.do_api_request`, its public twin, warns on every call to a method PTB knows."""
+    await bot._post(endpoint, data)  # private, see above; pinned by python-telegram-bot<23

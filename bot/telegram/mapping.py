@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, WebAppInfo
+from telegram import Message, Update
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
 from bot.conversation import Attachment, Button, Command, Customer, Press, Reply, Text
@@ -24,6 +24,9 @@ TEXT_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)
 CAPTION_LIMIT = int(MessageLimit.CAPTION_LENGTH)
 
 Event: TypeAlias = Text | Press | Command
+# An inline keyboard as the Bot API reads it (`InlineKeyboardMarkup`'s JSON), built directly: the
+# python-telegram-bot objects would only be turned back into this on every call (issue 11).
+Keyboard: TypeAlias = dict[str, Any]
 
 
 class CallbackDataTooLong(ValueError):
@@ -36,7 +39,7 @@ class Outgoing:
     `document`, a file whose caption is the text (possibly empty)."""
 
     html: str
-    keyboard: InlineKeyboardMarkup | None = None
+    keyboard: Keyboard | None = None
     document: Attachment | None = None
     venue: Venue | None = None  # issue 13: the business on a map, sent as a Telegram venue
 
@@ -98,7 +101,7 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def keyboard_for(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+def keyboard_for(buttons: tuple[tuple[Button, ...], ...]) -> Keyboard | None:
     """Rows of engine buttons as an inline keyboard; each action becomes the callback data."""
     rows = [row for row in buttons if row]
     if not rows:
@@ -112,14 +115,15 @@ def keyboard_for(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarku
                     f"button action of {len(button.action.encode('utf-8'))} bytes is longer than "
                     f"Telegram's {CALLBACK_DATA_LIMIT}"
                 )
-    return InlineKeyboardMarkup([[_inline_button(button) for button in row] for row in rows])
+    return {"inline_keyboard": [[_inline_button(button) for button in row] for row in rows]}
 
 
-def _inline_button(button: Button) -> InlineKeyboardButton:
+def _inline_button(button: Button) -> dict[str, Any]:
+    """One `InlineKeyboardButton` (https://core.telegram.org/bots/api#inlinekeyboardbutton)."""
     if button.kind is ButtonKind.WEB_APP:
-        # Bot API, InlineKeyboardButton.web_app: opens the Mini App at this https URL.
-        return InlineKeyboardButton(text=button.label, web_app=WebAppInfo(url=button.action))
-    return InlineKeyboardButton(text=button.label, callback_data=button.action)
+        # web_app: opens the Mini App at this https URL (a `WebAppInfo`).
+        return {"text": button.label, "web_app": {"url": button.action}}
+    return {"text": button.label, "callback_data": button.action}
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:

@@ -114,8 +114,10 @@ class TestRendering:
                 (Button("Annulla", "g1:stop"),),
             )
         )
-        assert isinstance(markup, InlineKeyboardMarkup)
-        rows = [[(b.text, b.callback_data) for b in row] for row in markup.inline_keyboard]
+        assert markup is not None
+        # The Bot API's InlineKeyboardMarkup, as Telegram reads it.
+        keyboard = InlineKeyboardMarkup.de_json(markup, None).inline_keyboard
+        rows = [[(b.text, b.callback_data) for b in row] for row in keyboard]
         assert rows == [[("10:00", "g1:slot:0"), ("10:30", "g1:slot:1")], [("Annulla", "g1:stop")]]
 
     def test_no_buttons_means_no_keyboard(self) -> None:
