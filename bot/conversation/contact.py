@@ -149,6 +149,9 @@ async def on_name(turn: Turn, session: Session, event: Input) -> Outcome:
         name = profile_name(turn) if event.kind is IntentKind.YES else None
         if name:
             return await contact_known(turn, replace(session, contact_name=name))
+        if len(event.text.split()) > 1 and read_name(event.text).value is None:
+            # "no idea, you pick": a refusal in words, answered as any sentence that is no name
+            return await ask(turn, session, Step.NAME, turn.t("name.problem.not_a_name"))
         return await ask(turn, session, Step.NAME)
     if shifts(event) and not is_named(event.text):
         return await shift(turn, session, later=event.kind is IntentKind.LATER)

@@ -187,12 +187,42 @@ _NEVER_IN_NAME = _word_set(
 )
 
 
+# Words of a sentence, never of a name: verbs, conjunctions, question words, the words of a
+# refusal ("dunno", "ur call", "non saprei"), of a service or of a request for a person. One of
+# them anywhere makes the message a sentence to read for its meaning, not a name to save. Words
+# that are also names or particles ("Al", "Can", "Chi", "Ma", "Do", "Del", "Oh") are not here.
+_SENTENCE_WORDS = _word_set(
+    """
+    and or but not just also actually instead than then what which who whom how why where
+    want wanna need would could should cant can't don't dont does did have has had got
+    get i i'm im i'd i'll we you're ur u call talk speak know think guess like prefer rather
+    pick choose decide sorry pls plz lol lmao haha whatever dunno idk idc
+    anzi invece pero però che cosa come perche perché quando quanto quanta quanti
+    vorrei voglio vuoi volevo potrei posso puoi potete fate fai fatemi mettimi metti metterti
+    mettere parlare parlo dire dirti dirvi sapere saprei sai decidete decidi scegli
+    scegliete boh mah bho beh vabbe vabbè nn non niente nulla forse tipo
+    taglio colore tinta piega colpi meches schiarire cut haircut colour color trim
+    blow dry booking appointment appt appuntamento prenotazione prenotare book
+    persona human umano operatore operator staff qualcuno someone somebody
+    prezzo much
+    posto con senza with without
+    """
+)
+
+
 def _not_a_name(name: str) -> bool:
     tokens = [t.strip("'.-") for t in _plain(name).split()]
     tokens = [t for t in tokens if t]
     if not tokens or all(t in _NOT_NAMES for t in tokens):
         return True
-    if any(t in _NEVER_IN_NAME for t in tokens):
+    if any(t in _NEVER_IN_NAME or t in _SENTENCE_WORDS for t in tokens):
+        return True
+    # A name is a few words: beyond six, or three or more with an everyday word among them
+    # ("ok allora Mario Rossi va"), it is a sentence.
+    if len(tokens) > 6:
+        return True
+    everyday = [t for t in tokens if len(t) > 2 and t in _COMMON and t not in _NAME_PARTICLES]
+    if len(tokens) >= 3 and everyday:
         return True
     # Keyboard mash ("sdfg", "hjkl"): Latin letters with no vowel at all.
     latin = [t for t in tokens if t.isascii() and t.isalpha()]
