@@ -688,16 +688,20 @@ async def back_to_earlier(turn: Turn, session: Session) -> Outcome | None:
 
 # What follows "instead of" / "invece del" / "not just" names the service being left.
 _OLD_SERVICE = re.compile(
-    r"\b(instead of|rather than|not just|not only|non solo|invece (del|della|dello|di|che)|"
-    r"piuttosto (che|del|della))\b.*$"
+    r"\b(instead of|rather than|in place of|al posto (del|della|dello|dell|di)|not just|"
+    r"not only|non solo|invece (del|della|dello|di|che)|piuttosto (che|del|della))\b.*$"
 )
 
 
 # The same, for the word right after it only, when the service wanted comes after.
 _OLD_SERVICE_WORD = re.compile(
-    r"\b(instead of|rather than|not just|not only|non solo|invece (del|della|dello|di|che)|"
-    r"piuttosto (che|del|della))((?: (?:il|la|lo|l|the|a|an|just|solo|only|my|mio|un|una))* \S+)"
+    r"\b(instead of|rather than|in place of|al posto (del|della|dello|dell|di)|not just|"
+    r"not only|non solo|invece (del|della|dello|di|che)|piuttosto (che|del|della))"
+    r"((?: (?:il|la|lo|l|the|a|an|just|solo|only|my|mio|un|una))* \S+)"
 )
+
+
+_LEADING_NO = re.compile(r"^\s*(?:(?:no|nope|nah)\b\s*)+")
 
 
 def other_service(
@@ -708,7 +712,12 @@ def other_service(
     said = normalize(text)
     for old in (_OLD_SERVICE, _OLD_SERVICE_WORD):
         # "a colour instead of the cut"; else "invece del taglio facciamo colore venerdì"
-        chosen = match_service(turn, old.sub(" ", said), services).one
+        left = old.sub(" ", said)
+        if left != said:
+            # "no, a colour instead of the cut": the "no" answers what is on screen; the service
+            # wanted is the one before "instead of", not one refused
+            left = _LEADING_NO.sub("", left)
+        chosen = match_service(turn, left, services).one
         if chosen is not None and chosen.id != session.service_id:
             return chosen
     return None
@@ -717,7 +726,10 @@ def other_service(
 async def change_service(turn: Turn, session: Session, event: Input, service: Service) -> Outcome:
     """A change of service mid-booking: the day (and time held) stay, unless a new one was said."""
     wish = event.wish
+    said = wish is not None
     if wish is None and session.hold is not None:
+        # The time held stays, held anew for the new service if it fits there ("no, a colour
+        # instead of the cut": the "no" is about the service, not the time).
         start = session.hold.start.astimezone(turn.tz)
         wish = Wish(day=start.date(), time=start.time())
     elif wish is None and session.offer is not None and session.offer.day is not None:
@@ -727,7 +739,7 @@ async def change_service(turn: Turn, session: Session, event: Input, service: Se
     lead = turn.t("change.service", name=service.name)
     if wish is None:
         return await ask(turn, session, Step.WHEN, lead)
-    return await search(turn, session, tentative(event, wish), lead)
+    return await search(turn, session, tentative(event, wish) if said else wish, lead)
 
 
 async def change_time(turn: Turn, session: Session, lead: str | None = None) -> Outcome:

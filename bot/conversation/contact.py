@@ -149,6 +149,9 @@ async def on_name(turn: Turn, session: Session, event: Input) -> Outcome:
         name = profile_name(turn) if event.kind is IntentKind.YES else None
         if name:
             return await contact_known(turn, replace(session, contact_name=name))
+        if len(event.text.split()) > 1 and read_name(event.text).value is None:
+            # "no idea, you pick": a refusal in words, answered as any sentence that is no name
+            return await ask(turn, session, Step.NAME, turn.t("name.problem.not_a_name"))
         return await ask(turn, session, Step.NAME)
     if shifts(event) and not is_named(event.text):
         return await shift(turn, session, later=event.kind is IntentKind.LATER)
@@ -357,8 +360,11 @@ async def on_summary(turn: Turn, session: Session, event: Input) -> Outcome:
         return await ask(turn, replace(session, contact_name=None), Step.NAME, t("name.fix"))
     if event.verb == Verb.EDIT_EMAIL:
         return await ask(turn, replace(session, contact_email=None), Step.EMAIL, t("email.fix"))
-    if event.text and session.contact_email:
-        # ".com not .org", "rossi con due s": a part of the address put right.
+    change = read_contact_change(event.text) if event.text else None
+    about_name = change is not None and change.field is ContactField.NAME
+    if event.text and session.contact_email and not about_name:
+        # ".com not .org", "rossi con due s": a part of the address put right (not when the
+        # name is said to be wrong: "il cognome è Bianchini, non Bianchi" leaves the address).
         patched = patch_address(session.contact_email, event.text) or respell(
             session.contact_email, event.text
         )
@@ -376,7 +382,6 @@ async def on_summary(turn: Turn, session: Session, event: Input) -> Outcome:
     if surname is not None:
         session = replace(session, contact_name=surname)
         return await ask(turn, session, Step.SUMMARY, t("summary.name_changed", name=surname))
-    change = read_contact_change(event.text) if event.text else None
     if change is not None and change.field is ContactField.NAME:
         if change.value is None:
             return await ask(turn, replace(session, contact_name=None), Step.NAME, t("name.fix"))

@@ -98,9 +98,11 @@ from bot.conversation.waitlist import (
 from bot.understanding import IntentKind
 from bot.understanding.contacts import (
     ContactField,
+    find_address,
     is_same_address,
     offers_phone,
     read_contact_change,
+    read_name,
 )
 from bot.understanding.intents import (
     asks_chosen_time,
@@ -109,12 +111,14 @@ from bot.understanding.intents import (
     is_nod,
 )
 from bot.understanding.questions import (
+    Question,
     QuestionKind,
     asks_about_cancelling,
+    asks_for_service,
     parse_question,
     sounds_like_question,
 )
-from bot.understanding.services import kinds_in_text
+from bot.understanding.services import kinds_in_text, service_kinds
 from bot.understanding.text import normalize
 
 __all__ = ["CONTENT_STEPS", "FLOW", "PROMPTS", "command", "dispatch"]
@@ -239,14 +243,36 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
         # about the salon's address or a thank-you.
         return await FLOW[session.step](turn, session, event)
     question = parse_question(event.text) if event.text else None
+    idle = session.step in (Step.IDLE, Step.SERVICE)
+    if question is None and idle and asks_for_service(event.text or ""):
+        # "mi fate un colore?", "can you do me a trim": the service's price, then its booking
+        # (a service not offered on its own, "me la fate una piega?", is said so by the booking)
+        asked = kinds_in_text(event.text or "")
+        if any(service_kinds(s.name) == asked for s in await turn.services()):
+            question = Question(QuestionKind.OFFER)
+    if (
+        question is not None
+        and question.kind is QuestionKind.OFFER
+        and session.flow is Flow.BOOK
+        and session.service_id is not None
+        and session.step in SERVICE_CHANGE_STEPS
+    ):
+        # "niente taglio, mi fate il colore al posto suo?" mid-booking: a change of service
+        other = other_service(turn, session, event.text or "", await turn.services())
+        if other is not None:
+            return await change_service(turn, session, event, other)
     if question is not None and kind is not IntentKind.LANGUAGE:
         # A question about the business is answered at any step where the customer is not
         # typing free content (a name, an e-mail; a reason after a cancel never gets here: its
         # step reads it first), then the step carries on.
         typed = session.step in CONTENT_STEPS and not _asks(event.text or "", session.step)
+        if typed and session.step is Step.NAME and read_name(event.text or "").value is None:
+            typed = False  # "fatemi parlare con qualcuno": no name, so the request it makes
         person = question.kind is QuestionKind.PERSON
         if session.step is Step.EMAIL and offers_phone(event.text or ""):
             typed = True  # "posso lasciarti il cellulare?": their own number, not ours
+        if session.step is Step.EMAIL and find_address(event.text or ""):
+            typed = True  # "tom dot price at gmail dot com": an address, whatever its words
         if session.step is Step.EMAIL and is_same_address(event.text or ""):
             typed = True  # "same address": the e-mail used before, not where the salon is
         if not typed and _yes_and_asks(session, event, question.kind):
@@ -258,6 +284,9 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
         if not typed:
             # "siete aperti sabato?" reads as a (weak) booking too; it is only a question.
             asked_for = kind in ACTIONS or (event.wish is not None and kind is not IntentKind.NO)
+            if question.kind is QuestionKind.OFFER and asks_for_service(event.text or ""):
+                # "mi fate i capelli più chiari?": said what it is and costs, and booked
+                asked_for = session.step in (Step.IDLE, Step.SERVICE)
             if kind is IntentKind.CANCEL and asks_about_cancelling(event.text or ""):
                 asked_for = False  # "what's your cancellation policy": asked, not a cancel
             if kind is IntentKind.BOOK and event.wish is None and session.flow is Flow.BOOK:
@@ -426,7 +455,9 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
         # "a presto" mid-flow: a goodbye, and the question stays where we left it.
         return await ask(turn, session, session.step, turn.t("goodbye.flow"))
     chatty = session.step not in CONTENT_STEPS or (
-        session.step is Step.EMAIL and "@" not in (event.text or "")
+        session.step is Step.EMAIL
+        and "@" not in (event.text or "")
+        and not find_address(event.text or "")  # "… at gmail dot com thanks": an address
     )
     nod = kind is IntentKind.YES and is_acknowledgement(event.text or "")
     suggested = session.step is Step.SERVICE and len(session.choices) == 1
@@ -448,8 +479,14 @@ async def _by_intent(turn: Turn, session: Session, event: Input) -> Outcome:
         and event.text
         and kind not in (IntentKind.CANCEL, IntentKind.LIST)
         # where a name or an e-mail is typed, only a change said as one ("sorry, I meant ...") or
-        # one that names a day too ("niente taglio, fammi la tinta sabato")
-        and (session.step not in CONTENT_STEPS or event.correction or event.wish is not None)
+        # one that names a day too ("niente taglio, fammi la tinta sabato"), or a sentence that
+        # is neither a name nor an address ("vorrei la piega al posto del colore")
+        and (
+            session.step not in CONTENT_STEPS
+            or event.correction
+            or event.wish is not None
+            or ("@" not in event.text and read_name(event.text).value is None)
+        )
     ):
         # "actually make it a colour", "si può fare il colore invece del taglio?"
         other = other_service(turn, session, event.text, await turn.services())

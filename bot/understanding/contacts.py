@@ -187,12 +187,42 @@ _NEVER_IN_NAME = _word_set(
 )
 
 
+# Words of a sentence, never of a name: verbs, conjunctions, question words, the words of a
+# refusal ("dunno", "ur call", "non saprei"), of a service or of a request for a person. One of
+# them anywhere makes the message a sentence to read for its meaning, not a name to save. Words
+# that are also names or particles ("Al", "Can", "Chi", "Ma", "Do", "Del", "Oh") are not here.
+_SENTENCE_WORDS = _word_set(
+    """
+    and or but not just also actually instead than then what which who whom how why where
+    want wanna need would could should cant can't don't dont does did have has had got
+    get i i'm im i'd i'll we you're ur u call talk speak know think guess like prefer rather
+    pick choose decide sorry pls plz lol lmao haha whatever dunno idk idc
+    anzi invece pero però che cosa come perche perché quando quanto quanta quanti
+    vorrei voglio vuoi volevo potrei posso puoi potete fate fai fatemi mettimi metti metterti
+    mettere parlare parlo dire dirti dirvi sapere saprei sai decidete decidi scegli
+    scegliete boh mah bho beh vabbe vabbè nn non niente nulla forse tipo
+    taglio colore tinta piega colpi meches schiarire cut haircut colour color trim
+    blow dry booking appointment appt appuntamento prenotazione prenotare book
+    persona human umano operatore operator staff qualcuno someone somebody
+    prezzo much
+    posto con senza with without
+    """
+)
+
+
 def _not_a_name(name: str) -> bool:
     tokens = [t.strip("'.-") for t in _plain(name).split()]
     tokens = [t for t in tokens if t]
     if not tokens or all(t in _NOT_NAMES for t in tokens):
         return True
-    if any(t in _NEVER_IN_NAME for t in tokens):
+    if any(t in _NEVER_IN_NAME or t in _SENTENCE_WORDS for t in tokens):
+        return True
+    # A name is a few words: beyond six, or three or more with an everyday word among them
+    # ("ok allora Mario Rossi va"), it is a sentence.
+    if len(tokens) > 6:
+        return True
+    everyday = [t for t in tokens if len(t) > 2 and t in _COMMON and t not in _NAME_PARTICLES]
+    if len(tokens) >= 3 and everyday:
         return True
     # Keyboard mash ("sdfg", "hjkl"): Latin letters with no vowel at all.
     latin = [t for t in tokens if t.isascii() and t.isalpha()]
@@ -474,7 +504,8 @@ _ADDRESS = re.compile(r"[^\s<>()\[\],;:\"']+\s*@\s*[^\s<>()\[\],;:\"']+")
 _NAME_WORD = r"(?:nome|name|nominativo|cognome|surname)"
 _MAIL_WORD = r"(?:e ?mail|mail|email|indirizzo(?: e ?mail)?|address|posta)"
 _CHANGE_WORD = (
-    r"(?:cambi\w*|modific\w*|corregg\w*|corretto|sbagliat\w*|sbagliat|errat\w*|chang\w*|edit|fix|"
+    r"(?:cambi\w*|modific\w*|corregg\w*|sistem\w*|aggiust\w*|corretto|sbagliat\w*|sbagliat|"
+    r"errat\w*|chang\w*|edit|fix|"
     r"wrong|correct|updat\w*|scritt\w* male|misspel\w*|spel\w* wrong|typed wrong|different|"
     r"altr[oa]|nuov[oa]|new|typo|mistake|errore|actually|invece|"
     r"not right|non (?:e )?giust\w*|non va)"
@@ -487,10 +518,10 @@ _WANTS_MAIL = re.compile(
     rf"\b{_CHANGE_WORD}\b.*\b{_MAIL_WORD}\b|\b{_MAIL_WORD}\b.*\b{_CHANGE_WORD}\b"
 )
 _NEW_NAME = re.compile(
-    r"\b(?:(?:il\s+)?(?:mio\s+)?nome\s+(?:giusto\s+|corretto\s+)?(?:è|e|é|sarebbe|"
+    r"\b(?:(?:il\s+)?(?:mio\s+)?(?:cog)?nome\s+(?:giusto\s+|corretto\s+)?(?:è|e|é|sarebbe|"
     r"dovrebbe\s+essere|era)|mi\s+chiamo|"
-    r"(?:my\s+)?name\s+(?:is|should\s+be|would\s+be|'s)|"
-    r"the\s+name\s+(?:is|should\s+be|would\s+be)|"
+    r"(?:my\s+)?(?:sur|last\s+|family\s+)?name(?:\s+(?:is|should\s+be|would\s+be)|\s*['’]s)|"
+    r"the\s+(?:sur|last\s+|family\s+)?name\s+(?:is|should\s+be|would\s+be)|"
     r"(?:metti|scrivi|usa|put|use|make\s+it)\s+(?:it\s+)?(?:il\s+nome\s+)?)\s*(?:actually\s+|invece\s+)?:?\s*"
     r"(?P<name>[^\d@,;:.!?]+?)\s*(?:,?\s*(?:grazie|please|pls|thanks|per favore))?[.!]*$",
     re.IGNORECASE,
@@ -502,7 +533,9 @@ _NEW_NAME = re.compile(
 # "underscore", "trattino basso", "dash", "trattino" are spoken too.
 _SEPARATOR = r"(?:punto|dot|underscore|trattino\s+basso|under\s+score|dash|hyphen|trattino)"
 _DICTATED = re.compile(
-    rf"([\w+-]+(?:(?:\s+{_SEPARATOR}\s+|\.)[\w+-]+)*)\s+(?:chiocciola|at)\s+"
+    # a number said after a word is part of it ("mario punto rossi 62": rossi62)
+    rf"([\w+-]+(?:\s+\d+)?(?:(?:\s+{_SEPARATOR}\s+|\.)[\w+-]+(?:\s+\d+)?)*)\s+"
+    r"(?:chiocciola|at)\s+"
     # the domain dictated or typed ("at gmail dot com", "at outlook.com")
     r"([\w-]+(?:(?:\s+(?:punto|dot)\s+|\.)[\w-]+)+)",
     re.IGNORECASE,
@@ -526,6 +559,7 @@ _BEFORE_ADDRESS = frozenset(
 
 
 def _spoken_local(local: str) -> str:
+    local = re.sub(r"\s+(?=\d)", "", local)
     local = _SPOKEN_UNDERSCORE.sub("_", local)
     local = _SPOKEN_DASH.sub("-", local)
     return _SPOKEN_DOT.sub(".", local)
@@ -735,7 +769,11 @@ def _name_after_request(text: str) -> str | None:
     parts = _AFTER_REQUEST.split(_NAME_TAIL.sub("", text.strip()).rstrip("!.?"))
     if len(parts) < 2:
         return None
-    tail = _name_run(_NAME_IS.sub("", parts[-1]).strip())
+    # "è Verdini, non Verdi": the part that says what the name is not is left out
+    said = [p for p in parts[1:] if not re.match(r"\s*(?:non|not)\b", p, re.IGNORECASE)]
+    if not said:
+        return None
+    tail = _name_run(_NAME_IS.sub("", said[-1]).strip())
     if not tail or _CHANGE.search(_plain(tail)) or re.search(r"\d|@", tail):
         return None
     value = parse_name(tail).value

@@ -193,6 +193,11 @@ _NEGATOR = r"(non|don t|dont|do not|not|doesn t|never)"
 _CANCEL = _c(
     r"\b(annull\w*|disdic\w*|disdir\w*|disdett\w*|disdic|cancell\w*|cancel\w*|elimin\w*|delete|"
     r"call off|call it off|remove (my|the|it|this|that))\b|"
+    # "pls scrap my appointment", "ditch the booking", "togli la prenotazione": a verb that drops
+    # something, said of the appointment
+    r"\b(scrap|ditch|drop|bin|scratch|toglie\w*|togli\w*|lev\w*) (il |l |la |lo |my |the |this |"
+    r"that |mio |mia |quel |quell |quella |questo |questa )?(\w+ )?(appointment|appt|booking|"
+    r"reservation|appuntament\w*|prenotazion\w*)\b|"
     r"\bnon (mi )?(serve|servira) piu\b|\bnon ho piu bisogno\b|\bno longer need\b|"
     r"\b(don t|dont|won t|wont|will not|do not) (need|be needing|require) (it( any ?more| after "
     r"all)|(the|my|that) (appointment|booking|appt)( any ?more| after all)?)\b|"
@@ -330,6 +335,11 @@ _HAVE_ONE = _c(
     r"(gia )?(prenotat[oiae]|segnat[oiae]|in agenda)\b"
 )
 _LIST = _c(
+    # "have I actually got anything booked with you?", "have we got a booking?"
+    r"\b(have|do) (i|we) (actually |already |still |even |really )?(got|have) (an? |any |anything |"
+    r"something |one )?(appointment|appt|booking|reservation|booked)s?\b|"
+    r"\bdid (i|we) (actually |already |ever |even )?(get|make|book|have) (an? |any |anything |"
+    r"something )?(appointment|appt|booking|reservation)s?\b|"
     r"\b(i miei|miei|my|le mie) (appuntament\w*|appointments|bookings|prenotazioni|reservations)\b|"
     # dev13 round: "risulta qualcosa a nome mio?", "is there a booking under my name",
     # "quand'è che devo venire?", "forgot what time my appt is"

@@ -20,6 +20,7 @@ __all__ = [
     "Question",
     "QuestionKind",
     "asks_about_cancelling",
+    "asks_for_service",
     "asks_why_needed",
     "lists_services",
     "parse_question",
@@ -120,7 +121,8 @@ _PERSON = _c(
     r"staff|voi|qualcuno del salone|il salone|una persona vera|una persona reale|il parrucchiere|"
     r"la parrucchiera|un essere umano)\b|"
     r"\b(operatore|operatrice|persona vera|persona reale|essere umano|un umano|assistenza umana)\b|"
-    r"\b(talk|speak|chat|get in touch) (to|with) (a |an |the |some )?(person|someone|somebody|"
+    r"\b(talk|speak|chat|get in touch) (to|with) (a |an |the |some )?"
+    r"(actual |real |live |proper |normal |human |member of )?(person|someone|somebody|"
     r"human|real person|real human|staff|salon|owner|manager|operator|agent|representative|"
     r"hairdresser|stylist|people|team|anyone|one of you)\b|"
     r"\b(real person|human being|a human|an operator|live agent|customer service|"
@@ -154,7 +156,8 @@ _STYLIST = _c(
     r"[a-z]+\b"
 )
 _PRICE = _c(
-    r"\b(quanto|quant) (costa|costano|costerebbe|costerebbero|viene|vengono|verrebbe|si spende|"
+    r"\b(quanto|quant) (lo |la |li |le |ci |mi |ti |vi )?"
+    r"(costa|costano|costerebbe|costerebbero|viene|vengono|verrebbe|si spende|"
     r"spendo|pago|pagherei|fa|e|chiedete|prendete|si paga)\b|\bquanto\b.*\b(costar\w*|pagar\w*)\b|"
     r"\b(prezz\w*|cost[oi]|tariff\w*|listino)\b|"
     r"\bhow much\b(?! time)|\b(price|prices|pricing|cost|costs|rates|fee|fees|charge|charges)\b|"
@@ -363,6 +366,26 @@ def parse_question(text: str) -> Question | None:
     if not found:
         return None
     return Question(found[0], weekday, tuple(found[1:]))
+
+
+# "mi fate i capelli più chiari?", "me la fate una piega?", "could you do me a colour": asked for
+# the speaker, a request for the service rather than whether it is offered.
+_FOR_ME = _c(
+    r"\b(mi|me lo|me la|me li|me le|ce lo|ce la|ci) (fate|fai|fareste|faresti|potete fare|"
+    r"puoi fare|potreste fare|potresti fare|sistemate|sistemi)\b|"
+    r"\b(potete|puoi|potreste|potresti) farmi\b|\bmi (potete|puoi|potreste|potresti) fare\b|"
+    r"\b(can|could|would|will) (you|u|ya) (please |pls )?(do|give|sort|fix|make) (me|my)\b|"
+    r"\bdo (you|u) do (me|my)\b|"
+    r"\b(do|give|sort) me (a|an|some|the)\b"
+)
+
+
+def asks_for_service(text: str) -> bool:
+    """Whether a message that names what a service does asks for it to be done to the speaker
+    ("mi fate i capelli più chiari?", "can you do me a trim"), which starts its booking."""
+    return _FOR_ME.search(" ".join(words(normalize(text)))) is not None and bool(
+        kinds_in_text(text)
+    )
 
 
 def lists_services(text: str) -> bool:
