@@ -604,6 +604,16 @@ _NO_STRONG = _c(
 )
 _UNSURE = _c(r"\b(non (lo )?so|non saprei|i don t know|i dunno|dunno|not sure|non sono sicur\w*)\b")
 _BUT = _c(r"\b(ma|pero|but|however|only if|solo se)\b")
+# "grazie anticipatamente", "vi ringrazio in anticipo", "thanks in advance": politeness, never a
+# wish to come earlier ("anticipare") or a move.
+# "mercoledì e giovedì invece non posso": "invece" straight before a refusal (no stop between)
+# contrasts the days refused with the one asked; it asks for no change ("venerdì invece? non
+# riesco giovedì" keeps its question mark and stays a change).
+_INVECE_REFUSED = re.compile(r"\binvece\s+(?=(non|nn)\b)", re.IGNORECASE)
+_THANKS_AHEAD = _c(
+    r"\b((grazie|ringrazi\w*|thanks?|thank you|thx)( \w+){0,2}? (anticipatamente|in anticipo|"
+    r"in advance)|anticipatamente( grazie| ringrazi\w*)?|in anticipo (grazie|ringrazi\w*))\b"
+)
 _THANKS = _c(
     r"\b(grazie|thanks|thank you|thank u|ta very much|ta|thx|thnx|ty|tks|ringrazio|"
     r"gentilissim\w*|cheers|much appreciated|appreciated|appreciate it|much obliged|"
@@ -788,10 +798,11 @@ def _parse(text: str, language: str) -> Intent | None:
     smiled = any(ch in _SMILES for ch in raw)
     for emoji, word in _EMOJI.items():
         raw = raw.replace(emoji, word)
+    raw = _INVECE_REFUSED.sub("", raw)
     tokens = [_fix(t) for t in words(normalize(raw))]
     if not tokens:
         return Intent(IntentKind.YES) if smiled else None
-    s = " ".join(tokens)
+    s = _THANKS_AHEAD.sub("grazie", " ".join(tokens))
     core = _core(tokens)
 
     if _BOOK_DROPPED.search(s) and not _CANCEL.search(s):
@@ -882,6 +893,7 @@ def is_acknowledgement(text: str) -> bool:
     smiled = any(ch in _SMILES for ch in raw)
     for emoji, word in _EMOJI.items():
         raw = raw.replace(emoji, word)
+    raw = _INVECE_REFUSED.sub("", raw)
     tokens = [_fix(t) for t in words(normalize(raw))]
     if not tokens:
         return smiled
@@ -896,6 +908,7 @@ def is_small_talk(text: str) -> bool:
     raw = text.strip()
     for emoji, word in _EMOJI.items():
         raw = raw.replace(emoji, word)
+    raw = _INVECE_REFUSED.sub("", raw)
     tokens = [_fix(t) for t in words(normalize(raw))]
     if not tokens:
         return bool(raw) and not any(ch.isalnum() for ch in raw)

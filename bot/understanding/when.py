@@ -1245,8 +1245,17 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
             # The day a correction brings is the wish; what follows it is about the day after
             # ("actually no, tuesday, I work mondays"), unless it says no to this one outright.
             d.busy = refused or bool(after & _NO_TO_IT)
+    # "lunedì e martedì non posso", "thursday or friday won't work": days joined by "e"/"or"
+    # share the refusal said after the last of them.
+    for d, nxt in reversed(list(itertools.pairwise(dates))):
+        between = tok[d.end : nxt.start]
+        if nxt.busy and between and all(w in _JOINED for w in between):
+            d.busy = True
     kept = [d for d in dates if not d.busy]
     return kept or dates
+
+
+_JOINED = _words("e ed and o or ne nor")
 
 
 def _start_of(dates: list[_Mention], k: int, default: int) -> int:
