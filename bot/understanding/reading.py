@@ -547,8 +547,10 @@ def _before_after_that(s: str, when: When | None, now: datetime, language: str) 
     asked = parse_when(tail, now=now, language="en")
     if asked is None or asked.window is None:
         return when
-    if _names_a_day(tail, tail, now.date(), now, language):
+    if _names_a_day(tail, tail, now.date(), now, language) and asked.date == when.date:
         return replace(asked, approximate=False)
+    # "a cut wednesday after that? tuesday's no good": the day read from the whole message (the
+    # day refused dropped out) keeps the window
     return replace(when, time=None, window=asked.window, approximate=False)
 
 

@@ -35,6 +35,7 @@ from bot.understanding.exclusions import (
     excluded_span,
     this_week_refused,
 )
+from bot.understanding.refusals import refused_days
 from bot.understanding.text import closest, normalize
 from bot.understanding.weekdays import weekends_left_out, without_weekdays_words
 
@@ -1245,6 +1246,12 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
             # The day a correction brings is the wish; what follows it is about the day after
             # ("actually no, tuesday, I work mondays"), unless it says no to this one outright.
             d.busy = refused or bool(after & _NO_TO_IT)
+    # "Thursday I'm at work all day", "tuesday I can't", "neither of those will do"
+    for d, by_reason in zip(
+        dates, refused_days(tok, [(d.start, d.end) for d in dates]), strict=True
+    ):
+        mended = any(d is c for c in correcting)  # its reason is about the day it replaces
+        d.busy = d.busy or (by_reason and not mended and not _moved_to(tok, d))
     # "lunedì e martedì non posso", "thursday or friday won't work": days joined by "e"/"or"
     # share the refusal said after the last of them.
     for d, nxt in reversed(list(itertools.pairwise(dates))):

@@ -47,3 +47,55 @@ async def test_thanks_in_advance_in_a_fresh_chat_is_a_booking_in_english(
     await chat.say(message)
     assert "to move" not in chat.text
     assert f"free times on {day}" in chat.text.replace("Free", "free")
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        (
+            "could I book a taglio for saturday morning? friday I'm stuck at the office and "
+            "thursday is my son's recital, so neither works",
+            "Saturday 28 November between 9:00 and 12:00",
+        ),
+        (
+            "a taglio on thursday please, wednesday I can't as I have the doctor",
+            "Thursday 26 November",
+        ),
+        (
+            "I get off work at 4. a taglio friday after that? thursday won't do, I'm at the gym",
+            "Friday 27 November between 16:00 and 19:00",
+        ),
+    ],
+)
+async def test_days_refused_with_a_reason_give_way_to_the_day_asked_in_english(
+    harness: Harness, message: str, shown: str
+) -> None:
+    chat = english(harness)
+    await chat.say(message)
+    assert f"free times on {shown}:" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        (
+            "vorrei un taglio sabato mattina, venerdì sono in ufficio tutto il giorno",
+            "sabato 28 novembre tra le 9:00 e le 12:00",
+        ),
+        (
+            "un taglio giovedì pomeriggio? mercoledì ho il dentista e martedì la recita di mio "
+            "figlio, quindi nessuno dei due",
+            "giovedì 26 novembre tra le 12:00 e le 18:00",
+        ),
+        (
+            "stacco dal lavoro alle 4, si può fare un taglio venerdì dopo quell'ora? giovedì "
+            "lavoro fino a tardi",
+            "venerdì 27 novembre tra le 16:00 e le 19:00",
+        ),
+    ],
+)
+async def test_days_refused_with_a_reason_give_way_to_the_day_asked_in_italian(
+    chat: Chat, message: str, shown: str
+) -> None:
+    await chat.say(message)
+    assert f"orari liberi per {shown}:" in chat.text
