@@ -52,13 +52,15 @@ _NEITHER = (
     ("ne", "l", "uno", "ne", "l", "altro"),
 )
 _CLAUSE = 8
+# Words between an event and the day it is on ("a wedding on sunday", "la recita di sabato").
+_TO_THE_DAY = _words("on il the di this next questo questa la lo del della that")
 
 
 def _reason(clause: Sequence[str], next_day: bool) -> bool:
     for k, w in enumerate(clause):
-        if w.startswith("DP"):
+        if w.startswith("DP") and k <= 2:
             return False  # "the 10th in the morning as I work lates": the reason is for a part
-        if next_day and len(clause) - k <= 3:
+        if w in _REASONS and next_day and set(clause[k + 1 :]) <= _TO_THE_DAY:
             return False  # "…because I have a wedding on sunday": the day after it is the busy one
         if w == "AFTER" and k + 1 < len(clause) and clause[k + 1] in _LATE:
             return True

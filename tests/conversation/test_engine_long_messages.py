@@ -65,6 +65,10 @@ async def test_thanks_in_advance_in_a_fresh_chat_is_a_booking_in_english(
             "I get off work at 4. a taglio friday after that? thursday won't do, I'm at the gym",
             "Friday 27 November between 16:00 and 19:00",
         ),
+        (
+            "a taglio monday? saturday is no good because of football and tuesday I'm away",
+            "Monday 30 November",
+        ),
     ],
 )
 async def test_days_refused_with_a_reason_give_way_to_the_day_asked_in_english(
@@ -91,6 +95,10 @@ async def test_days_refused_with_a_reason_give_way_to_the_day_asked_in_english(
             "stacco dal lavoro alle 4, si può fare un taglio venerdì dopo quell'ora? giovedì "
             "lavoro fino a tardi",
             "venerdì 27 novembre tra le 16:00 e le 19:00",
+        ),
+        (
+            "un taglio venerdì? giovedì non va bene perché ho la palestra e sabato sono via",
+            "venerdì 27 novembre",
         ),
     ],
 )
