@@ -1057,6 +1057,10 @@ def _layer(text: str, now: datetime) -> When | None:
         # "i can't do mornings so after 2": nor does it make the hour a morning one.
         wanted = [m for k, m in enumerate(parts) if not _refused_part(tok, parts, k)]
         parts = wanted or (parts if len(parts) > 1 else [])
+    if alternatives and any(m.kind in _CLOCK_KINDS and _owner(m, dates) is dates[0] for m in mine):
+        # "giovedì dopo le sei, altrimenti sabato mattina": the fallback's part of the day does
+        # not make the first day's hour a morning one
+        parts = [m for m in parts if _owner(m, dates) is dates[0]]
     part = parts[0].part if parts else None
     minutes = next((m for m in mine if m.kind == "minutes"), None)
     if minutes is not None:

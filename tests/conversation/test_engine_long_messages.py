@@ -107,3 +107,46 @@ async def test_days_refused_with_a_reason_give_way_to_the_day_asked_in_italian(
 ) -> None:
     await chat.say(message)
     assert f"orari liberi per {shown}:" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        (
+            "a taglio wednesday after 5, or else saturday morning",
+            "Wednesday 25 November between 17:00",
+        ),
+        (
+            "a taglio thursday after 4 if you can, otherwise friday morning",
+            "Thursday 26 November between 16:00",
+        ),
+        ("taglio on friday after six, or monday morning", "Friday 27 November between 18:00"),
+    ],
+)
+async def test_a_fallback_days_part_leaves_the_first_days_hour_in_english(
+    harness: Harness, message: str, shown: str
+) -> None:
+    chat = english(harness)
+    await chat.say(message)
+    assert f"free times on {shown} and 19:00:" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        (
+            "un taglio mercoledì dopo le 5, sennò venerdì mattina",
+            "mercoledì 25 novembre tra le 17:00",
+        ),
+        (
+            "vorrei un taglio giovedì dopo le quattro, altrimenti va bene anche lunedì mattina",
+            "giovedì 26 novembre tra le 16:00",
+        ),
+        ("taglio venerdì dopo le sei o se no sabato mattina", "venerdì 27 novembre tra le 18:00"),
+    ],
+)
+async def test_a_fallback_days_part_leaves_the_first_days_hour_in_italian(
+    chat: Chat, message: str, shown: str
+) -> None:
+    await chat.say(message)
+    assert f"orari liberi per {shown} e le 19:00:" in chat.text
