@@ -1317,10 +1317,28 @@ def _refused_part(tok: tuple[str, ...], parts: list[_Mention], k: int) -> bool:
     "la mattina non posso", "mornings I work"); words right after one part belong to it, not
     to the next ("la mattina nn posso, pomeriggio?")."""
     m = parts[k]
+    if _not_the(tok, m.start) is not None:
+        return True  # "in the morning, not the afternoon"
     low = max(m.start - 3, parts[k - 1].end + 3 if k else 0)
     high = min(m.end + 3, parts[k + 1].start if k + 1 < len(parts) else len(tok))
+    if k + 1 < len(parts):
+        high = min(high, _not_the(tok, parts[k + 1].start) or high)
     around = set(tok[low : m.start]) | set(tok[m.end : high])
     return bool(around & _PART_REFUSED)
+
+
+_ARTICLE = _words("the il la in nel nella di of al")
+
+
+def _not_the(tok: tuple[str, ...], start: int) -> int | None:
+    """Where a "not" that refuses the part of the day at `start` stands ("not the afternoon",
+    "non il pomeriggio"): a "not" then an article right before it."""
+    j = start - 1
+    while j >= 0 and start - j <= 2 and tok[j] in _ARTICLE:
+        j -= 1
+    if j < start - 1 and j >= 0 and tok[j] in ("not", "non", "nn"):
+        return j
+    return None
 
 
 def _corrects(between: tuple[str, ...]) -> bool:

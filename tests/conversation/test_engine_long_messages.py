@@ -150,3 +150,55 @@ async def test_a_fallback_days_part_leaves_the_first_days_hour_in_italian(
 ) -> None:
     await chat.say(message)
     assert f"orari liberi per {shown} e le 19:00:" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        (
+            "a taglio next week, preferably wednesday 2nd december in the afternoon not the "
+            "morning",
+            "Wednesday 2 December between 12:00 and 18:00",
+        ),
+        (
+            "taglio on monday 30th november please, in the morning, not the afternoon",
+            "Monday 30 November between 9:00 and 12:00",
+        ),
+        (
+            "sometime next week for a taglio - friday 4 december if poss, afternoon not the "
+            "morning",
+            "Friday 4 December between 12:00 and 18:00",
+        ),
+    ],
+)
+async def test_a_date_and_a_part_not_refused_win_over_the_week_in_english(
+    harness: Harness, message: str, shown: str
+) -> None:
+    chat = english(harness)
+    await chat.say(message)
+    assert f"free times on {shown}:" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        (
+            "la settimana prossima un taglio, magari mercoledì 2 dicembre di pomeriggio, non la "
+            "mattina",
+            "mercoledì 2 dicembre tra le 12:00 e le 18:00",
+        ),
+        (
+            "un taglio lunedì 30 novembre, la mattina e non il pomeriggio",
+            "lunedì 30 novembre tra le 9:00 e le 12:00",
+        ),
+        (
+            "settimana prossima un taglio, meglio venerdì 4 dicembre al pomeriggio, non di mattina",
+            "venerdì 4 dicembre tra le 12:00 e le 18:00",
+        ),
+    ],
+)
+async def test_a_date_and_a_part_not_refused_win_over_the_week_in_italian(
+    chat: Chat, message: str, shown: str
+) -> None:
+    await chat.say(message)
+    assert f"orari liberi per {shown}:" in chat.text
