@@ -1354,7 +1354,7 @@ def _period(tok: tuple[str, ...], today: date) -> tuple[date, date, bool] | None
     """A period without a day (rule 16): a week, part of a week, a weekend, a month or part of
     it, the Christmas holidays, as its first day still ahead, its last day, and False; a period
     wholly behind today ("last week", "earlier this week": rule 17) as its days and True."""
-    part = next((t for t in tok if t in ("PSTART", "PMID", "PEND")), None)
+    part = next((t for t in tok if t in ("PSTART", "PMID", "PEND", "PLASTW")), None)
     span: tuple[date, date] | None = None
     monday = today - timedelta(days=today.weekday())
     if "LASTWEEK" in tok:
@@ -1431,8 +1431,11 @@ def _period(tok: tuple[str, ...], today: date) -> tuple[date, date, bool] | None
                 end = 10
             elif part == "PMID":
                 first, end = 11, 20
-            elif part == "PEND":
-                first = days - 6  # the end of a month is its last seven days
+            elif part == "PEND" and named is not None:
+                first = 21  # "fine gennaio", "late jan": the named month's last third
+            elif part in ("PEND", "PLASTW"):
+                # "fine mese", "the last week of december": the last seven days
+                first = days - 6
             span = (month_start.replace(day=first), month_start.replace(day=end))
     if span is None:
         return None

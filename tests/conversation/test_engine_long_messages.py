@@ -202,3 +202,34 @@ async def test_a_date_and_a_part_not_refused_win_over_the_week_in_italian(
 ) -> None:
     await chat.say(message)
     assert f"orari liberi per {shown}:" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        ("a taglio late dec", "Monday 21 December"),
+        ("taglio mid jan please", "Monday 11 January 2027"),
+        ("sometime late in jan for a taglio?", "Thursday 21 January 2027"),
+    ],
+)
+async def test_early_mid_late_month_are_its_thirds_in_english(
+    harness: Harness, message: str, shown: str
+) -> None:
+    chat = english(harness)
+    await chat.say(message)
+    assert f"free times on {shown}:" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        ("un taglio a fine dicembre", "lunedì 21 dicembre"),
+        ("verso fine gennaio un taglio", "giovedì 21 gennaio 2027"),
+        ("un taglio per metà gennaio", "lunedì 11 gennaio 2027"),
+    ],
+)
+async def test_early_mid_late_month_are_its_thirds_in_italian(
+    chat: Chat, message: str, shown: str
+) -> None:
+    await chat.say(message)
+    assert f"orari liberi per {shown}:" in chat.text
