@@ -248,6 +248,7 @@ _INSTEAD = _c(
     r"(?<!non )(?<!nn )potrei venire|(?<!non )(?<!nn )posso passare|any good|"
     r"va bene (lo stesso|invece)|(?<!non )si puo|(?<!non )si potrebbe)\b"
 )
+_INSTEAD_SAID = _c(r"\b(invece|instead)\b")
 _MOVE = _c(
     r"\b(spost\w*|(?<!in )anticip\w*|posticip\w*|rimand\w*|rinvi\w*|reschedul\w*|postpon\w*|"
     r"move|moving|moved|bring (\w+ ){0,3}?(forward|fwd)|"
@@ -835,7 +836,8 @@ def _parse(text: str, language: str) -> Intent | None:
             return Intent(IntentKind.EARLIER)
         if _LATER.search(s) or (_DOPO.search(s) and not _DOPO_NOT_LATER.search(s)):
             return Intent(IntentKind.LATER)
-    if _BOOK_WEAK.search(s):
+    if _BOOK_WEAK.search(s) and not _INSTEAD_SAID.search(s):
+        # ("could I come saturday instead": a change, read with what is booked or held)
         return Intent(IntentKind.BOOK)
     if in_range:
         return None
@@ -960,6 +962,15 @@ def asks_chosen_time(text: str) -> bool:
     """Whether a message asks back the day or time being booked ("a che ora avevo scelto?")."""
     # The words as typed: the typo fixes would read "ho preso" as "ho presto".
     return _CHOSEN.search(" ".join(words(normalize(text)))) is not None
+
+
+# "ok perfetto, allora ci vediamo giovedì", "see you thursday then": a goodbye that names a day
+_SEE_YOU = _c(r"\b(ci vediamo|ci si vede|see you|see ya|a presto)\b")
+
+
+def says_see_you(text: str) -> bool:
+    """Whether a message takes leave until a day ("ci vediamo giovedì", "see you on the 26th")."""
+    return _SEE_YOU.search(" ".join(words(normalize(text)))) is not None
 
 
 def asks_to_wait(text: str) -> bool:

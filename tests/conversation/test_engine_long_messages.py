@@ -233,3 +233,87 @@ async def test_early_mid_late_month_are_its_thirds_in_italian(
 ) -> None:
     await chat.say(message)
     assert f"orari liberi per {shown}:" in chat.text
+
+
+async def booked_thursday_at_10(chat: Chat, english_words: bool) -> None:
+    """A Taglio booked for Thursday 26 November at 10:00, the appointments then on screen."""
+    if english_words:
+        await chat.say("a taglio thursday 26 november at 10")
+        await chat.press("Emma Clarke")
+        await chat.say("emma.clarke@example.org")
+        await chat.press("Confirm")
+        await chat.press("My appointments")
+    else:
+        await chat.say("un taglio giovedì 26 novembre alle 10")
+        await chat.press("Mario Rossi")
+        await chat.say("mario.rossi@example.com")
+        await chat.press("Conferma")
+        await chat.press("I miei appuntamenti")
+
+
+@pytest.mark.parametrize(
+    ("message", "target"),
+    [
+        ("could we come friday instead? at the same time", "Friday 27 November at 10:00"),
+        ("can I pop in on wednesday instead, same time please", "Wednesday 25 November at 10:00"),
+        ("could i come saturday the 28th instead - same hour", "Saturday 28 November at 10:00"),
+    ],
+)
+async def test_coming_another_day_instead_is_a_move_in_english(
+    harness: Harness, message: str, target: str
+) -> None:
+    chat = english(harness)
+    await booked_thursday_at_10(chat, english_words=True)
+    await chat.say(message)
+    assert f"from Thursday 26 November at 10:00 to {target}?" in chat.text
+    assert len(harness.world.appointments) == 1
+
+
+@pytest.mark.parametrize(
+    ("message", "target"),
+    [
+        ("potrei passare venerdì invece? alla stessa ora", "venerdì 27 novembre alle 10:00"),
+        ("posso venire sabato invece, stessa ora", "sabato 28 novembre alle 10:00"),
+        ("possiamo venire mercoledì invece? sempre quell'ora", "mercoledì 25 novembre alle 10:00"),
+    ],
+)
+async def test_coming_another_day_instead_is_a_move_in_italian(
+    harness: Harness, chat: Chat, message: str, target: str
+) -> None:
+    await booked_thursday_at_10(chat, english_words=False)
+    await chat.say(message)
+    assert f"da giovedì 26 novembre alle 10:00 a {target}?" in chat.text
+    assert len(harness.world.appointments) == 1
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["great, see you thursday!", "perfect, see you on the 26th then", "lovely see ya thurs"],
+)
+async def test_see_you_on_the_appointments_day_is_a_goodbye_in_english(
+    harness: Harness, message: str
+) -> None:
+    chat = english(harness)
+    await booked_thursday_at_10(chat, english_words=True)
+    await chat.say(message)
+    assert chat.text == "See you on Thursday 26 November! We'll be expecting you at 10:00."
+    assert "Book" in chat.labels()
+    assert len(harness.world.appointments) == 1
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "va benissimo, ci vediamo giovedì",
+        "ottimo allora ci vediamo il 26",
+        "ok ci si vede giovedi!",
+    ],
+)
+async def test_see_you_on_the_appointments_day_is_a_goodbye_in_italian(
+    harness: Harness, chat: Chat, message: str
+) -> None:
+    await booked_thursday_at_10(chat, english_words=False)
+    await chat.say(message)
+    assert chat.text == "A giovedì 26 novembre, allora! Ti aspettiamo alle 10:00."
+    assert "Prenota" in chat.labels()
+    assert len(harness.world.appointments) == 1
