@@ -376,6 +376,12 @@ _PHRASE_LIST: list[tuple[str, str]] = [
         r"invece (?:di|che|del|della)|anziche|al posto (?:di|del|della)|instead of|rather than",
         "INSTEAD",
     ),
+    # "at 10, no wait, make that 12": the number after "make that" is the time corrected to
+    (
+        r"make (?:that|it)(?= \d{1,2}(?:[:.]\d{2})?(?: ?[ap]m)?"
+        r"(?: (?:please|pls|instead|then|thanks|thx|o clock|on|tomorrow|today)\b|$))",
+        "make that AT",
+    ),
     (r"appuntamento|appuntamenti|prenotazione|appointment|appt|booking|reservation", "APPT"),
 ]
 _MONTH_WORDS = "|".join(sorted((m for m in _MONTHS if len(m) > 3), key=len, reverse=True))

@@ -88,7 +88,8 @@ _REFUSED_BY_VERB = _c(
 )
 _REASON_AFTER = re.compile(
     r"^ (because|bc|cos|cause|since|as|perche|per via|visto che|dato che)\b"
-    r"(.*? (and|but|e|ma)(?= )|.*$)"
+    # a short reason only, up to the next clause ("…, any day next week would do" stays)
+    r"((?: \w+){0,5}? (and|but|e|ma)(?= )|(?: \w+){0,5}$)"
 )
 # "and the friday?", "e il venerdì?", "the wednesday of that week", "il mercoledì di quella
 # settimana": a weekday with an article, while a later day is being talked about, is that

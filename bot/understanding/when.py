@@ -126,6 +126,7 @@ _SELF_CORRECTION = (
     ("i", "mean"),
     ("wait",),
     ("aspetta",),
+    ("aspe",),
     ("o", "meglio"),
     ("no", "meglio"),
     ("or", "rather"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conversation.engine_chat import Chat, Harness
+from tests.conversation.engine_chat import ROME, Chat, Harness
 
 
 def english(harness: Harness) -> Chat:
@@ -317,3 +317,38 @@ async def test_see_you_on_the_appointments_day_is_a_goodbye_in_italian(
     assert chat.text == "A giovedì 26 novembre, allora! Ti aspettiamo alle 10:00."
     assert "Prenota" in chat.labels()
     assert len(harness.world.appointments) == 1
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "a taglio wednesday at 9, no wait, make that 11",
+        "taglio on wednesday 25th at 9.. actually make it 11 please",
+        "wednesday at 9 for a taglio - sorry, make that 11",
+    ],
+)
+async def test_a_time_corrected_in_the_same_message_is_the_one_held_in_english(
+    harness: Harness, message: str
+) -> None:
+    chat = english(harness)
+    await chat.say(message)
+    [hold] = harness.world.holds.values()
+    assert "Wednesday 25 November at 11:00" in chat.text
+    assert hold.start.astimezone(ROME).hour == 11
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "un taglio mercoledì alle 9... no aspe, meglio le 11",
+        "mercoledì alle 9 un taglio, anzi no le 11",
+        "taglio mercoledì 25 alle 9, aspe no, meglio le 11",
+    ],
+)
+async def test_a_time_corrected_in_the_same_message_is_the_one_held_in_italian(
+    harness: Harness, chat: Chat, message: str
+) -> None:
+    await chat.say(message)
+    [hold] = harness.world.holds.values()
+    assert "mercoledì 25 novembre alle 11:00" in chat.text
+    assert hold.start.astimezone(ROME).hour == 11
