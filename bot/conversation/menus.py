@@ -29,7 +29,7 @@ from bot.conversation.questions import talk_to_person
 from bot.conversation.session import Flow, Session, Step, Wish
 from bot.conversation.turn import Turn
 from bot.understanding import IntentKind
-from bot.understanding.intents import is_acknowledgement
+from bot.understanding.intents import is_acknowledgement, says_see_you
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,9 @@ async def on_idle(turn: Turn, session: Session, event: Input) -> Outcome:
     if kind is IntentKind.GOODBYE and (event.wish is None or event.wish.time is None):
         # A goodbye gets a goodbye: the menu's buttons stay, without its question.
         return session, quiet_menu(turn, t("goodbye"))
+    see_you = await see_you_on_its_day(turn, event)
+    if see_you is not None:
+        return session, see_you
     nudged = await nudge_on_its_day(turn, session, event) or await day_beside(turn, session, event)
     if nudged is not None:
         return nudged
@@ -170,6 +173,21 @@ async def day_beside(turn: Turn, session: Session, event: Input) -> Outcome | No
     return await start_change(
         turn, session, Flow.MOVE, wish=wish, appointment_id=entries[0].appointment_id
     )
+
+
+async def see_you_on_its_day(turn: Turn, event: Input) -> list[Reply] | None:
+    """ "Ok perfetto, allora ci vediamo giovedì" with Thursday's appointment booked: a goodbye
+    that says the appointment back, not a new booking for that day."""
+    wish = event.wish
+    if wish is None or wish.time is not None or not says_see_you(event.text or ""):
+        return None
+    for entry in await upcoming(turn, refresh=False):
+        if turn.local_day(entry.start) == wish.day:
+            line = turn.t(
+                "goodbye.on_its_day", day=turn.day(wish.day), time=turn.clock_time(entry.start)
+            )
+            return quiet_menu(turn, line)
+    return None
 
 
 def quiet_menu(turn: Turn, text: str) -> list[Reply]:

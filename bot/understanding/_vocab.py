@@ -231,7 +231,8 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     (
         r"(?:all |agli |ad |a )?inizi[oa] (?:della |del |di |dell )?"
         r"|(?:at |in )?the (?:beginning|start) of(?: the)?|(?:at )?(?:beginning|start) of(?: the)?"
-        r"|early(?: in)?(?: the)?(?= (?:next|this|settimana|prossima|mese|month|week|_MONTHS_))",
+        r"|early(?: in)?(?: the)?(?= (?:next|this|settimana|prossima|mese|month|week|_MONTHS_|"
+        r"_MONTH_ABBR_))",
         "PSTART",
     ),
     # "i primi giorni della settimana prossima", "the first few days of january"
@@ -250,14 +251,14 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     ),
     (
         r"(?:a |verso )?meta (?:della |del |di |dell )?|(?:in the )?middle of(?: the)?"
-        r"|mid(?: in)?(?: the)?|mid ?week(?= (?:next|this|nxt|settimana|della|di))",
+        r"|mid(?: in)?(?: the)?|mid ?week(?= (?:next|this|nxt|settimana|della|di|_MONTH_ABBR_))",
         "PMID",
     ),
     (
         r"(?:alla |verso |a )?fine (?:della |del |di |dell )?"
         r"(?=settimana|prossima|mese|questa|questo|_MONTHS_)"
         r"|(?:at |towards |toward |by )?the end of(?: the)?|end of(?: the)?"
-        r"|late(?: in)?(?: the)?(?= (?:next|this|_MONTHS_))",
+        r"|late(?: in)?(?: the)?(?= (?:next|this|_MONTHS_|_MONTH_ABBR_))",
         "PEND",
     ),
     (r"sometime in|some time in|nel mese di|in the month of|durante", ""),
@@ -322,7 +323,7 @@ _PHRASE_LIST: list[tuple[str, str]] = [
     (
         r"(?:the )?(?:last|final) week (?:of|in)(?= (?:_MONTHS_))"
         r"|(?:l )?ultima settimana (?:di|del mese di)(?= (?:_MONTHS_))",
-        "PEND",
+        "PLASTW",
     ),
     (
         r"(?:della |di |the |of )?(?:settimana scorsa|scorsa settimana|settimana passata"
@@ -375,9 +376,17 @@ _PHRASE_LIST: list[tuple[str, str]] = [
         r"invece (?:di|che|del|della)|anziche|al posto (?:di|del|della)|instead of|rather than",
         "INSTEAD",
     ),
+    # "at 10, no wait, make that 12": the number after "make that" is the time corrected to
+    (
+        r"make (?:that|it)(?= \d{1,2}(?:[:.]\d{2})?(?: ?[ap]m)?"
+        r"(?: (?:please|pls|instead|then|thanks|thx|o clock|on|tomorrow|today)\b|$))",
+        "make that AT",
+    ),
     (r"appuntamento|appuntamenti|prenotazione|appointment|appt|booking|reservation", "APPT"),
 ]
 _MONTH_WORDS = "|".join(sorted((m for m in _MONTHS if len(m) > 3), key=len, reverse=True))
+# "late jan", "early feb": short month names, read as months only after early/mid/late
+_MONTH_ABBR = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sept|sep|oct|nov|dec)\b"
 _WEEKDAY_WORDS = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
 # Holidays named by a word of their own (their dates are the phrases above).
 _HOLIDAYS = (
@@ -387,6 +396,7 @@ _HOLIDAYS = (
 _PHRASE_LIST = [
     (
         p.replace("_MONTHS_", _MONTH_WORDS)
+        .replace("_MONTH_ABBR_", _MONTH_ABBR)
         .replace("_WEEKDAYS_", _WEEKDAY_WORDS)
         .replace("_HOLIDAYS_", _HOLIDAYS),
         r,

@@ -86,6 +86,11 @@ _REFUSED_BY_VERB = _c(
     # "doesnt work", "won't suit me": the verb refused goes with the refusal, not with what follows
     r"(?: (?:work|works|suit|suits|fit|fits)(?: me| for me| for us)?\b)?"
 )
+_REASON_AFTER = re.compile(
+    r"^ (because|bc|cos|cause|since|as|perche|per via|visto che|dato che)\b"
+    # a short reason only, up to the next clause ("…, any day next week would do" stays)
+    r"((?: \w+){0,5}? (and|but|e|ma)(?= )|(?: \w+){0,5}$)"
+)
 # "and the friday?", "e il venerdì?", "the wednesday of that week", "il mercoledì di quella
 # settimana": a weekday with an article, while a later day is being talked about, is that
 # day's week, not the first such weekday from today.
@@ -116,7 +121,9 @@ def asked_over_refused(s: str, when: When | None, now: datetime, language: str) 
     # "la settimana prossima, ma di lunedì non posso" already read as next week without Monday
     kept_out = said is not None and when.last is not None and when.date != said.date
     if refused is not None and said is not None and not kept_out:
-        rest = f"{s[: refused.start('day')]} {s[refused.end() :]}"
+        # "friday is no good because of the gym": the reason goes with the day refused
+        after = _REASON_AFTER.sub("", s[refused.end() :], count=1)
+        rest = f"{s[: refused.start('day')]} {after}"
         other = parse_when(rest, now=now, language=language)
         if other is not None and (other.date != said.date or other.last is not None):
             when = other if other.previous is not None else replace(other, previous=said.date)

@@ -79,6 +79,8 @@ def _after_leaves_out(after: Sequence[str]) -> bool:
     for k, w in enumerate(after):
         if w == "AFTER" and k + 1 < len(after) and after[k + 1] in _LATE:
             return True  # "lavoro fino a tardi" reads as free only "after late"
+        if w in _LEAVE_OUT_AFTER and any(p.startswith("DP") for p in after[:k]):
+            return False  # "tuesday in the morning, not the afternoon": the "not" is for a part
         if w in _LEAVE_OUT_AFTER:
             nxt = after[k + 1] if k + 1 < len(after) else ""
             if set(after[k + 1 :]) & _LATE:

@@ -253,6 +253,7 @@ _INSTEAD = _c(
     r"(?<!non )(?<!nn )potrei venire|(?<!non )(?<!nn )posso passare|any good|"
     r"va bene (lo stesso|invece)|(?<!non )si puo|(?<!non )si potrebbe)\b"
 )
+_INSTEAD_SAID = _c(r"\b(invece|instead)\b")
 _MOVE = _c(
     r"\b(spost\w*|(?<!in )anticip\w*|posticip\w*|rimand\w*|rinvi\w*|reschedul\w*|postpon\w*|"
     r"move|moving|moved|bring (\w+ ){0,3}?(forward|fwd)|"
@@ -614,6 +615,16 @@ _NO_STRONG = _c(
 )
 _UNSURE = _c(r"\b(non (lo )?so|non saprei|i don t know|i dunno|dunno|not sure|non sono sicur\w*)\b")
 _BUT = _c(r"\b(ma|pero|but|however|only if|solo se)\b")
+# "grazie anticipatamente", "vi ringrazio in anticipo", "thanks in advance": politeness, never a
+# wish to come earlier ("anticipare") or a move.
+# "mercoledì e giovedì invece non posso": "invece" straight before a refusal (no stop between)
+# contrasts the days refused with the one asked; it asks for no change ("venerdì invece? non
+# riesco giovedì" keeps its question mark and stays a change).
+_INVECE_REFUSED = re.compile(r"\binvece\s+(?=(non|nn)\b)", re.IGNORECASE)
+_THANKS_AHEAD = _c(
+    r"\b((grazie|ringrazi\w*|thanks?|thank you|thx)( \w+){0,2}? (anticipatamente|in anticipo|"
+    r"in advance)|anticipatamente( grazie| ringrazi\w*)?|in anticipo (grazie|ringrazi\w*))\b"
+)
 _THANKS = _c(
     r"\b(grazie|thanks|thank you|thank u|ta very much|ta|thx|thnx|ty|tks|ringrazio|"
     r"gentilissim\w*|cheers|much appreciated|appreciated|appreciate it|much obliged|"
@@ -798,10 +809,11 @@ def _parse(text: str, language: str) -> Intent | None:
     smiled = any(ch in _SMILES for ch in raw)
     for emoji, word in _EMOJI.items():
         raw = raw.replace(emoji, word)
+    raw = _INVECE_REFUSED.sub("", raw)
     tokens = [_fix(t) for t in words(normalize(raw))]
     if not tokens:
         return Intent(IntentKind.YES) if smiled else None
-    s = " ".join(tokens)
+    s = _THANKS_AHEAD.sub("grazie", " ".join(tokens))
     core = _core(tokens)
 
     if _BOOK_DROPPED.search(s) and not _CANCEL.search(s):
@@ -834,7 +846,8 @@ def _parse(text: str, language: str) -> Intent | None:
             return Intent(IntentKind.EARLIER)
         if _LATER.search(s) or (_DOPO.search(s) and not _DOPO_NOT_LATER.search(s)):
             return Intent(IntentKind.LATER)
-    if _BOOK_WEAK.search(s):
+    if _BOOK_WEAK.search(s) and not _INSTEAD_SAID.search(s):
+        # ("could I come saturday instead": a change, read with what is booked or held)
         return Intent(IntentKind.BOOK)
     if in_range:
         return None
@@ -892,6 +905,7 @@ def is_acknowledgement(text: str) -> bool:
     smiled = any(ch in _SMILES for ch in raw)
     for emoji, word in _EMOJI.items():
         raw = raw.replace(emoji, word)
+    raw = _INVECE_REFUSED.sub("", raw)
     tokens = [_fix(t) for t in words(normalize(raw))]
     if not tokens:
         return smiled
@@ -906,6 +920,7 @@ def is_small_talk(text: str) -> bool:
     raw = text.strip()
     for emoji, word in _EMOJI.items():
         raw = raw.replace(emoji, word)
+    raw = _INVECE_REFUSED.sub("", raw)
     tokens = [_fix(t) for t in words(normalize(raw))]
     if not tokens:
         return bool(raw) and not any(ch.isalnum() for ch in raw)
@@ -957,6 +972,15 @@ def asks_chosen_time(text: str) -> bool:
     """Whether a message asks back the day or time being booked ("a che ora avevo scelto?")."""
     # The words as typed: the typo fixes would read "ho preso" as "ho presto".
     return _CHOSEN.search(" ".join(words(normalize(text)))) is not None
+
+
+# "ok perfetto, allora ci vediamo giovedì", "see you thursday then": a goodbye that names a day
+_SEE_YOU = _c(r"\b(ci vediamo|ci si vede|see you|see ya|a presto)\b")
+
+
+def says_see_you(text: str) -> bool:
+    """Whether a message takes leave until a day ("ci vediamo giovedì", "see you on the 26th")."""
+    return _SEE_YOU.search(" ".join(words(normalize(text)))) is not None
 
 
 def asks_to_wait(text: str) -> bool:

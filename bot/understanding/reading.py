@@ -120,7 +120,10 @@ _CHANGE = _c(
 )
 _SAME_TIME = _c(
     r"\b(stess[ao] ora|stess[ao] orario|stessa ora|alla stessa ora|allo stesso orario|"
-    r"same time|same hour|same slot|solita ora|same as before|stessa fascia)\b"
+    r"same time|same hour|same slot|solita ora|same as before|stessa fascia|"
+    # "sempre quell'ora", "l'orario lo lascerei uguale", "keep the time"
+    r"sempre (a |alla )?quell or(a|ario)|orario (\w+ ){0,2}(uguale|invariato|identico)|"
+    r"keep the (same )?time|leave the time( as it is)?)\b"
 )
 _SAME_DAY = _c(
     # "scratch that, day after tomorrow": "that" ends "scratch that", it is no "that day"
@@ -547,8 +550,10 @@ def _before_after_that(s: str, when: When | None, now: datetime, language: str) 
     asked = parse_when(tail, now=now, language="en")
     if asked is None or asked.window is None:
         return when
-    if _names_a_day(tail, tail, now.date(), now, language):
+    if _names_a_day(tail, tail, now.date(), now, language) and asked.date == when.date:
         return replace(asked, approximate=False)
+    # "a cut wednesday after that? tuesday's no good": the day read from the whole message (the
+    # day refused dropped out) keeps the window
     return replace(when, time=None, window=asked.window, approximate=False)
 
 

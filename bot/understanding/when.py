@@ -35,6 +35,7 @@ from bot.understanding.exclusions import (
     excluded_span,
     this_week_refused,
 )
+from bot.understanding.refusals import refused_days
 from bot.understanding.text import closest, normalize
 from bot.understanding.weekdays import weekends_left_out, without_weekdays_words
 
@@ -125,6 +126,7 @@ _SELF_CORRECTION = (
     ("i", "mean"),
     ("wait",),
     ("aspetta",),
+    ("aspe",),
     ("o", "meglio"),
     ("no", "meglio"),
     ("or", "rather"),
@@ -1056,6 +1058,10 @@ def _layer(text: str, now: datetime) -> When | None:
         # "i can't do mornings so after 2": nor does it make the hour a morning one.
         wanted = [m for k, m in enumerate(parts) if not _refused_part(tok, parts, k)]
         parts = wanted or (parts if len(parts) > 1 else [])
+    if alternatives and any(m.kind in _CLOCK_KINDS and _owner(m, dates) is dates[0] for m in mine):
+        # "giovedì dopo le sei, altrimenti sabato mattina": the fallback's part of the day does
+        # not make the first day's hour a morning one
+        parts = [m for m in parts if _owner(m, dates) is dates[0]]
     part = parts[0].part if parts else None
     minutes = next((m for m in mine if m.kind == "minutes"), None)
     if minutes is not None:
@@ -1245,8 +1251,23 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
             # The day a correction brings is the wish; what follows it is about the day after
             # ("actually no, tuesday, I work mondays"), unless it says no to this one outright.
             d.busy = refused or bool(after & _NO_TO_IT)
+    # "Thursday I'm at work all day", "tuesday I can't", "neither of those will do"
+    for d, by_reason in zip(
+        dates, refused_days(tok, [(d.start, d.end) for d in dates]), strict=True
+    ):
+        mended = any(d is c for c in correcting)  # its reason is about the day it replaces
+        d.busy = d.busy or (by_reason and not mended and not _moved_to(tok, d))
+    # "lunedì e martedì non posso", "thursday or friday won't work": days joined by "e"/"or"
+    # share the refusal said after the last of them.
+    for d, nxt in reversed(list(itertools.pairwise(dates))):
+        between = tok[d.end : nxt.start]
+        if nxt.busy and between and all(w in _JOINED for w in between):
+            d.busy = True
     kept = [d for d in dates if not d.busy]
     return kept or dates
+
+
+_JOINED = _words("e ed and o or ne nor")
 
 
 def _start_of(dates: list[_Mention], k: int, default: int) -> int:
@@ -1297,10 +1318,28 @@ def _refused_part(tok: tuple[str, ...], parts: list[_Mention], k: int) -> bool:
     "la mattina non posso", "mornings I work"); words right after one part belong to it, not
     to the next ("la mattina nn posso, pomeriggio?")."""
     m = parts[k]
+    if _not_the(tok, m.start) is not None:
+        return True  # "in the morning, not the afternoon"
     low = max(m.start - 3, parts[k - 1].end + 3 if k else 0)
     high = min(m.end + 3, parts[k + 1].start if k + 1 < len(parts) else len(tok))
+    if k + 1 < len(parts):
+        high = min(high, _not_the(tok, parts[k + 1].start) or high)
     around = set(tok[low : m.start]) | set(tok[m.end : high])
     return bool(around & _PART_REFUSED)
+
+
+_ARTICLE = _words("the il la in nel nella di of al")
+
+
+def _not_the(tok: tuple[str, ...], start: int) -> int | None:
+    """Where a "not" that refuses the part of the day at `start` stands ("not the afternoon",
+    "non il pomeriggio"): a "not" then an article right before it."""
+    j = start - 1
+    while j >= 0 and start - j <= 2 and tok[j] in _ARTICLE:
+        j -= 1
+    if j < start - 1 and j >= 0 and tok[j] in ("not", "non", "nn"):
+        return j
+    return None
 
 
 def _corrects(between: tuple[str, ...]) -> bool:
@@ -1316,7 +1355,7 @@ def _period(tok: tuple[str, ...], today: date) -> tuple[date, date, bool] | None
     """A period without a day (rule 16): a week, part of a week, a weekend, a month or part of
     it, the Christmas holidays, as its first day still ahead, its last day, and False; a period
     wholly behind today ("last week", "earlier this week": rule 17) as its days and True."""
-    part = next((t for t in tok if t in ("PSTART", "PMID", "PEND")), None)
+    part = next((t for t in tok if t in ("PSTART", "PMID", "PEND", "PLASTW")), None)
     span: tuple[date, date] | None = None
     monday = today - timedelta(days=today.weekday())
     if "LASTWEEK" in tok:
@@ -1393,8 +1432,11 @@ def _period(tok: tuple[str, ...], today: date) -> tuple[date, date, bool] | None
                 end = 10
             elif part == "PMID":
                 first, end = 11, 20
-            elif part == "PEND":
-                first = days - 6  # the end of a month is its last seven days
+            elif part == "PEND" and named is not None:
+                first = 21  # "fine gennaio", "late jan": the named month's last third
+            elif part in ("PEND", "PLASTW"):
+                # "fine mese", "the last week of december": the last seven days
+                first = days - 6
             span = (month_start.replace(day=first), month_start.replace(day=end))
     if span is None:
         return None
