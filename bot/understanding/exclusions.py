@@ -89,6 +89,22 @@ def _after_leaves_out(after: Sequence[str]) -> bool:
     return False
 
 
+def _asked_again(tok: Sequence[str], d: Named) -> bool:
+    """Whether a weekday left out is named again later, this time without a word that leaves it
+    out: "lavoro tutti i giorni tranne il venerdì, quindi o venerdì mattina o…", "i work every
+    day except fridays so friday morning": left out of the work, and asked for."""
+    if not d.weekday:
+        return False
+    first = next((k for k in range(d.start, d.end) if tok[k].startswith("WD")), None)
+    if first is None:
+        return False
+    # (two mentions of the day close together are one `Named`: look past its first token)
+    for k in range(first + 1, len(tok)):
+        if tok[k] == tok[first] and not set(tok[max(first + 1, k - 2) : k]) & _LEAVE_OUT_BEFORE:
+            return not _after_leaves_out(tok[k + 1 : k + 4])
+    return False
+
+
 def _left_out(tok: Sequence[str], named: Sequence[Named]) -> list[bool]:
     out: list[bool] = []
     for k, d in enumerate(named):
@@ -147,7 +163,7 @@ def excluded_span(
 ) -> Span | None:
     """The days asked for when every day named is left out of an open choice: the period (or
     the next two weeks) from its first day not left out to its last, without the days left out."""
-    if not named or not all(_left_out(tok, named)):
+    if not named or not all(_left_out(tok, named)) or any(_asked_again(tok, d) for d in named):
         return None
     # The choice is open when a word or a period says so, or when the first day is left out
     # by a word before it ("non lunedì né martedì", "basta che non sia mercoledì")

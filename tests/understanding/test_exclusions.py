@@ -57,3 +57,23 @@ def test_a_refusal_beside_a_day_asked_leaves_nothing_out(
 ) -> None:
     when = parse_when(text, now=NOW, language=language)
     assert when is not None and when.date == day and when.skip == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "day"),
+    [
+        # the day left out of a work schedule and then asked for by name is the day asked
+        ("sono in ufficio tutti i giorni tranne il mercoledì, quindi mercoledì mattina", "it",
+         date(2026, 11, 25)),
+        ("faccio turni ogni giorno a parte il sabato, per cui sabato alle 10 andrebbe bene", "it",
+         date(2026, 11, 28)),
+        ("im at the office every day except tuesdays so tuesday anytime works", "en",
+         date(2026, 11, 24)),
+        ("busy all week apart from thursday, thursday afternoon then?", "en", date(2026, 11, 26)),
+    ],
+)  # fmt: skip
+def test_a_day_left_out_then_asked_for_is_the_day_asked(
+    text: str, language: str, day: date
+) -> None:
+    when = parse_when(text, now=NOW, language=language)
+    assert when is not None and when.date == day and not when.skip
