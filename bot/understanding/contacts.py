@@ -210,12 +210,29 @@ _SENTENCE_WORDS = _word_set(
 )
 
 
+# Words of a refusal or of texting: not a name even typed with capitals ("Dunno Lol Ur Call").
+_NEVER_TITLED = _word_set(
+    """
+    i i'm im i'd i'll ur u pls plz lol lmao haha whatever dunno idk idc sorry boh mah bho beh
+    vabbe vabbè nn non niente nulla forse tipo just actually instead anzi invece
+    """
+)
+
+
 def _not_a_name(name: str) -> bool:
     tokens = [t.strip("'.-") for t in _plain(name).split()]
     tokens = [t for t in tokens if t]
     if not tokens or all(t in _NOT_NAMES for t in tokens):
         return True
-    if any(t in _NEVER_IN_NAME or t in _SENTENCE_WORDS for t in tokens):
+    if any(t in _NEVER_IN_NAME for t in tokens):
+        return True
+    # "Anna Colore", "Will Cutts", "Rosa Taglio": two to four words each typed with a capital,
+    # as a name is written, stay a name even when one of them is also a word of a sentence.
+    typed = name.split()
+    titled = 2 <= len(typed) <= 4 and all(
+        w[:1].isupper() and w.replace("'", "").replace("-", "").isalpha() for w in typed
+    )
+    if any(t in _SENTENCE_WORDS and (not titled or t in _NEVER_TITLED) for t in tokens):
         return True
     # A name is a few words: beyond six, or three or more with an everyday word among them
     # ("ok allora Mario Rossi va"), it is a sentence.

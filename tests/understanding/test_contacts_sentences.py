@@ -110,3 +110,17 @@ def test_a_surname_said_alone_changes_the_surname(text: str, surname: str) -> No
     assert change.field is ContactField.NAME
     assert change.value == surname
     assert change.surname
+
+
+@pytest.mark.parametrize(
+    "text", ["Anna Colore", "Rosa Taglio", "Sara Price", "Mark Booking", "Grace Cutter"]
+)
+def test_a_name_written_with_capitals_stays_a_name_with_a_word_of_a_sentence_in_it(
+    text: str,
+) -> None:
+    assert read_name(text).value == text
+
+
+@pytest.mark.parametrize("text", ["Dunno Lol Ur Call", "Boh Non Saprei", "Idk U Pick"])
+def test_a_refusal_written_with_capitals_is_still_no_name(text: str) -> None:
+    assert read_name(text).value is None
