@@ -7,6 +7,9 @@ import pytest
 
 from tests.conversation.engine_chat import ROME, Chat, Harness
 
+# How the list of a day's times opens, per language.
+FREE_TIMES = {"it": "orari liberi per", "en": "free times on"}
+
 
 def english(harness: Harness) -> Chat:
     return harness.chat(language="en", first_name="Emma", last_name="Clarke")
@@ -50,63 +53,59 @@ async def test_thanks_in_advance_in_a_fresh_chat_is_a_booking_in_english(
 
 
 @pytest.mark.parametrize(
-    ("message", "shown"),
+    ("language", "message", "shown"),
     [
         (
+            "en",
             "could I book a taglio for saturday morning? friday I'm stuck at the office and "
             "thursday is my son's recital, so neither works",
             "Saturday 28 November between 9:00 and 12:00",
         ),
         (
+            "en",
             "a taglio on thursday please, wednesday I can't as I have the doctor",
             "Thursday 26 November",
         ),
         (
+            "en",
             "I get off work at 4. a taglio friday after that? thursday won't do, I'm at the gym",
             "Friday 27 November between 16:00 and 19:00",
         ),
         (
+            "en",
             "a taglio monday? saturday is no good because of football and tuesday I'm away",
             "Monday 30 November",
         ),
-    ],
-)
-async def test_days_refused_with_a_reason_give_way_to_the_day_asked_in_english(
-    harness: Harness, message: str, shown: str
-) -> None:
-    chat = english(harness)
-    await chat.say(message)
-    assert f"free times on {shown}:" in chat.text
-
-
-@pytest.mark.parametrize(
-    ("message", "shown"),
-    [
         (
+            "it",
             "vorrei un taglio sabato mattina, venerdì sono in ufficio tutto il giorno",
             "sabato 28 novembre tra le 9:00 e le 12:00",
         ),
         (
+            "it",
             "un taglio giovedì pomeriggio? mercoledì ho il dentista e martedì la recita di mio "
             "figlio, quindi nessuno dei due",
             "giovedì 26 novembre tra le 12:00 e le 18:00",
         ),
         (
+            "it",
             "stacco dal lavoro alle 4, si può fare un taglio venerdì dopo quell'ora? giovedì "
             "lavoro fino a tardi",
             "venerdì 27 novembre tra le 16:00 e le 19:00",
         ),
         (
+            "it",
             "un taglio venerdì? giovedì non va bene perché ho la palestra e sabato sono via",
             "venerdì 27 novembre",
         ),
     ],
 )
-async def test_days_refused_with_a_reason_give_way_to_the_day_asked_in_italian(
-    chat: Chat, message: str, shown: str
+async def test_days_refused_with_a_reason_give_way_to_the_day_asked(
+    harness: Harness, language: str, message: str, shown: str
 ) -> None:
+    chat = english(harness) if language == "en" else harness.chat()
     await chat.say(message)
-    assert f"orari liberi per {shown}:" in chat.text
+    assert f"{FREE_TIMES[language]} {shown}:" in chat.text
 
 
 @pytest.mark.parametrize(
@@ -153,86 +152,68 @@ async def test_a_fallback_days_part_leaves_the_first_days_hour_in_italian(
 
 
 @pytest.mark.parametrize(
-    ("message", "shown"),
+    ("language", "message", "shown"),
     [
         (
+            "en",
             "a taglio next week, preferably wednesday 2nd december in the afternoon not the "
             "morning",
             "Wednesday 2 December between 12:00 and 18:00",
         ),
         (
+            "en",
             "taglio on monday 30th november please, in the morning, not the afternoon",
             "Monday 30 November between 9:00 and 12:00",
         ),
         (
+            "en",
             "sometime next week for a taglio - friday 4 december if poss, afternoon not the "
             "morning",
             "Friday 4 December between 12:00 and 18:00",
         ),
-    ],
-)
-async def test_a_date_and_a_part_not_refused_win_over_the_week_in_english(
-    harness: Harness, message: str, shown: str
-) -> None:
-    chat = english(harness)
-    await chat.say(message)
-    assert f"free times on {shown}:" in chat.text
-
-
-@pytest.mark.parametrize(
-    ("message", "shown"),
-    [
         (
+            "it",
             "la settimana prossima un taglio, magari mercoledì 2 dicembre di pomeriggio, non la "
             "mattina",
             "mercoledì 2 dicembre tra le 12:00 e le 18:00",
         ),
         (
+            "it",
             "un taglio lunedì 30 novembre, la mattina e non il pomeriggio",
             "lunedì 30 novembre tra le 9:00 e le 12:00",
         ),
         (
+            "it",
             "settimana prossima un taglio, meglio venerdì 4 dicembre al pomeriggio, non di mattina",
             "venerdì 4 dicembre tra le 12:00 e le 18:00",
         ),
     ],
 )
-async def test_a_date_and_a_part_not_refused_win_over_the_week_in_italian(
-    chat: Chat, message: str, shown: str
+async def test_a_date_and_a_part_not_refused_win_over_the_week(
+    harness: Harness, language: str, message: str, shown: str
 ) -> None:
+    chat = english(harness) if language == "en" else harness.chat()
     await chat.say(message)
-    assert f"orari liberi per {shown}:" in chat.text
+    assert f"{FREE_TIMES[language]} {shown}:" in chat.text
 
 
 @pytest.mark.parametrize(
-    ("message", "shown"),
+    ("language", "message", "shown"),
     [
-        ("a taglio late dec", "Monday 21 December"),
-        ("taglio mid jan please", "Monday 11 January 2027"),
-        ("sometime late in jan for a taglio?", "Thursday 21 January 2027"),
+        ("en", "a taglio late dec", "Monday 21 December"),
+        ("en", "taglio mid jan please", "Monday 11 January 2027"),
+        ("en", "sometime late in jan for a taglio?", "Thursday 21 January 2027"),
+        ("it", "un taglio a fine dicembre", "lunedì 21 dicembre"),
+        ("it", "verso fine gennaio un taglio", "giovedì 21 gennaio 2027"),
+        ("it", "un taglio per metà gennaio", "lunedì 11 gennaio 2027"),
     ],
 )
-async def test_early_mid_late_month_are_its_thirds_in_english(
-    harness: Harness, message: str, shown: str
+async def test_early_mid_late_month_are_its_thirds(
+    harness: Harness, language: str, message: str, shown: str
 ) -> None:
-    chat = english(harness)
+    chat = english(harness) if language == "en" else harness.chat()
     await chat.say(message)
-    assert f"free times on {shown}:" in chat.text
-
-
-@pytest.mark.parametrize(
-    ("message", "shown"),
-    [
-        ("un taglio a fine dicembre", "lunedì 21 dicembre"),
-        ("verso fine gennaio un taglio", "giovedì 21 gennaio 2027"),
-        ("un taglio per metà gennaio", "lunedì 11 gennaio 2027"),
-    ],
-)
-async def test_early_mid_late_month_are_its_thirds_in_italian(
-    chat: Chat, message: str, shown: str
-) -> None:
-    await chat.say(message)
-    assert f"orari liberi per {shown}:" in chat.text
+    assert f"{FREE_TIMES[language]} {shown}:" in chat.text
 
 
 async def booked_thursday_at_10(chat: Chat, english_words: bool) -> None:
