@@ -138,7 +138,9 @@ async def ask(turn: Turn, session: Session, step: Step, lead: str | None = None)
     """Move to `step` and ask its question (the prompt comes from the one table of steps)."""
     from bot.conversation.flow import PROMPTS  # the table imports every flow module
 
-    session = replace(session, step=step)
+    # Addresses offered as buttons are only on screen in the reply that offered them (contact.py
+    # builds it itself); any question asked again leaves none to pick by number.
+    session = replace(session, step=step, email_choices=())
     return session, await PROMPTS[step](turn, session, lead)
 
 
