@@ -21,7 +21,7 @@ import logging
 
 from bot.conversation.actions import Verb
 from bot.conversation.again import book_again
-from bot.conversation.changes import appointment_ref, upcoming
+from bot.conversation.changes import after_cancel_row, appointment_ref, upcoming
 from bot.conversation.common import Input, Outcome, join, menu, unexpected, wish_at
 from bot.conversation.events import Reply
 from bot.conversation.session import Session
@@ -43,12 +43,8 @@ _REQUESTS = frozenset({IntentKind.BOOK, IntentKind.LIST, IntentKind.HELP, Intent
 
 
 async def prompt_cancel_reason(turn: Turn, session: Session, lead: str | None) -> list[Reply]:
-    t = turn.t
-    rows = [
-        [turn.button(t("button.skip"), Verb.SKIP)],
-        [turn.button(t("button.book_again"), Verb.BOOK), turn.button(t("button.menu"), Verb.MENU)],
-    ]
-    return [turn.reply(join(lead, t("cancel.reason")), rows)]
+    rows = [[turn.button(turn.t("button.skip"), Verb.SKIP)], after_cancel_row(turn)]
+    return [turn.reply(join(lead, turn.t("cancel.reason")), rows)]
 
 
 async def on_cancel_reason(turn: Turn, session: Session, event: Input) -> Outcome:

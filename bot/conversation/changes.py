@@ -32,7 +32,7 @@ from bot.conversation.common import (
     unexpected,
     wish_at,
 )
-from bot.conversation.events import Reply
+from bot.conversation.events import Button, Reply
 from bot.conversation.reminders import reminder_keys
 from bot.conversation.session import Flow, Session, Step, Wish
 from bot.conversation.turn import Turn
@@ -425,6 +425,14 @@ async def cancel_now(turn: Turn, session: Session) -> LedgerEntry | None:
 
 def cancelled_text(turn: Turn, entry: LedgerEntry) -> str:
     return turn.t("cancelled.text", service=entry.service_name, when=turn.when(entry.start))
+
+
+def after_cancel_row(turn: Turn) -> list[Button]:
+    """The next steps under a cancellation: book again, or the menu."""
+    return [
+        turn.button(turn.t("button.book_again"), Verb.BOOK),
+        turn.button(turn.t("button.menu"), Verb.MENU),
+    ]
 
 
 async def scheduled_reminder(turn: Turn, appointment_id: str, start: str) -> list[Reply]:

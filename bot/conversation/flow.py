@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
-from datetime import time
 
 from bot.conversation.actions import Verb
 from bot.conversation.again import again_press, book_again, same_again
@@ -73,6 +72,7 @@ from bot.conversation.contact import (
 )
 from bot.conversation.events import RESUME_COMMAND, Reply
 from bot.conversation.menus import (
+    also_wish,
     ask_language,
     booked_wish,
     day_beside,
@@ -87,7 +87,7 @@ from bot.conversation.menus import (
 from bot.conversation.questions import answer_question, answer_text
 from bot.conversation.recall import recall_press, typed_recall
 from bot.conversation.repick import repick
-from bot.conversation.session import Flow, Session, Step, Wish
+from bot.conversation.session import Flow, Session, Step
 from bot.conversation.turn import Turn
 from bot.conversation.waitlist import (
     join_waitlist,
@@ -187,13 +187,8 @@ async def dispatch(turn: Turn, session: Session, event: Input) -> Outcome:
         if event.verb == Verb.BOOK_DAY:
             return await start_booking(turn, session, wish=booked_wish(turn, event.arg))
         if event.verb == Verb.SERVICE and session.step is Step.IDLE and session.done is not None:
-            # "Prenota anche Colore" under a booking made for two services: that day, from the
-            # end of the one booked ("s_colore:1030")
-            head, colon, after = (event.arg or "").rpartition(":")
-            service_id, after = (head, after) if colon else (event.arg or "", "")
-            hour, minute = (int(after[:2]), int(after[2:])) if after.isdigit() else (24, 0)
-            start = time(hour, minute) if len(after) == 4 and hour < 24 and minute < 60 else None
-            day = Wish(day=turn.local_day(session.done.start), window_start=start)
+            # "Prenota anche Colore" under a booking made for two services
+            service_id, day = also_wish(turn, session.done.start, event.arg or "")
             return await start_booking(turn, session, wish=day, service_id=service_id)
         if event.verb in (Verb.REBOOK, Verb.RATE):
             return await again_press(turn, session, event.verb, event.arg)

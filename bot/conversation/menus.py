@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from bot.conversation.actions import Verb, parse_day_arg, parse_instant_arg
 from bot.conversation.attendance import confirm_attendance
@@ -240,6 +240,16 @@ def booked_wish(turn: Turn, arg: str) -> Wish | None:
         local = moment.astimezone(turn.tz)
         return Wish(day=local.date(), time=local.time())
     return None
+
+
+def also_wish(turn: Turn, booked: datetime, arg: str) -> tuple[str, Wish]:
+    """What "Prenota anche Colore" carries ("s_colore:1030"): the other service, and the day of
+    the one booked (`booked`) from the end of it."""
+    head, colon, after = arg.rpartition(":")
+    service_id, after = (head, after) if colon else (arg, "")
+    hour, minute = (int(after[:2]), int(after[2:])) if after.isdigit() else (24, 0)
+    start = time(hour, minute) if len(after) == 4 and hour < 24 and minute < 60 else None
+    return service_id, Wish(day=turn.local_day(booked), window_start=start)
 
 
 async def global_press(turn: Turn, session: Session, verb: str, arg: str) -> Outcome:

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from bot.conversation.actions import Verb, parse_instant_arg
 from bot.conversation.booking import pick, search
-from bot.conversation.changes import cancel_now, cancelled_text, do_move, owned
+from bot.conversation.changes import after_cancel_row, cancel_now, cancelled_text, do_move, owned
 from bot.conversation.common import HOLD_STEPS, Input, Outcome, drop_hold, menu, wish_at
 from bot.conversation.contact import already_booked, confirm, on_email, on_name
 from bot.conversation.events import Form
@@ -120,8 +120,4 @@ async def _change(turn: Turn, session: Session, form: Form) -> Outcome:
     cancelled = await cancel_now(turn, session)
     if cancelled is None:
         return session.idle(), menu(turn, turn.t("move.gone"))
-    t = turn.t
-    rows = [
-        [turn.button(t("button.book_again"), Verb.BOOK), turn.button(t("button.menu"), Verb.MENU)]
-    ]
-    return session.idle(), [turn.reply(cancelled_text(turn, cancelled), rows)]
+    return session.idle(), [turn.reply(cancelled_text(turn, cancelled), [after_cancel_row(turn)])]
