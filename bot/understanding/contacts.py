@@ -18,6 +18,7 @@ from rapidfuzz.process import extractOne
 
 from bot.understanding._vocab import WORDS
 from bot.understanding.text import closest, expand_shorthand
+from bot.understanding.text import word_set as _word_set
 
 __all__ = [
     "ContactChange",
@@ -153,8 +154,6 @@ def _plain(text: str) -> str:
 
 
 # Words that are nobody's name: fillers, answers, greetings, keyboard tests, pronouns.
-def _word_set(block: str) -> frozenset[str]:
-    return frozenset(block.split())
 
 
 _NOT_NAMES = _word_set(

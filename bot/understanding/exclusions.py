@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.understanding.text import word_set as _words
+
 __all__ = ["Named", "Span", "deadline_span", "excluded_span", "this_week_refused"]
 
 # How far "any day but thursday" looks when no period is named: two weeks from today.
@@ -30,10 +32,6 @@ class Named:
     end: int
     day: date
     weekday: bool
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 # Words right before a day that leave it out ("tranne giovedì", "not monday", "apart from the 3rd").

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.understanding.text import word_set as _words
+
 __all__ = ["refused_days"]
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 # What keeps a customer away on a day said just before it, anywhere in the clause that follows

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from bot.understanding.contacts import _COMMON, _RELATIVES, _plain, _word_set
+from bot.understanding.contacts import _COMMON, _RELATIVES, _plain
+from bot.understanding.text import word_set as _word_set
 
 # "… per mia madre", "… for my daughter", "a nome di mio padre", "under my wife's name": who it
 # is for, at the end of the message, with the customer's possessive.

@@ -121,3 +121,8 @@ def expand_shorthand(normalized: str) -> str:
     for word in normalized.replace("'", " ").split():
         out.append(SHORTHAND.get(word, word))
     return " ".join(out)
+
+
+def word_set(block: str) -> frozenset[str]:
+    """The words of a block of vocabulary written one after another, as a set."""
+    return frozenset(block.split())

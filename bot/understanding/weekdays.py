@@ -31,10 +31,8 @@ _WEEKDAYS_ONLY = re.compile(
 
 def without_weekdays_words(text: str) -> str | None:
     """The message without its "weekdays only" words, or None when it has none."""
-    s = normalize(text)
-    if _WEEKDAYS_ONLY.search(s) is None:
-        return None
-    return " ".join(_WEEKDAYS_ONLY.sub(" ", s).split())
+    out, found = _WEEKDAYS_ONLY.subn(" ", normalize(text))
+    return " ".join(out.split()) if found else None
 
 
 def weekends_left_out(when: When) -> When:

@@ -37,6 +37,7 @@ from bot.understanding.exclusions import (
 )
 from bot.understanding.refusals import refused_days
 from bot.understanding.text import closest, normalize
+from bot.understanding.text import word_set as _words
 from bot.understanding.weekdays import weekends_left_out, without_weekdays_words
 
 logger = logging.getLogger(__name__)
@@ -92,8 +93,6 @@ AFTER_DAY_SPAN = 30
 
 
 # Words around a day that say the customer cannot come then ("sabato abbiamo una comunione").
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 _BUSY_AFTER = _words(
@@ -1201,11 +1200,12 @@ def _wanted(tok: tuple[str, ...], dates: list[_Mention]) -> list[_Mention]:
     if len(dates) < 2:
         return dates
     pairs = list(itertools.pairwise(dates))
-    corrected = [d for d, nxt in pairs if _corrects(tok[d.end : nxt.start])]
+    corrections = [(d, nxt) for d, nxt in pairs if _corrects(tok[d.end : nxt.start])]
+    corrected = [d for d, _ in corrections]
     # "lunedì? anzi no martedì": the "no" of the correction is not about the day it brings; a
     # correction that names the same day again ("friday at 10, scratch that, friday im working")
     # brings no day, it says why the first one is out.
-    correcting = [nxt for d, nxt in pairs if _corrects(tok[d.end : nxt.start]) and nxt.day != d.day]
+    correcting = [nxt for d, nxt in corrections if nxt.day != d.day]
     if corrected:
         dates = [d for d in dates if d not in corrected]
         if len(dates) < 2:
